@@ -1,0 +1,75 @@
+"""All-pairs agreement matrices of every year, 1946-2024: comity against a plain numpy one-hot product.
+
+The plain version is what one writes by hand: for each year, pivot the year's votes into a
+states x roll-calls table, one-hot encode yes/abstain/no, and divide the product of the
+indicators by the product of the presence masks. comity encodes all years at once and runs one
+small product per year on a single BLAS thread. Both start from the same tidy votes frame
+(parsing the data is not timed) and must give the same matrices.
+
+Run: python benchmarks/bench_agreement.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+
+from comity.votes import agreement_matrices, read_votes
+
+
+def plain_numpy(votes: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """Per year: pivot, one-hot, product."""
+    cast = votes[votes["vote"].isin(["yes", "abstain", "no"])]
+    result: dict[int, pd.DataFrame] = {}
+    for year, rows in cast.groupby("year"):
+        states, state_idx = np.unique(rows["iso3"].to_numpy(), return_inverse=True)
+        _, rc_idx = np.unique(rows["rcid"].to_numpy(), return_inverse=True)
+        codes = np.full((len(states), rc_idx.max() + 1), -1)
+        codes[state_idx, rc_idx] = rows["vote"].map({"yes": 0, "abstain": 1, "no": 2}).to_numpy()
+        one_hot = np.concatenate([(codes == k) for k in range(3)], axis=1).astype(float)
+        present = (codes >= 0).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            matrix = (one_hot @ one_hot.T) / (present @ present.T)
+        result[int(year)] = pd.DataFrame(matrix, index=states, columns=states)
+    return result
+
+
+def best_of(function: object, votes: pd.DataFrame, repeat: int) -> tuple[float, dict[int, pd.DataFrame]]:
+    times = []
+    out: dict[int, pd.DataFrame] = {}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = function(votes)  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return min(times), out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each; the best is reported")
+    args = parser.parse_args()
+
+    votes = read_votes()
+    n_years = votes["year"].nunique()
+    print(f"votes: {len(votes):,} rows, {votes['rcid'].nunique():,} roll calls, {n_years} years "
+          f"({votes['year'].min()}-{votes['year'].max()}), {votes['iso3'].nunique()} states")
+    plain_time, plain = best_of(plain_numpy, votes, args.repeat)
+    comity_time, ours = best_of(agreement_matrices, votes, args.repeat)
+    worst = 0.0
+    for year, expected in plain.items():
+        got = ours[year].loc[expected.index, expected.columns].to_numpy()
+        worst = max(worst, float(np.nanmax(np.abs(got - expected.to_numpy()))))
+    print(f"plain numpy one-hot product, all years: {plain_time:.3f} s (best of {args.repeat})")
+    print(f"comity agreement_matrices,   all years: {comity_time:.3f} s (best of {args.repeat})")
+    print(f"speed-up: {plain_time / comity_time:.1f}x; goal < 0.5 s and at least as fast: "
+          f"{'met' if comity_time < 0.5 and comity_time <= plain_time else 'NOT met'}")
+    print(f"largest difference between the two: {worst:.2e}")
+    kappa_time, _ = best_of(lambda v: agreement_matrices(v, metric="kappa"), votes, args.repeat)
+    print(f"comity agreement_matrices(metric='kappa'), all years: {kappa_time:.3f} s")
+
+
+if __name__ == "__main__":
+    main()

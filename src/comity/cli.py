@@ -1,0 +1,239 @@
+"""The `comity` command: a thin shell over the library.
+
+Each command parses its arguments, calls one library function, and prints a table or, with
+``--json``, JSON. Errors of comity's own become one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from comity._output import render_frame, to_json
+from comity.errors import ComityError
+from comity.registry import Registry, build_registry
+from comity.store import Store, default_db_path
+
+class _ComityGroup(TyperGroup):
+    """Turns comity's own errors into one message on stderr and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ComityError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(2) from error
+
+
+app = typer.Typer(
+    cls=_ComityGroup,
+    name="comity",
+    help="Model and measure the multilateral system: registry, news reader, UN votes, web app.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def open_store(db: Path | None, *, write: bool = False) -> Store:
+    """Open the store for a command, building it from the shipped data on first use."""
+    path = db if db is not None else default_db_path()
+    if write or not path.exists():
+        store = Store.open(path)
+        if not write:
+            typer.echo(f"comity: building the store at {path} (first use)…", err=True)
+            build_registry(store)
+        return store
+    store = Store.open(path, read_only=True)
+    if store.loaded_sha256("registry") is None:
+        store.close()
+        typer.echo(f"comity: loading the registry into {path}…", err=True)
+        store = Store.open(path)
+        build_registry(store)
+    return store
+
+
+def registry_for(db: Path | None) -> Registry:
+    return Registry.from_store(open_store(db))
+
+
+def echo_result(value: Any, as_json: bool) -> None:
+    import pandas as pd
+
+    if as_json:
+        typer.echo(to_json(value))
+    elif isinstance(value, pd.DataFrame):
+        typer.echo(render_frame(value))
+    else:
+        typer.echo(to_json(value))
+
+
+@app.command()
+def build(
+    db: DbOption = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Delete the store and create it anew.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Reload even if the data has not changed.")] = False,
+    votes: Annotated[bool, typer.Option("--votes/--no-votes", help="Also load the shipped UN votes.")] = True,
+) -> None:
+    """Create or update the store from the data shipped with comity.
+
+    Example: comity build --db comity.duckdb
+    """
+    path = db if db is not None else default_db_path()
+    if rebuild and path.exists():
+        path.unlink()
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+    with Store.open(path) as store:
+        report = build_registry(store, force=force)
+        state = "already up to date" if report.skipped else "built"
+        typer.echo(f"registry {state} in {path}: " + ", ".join(f"{k} {v:,}" for k, v in report.counts.items()))
+        if votes:
+            try:
+                from comity.votes import load_all
+            except ImportError:  # the votes package is optional at this stage
+                return
+            for line in load_all(store):
+                typer.echo(str(line))
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(help="An id, name, alias, demonym or capital.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tell what comity knows of a state, organisation, coalition or person.
+
+    Example: comity show Beijing
+    """
+    info = registry_for(db).show(name)
+    if as_json:
+        typer.echo(to_json(info))
+        return
+    typer.echo(f"{info['name']} ({info['id']}, {info['type']})")
+    if "matched" in info:
+        typer.echo(f"  matched {info['matched']['text']!r} as {info['matched']['as']}")
+    for key, value in (info.get("record") or {}).items():
+        if value not in (None, "") and key not in ("name_short",):
+            typer.echo(f"  {key}: {value}")
+    for kind, names in info["aliases"].items():
+        typer.echo(f"  {kind}: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}")
+    if info.get("roles"):
+        for role in info["roles"]:
+            typer.echo(f"  role: {role['role']} ({role.get('state') or role.get('org_id') or ''}) "
+                       f"{role.get('start_date') or ''}–{role.get('end_date') or ''}")
+    if info.get("memberships_today"):
+        bodies = [m["body_id"] for m in info["memberships_today"]]
+        typer.echo(f"  member today of {len(bodies)} bodies: {', '.join(bodies[:25])}{' …' if len(bodies) > 25 else ''}")
+    if "members_today" in info:
+        typer.echo(f"  members today: {info['members_today']}")
+
+
+@app.command()
+def members(
+    body: Annotated[str, typer.Argument(help="An organisation, organ, agreement or coalition (id or name).")],
+    on: Annotated[str | None, typer.Option("--on", help="Date YYYY-MM-DD (default: today).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the members of a body on a date, each with its source.
+
+    Example: comity members UNSC --on 2021-05-07 --json
+    """
+    frame = registry_for(db).members(body, on=on)
+    echo_result(frame, as_json)
+
+
+@app.command()
+def timeline(
+    actor: Annotated[str, typer.Argument(help="A state or organisation (id or name).")],
+    body: Annotated[str | None, typer.Argument(help="Only this body (optional).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List membership events in date order with their sources.
+
+    Example: comity timeline USA WHO --json
+    """
+    frame = registry_for(db).timeline(actor, body)
+    echo_result(frame, as_json)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Part of a name, alias, demonym or capital.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find states, organisations and people by any of their names.
+
+    Example: comity search "non-aligned"
+    """
+    import pandas as pd
+
+    hits = registry_for(db).search(query, limit=limit)
+    frame = pd.DataFrame([h.__dict__ for h in hits], columns=["id", "type", "name", "alias", "kind", "score"])
+    echo_result(frame, as_json)
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Count what the registry holds, by kind, with date ranges.
+
+    Example: comity stats
+    """
+    echo_result(registry_for(db).counts(), as_json)
+
+
+def _mount_optional(loader: Callable[[], None]) -> None:
+    try:
+        loader()
+    except ImportError as exc:  # a capability still being built must not break the rest
+        if "comity" not in str(exc):
+            raise
+
+
+def _mount_votes() -> None:
+    from comity.votes._cli import votes_app
+
+    app.add_typer(votes_app, name="votes", help="UN roll calls: alignment, cohesion, blocs, ideal points.")
+
+
+def _mount_news() -> None:
+    from comity.news._cli import register
+
+    register(app)
+
+
+def _mount_web() -> None:
+    from comity.web._cli import register
+
+    register(app)
+
+
+for _loader in (_mount_votes, _mount_news, _mount_web):
+    _mount_optional(_loader)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `comity` command."""
+    app(args=argv if argv is not None else sys.argv[1:], prog_name="comity")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

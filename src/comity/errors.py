@@ -1,0 +1,157 @@
+"""The exceptions comity raises, in one tree.
+
+::
+
+    ComityError
+    ├── UnknownActor (KeyError)       a name, id, alias or capital that the registry does not know
+    ├── BadDate (ValueError)          a date that cannot be parsed or cannot exist
+    ├── BadInput (ValueError)         a malformed file, parameter or document; says where and why
+    │   └── LoadError                 a data file rejected whole by a loader (carries line and reason)
+    ├── ExtractionError               the news reader could not read a document
+    ├── StoreError                    the database file is missing, corrupt, locked or read-only
+    │   └── SchemaVersionError        the store was written by another schema version
+    └── NotFittedError (ValueError, AttributeError)   an estimator used before ``fit``
+
+Every message says what went wrong, where, and what to do; each carries a numbered code
+(``E0xx``) so that users can search for it and the CLI and HTTP API can report it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BadDate",
+    "BadInput",
+    "ComityError",
+    "ExtractionError",
+    "LoadError",
+    "NotFittedError",
+    "SchemaVersionError",
+    "StoreError",
+    "UnknownActor",
+]
+
+
+class ComityError(Exception):
+    """Base of every error comity raises on purpose.
+
+    Parameters
+    ----------
+    message:
+        What went wrong and where.
+    hint:
+        What the user can do about it (shown on its own line by the CLI, and as ``hint``
+        in the HTTP API's error body).
+    code:
+        A stable error code such as ``"E012"``.
+    """
+
+    code: str = "E000"
+    #: HTTP status the API answers with for this error.
+    status: int = 400
+
+    def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        text = f"[{self.code}] {self.message}"
+        if self.hint:
+            text += f"\nHint: {self.hint}"
+        return text
+
+
+class UnknownActor(ComityError, KeyError):
+    """A name or id that matches no state, organisation, coalition or person."""
+
+    code = "E010"
+    status = 404
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        suggestions: list[str] | None = None,
+        kind: str = "actor",
+        hint: str | None = None,
+    ) -> None:
+        self.name = name
+        self.suggestions = list(suggestions or [])
+        message = f"Unknown {kind} {name!r}."
+        if self.suggestions:
+            message += " Closest matches: " + ", ".join(self.suggestions) + "."
+        super().__init__(
+            message,
+            hint=hint or "Search with `comity show NAME`; ids, names, aliases, demonyms and capitals all work.",
+        )
+
+    # KeyError.__str__ would repr() the message; keep ours.
+    def __str__(self) -> str:
+        return ComityError.__str__(self)
+
+
+class BadDate(ComityError, ValueError):
+    """A date that cannot be parsed or does not exist (such as 2021-02-30)."""
+
+    code = "E020"
+    status = 422
+
+
+class BadInput(ComityError, ValueError):
+    """Malformed input: a file, a parameter, a document."""
+
+    code = "E030"
+    status = 422
+
+
+class LoadError(BadInput):
+    """A data file rejected whole by a loader; nothing of it was stored."""
+
+    code = "E031"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{path}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        super().__init__(where + message, hint=hint or "Nothing from this file was stored; fix it and load it again.")
+
+
+class ExtractionError(ComityError):
+    """The news reader could not read a document (empty, binary, too large, undecodable)."""
+
+    code = "E040"
+    status = 422
+
+
+class StoreError(ComityError):
+    """The store cannot be opened or written."""
+
+    code = "E050"
+    status = 503
+
+
+class SchemaVersionError(StoreError):
+    """The store was written by a different schema version of comity."""
+
+    code = "E051"
+
+
+class NotFittedError(ComityError, ValueError, AttributeError):
+    """An estimator was used before ``fit`` was called."""
+
+    code = "E060"
+    status = 409

@@ -1,0 +1,550 @@
+"""The actors stage: states and organisations named in the text, by dictionary matching.
+
+Surface forms come from the registry gazetteer (names, aliases, demonyms, capitals,
+acronyms), completed by the forms news writing adds (``Franco-``, ``Kremlin``, ``U.N.``,
+"the Security Council") and by *blockers*: names that contain a state's name without
+meaning the state ("South China Sea", "Latin America", "Washington Post"). One
+Aho-Corasick automaton over the lower-cased forms finds every candidate; then
+
+- a candidate must sit on word boundaries and start with a capital letter; acronyms and
+  other all-capital forms must match case exactly ("US" but not "us", "WHO" but not "who");
+- overlapping candidates resolve to the longest (a blocker that wins removes the state);
+- states and ``UN`` named inside a longer organisation name are kept too ("Franco-German
+  Alliance for Multilateralism" gives FRA and DEU, "UN Security Council" gives UN);
+- a capital counts as its state's government only when it is not used as a place ("Beijing
+  said", not "in Beijing" or "Washington-based");
+- a state named only in a dateline ("CAMEROON -", "MOSCOW, May 7 (Sputnik) -") or inside a
+  publisher's name ("Pakistan Point News", "China Daily") is left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from comity.news._doc import Mention, NewsDoc
+from comity.news._pipeline import Resources, stage
+
+__all__ = ["ActorMatcher", "actors", "load_gazetteer"]
+
+GazetteerRow = tuple[str, str, str, str]
+
+# Organisation forms of news writing for the ids of the gold format. The registry holds the
+# canonical names; these are the short, long and journalistic variants a reader meets.
+_ORG_FORMS: dict[str, tuple[str, ...]] = {
+    "UN": ("UN", "U.N.", "United Nations", "U.N", "UNO", "United Nations Organization"),
+    "UNGA": ("UN General Assembly", "U.N. General Assembly", "United Nations General Assembly", "General Assembly",
+             "UNGA", "GA"),
+    "UNSC": ("UN Security Council", "U.N. Security Council", "United Nations Security Council", "Security Council",
+             "UNSC"),
+    "UNSG": ("UN Secretary-General", "UN Secretary General", "U.N. Secretary-General", "Secretary-General",
+             "Secretary General", "UN Secretariat", "United Nations Secretariat", "UN chief", "U.N. chief"),
+    "UNHRC": ("UN Human Rights Council", "U.N. Human Rights Council", "United Nations Human Rights Council",
+              "Human Rights Council", "UNHRC", "Human R council", "Human Rights Commission"),
+    "OHCHR": ("OHCHR", "Office of the High Commissioner for Human Rights", "UN human rights office",
+              "U.N. human rights office", "UN High Commissioner for Human Rights"),
+    "WHO": ("WHO", "World Health Organization", "World Health Organisation"),
+    "UNESCO": ("UNESCO", "Unesco", "United Nations Educational, Scientific and Cultural Organization",
+               "UN cultural agency", "U.N. cultural agency"),
+    "UNICEF": ("UNICEF", "Unicef", "United Nations Children's Fund", "UN children's agency"),
+    "UNHCR": ("UNHCR", "UN refugee agency", "U.N. refugee agency", "United Nations High Commissioner for Refugees",
+              "UN High Commissioner for Refugees"),
+    "UNRWA": ("UNRWA", "United Nations Relief and Works Agency"),
+    "WFP": ("WFP", "World Food Programme", "World Food Program"),
+    "UNDP": ("UNDP", "United Nations Development Programme", "UN Development Programme"),
+    "UNFCCC": ("UNFCCC", "United Nations Framework Convention on Climate Change",
+               "UN Framework Convention on Climate Change"),
+    "PARIS_AGREEMENT": ("Paris Agreement", "Paris climate agreement", "Paris climate accord", "Paris accord",
+                        "Paris Accords", "Paris climate accords", "Paris Climate Agreement", "climate agreement",
+                        "global agreement on climate change", "Paris deal", "Paris climate deal"),
+    "KYOTO_PROTOCOL": ("Kyoto Protocol",),
+    "JCPOA": ("JCPOA", "Joint Comprehensive Plan of Action", "Iran nuclear deal", "nuclear deal with Iran",
+              "Iran nuclear agreement", "international nuclear agreement", "Iran deal", "nuclear agreement with Iran"),
+    "NPT": ("NPT", "Non-Proliferation Treaty", "Nuclear Non-Proliferation Treaty", "Treaty on the Non-Proliferation"
+            " of Nuclear Weapons"),
+    "INF_TREATY": ("INF Treaty", "Intermediate-Range Nuclear Forces Treaty", "INF"),
+    "NEW_START": ("New START", "New Start treaty"),
+    "OPEN_SKIES": ("Open Skies Treaty", "Treaty on Open Skies", "Open Skies"),
+    "IAEA": ("IAEA", "International Atomic Energy Agency"),
+    "ICC": ("ICC", "International Criminal Court"),
+    "ICJ": ("ICJ", "International Court of Justice", "World Court"),
+    "WTO": ("WTO", "World Trade Organization", "World Trade Organisation"),
+    "IMF": ("IMF", "International Monetary Fund"),
+    "WORLD_BANK": ("World Bank",),
+    "NATO": ("NATO", "Nato", "North Atlantic Treaty Organization", "North Atlantic Treaty Organisation",
+             "North Atlantic Alliance"),
+    "EU": ("EU", "E.U.", "European Union"),
+    "AU": ("African Union", "AU"),
+    "ASEAN": ("ASEAN", "Asean", "Association of Southeast Asian Nations", "Association of South East Asian Nations"),
+    "BRICS": ("BRICS",),
+    "SCO": ("Shanghai Cooperation Organization", "Shanghai Cooperation Organisation", "SCO"),
+    "CSTO": ("CSTO", "Collective Security Treaty Organization", "Collective Security Treaty Organisation"),
+    "EAEU": ("EAEU", "Eurasian Economic Union", "EEU"),
+    "G7": ("G7", "G-7", "Group of Seven"),
+    "G20": ("G20", "G-20", "Group of 20", "Group of Twenty"),
+    "G77": ("G77", "G-77", "Group of 77"),
+    "NAM": ("NAM", "Non-Aligned Movement", "Non Aligned Movement", "Nonaligned Movement", "Movement of Non-Aligned"
+            " Countries", "Non-Aligned Countries"),
+    "OAS": ("OAS", "Organization of American States"),
+    "ARAB_LEAGUE": ("Arab League", "League of Arab States"),
+    "OIC": ("OIC", "Organisation of Islamic Cooperation", "Organization of Islamic Cooperation",
+            "Organization of the Islamic Conference"),
+    "GCC": ("GCC", "Gulf Cooperation Council"),
+    "OPEC": ("OPEC", "Organization of the Petroleum Exporting Countries"),
+    "OSCE": ("OSCE", "Organization for Security and Co-operation in Europe",
+             "Organization for Security and Cooperation in Europe"),
+    "COUNCIL_OF_EUROPE": ("Council of Europe",),
+    "QUAD": ("Quad", "Quadrilateral Security Dialogue"),
+    "AUKUS": ("AUKUS",),
+    "UN_CHARTER": ("UN Charter", "U.N. Charter", "United Nations Charter", "Charter of the United Nations",
+                   "Charter of the UN", "UN's Charter", "United Nations' Charter"),
+    "UDHR": ("UDHR", "Universal Declaration of Human Rights"),
+    "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER": (
+        "Group of Friends in Defense of the Charter of the United Nations",
+        "Group of Friends in Defence of the Charter of the United Nations",
+        "Group of Friends in Defense of the United Nations Charter",
+        "Group of Friends in Defence of the United Nations Charter",
+        "Group of Friends in Defense of the UN Charter",
+        "Group of Friends in Defence of the UN Charter",
+        "Group of Friends of the UN Charter",
+    ),
+    "ALLIANCE_FOR_MULTILATERALISM": ("Alliance for Multilateralism",),
+    "HUMANITARIAN_TROIKA": ("humanitarian troika", "Humanitarian Troika"),
+    "NAM_COORDINATING_BUREAU": ("NAM Coordinating Bureau", "Coordinating Bureau of the Non-Aligned Movement",
+                                "Coordinating Bureau of the NAM", "NAM Ministerial Coordinating Bureau",
+                                "Coordinating Bureau", "Coordination Bureau"),
+    "COVAX": ("COVAX", "Covax"),
+    "UN75_DECLARATION": ("UN75 declaration", "UN75 Declaration", "Declaration on the commemoration of the"
+                         " seventy-fifth anniversary of the United Nations", "UN75 political declaration"),
+    "CARACAS_POLITICAL_DECLARATION": ("Caracas Political Declaration", "Caracas Declaration",
+                                      "Political Declaration of Caracas"),
+}
+
+# Forms that name a state's government or a state in compounds; the registry may lack them.
+_STATE_FORMS: tuple[GazetteerRow, ...] = (
+    ("Kremlin", "RUS", "state", "government"),
+    ("White House", "USA", "state", "government"),
+    ("Downing Street", "GBR", "state", "government"),
+    ("Elysee", "FRA", "state", "government"),
+    ("Élysée", "FRA", "state", "government"),
+    ("Zhongnanhai", "CHN", "state", "government"),
+    ("Brussels", "EU", "organisation", "capital"),
+    ("Franco-", "FRA", "state", "demonym"),
+    ("Sino-", "CHN", "state", "demonym"),
+    ("Russo-", "RUS", "state", "demonym"),
+    ("Anglo-", "GBR", "state", "demonym"),
+    ("U.S.", "USA", "state", "acronym"),
+    ("U.S", "USA", "state", "acronym"),
+    ("US", "USA", "state", "acronym"),
+    ("USA", "USA", "state", "acronym"),
+    ("U.S.A.", "USA", "state", "acronym"),
+    ("America", "USA", "state", "alias"),
+    ("United States", "USA", "state", "name"),
+    ("United States of America", "USA", "state", "name"),
+    ("American", "USA", "state", "demonym"),
+    ("Americans", "USA", "state", "demonym"),
+    ("UK", "GBR", "state", "acronym"),
+    ("U.K.", "GBR", "state", "acronym"),
+    ("Britain", "GBR", "state", "alias"),
+    ("Great Britain", "GBR", "state", "alias"),
+    ("British", "GBR", "state", "demonym"),
+    ("Washington", "USA", "state", "capital"),
+    ("Moscow", "RUS", "state", "capital"),
+    ("Beijing", "CHN", "state", "capital"),
+    ("Palestinians", "PSE", "state", "demonym"),
+    ("Palestinian", "PSE", "state", "demonym"),
+    ("Palestine", "PSE", "state", "name"),
+    ("State of Palestine", "PSE", "state", "name"),
+    ("North Korea", "PRK", "state", "alias"),
+    ("North Korean", "PRK", "state", "demonym"),
+    ("DPRK", "PRK", "state", "acronym"),
+    ("Democratic People's Republic of Korea", "PRK", "state", "name"),
+    ("South Korea", "KOR", "state", "alias"),
+    ("South Korean", "KOR", "state", "demonym"),
+    ("Soviet Union", "SUN", "state", "name"),
+    ("USSR", "SUN", "state", "acronym"),
+    ("Soviet", "SUN", "state", "demonym"),
+    ("Holy See", "VAT", "state", "name"),
+    ("Vatican", "VAT", "state", "alias"),
+    ("Kosovo", "XKX", "state", "name"),
+    ("Taiwan", "TWN", "state", "name"),
+    ("Kiev", "UKR", "state", "capital"),
+    ("Kyiv", "UKR", "state", "capital"),
+    ("Saint Vincent and the Grenadines", "VCT", "state", "name"),
+    ("St. Vincent and the Grenadines", "VCT", "state", "name"),
+    ("St Vincent and the Grenadines", "VCT", "state", "name"),
+    ("Laos", "LAO", "state", "name"),
+    ("Syria", "SYR", "state", "name"),
+    ("Iran", "IRN", "state", "name"),
+    ("Russia", "RUS", "state", "name"),
+    ("Venezuela", "VEN", "state", "name"),
+    ("Bolivia", "BOL", "state", "name"),
+    ("Vietnam", "VNM", "state", "name"),
+    ("Viet Nam", "VNM", "state", "name"),
+    ("Tanzania", "TZA", "state", "name"),
+    ("Moldova", "MDA", "state", "name"),
+    ("Czech Republic", "CZE", "state", "name"),
+    ("Czechia", "CZE", "state", "name"),
+    ("Ivory Coast", "CIV", "state", "alias"),
+    ("Cote d'Ivoire", "CIV", "state", "name"),
+    ("Turkiye", "TUR", "state", "name"),
+    ("Turkey", "TUR", "state", "name"),
+    ("Türkiye", "TUR", "state", "name"),
+    ("Emirati", "ARE", "state", "demonym"),
+    ("UAE", "ARE", "state", "acronym"),
+    ("United Arab Emirates", "ARE", "state", "name"),
+    ("Emirates", "ARE", "state", "alias"),
+)
+
+# Names that contain a state's form without meaning the state.
+_BLOCKERS: tuple[str, ...] = (
+    "South China Sea", "East China Sea", "China Sea", "Sea of Japan", "Indian Ocean", "Gulf of Mexico",
+    "New Mexico", "New York", "New Jersey", "New South Wales", "New England", "New Guinea", "Latin America",
+    "Latin American", "Latin Americans", "South America", "South American", "Central America",
+    "Central American", "North America", "North American", "Americas", "Indian Ocean", "American Samoa",
+    "Washington Post", "Washington Times", "Washington Examiner", "Washington state", "Washington State",
+    "Washington, D.C.", "George Washington", "Denzel Washington", "Paris Hilton", "Turkey Creek",
+    "Korean Peninsula", "Korean peninsula", "Persian Gulf", "Arabian Sea", "Arabian Peninsula",
+    "China Daily", "China Global Television Network", "China Central Television", "China Radio International",
+    "Russia Today", "Moscow Times", "Kyiv Independent", "Kyiv Post", "Japan Times", "Korea Times", "Korea Herald",
+    "Jerusalem Post", "Times of India", "Voice of America", "Radio Free Europe", "Pakistan Point News",
+    "Pakistan Today", "Iran International", "American Thinker", "American University",
+    "AP", "AFP", "UPI", "TASS", "Xinhua", "Reuters", "Sputnik", "IRNA", "ANI", "PTI", "APP", "EFE", "DPA",
+    "ANSA", "Yonhap", "Kyodo", "Anadolu", "WAM", "KCNA", "CNN", "BBC", "CGTN", "RT", "VOA", "RFE/RL", "NPR", "PBS",
+    "Press TV", "China News Service", "China News", "Associated Press", "Agence France-Presse",
+    "Native American", "Native Americans", "African American", "African Americans", "Asian American",
+    "Indian Country", "Guinea pig", "Chad Smith", "Georgia Tech", "Jordan River",
+)
+
+_MEDIA_WORDS = (
+    "News", "Daily", "Times", "Post", "Today", "Herald", "Tribune", "Observer", "Gazette", "Telegraph", "Journal",
+    "Express", "Radio", "TV", "Television", "Broadcasting", "Chronicle", "Standard", "Press", "Insider", "Weekly",
+    "Online", "Review", "Dispatch", "Reporter",
+)
+_MEDIA_AFTER = re.compile(r"^(?:\s+[A-Z][\w'-]*){0,2}?\s+(?:" + "|".join(_MEDIA_WORDS) + r")\b")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|from|to|near|into|outside|around|via|visited|visiting|visit|across|throughout|toward|towards"
+    r"|within|between|of|capital|city)\s+$",
+    re.IGNORECASE,
+)
+_GOVERNMENT_AFTER = re.compile(
+    r"^\s*(?:'s\b|has\b|have\b|had\b|is\b|was\b|will\b|would\b|said\b|says\b|say\b|told\b|insisted\b|insists\b"
+    r"|accused\b|accuses\b|wants\b|wanted\b|claimed\b|claims\b|denied\b|denies\b|rejected\b|rejects\b|urged\b"
+    r"|urges\b|called\b|calls\b|warned\b|warns\b|announced\b|responded\b|hit\b|sees\b|saw\b|views\b|blamed\b"
+    r"|argued\b|argues\b|hopes\b|believes\b|regards\b|considers\b|does\b|did\b|can\b|could\b|should\b|may\b"
+    r"|might\b|must\b|and\b|or\b|,)"
+)
+# A dateline: capitals, optional date and agency, then a dash, at the start of a line.
+_DATELINE = re.compile(
+    r"^[ \t]*(?:[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+)*)"
+    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,\s*\d{4})?)?"
+    r"(?:\s*\([A-Za-z./ ]{2,40}\))?\s*(?:-{1,2}|:)\s",
+    re.MULTILINE,
+)
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+# A mixed-case dateline: places, a date and the agency in brackets ("United Nations, United
+# States, March 2 (UrduPoint / Pakistan Point News) -").
+_DATELINE_AGENCY = re.compile(
+    r"^[ \t]*[A-Z][\w.'-]*(?: [A-Za-z][\w.'-]*){0,3}(?:,\s*[A-Z][\w.'-]*(?: [A-Za-z][\w.'-]*){0,3}){0,3},\s*"
+    r"(?:" + _MONTH + r"\s+\d{1,2}|\d{1,2}\s+" + _MONTH + r")(?:,?\s+\d{4})?\s*\([^()\n]{2,80}\)",
+    re.MULTILINE,
+)
+# Organisations named by description rather than by a fixed form.
+_ORG_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bdeclaration\b[^.\n]{0,60}?\b(?:75th|seventy-fifth)\s+anniversary\s+of\s+the\s+"
+                r"(?:UN|U\.N\.|United Nations)\b", re.IGNORECASE), "UN75_DECLARATION"),
+    (re.compile(r"\bgroup of friends (?:in|for|of) (?:the )?defen[cs]e of the (?:charter of the united nations|"
+                r"united nations charter|u\.?n\.? charter)", re.IGNORECASE),
+     "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"),
+)
+_WORD_CHAR = re.compile(r"\w")
+_SKIPPED_KINDS = frozenset({"code", "iso2", "iso3", "cow", "cow_abbr", "id"})
+_HISTORICAL = frozenset({"SUN", "YUG", "CSK", "DDR", "YAR", "YMD", "ZAN"})
+
+_DATA_DIR = Path(__file__).resolve().parent.parent / "registry" / "data"
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _registry_rows() -> list[GazetteerRow]:
+    """Rows from the registry: its API when it exists, else its CSV files."""
+    try:
+        from comity.registry import Registry  # type: ignore[attr-defined]
+
+        rows: Any = Registry.default().gazetteer()
+        if hasattr(rows, "itertuples"):
+            rows = rows.itertuples(index=False)
+        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+    except (ImportError, AttributeError, NotImplementedError):
+        pass
+    except Exception:  # an unfinished registry must not stop the reader: fall back to its CSVs
+        pass
+    rows_out: list[GazetteerRow] = []
+    for row in _read_csv(_DATA_DIR / "states.csv"):
+        iso3 = row.get("iso3") or row.get("id") or ""
+        name = row.get("name") or row.get("name_short") or ""
+        if iso3 and name:
+            rows_out.append((name, iso3, "state", "name"))
+    for row in _read_csv(_DATA_DIR / "state_aliases.csv"):
+        if row.get("iso3") and row.get("alias"):
+            rows_out.append((row["alias"], row["iso3"], "state", row.get("kind") or "alias"))
+    for row in _read_csv(_DATA_DIR / "organisations.csv"):
+        org_id = row.get("org_id") or row.get("id") or ""
+        name = row.get("name") or ""
+        if org_id and name:
+            rows_out.append((name, org_id, "organisation", "name"))
+    for row in _read_csv(_DATA_DIR / "org_aliases.csv"):
+        if row.get("org_id") and row.get("alias"):
+            rows_out.append((row["alias"], row["org_id"], "organisation", row.get("kind") or "alias"))
+    return rows_out
+
+
+def _country_converter_rows() -> list[GazetteerRow]:
+    """State names from country_converter, so that the reader knows every state's name."""
+    try:
+        import country_converter as coco
+    except ImportError:
+        return []
+    data = coco.CountryConverter().data
+    rows: list[GazetteerRow] = []
+    for name_short, name_official, iso3 in zip(data["name_short"], data["name_official"], data["ISO3"], strict=True):
+        if not isinstance(iso3, str) or len(iso3) != 3:
+            continue
+        for name in (name_short, name_official):
+            if isinstance(name, str) and name:
+                rows.append((name, iso3, "state", "name"))
+    return rows
+
+
+def load_gazetteer() -> list[GazetteerRow]:
+    """All surface forms the actors stage matches: ``(form, entity_id, entity_type, kind)``.
+
+    The registry's gazetteer (or its CSV files until its API exists), state names from
+    country_converter, and the news forms of this module. Blockers have entity type ``none``.
+    """
+    rows: list[GazetteerRow] = []
+    rows.extend(_registry_rows())
+    rows.extend(_country_converter_rows())
+    rows.extend(_STATE_FORMS)
+    for org_id, forms in _ORG_FORMS.items():
+        for form in forms:
+            kind = "acronym" if form.replace(".", "").isupper() else "alias"
+            rows.append((form, org_id, "organisation", kind))
+    rows.extend((form, "", "none", "blocker") for form in _BLOCKERS)
+    return rows
+
+
+@dataclass(frozen=True)
+class _Entry:
+    form: str
+    entity_id: str
+    entity_type: str
+    kind: str
+    exact_case: bool
+
+
+_ORG_CONFIDENCE = {"name": 0.95, "alias": 0.9, "acronym": 0.85}
+_STATE_CONFIDENCE = {"name": 0.95, "alias": 0.9, "acronym": 0.9, "demonym": 0.85, "capital": 0.7,
+                     "government": 0.8, "contained": 0.8}
+
+
+def _needs_exact_case(form: str, kind: str) -> bool:
+    letters = [char for char in form if char.isalpha()]
+    return kind == "acronym" or (len(letters) <= 5 and all(char.isupper() for char in letters))
+
+
+class ActorMatcher:
+    """Finds state and organisation mentions in normalised text.
+
+    Parameters
+    ----------
+    gazetteer:
+        Rows ``(form, entity_id, entity_type, kind)``; entity type ``none`` marks a blocker.
+    """
+
+    def __init__(self, gazetteer: Iterable[GazetteerRow]) -> None:
+        import ahocorasick
+
+        rows = list(gazetteer)
+        # News forms of organisations win over state rows of the same form ("UN" is no state).
+        org_forms = {form.lower() for forms in _ORG_FORMS.values() for form in forms}
+        capital_states: dict[str, set[str]] = {}
+        for form, entity_id, entity_type, kind in rows:
+            if entity_type == "state" and kind == "capital":
+                capital_states.setdefault(form.strip().lower(), set()).add(entity_id)
+        table: dict[str, dict[tuple[str, str, str], _Entry]] = {}
+        for form, entity_id, entity_type, kind in rows:
+            form = form.strip()
+            if len(form) < 2 or entity_type not in {"state", "organisation", "none"}:
+                continue
+            if kind in _SKIPPED_KINDS:
+                continue  # bare ISO codes: "AND", "CAN", "EST" are words far more often
+            if entity_type == "state" and form.lower() in org_forms:
+                continue
+            if kind == "capital" and entity_type == "state" and entity_id in _HISTORICAL:
+                if len(capital_states.get(form.lower(), set()) - _HISTORICAL) > 0:
+                    continue
+            if kind == "capital" and entity_type == "organisation" and entity_id != "EU":
+                continue
+            exact = _needs_exact_case(form, kind)
+            entry = _Entry(form, entity_id, entity_type, kind, exact)
+            bucket = table.setdefault(form.lower(), {})
+            key = (entity_id, entity_type, form if exact else "")
+            previous = bucket.get(key)
+            # Prefer the strongest kind for one form and entity.
+            if previous is None or _rank(kind) < _rank(previous.kind):
+                bucket[key] = entry
+        self._automaton = ahocorasick.Automaton()
+        for lowered, bucket in table.items():
+            self._automaton.add_word(lowered, (len(lowered), tuple(bucket.values())))
+        self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[Mention]:
+        """All state and organisation mentions of ``text``, in order."""
+        candidates = self._candidates(text)
+        chosen = _longest_first(candidates)
+        chosen_spans = {(c[0], c[1]) for c in chosen}
+        mentions: list[Mention] = []
+        datelines = [m.span() for m in _DATELINE.finditer(text)]
+        datelines.extend(m.span() for m in _DATELINE_AGENCY.finditer(text))
+        for start, end, entry in chosen:
+            if entry.entity_type == "none":
+                continue
+            if entry.entity_type == "state" and not self._keeps_state(text, start, end, entry, datelines):
+                continue
+            mentions.append(_mention(text, start, end, entry, entry.kind))
+        # States and the UN inside longer organisation names.
+        for start, end, entry in chosen:
+            if entry.entity_type != "organisation":
+                continue
+            for inner_start, inner_end, inner in candidates:
+                if (inner_start, inner_end) in chosen_spans or not (start <= inner_start and inner_end <= end):
+                    continue
+                hyphenated = "-" in (text[inner_end : inner_end + 1], text[inner_start - 1 : inner_start],
+                                     text[inner_end - 1 : inner_end])
+                if inner.entity_type == "state" and (
+                    inner.kind in {"name", "alias", "acronym"} or (inner.kind == "demonym" and hyphenated)
+                ):
+                    mentions.append(_mention(text, inner_start, inner_end, inner, "contained"))
+                elif inner.entity_type == "organisation" and inner.entity_id in {"UN", "UN_CHARTER"}:
+                    mentions.append(_mention(text, inner_start, inner_end, inner, "contained"))
+        for pattern, org_id in _ORG_PATTERNS:
+            for match in pattern.finditer(text):
+                mentions.append(
+                    Mention(match.start(), match.end(), match.group(), org_id, "organisation", "description", 0.75)
+                )
+        mentions.sort(key=lambda m: (m.start, -m.end))
+        return mentions
+
+    def _candidates(self, text: str) -> list[tuple[int, int, _Entry]]:
+        lowered = text.lower()
+        found: list[tuple[int, int, _Entry]] = []
+        length = len(text)
+        for last, (size, entries) in self._automaton.iter(lowered):
+            start = last + 1 - size
+            end = last + 1
+            surface = text[start:end]
+            if start > 0 and _WORD_CHAR.match(text[start - 1]):
+                continue
+            if surface[-1] != "-" and surface[-1] != "." and end < length and _WORD_CHAR.match(text[end]):
+                continue
+            for entry in entries:
+                if entry.form[0].isupper() and not surface[0].isupper():
+                    continue
+                if entry.exact_case and surface != entry.form:
+                    continue
+                if entry.entity_type != "none" and not entry.exact_case and surface.isupper() and len(surface) <= 3:
+                    continue
+                found.append((start, end, entry))
+        return found
+
+    def _keeps_state(
+        self, text: str, start: int, end: int, entry: _Entry, datelines: list[tuple[int, int]]
+    ) -> bool:
+        if any(d_start <= start and end <= d_end for d_start, d_end in datelines):
+            return False
+        after = text[end : end + 40]
+        if _MEDIA_AFTER.match(after):
+            return False
+        if entry.kind == "capital":
+            if text[start:end].isupper():
+                return False  # capitals in capitals are datelines: "ANKARA, (APP) -"
+            before = text[max(0, start - 20) : start]
+            if _PLACE_BEFORE.search(before) or after.startswith("-based") or re.match(r"^,\s+[A-Z]", after):
+                return False
+        return True
+
+
+def _rank(kind: str) -> int:
+    order = ["name", "acronym", "alias", "government", "demonym", "capital"]
+    return order.index(kind) if kind in order else len(order)
+
+
+def _longest_first(candidates: list[tuple[int, int, _Entry]]) -> list[tuple[int, int, _Entry]]:
+    """Keep non-overlapping candidates, the longest first; all entries of a kept span stay."""
+    spans = sorted({(start, end) for start, end, _ in candidates}, key=lambda s: (-(s[1] - s[0]), s[0]))
+    taken: list[tuple[int, int]] = []
+    kept: set[tuple[int, int]] = set()
+    for start, end in spans:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        taken.append((start, end))
+        kept.add((start, end))
+    chosen = [c for c in candidates if (c[0], c[1]) in kept]
+    # One entity per span: if a blocker shares the span, it wins; else state over organisation
+    # only for ambiguous capitals (Brussels) is decided by the table order.
+    by_span: dict[tuple[int, int], list[tuple[int, int, _Entry]]] = {}
+    for item in chosen:
+        by_span.setdefault((item[0], item[1]), []).append(item)
+    result: list[tuple[int, int, _Entry]] = []
+    for items in by_span.values():
+        if any(item[2].entity_type == "none" for item in items):
+            result.append(next(item for item in items if item[2].entity_type == "none"))
+            continue
+        seen_ids: set[tuple[str, str]] = set()
+        for item in sorted(items, key=lambda i: _rank(i[2].kind)):
+            key = (item[2].entity_id, item[2].entity_type)
+            if key not in seen_ids:
+                seen_ids.add(key)
+                result.append(item)
+    result.sort(key=lambda c: c[0])
+    return result
+
+
+def _mention(text: str, start: int, end: int, entry: _Entry, kind: str) -> Mention:
+    table = _STATE_CONFIDENCE if entry.entity_type == "state" else _ORG_CONFIDENCE
+    return Mention(
+        start=start,
+        end=end,
+        text=text[start:end],
+        entity_id=entry.entity_id,
+        entity_type="state" if entry.entity_type == "state" else "organisation",
+        kind=kind,
+        confidence=table.get(kind, 0.8),
+    )
+
+
+def _build_matcher(resources: Resources) -> ActorMatcher:
+    return ActorMatcher(resources.get_gazetteer())
+
+
+@stage("comity.actors.v1", requires=["doc.text"], assigns=["doc.mentions"], factory=True)
+def actors(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
+    """Find the states and organisations named in ``doc.text`` (``doc.mentions``)."""
+    matcher: ActorMatcher = resources.cached("actors.matcher", lambda: _build_matcher(resources))
+
+    def run(doc: NewsDoc) -> NewsDoc:
+        doc.mentions = [m for m in doc.mentions if m.entity_type == "person"]
+        doc.mentions.extend(matcher.find(doc.text))
+        doc.mentions.sort(key=lambda m: (m.start, -m.end))
+        return doc
+
+    return run

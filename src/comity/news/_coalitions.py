@@ -1,0 +1,417 @@
+"""The coalitions stage: groups of states that the text shows forming or acting together.
+
+News names such groups in three ways, and this stage reads all three:
+
+* a *group* with a member list spread over several sentences: "China, Russia, Iran and others
+  are seeking support for a coalition ..." then "Other founding members of the group are A, B
+  and C"; lists that refer to one group are merged into one coalition;
+* states *acting together* on a text: "X, Y and Z tabled the draft", "a resolution introduced
+  by X, Y and Z", "They tabled a counter-resolution" (the list in the sentence before);
+* a named group whose name holds its founders: the "Franco-German Alliance for Multilateralism".
+
+States that merely vote alike ("China and India abstained") are not a coalition. The list of
+members is ``complete`` unless the text cuts it short: "including", "among others", "and other
+nations", a list broken off by the end of the excerpt, or fewer members than the count the text
+gives ("a group of 17 countries") — unless a later list closes it ("Other founding members are",
+"also includes").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from comity.news._doc import Coalition, Mention, NewsDoc
+from comity.news._pipeline import stage
+
+__all__ = ["coalitions", "find_coalitions", "state_lists"]
+
+# Mention kinds that name a state acting in its own right (not inside an organisation's name).
+_ACTING_KINDS = frozenset({"name", "alias", "acronym", "demonym", "capital", "government"})
+# Between two members of one list: a comma, "and", "as well as", an optional article.
+_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b|\bas well as\b|,\s*and\b|\bplus\b)\s*(?:\bthe\b\s*)?", re.I)
+_GROUP_WORDS = re.compile(
+    r"\b(?:group|coalition|alliance|bloc|troika|quartet|quintet|friends|members?|membership|signator(?:y|"
+    r"ies)|"
+    r"founders?|founding|co-founders?|club|axis|caucus|core group|partnership|grouping|union|league)\b",
+    re.I,
+)
+_FORMING = re.compile(
+    r"\b(?:form(?:s|ed|ing)?|creat(?:e|es|ed|ing|ion)|establish(?:es|ed|ing|ment)?|launch(?:es|ed|ing)?|"
+    r"found(?:s|ed|ing)?|set up|sets up|float(?:s|ed|ing)?|join(?:s|ed)? forces|team(?:s|ed)? up|"
+    r"united|unite|made up of|comprised of|composed of|consist(?:s|ed|ing)? of|includ(?:e|es|ed|ing))\b",
+    re.I,
+)
+_ACTING = re.compile(
+    r"\b(?:tabl(?:e|es|ed|ing)|draft(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|present(?:s|ed|ing)|"
+    r"(?:co-?)?sponsor(?:s|ed|ing)?|submit(?:s|ted|ting)?|propos(?:e|es|ed|ing)|put forward|penned|"
+    r"sign(?:s|ed|ing)|co-?signed|issu(?:e|es|ed|ing) a joint|joint (?:statement|letter|declaration|"
+    r"proposal|draft|resolution)|authored|co-?authored|circulat(?:e|es|ed|ing))\b",
+    re.I,
+)
+_ACTION_VERBS = (
+    r"(?:tabled|drafted|introduced|presented|sponsored|co-?sponsored|submitted|proposed|put forward|penned|"
+    r"signed|co-?signed|circulated|authored|co-?authored|prepared|floated|launched|founded|formed|created|"
+    r"established|set up|initiated|convened|requested|called for)"
+)
+# "a resolution drafted by X, Y and Z"
+_ACTED_BY = re.compile(rf"\b{_ACTION_VERBS}\s+(?:jointly\s+|together\s+)?by\s*(?:the\s+)?$|"
+                       r"\b(?:co-?sponsors|sponsors|authors|co-?authors|penholders)\s+(?:are|were|include|"
+                       r"included)"
+                       r"\s*:?\s*(?:the\s+)?$", re.I)  # fmt: skip
+# "X, Y and Z tabled the draft"
+_ACTS = re.compile(
+    r"^\s*(?:,[^,.]{0,50},)?\s*(?:(?:have|has|had|also|jointly|together|on \w+|then|recently|already)\s+)*"
+    rf"(?:{_ACTION_VERBS[3:-1]}|table|draft|introduce|present|sponsor|submit|propose|sign|circulate|"
+    r"issued a joint|issue a joint|joined forces|join forces|teamed up|team up)\b",
+    re.I,
+)
+# Lists cut short by the text itself.
+_PARTIAL_BEFORE = re.compile(
+    r"(?:\bincluding|\bincludes?|\bsuch as|\bamong them|\bamong others|\bnotably|\bamong which|"
+    r"\blike)\s*:?\s*$",
+    re.I,
+)
+_PARTIAL_AFTER = re.compile(
+    r"^\s*,?\s*(?:and|as well as|among|plus)\s+(?:others|other\b|some\b|several\b|more\b|a few\b|a number\b|"
+    r"many\b|additional\b)|^\s*,?\s*(?:etc\b|among others)",
+    re.I,
+)
+# Lists that give the rest of a group's members.
+_CLOSING_BEFORE = re.compile(
+    r"(?:\bother (?:founding |fellow )?(?:members|signatories|founders|countries|states)\b[^.]{0,40}?"
+    r"\b(?:are|were|include|included|includes)|\balso includes?|\balso included|\bmade up of|\bcomprised of|"
+    r"\bcomposed of|\bconsist(?:s|ed|ing)? of|\bmembers (?:are|were)|\bcalled)\s*:?\s*(?:the\s+)?$",
+    re.I,
+)
+_CONTINUING = re.compile(r"\balso\b|\bother (?:founding )?members\b|\bfurther\b|\badditionally\b", re.I)
+_VOTING = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed|ing)?|oppos(?:e|es|ed|ing))\b",
+    re.I,
+)
+_COUNT = re.compile(
+    r"\b(\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|"
+    r"seventeen|eighteen|nineteen|twenty)\s+(?:countries|states|nations|signatories|members|"
+    r"member states|governments)\b",
+    re.I,
+)
+_WORD_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+_PRONOUN_ACTORS = re.compile(
+    r"^\W*(?:they|both(?: countries| states)?|the two(?: countries| states)?)\b", re.I
+)
+# A truncated list: the excerpt ends, or the list's "and" runs into a capitalised non-state word.
+_TRUNCATED_AFTER = re.compile(r"^\s*(?:,|and)?\s*(?:and\s+)?(?:The|This|A|An|It)\b|^\s*(?:,|and)?\s*$")
+_GROUP_NAME_WORDS = re.compile(
+    r"\b(?:Group|Alliance|Coalition|Friends|Troika|Bloc|Quartet|Quad|Club|Axis|Caucus|Initiative|"
+    r"Partnership)\b"
+)
+_HYPHEN_GROUP = re.compile(r"^-?\s*(?:[A-Z][\w'’]*\s+){0,3}?(?:Alliance|Group|Coalition|Initiative|"
+    r"Partnership|"
+                           r"Axis|Format|Quartet|Troika|Declaration)\b")  # fmt: skip
+
+
+@dataclass
+class StateList:
+    """A run of state mentions joined by commas and "and"."""
+
+    mentions: list[Mention]
+    start: int
+    end: int
+
+    @property
+    def members(self) -> list[str]:
+        return _unique([m.entity_id for m in self.mentions])
+
+
+@dataclass
+class _Draft:
+    key: str
+    name: str | None
+    org_id: str | None
+    members: list[str] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+    partial: bool = False
+    closed: bool = False
+    truncated: bool = False
+    count: int | None = None
+    confidence: float = 0.8
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [v for v in values if not (v in seen or seen.add(v))]  # type: ignore[func-returns-value]
+
+
+def state_lists(doc: NewsDoc, *, min_length: int = 1) -> list[StateList]:
+    """Runs of acting-state mentions joined only by separators, in text order."""
+    states = sorted(
+        (m for m in doc.mentions if m.entity_type == "state" and m.kind in _ACTING_KINDS),
+        key=lambda m: (m.start, -m.end),
+    )
+    # Drop states nested inside another state mention ("Guinea" in "Papua New Guinea").
+    flat: list[Mention] = []
+    for mention in states:
+        if flat and mention.start < flat[-1].end:
+            continue
+        flat.append(mention)
+    runs: list[list[Mention]] = []
+    for mention in flat:
+        if runs:
+            gap = doc.text[runs[-1][-1].end : mention.start]
+            if _SEPARATOR.fullmatch(gap) or gap.strip() in {"", ","} and "\n" not in gap:
+                runs[-1].append(mention)
+                continue
+        runs.append([mention])
+    return [StateList(run, run[0].start, run[-1].end) for run in runs if len(run) >= min_length]
+
+
+def _org_name_mentions(doc: NewsDoc) -> list[Mention]:
+    """Organisation mentions that name a group of states (not contained in a longer name)."""
+    orgs = [m for m in doc.mentions if m.entity_type == "organisation" and m.kind != "contained"]
+    return [m for m in orgs if _GROUP_NAME_WORDS.search(m.text)]
+
+
+def _count_in(text: str) -> int | None:
+    found = _COUNT.search(text)
+    if not found:
+        return None
+    word = found.group(1).lower()
+    return int(word) if word.isdigit() else _WORD_NUMBERS[word]
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
+
+
+def find_coalitions(doc: NewsDoc) -> list[Coalition]:
+    """The coalitions of one document (see the module docstring for what counts)."""
+    text = doc.text
+    groups = _org_name_mentions(doc)
+    drafts: dict[str, _Draft] = {}
+    order: list[str] = []
+    lists = state_lists(doc)
+    previous_key: str | None = None
+    for index, run in enumerate(lists):
+        sent_start, sent_end = doc.sentence_at(run.start)
+        before = text[sent_start : run.start]
+        after = text[run.end : sent_end]
+        sentence = text[sent_start:sent_end]
+        near_group = [g for g in groups if sent_start <= g.start < sent_end]
+        grouped = bool(_GROUP_WORDS.search(sentence)) and bool(
+            _FORMING.search(sentence)
+            or near_group
+            or _CLOSING_BEFORE.search(before)
+            or _CONTINUING.search(before)
+            or re.search(r"\bmembers?\b", before[-60:], re.I)
+        )
+        acting = bool(_ACTED_BY.search(before[-60:]) or _ACTS.match(after[:90]))
+        if not acting and len(run.mentions) >= 2:
+            # "X and Y reminded the Council ... They tabled a counter-resolution."
+            next_start = sent_end
+            while next_start < len(text) and text[next_start].isspace():
+                next_start += 1
+            next_sentence = (
+                text[next_start : doc.sentence_at(next_start)[1]] if next_start < len(text) else ""
+            )
+            if _PRONOUN_ACTORS.match(next_sentence) and _ACTING.search(next_sentence[:60]):
+                acting = True
+        continuing = bool(_CONTINUING.search(before[-80:])) and previous_key is not None
+        if not (grouped or acting or continuing):
+            continue
+        closing = bool(_CLOSING_BEFORE.search(before[-70:]))
+        if _VOTING.search(sentence) and not acting and not closing:
+            continue
+        counted_single = bool(re.search(r"\b\d+\s+(?:countries|states|nations)\s+and\s+(?:the\s+)?$", before))
+        if len(run.mentions) < 2 and not (closing or continuing or counted_single):
+            continue
+        if _founder_prefix(doc, run):
+            continue
+        group = _nearest_group(near_group, groups, run.start) if (grouped or continuing) else None
+        if group is None and near_group and acting:
+            group = near_group[0]
+        if group is not None:
+            name: str | None = group.text
+            org_id: str | None = group.entity_id
+            key = org_id
+        elif continuing and not acting:
+            key = previous_key  # type: ignore[assignment]
+            name = drafts[key].name
+            org_id = drafts[key].org_id
+        elif grouped:
+            key = "_group"
+            name, org_id = _self_name(sentence), None
+        else:
+            surface = text[run.start : run.end]
+            key = "list:" + ",".join(sorted(run.members))
+            name, org_id = surface, None
+        draft = drafts.get(key)
+        if draft is None:
+            draft = drafts[key] = _Draft(key, name, org_id, start=run.start, end=run.end)
+            order.append(key)
+        draft.members = _unique(draft.members + run.members)
+        draft.start, draft.end = min(draft.start, run.start), max(draft.end, run.end)
+        if _PARTIAL_BEFORE.search(before[-25:]) or _PARTIAL_AFTER.search(after[:30]):
+            draft.partial = True
+        if closing:
+            draft.closed = True
+        if draft.name is None and key == "_group":
+            draft.name = _self_name(sentence)
+        draft.truncated = (
+            draft.truncated
+            or bool(
+                _TRUNCATED_AFTER.match(after[:12])
+                and index == len(lists) - 1
+                and sent_end >= len(text.rstrip()) - 1
+            )
+            or bool(re.match(r"^\s*and\s+(?:The|This|A|An|It)\b", after))
+        )
+        count = _count_in(before) or _count_in(after)
+        if count is not None and grouped:
+            draft.count = max(draft.count or 0, count)
+        draft.confidence = 0.9 if group is not None else 0.75 if acting else 0.6
+        previous_key = key
+    _attach_unnamed(drafts, order, groups)
+    result = _drop_sublists([_finish(drafts[key]) for key in order if key in drafts])
+    result.extend(_hyphen_coalitions(doc, {c.org_id for c in result if c.org_id}))
+    return [c for c in result if len(c.members) >= 2]
+
+
+_SELF_NAME = re.compile(
+    r"\b(?:call(?:ing|ed)? themselves|called|known as|dubbed|named|under the name(?: of)?)\s*,?\s*"
+    r"[\"“‘']\s*(?:the\s+)?(?P<name>[^\"”’']{3,120}?)\s*[,.]?\s*[\"”’']",
+    re.I,
+)
+
+
+def _self_name(sentence: str) -> str | None:
+    """The name a described group gives itself: 'calling themselves "the Group of ..."'."""
+    found = _SELF_NAME.search(sentence)
+    if not found:
+        return None
+    name = found.group("name").strip(" ,.")
+    return name[:1].upper() + name[1:] if name else None
+
+
+def _founder_prefix(doc: NewsDoc, run: StateList) -> bool:
+    """True for "Franco-" in "Franco-German Alliance": handled as a named group's founders."""
+    last = run.mentions[-1]
+    return last.text.endswith("-") or doc.text[last.end : last.end + 1] == "-"
+
+
+def _drop_sublists(found: list[Coalition]) -> list[Coalition]:
+    # "Belgium and Kuwait" after "Germany, Belgium and Kuwait tabled ...": one coalition, told twice.
+    kept = []
+    for coalition in found:
+        members = set(coalition.members)
+        if coalition.org_id is None and any(
+            other is not coalition and members < set(other.members) for other in found
+        ):
+            continue
+        kept.append(coalition)
+    return kept
+
+
+def _nearest_group(near: list[Mention], groups: list[Mention], position: int) -> Mention | None:
+    if near:
+        return min(near, key=lambda g: abs(g.start - position))
+    before = [g for g in groups if g.start < position]
+    if before:
+        return before[-1]
+    return groups[0] if groups else None
+
+
+def _attach_unnamed(drafts: dict[str, _Draft], order: list[str], groups: list[Mention]) -> None:
+    # Lists that speak of "the group" without naming it belong to the one named group, if any.
+    unnamed = drafts.get("_group")
+    named = [key for key in order if key in drafts and drafts[key].org_id is not None]
+    if unnamed is None or len(named) != 1:
+        return
+    target = drafts[named[0]]
+    target.members = _unique(unnamed.members + target.members)
+    target.partial = target.partial or unnamed.partial
+    target.closed = target.closed or unnamed.closed
+    target.truncated = target.truncated or unnamed.truncated
+    target.count = max(target.count or 0, unnamed.count or 0) or None
+    target.start = min(target.start, unnamed.start)
+    del drafts["_group"]
+
+
+def _finish(draft: _Draft) -> Coalition:
+    counted = draft.count is not None and len(draft.members) >= draft.count
+    complete = not draft.truncated and (draft.closed or counted or not draft.partial)
+    if draft.count is not None and len(draft.members) < draft.count:
+        complete = False
+    org_id = draft.org_id
+    if org_id is None and draft.name is not None and draft.key == "_group":
+        org_id = _snake(draft.name)
+    return Coalition(
+        name=draft.name,
+        org_id=org_id,
+        members=draft.members,
+        complete=complete,
+        start=draft.start,
+        end=draft.end,
+        confidence=draft.confidence,
+    )
+
+
+def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
+    """Groups named after their founders: "Franco-German Alliance for Multilateralism"."""
+    text = doc.text
+    states = sorted((m for m in doc.mentions if m.entity_type == "state"), key=lambda m: m.start)
+    found: list[Coalition] = []
+    index = 0
+    while index < len(states):
+        chain = [states[index]]
+        while index + 1 < len(states) and (
+            text[chain[-1].end : states[index + 1].start] == "-"
+            or (chain[-1].text.endswith("-") and states[index + 1].start == chain[-1].end)
+        ):
+            index += 1
+            chain.append(states[index])
+        index += 1
+        if len(chain) < 2:
+            continue
+        tail = text[chain[-1].end : chain[-1].end + 80]
+        if not _HYPHEN_GROUP.match(tail):
+            continue
+        org = next(
+            (
+                m
+                for m in doc.mentions
+                if m.entity_type == "organisation" and chain[-1].end <= m.start <= chain[-1].end + 2
+            ),
+            None,
+        )
+        if org is not None and org.entity_id in known:
+            continue
+        name = (
+            org.text
+            if org is not None
+            else text[chain[-1].end : chain[-1].end + _HYPHEN_GROUP.match(tail).end()]
+        )  # type: ignore[union-attr]
+        found.append(
+            Coalition(
+                name=name.strip(" -"),
+                org_id=org.entity_id if org is not None else _snake(name),
+                members=_unique([m.entity_id for m in chain]),
+                complete=False,
+                start=chain[0].start,
+                end=org.end if org is not None else chain[-1].end,
+                confidence=0.6,
+            )
+        )
+    return found
+
+
+@stage("comity.coalitions.v1", requires=["doc.sentences", "doc.mentions"], assigns=["doc.coalitions"])
+def coalitions(doc: NewsDoc) -> NewsDoc:
+    """Find the coalitions the text shows forming or acting together (``doc.coalitions``)."""
+    doc.coalitions = find_coalitions(doc)
+    return doc

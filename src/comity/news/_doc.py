@@ -1,0 +1,190 @@
+"""The document type that flows through the news reader's stages.
+
+A :class:`NewsDoc` carries the text as read (``raw``), the normalised text (``text``) that
+every stage works on, and the facts the stages find. Every fact holds character offsets in
+``text``; :meth:`NewsDoc.raw_span` maps them back to ``raw`` through the offset map that
+the normalise stage keeps, so that provenance (``chars START-END``) points at the text as
+published.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "Coalition",
+    "Meeting",
+    "MembershipChange",
+    "Mention",
+    "NewsDoc",
+    "Person",
+    "Quote",
+]
+
+EntityType = Literal["state", "organisation", "person"]
+
+
+@dataclass
+class Mention:
+    """A state, organisation or person named in the text.
+
+    ``kind`` says how it was named: ``name``, ``alias``, ``acronym``, ``demonym``,
+    ``capital``, ``government``, ``role`` ("the Russian minister") or ``contained``
+    (a state inside an organisation's name, "Franco-German").
+    """
+
+    start: int
+    end: int
+    text: str
+    entity_id: str
+    entity_type: EntityType
+    kind: str
+    confidence: float
+
+
+@dataclass
+class Person:
+    """A named person, with the state they act for and their office as the text gives it."""
+
+    name: str
+    state: str | None
+    role: str | None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    confidence: float = 1.0
+
+
+@dataclass
+class Quote:
+    """Words inside quotation marks and who said them (speaker as in the gold format)."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    confidence: float = 1.0
+
+
+@dataclass
+class Coalition:
+    """A group of states shown forming or acting together, with the members the text lists."""
+
+    name: str | None
+    org_id: str | None
+    members: list[str]
+    complete: bool
+    start: int
+    end: int
+    confidence: float = 1.0
+
+
+@dataclass
+class MembershipChange:
+    """A state joining, leaving, rejoining, being suspended from or expelled from a body."""
+
+    actor: str
+    body: str
+    action: str
+    date: str | None
+    start: int
+    end: int
+    confidence: float = 1.0
+
+
+@dataclass
+class Meeting:
+    """A reported meeting of a named body."""
+
+    body: str
+    date: str | None
+    chair: str | None
+    participants: list[str]
+    start: int
+    end: int
+    confidence: float = 1.0
+
+
+@dataclass
+class NewsDoc:
+    """One news text and what the reader found in it.
+
+    Parameters
+    ----------
+    id:
+        Document id (a file stem or the ``id`` of a JSON line).
+    raw:
+        The text as read.
+    text:
+        The normalised text; all offsets refer to it. Equal to ``raw`` until normalised.
+    meta:
+        ``url``, ``outlet``, ``published``, ``source_path`` (each may be missing or None).
+    offsets:
+        For each character of ``text`` (plus one final entry for the end), its offset in
+        ``raw``; empty means the identity map.
+    """
+
+    id: str
+    raw: str
+    text: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    coalitions: list[Coalition] = field(default_factory=list)
+    memberships: list[MembershipChange] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    story: str | None = None
+    offsets: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.text and self.raw:
+            self.text = self.raw
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``text`` to the span of ``raw`` it came from.
+
+        Parameters
+        ----------
+        start, end:
+            Character offsets in ``text`` (``end`` exclusive).
+
+        Returns
+        -------
+        tuple[int, int]
+            The covering span in ``raw``.
+        """
+        if not self.offsets:
+            return start, end
+        last = len(self.offsets) - 1
+        start = min(max(start, 0), last)
+        end = min(max(end, start), last)
+        raw_start = self.offsets[start]
+        if end == start:
+            return raw_start, raw_start
+        # The raw span ends after the raw characters that produced text[end - 1].
+        raw_end = self.offsets[end]
+        if raw_end <= raw_start:
+            raw_end = raw_start + 1
+        return raw_start, raw_end
+
+    def text_offset(self, raw_offset: int) -> int:
+        """Map an offset in ``raw`` to the first offset in ``text`` at or after it."""
+        if not self.offsets:
+            return raw_offset
+        return bisect.bisect_left(self.offsets, raw_offset)
+
+    def mentions_of(self, entity_type: EntityType) -> list[Mention]:
+        """The mentions of one entity type, in text order."""
+        return [mention for mention in self.mentions if mention.entity_type == entity_type]
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """The sentence span holding ``offset`` (the whole text if sentences are not split)."""
+        if not self.sentences:
+            return 0, len(self.text)
+        starts = [start for start, _ in self.sentences]
+        index = max(bisect.bisect_right(starts, offset) - 1, 0)
+        return self.sentences[index]

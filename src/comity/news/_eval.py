@@ -1,0 +1,379 @@
+"""Scoring the news reader against hand annotations in the gold format.
+
+:func:`evaluate` reads every ``<id>.txt`` of a directory that has an ``<id>.json`` beside it
+(documents are matched by file stem; a ``.txt`` without its ``.json`` is skipped and
+listed in ``EvalReport.skipped``), runs the reader on the text alone (the annotation's url,
+outlet and date are not given to it), converts the result with :func:`to_gold` and scores
+it field by field. Counts (true positives, false positives, false negatives) are summed
+over documents (micro-average per field); macro-F1 is the mean of the field F1s.
+
+Matching rules
+--------------
+states, organizations
+    Sets of ids per document.
+people
+    Sets of normalised names per document: lower case, accents and punctuation removed,
+    spaces collapsed ("António Guterres" = "antonio guterres").
+quotes
+    A predicted quote matches a gold quote (one to one, best overlap first) when their words
+    overlap by at least 80% -- the size of the multiset intersection of their lower-cased
+    words divided by the word count of the longer of the two -- *and* the speaker is the
+    same: equal after normalisation, or, for person names, the words of one name are the
+    first or last words of the other ("Wang" = "Wang Yi", "Blinken" = "Antony Blinken").
+coalitions
+    Scored as (coalition, member) pairs. Each gold coalition is aligned one to one with the
+    predicted coalition sharing most members with it (names are not compared: texts name
+    one group in many ways). A member of an aligned pair present in both is a true
+    positive; gold members not found are false negatives; predicted members not in the
+    aligned gold coalition (or of an unaligned predicted coalition) are false positives.
+memberships
+    A predicted event matches a gold event (one to one) when actor, body and action are
+    equal and the dates agree: both null, or both given and equal up to the precision of
+    the less precise one ("2020" agrees with "2020-01-20"). A date on one side only is a
+    mismatch.
+meetings
+    (body, date) pairs, with dates compared as for memberships; chair and participants are
+    not scored.
+stories
+    Pairwise over documents: a pair of documents is positive when both are in one story.
+    Predicted stories come from ``comity.news._stories.group_stories`` when that module
+    exists; otherwise the field is not scored.
+
+A field that has neither gold nor predicted items in any document is left out of the
+macro-average.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from comity.errors import BadInput
+from comity.news._doc import NewsDoc
+from comity.news._gold import to_gold
+from comity.news._pipeline import Pipeline
+
+__all__ = ["EvalReport", "FieldScore", "evaluate", "score_documents"]
+
+FIELDS = ("states", "organizations", "people", "quotes", "coalitions", "memberships", "meetings", "stories")
+
+
+@dataclass
+class FieldScore:
+    """Counts and scores of one field."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def empty(self) -> bool:
+        return self.tp + self.fp + self.fn == 0
+
+    def add(self, tp: int, fp: int, fn: int) -> None:
+        self.tp += tp
+        self.fp += fp
+        self.fn += fn
+
+
+@dataclass
+class EvalReport:
+    """Per-field scores over a set of documents."""
+
+    fields: dict[str, FieldScore]
+    documents: int
+    skipped: list[str] = field(default_factory=list)
+    per_document: dict[str, dict[str, tuple[int, int, int]]] = field(default_factory=dict)
+
+    @property
+    def macro_f1(self) -> float:
+        scored = [score.f1 for score in self.fields.values() if not score.empty]
+        return sum(scored) / len(scored) if scored else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "skipped": list(self.skipped),
+            "fields": {
+                name: {"tp": s.tp, "fp": s.fp, "fn": s.fn, "precision": round(s.precision, 4),
+                       "recall": round(s.recall, 4), "f1": round(s.f1, 4)}
+                for name, s in self.fields.items()
+            },
+            "macro_f1": round(self.macro_f1, 4),
+        }
+
+    def format(self) -> str:
+        """A table of the fields, ending with the line ``macro-F1 0.xxx``."""
+        lines = [f"documents {self.documents}", f"{'field':<14} {'P':>6} {'R':>6} {'F1':>6}   tp/fp/fn"]
+        for name, score in self.fields.items():
+            if score.empty:
+                lines.append(f"{name:<14} {'n/a':>6} {'n/a':>6} {'n/a':>6}")
+                continue
+            lines.append(
+                f"{name:<14} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f}   "
+                f"{score.tp}/{score.fp}/{score.fn}"
+            )
+        for name in self.skipped:
+            lines.append(f"skipped {name}")
+        lines.append(f"macro-F1 {self.macro_f1:.3f}")
+        return "\n".join(lines)
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, no accents, no punctuation, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    plain = re.sub(r"[^\w\s:]", " ", plain)
+    return re.sub(r"\s+", " ", plain).strip()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower())
+
+
+def word_overlap(gold: str, pred: str) -> float:
+    """Multiset word intersection over the word count of the longer text."""
+    gold_words, pred_words = Counter(_words(gold)), Counter(_words(pred))
+    longest = max(sum(gold_words.values()), sum(pred_words.values()))
+    if longest == 0:
+        return 0.0
+    return sum((gold_words & pred_words).values()) / longest
+
+
+def same_speaker(gold: str, pred: str) -> bool:
+    """Equal after normalisation, or one person name the first/last words of the other."""
+    a, b = normalise_name(gold), normalise_name(pred)
+    if a == b:
+        return True
+    if ":" in a or ":" in b or a.isupper() or not a or not b:
+        return False
+    if gold.isupper() or pred.isupper():  # ids such as USA, UNGA
+        return False
+    short, long_ = sorted((a.split(), b.split()), key=len)
+    return long_[: len(short)] == short or long_[-len(short) :] == short
+
+
+def _match_greedy(
+    gold: list[Any], pred: list[Any], score: Callable[[Any, Any], float], threshold: float
+) -> int:
+    """Number of one-to-one matches with score >= threshold, best pairs first."""
+    pairs = sorted(
+        ((score(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)),
+        key=lambda item: -item[0],
+    )
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    matched = 0
+    for value, i, j in pairs:
+        if value < threshold:
+            break
+        if i in used_gold or j in used_pred:
+            continue
+        used_gold.add(i)
+        used_pred.add(j)
+        matched += 1
+    return matched
+
+
+def _dates_agree(gold: str | None, pred: str | None) -> bool:
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    size = min(len(gold), len(pred))
+    return gold[:size] == pred[:size]
+
+
+def _set_counts(gold: Iterable[str], pred: Iterable[str]) -> tuple[int, int, int]:
+    g, p = set(gold), set(pred)
+    return len(g & p), len(p - g), len(g - p)
+
+
+def _quote_counts(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[int, int, int]:
+    def score(g: dict[str, Any], p: dict[str, Any]) -> float:
+        if not same_speaker(str(g.get("speaker", "")), str(p.get("speaker", ""))):
+            return 0.0
+        return word_overlap(str(g.get("text", "")), str(p.get("text", "")))
+
+    matched = _match_greedy(gold, pred, score, 0.8)
+    return matched, len(pred) - matched, len(gold) - matched
+
+
+def _coalition_counts(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[int, int, int]:
+    gold_sets = [set(c.get("members") or []) for c in gold]
+    pred_sets = [set(c.get("members") or []) for c in pred]
+    pairs = sorted(
+        ((len(g & p), i, j) for i, g in enumerate(gold_sets) for j, p in enumerate(pred_sets)),
+        key=lambda item: -item[0],
+    )
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    tp = 0
+    for shared, i, j in pairs:
+        if shared == 0:
+            break
+        if i in used_gold or j in used_pred:
+            continue
+        used_gold.add(i)
+        used_pred.add(j)
+        tp += shared
+    gold_total = sum(len(s) for s in gold_sets)
+    pred_total = sum(len(s) for s in pred_sets)
+    return tp, pred_total - tp, gold_total - tp
+
+
+def _membership_counts(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[int, int, int]:
+    def score(g: dict[str, Any], p: dict[str, Any]) -> float:
+        same = all(g.get(key) == p.get(key) for key in ("actor", "body", "action"))
+        return 1.0 if same and _dates_agree(g.get("date"), p.get("date")) else 0.0
+
+    matched = _match_greedy(gold, pred, score, 1.0)
+    return matched, len(pred) - matched, len(gold) - matched
+
+
+def _meeting_counts(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[int, int, int]:
+    def score(g: dict[str, Any], p: dict[str, Any]) -> float:
+        return 1.0 if g.get("body") == p.get("body") and _dates_agree(g.get("date"), p.get("date")) else 0.0
+
+    matched = _match_greedy(gold, pred, score, 1.0)
+    return matched, len(pred) - matched, len(gold) - matched
+
+
+def score_document(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
+    """(tp, fp, fn) per field for one document (every field but ``stories``)."""
+    return {
+        "states": _set_counts(gold.get("states") or [], pred.get("states") or []),
+        "organizations": _set_counts(gold.get("organizations") or [], pred.get("organizations") or []),
+        "people": _set_counts(
+            (normalise_name(p["name"]) for p in gold.get("people") or []),
+            (normalise_name(p["name"]) for p in pred.get("people") or []),
+        ),
+        "quotes": _quote_counts(gold.get("quotes") or [], pred.get("quotes") or []),
+        "coalitions": _coalition_counts(gold.get("coalitions") or [], pred.get("coalitions") or []),
+        "memberships": _membership_counts(gold.get("memberships") or [], pred.get("memberships") or []),
+        "meetings": _meeting_counts(gold.get("meetings") or [], pred.get("meetings") or []),
+    }
+
+
+def story_pair_counts(gold: dict[str, str | None], pred: dict[str, str | None]) -> tuple[int, int, int]:
+    """Pairwise (tp, fp, fn) over the documents both mappings hold."""
+    ids = sorted(set(gold) & set(pred))
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(ids, 2):
+        in_gold = gold[a] is not None and gold[a] == gold[b]
+        in_pred = pred[a] is not None and pred[a] == pred[b]
+        tp += in_gold and in_pred
+        fp += in_pred and not in_gold
+        fn += in_gold and not in_pred
+    return tp, fp, fn
+
+
+def score_documents(
+    gold: dict[str, dict[str, Any]],
+    pred: dict[str, dict[str, Any]],
+    stories: dict[str, str | None] | None = None,
+) -> EvalReport:
+    """Score predicted gold-format records against gold ones (both keyed by document id).
+
+    ``stories`` maps document ids to predicted story ids; when None the ``story`` values of
+    ``pred`` are used, and the field is not scored if they are all null.
+    """
+    fields = {name: FieldScore() for name in FIELDS}
+    per_document: dict[str, dict[str, tuple[int, int, int]]] = {}
+    for doc_id, gold_record in gold.items():
+        pred_record = pred.get(doc_id, {})
+        counts = score_document(gold_record, pred_record)
+        per_document[doc_id] = counts
+        for name, (tp, fp, fn) in counts.items():
+            fields[name].add(tp, fp, fn)
+    predicted_stories = stories
+    if predicted_stories is None:
+        predicted_stories = {doc_id: record.get("story") for doc_id, record in pred.items()}
+        if all(value is None for value in predicted_stories.values()):
+            predicted_stories = {}
+    if predicted_stories:
+        fields["stories"].add(*story_pair_counts({k: v.get("story") for k, v in gold.items()}, predicted_stories))
+    return EvalReport(fields=fields, documents=len(gold), per_document=per_document)
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise BadInput(f"{path}: cannot decode the text.", hint="Save the file as UTF-8.") from None
+        return str(best)
+
+
+def _group_stories(docs: list[NewsDoc]) -> dict[str, str | None] | None:
+    try:
+        from comity.news._stories import group_stories  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    grouped: dict[str, Any] = group_stories(docs)
+    return {str(k): (None if v is None else str(v)) for k, v in grouped.items()}
+
+
+def evaluate(directory: str | Path, pipeline: Pipeline | None = None) -> EvalReport:
+    """Run the reader on every ``<id>.txt`` in ``directory`` and score it against ``<id>.json``.
+
+    Parameters
+    ----------
+    directory:
+        A folder of ``.txt`` texts with ``.json`` gold annotations beside them.
+    pipeline:
+        The reader; default ``Pipeline()`` (all default stages).
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise BadInput(f"{folder} is not a directory.", hint="Give a folder of <id>.txt and <id>.json files.")
+    reader = pipeline if pipeline is not None else Pipeline()
+    gold: dict[str, dict[str, Any]] = {}
+    docs: list[NewsDoc] = []
+    skipped: list[str] = []
+    for text_path in sorted(folder.glob("*.txt")):
+        gold_path = text_path.with_suffix(".json")
+        if not gold_path.exists():
+            skipped.append(f"{text_path.name}: no {gold_path.name} beside it")
+            continue
+        try:
+            gold_record = json.loads(gold_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise BadInput(f"{gold_path}: not valid JSON ({error}).", hint="Fix the annotation file.") from error
+        doc_id = text_path.stem
+        gold[doc_id] = gold_record
+        doc = NewsDoc(id=doc_id, raw=_read_text(text_path), meta={"source_path": str(text_path)})
+        docs.append(reader(doc))
+    if not gold:
+        raise BadInput(f"{folder} holds no <id>.txt with an <id>.json beside it.",
+                       hint="Each text needs its gold annotation with the same stem.")
+    stories = _group_stories(docs)
+    if stories is not None:
+        for doc in docs:
+            doc.story = stories.get(doc.id)
+    pred = {doc.id: to_gold(doc) for doc in docs}
+    report = score_documents(gold, pred, stories if stories is not None else {})
+    report.skipped = skipped
+    return report

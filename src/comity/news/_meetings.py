@@ -1,0 +1,483 @@
+"""The meetings stage: meetings of a named body that the text reports.
+
+A sentence reports a meeting when it holds a meeting word (meeting, session, summit, debate,
+vote, veto, "adopted", "told the Council", "chaired" ...) and names a body that meets (an
+organisation mention that is not an agreement, a charter or a declaration); "the UN" stands for
+a meeting when no organ is named. A vote is a meeting of the organ that votes. Sentences of one
+body and compatible dates ("2016" and "2016-10-26") are one meeting; sentences that speak of "the
+vote", "the meeting" or a draft's sponsors without naming a body add to the document's main
+meeting. Planned and habitual meetings ("scheduled for next October", "has vetoed 14 times")
+are left out.
+
+Participants are the states shown voting, speaking, sponsoring or attending in the meeting's
+sentences (and the states of the people who do so); states that are only the subject matter
+("a resolution against Syria", "withdraw from Ukraine") are not. The chair is the person (or,
+failing one, the state) said to chair or preside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from comity.news._coalitions import StateList, state_lists
+from comity.news._dates import find_dates, page_date, page_date_span, parse_iso
+from comity.news._doc import Meeting, Mention, NewsDoc
+from comity.news._pipeline import stage
+
+__all__ = ["find_meetings", "meetings"]
+
+_TRIGGER = re.compile(
+    r"\b(?:meetings?|sessions?|summit|debate|conference|video ?conference|videoconference|forum|"
+    r"vot(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed|ing)?|"
+    r"adopt(?:s|ed|ing)?|pass(?:es|ed)|approv(?:e|es|ed)|reject(?:s|ed)|endors(?:e|es|ed)|"
+    r"convened?|met|gathered|held|attended|attending|chair(?:s|ed)|presid(?:e|es|ed|ing)|"
+    r"told the|before the|address(?:es|ed)? the|briefed the|spoke (?:at|before|to) the|speaking (?:at|"
+    r"before|to) the)\b",
+    re.I,
+)
+# Words naming the main meeting without its body.
+_ANAPHORIC = re.compile(
+    r"\b(?:the (?:vote|meeting|session|debate|summit|resolution|draft|text)|vot(?:e|ed|ing) (?:for|against|"
+    r"in favou?r)|"
+    r"abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed)?|told the (?:Council|Assembly|meeting|session|body)|"
+    r"(?:introduced|drafted|tabled|sponsored|co-?sponsored|presented|submitted|prepared) by|"
+    r"attended the|attended by|addressed the|(?:Council|Assembly)'s (?:vote|meeting)|"
+    r"(?:introduced|drafted|tabled|sponsored|co-?sponsored|presented|submitted|prepared|put forward)"
+    r" (?:a|the|their|its) (?:\w+ )?(?:draft|resolution|text|counter-resolution|proposal))\b",
+    re.I,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|to be held|scheduled|slated|expected to|due to|is to|are to|plans? to|planned|upcoming|"
+    r"forthcoming|next (?:week|month|year|session|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
+    re.I,
+)
+_HABITUAL = re.compile(
+    r"\b(?:\d+|several|many|multiple|numerous) times\b|\bevery (?:year|other year|three months|month)\b|"
+    r"\beach year\b|\bhas (?:been )?(?:vetoed|voted)\b|\bhave (?:been )?(?:vetoed|voted)\b|\bsince\b|"
+    r"\b(?:for|in|over) the (?:past|last) \d+ years\b|\bevery time\b|"
+    r"\b(?:requires?|needs?)\s+(?:at least\s+)?(?:\w+\s+)?(?:votes?|majority)\b",
+    re.I,
+)
+# Bodies that do not meet: agreements, charters, declarations and the like.
+_NOT_MEETING_BODY = re.compile(r"AGREEMENT|CHARTER|DECLARATION|TREATY|PROTOCOL|CONVENTION|ACCORD|COVAX|"
+    r"^UDHR$|"
+                               r"^JCPOA$|^NPT$|^NEW_START$|^OPEN_SKIES$|^UNSG$")  # fmt: skip
+_CHAIR_PERSON = re.compile(
+    r"\b(?:chair(?:s|ed|ing)?|presid(?:e|es|ed|ing)(?: over)?|as (?:the )?(?:chair|president)|"
+    r"opening the|opened the)\b",
+    re.I,
+)
+_CHAIR_STATE = re.compile(
+    r"\b(?:(?:rotating )?presidency|(?:is|was|as) (?:the )?chair|holds? the (?:rotating )?(?:presidency|"
+    r"chair)|"
+    r"chairmanship)\b",
+    re.I,
+)
+_PRESIDENT_OF = re.compile(
+    r"\bPresident of the (?P<body>General Assembly|Security Council|Human Rights Council)|"
+    r"(?P<body2>General Assembly|Security Council|Assembly|Council) President\b",
+    re.I,
+)
+_PRESIDENT_BODIES = {
+    "general assembly": "UNGA", "assembly": "UNGA", "security council": "UNSC", "council": "UNSC",
+    "human rights council": "UNHRC",
+}  # fmt: skip
+# A state right after these words is the matter discussed, not a participant.
+_SUBJECT_MATTER = re.compile(
+    r"\b(?:against|on|over|toward|towards|into|in|about|regarding|concerning|for|from|to|at|of|"
+    r"annexation of|sovereignty of|people of|war in|situation in|aggression against|embargo (?:of|on|"
+    r"against))"
+    r"\s+(?:(?:the|its|their|[a-z][\w-]*)\s+){0,3}$",
+    re.I,
+)
+# "the Cuban embargo", "a Syria resolution": the state is what the meeting is about.
+_TOPIC_AFTER = re.compile(
+    r"\s*(?:embargo|sanctions|crisis|war|conflict|issue|question|file|invasion|situation|aid|resolution|"
+    r"regime|"
+    r"people|minority|policy|policies|government|administration)\b",
+    re.I,
+)
+_ACTING_KINDS = frozenset({"name", "alias", "acronym", "demonym", "capital", "government", "role"})
+
+
+@dataclass
+class _Draft:
+    body: str
+    date: str | None
+    start: int
+    end: int
+    participants: list[str] = field(default_factory=list)
+    chair: str | None = None
+    chair_state: str | None = None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _bodies(doc: NewsDoc) -> list[Mention]:
+    orgs = sorted(
+        (m for m in doc.mentions if m.entity_type == "organisation"),
+        key=lambda m: (m.start, -(m.end - m.start)),
+    )
+    kept: list[Mention] = []
+    for mention in orgs:
+        if mention.kind == "contained" or (kept and mention.start < kept[-1].end):
+            continue
+        if _NOT_MEETING_BODY.search(mention.entity_id):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _compatible(first: str | None, second: str | None) -> bool:
+    if first is None or second is None:
+        return True
+    return first.startswith(second) or second.startswith(first)
+
+
+def find_meetings(doc: NewsDoc) -> list[Meeting]:
+    """The meetings one document reports."""
+    text = doc.text
+    anchor = page_date(text, published=doc.meta.get("published"))
+    bodies = _bodies(doc)
+    drafts: list[_Draft] = []
+    loose: list[tuple[int, int]] = []
+    previous_bodies: list[Mention] = []
+    previous_span = (0, 0)
+    extra_dates: list[tuple[int, int]] = []
+    for sent_start, sent_end in doc.sentences or [(0, len(text))]:
+        sentence = text[sent_start:sent_end]
+        trigger = _TRIGGER.search(sentence)
+        if trigger is None:
+            previous_bodies = [
+                b
+                for b in bodies
+                if sent_start <= b.start < sent_end and b.entity_id != "UN" and not _is_title(text, b)
+            ]
+            previous_span = (sent_start, sent_end)
+            continue
+        date_span: tuple[int, int] | None = None
+        window = sentence[max(0, trigger.start() - 50) : trigger.end() + 60]
+        if _FUTURE.search(window) and not re.search(
+            r"\b(?:held|met|voted|adopted|chaired|attended|gathered|convened|began|opened|started|took place|"
+            r"ended|concluded)\b",
+            window,
+            re.I,
+        ):
+            continue
+        if _HABITUAL.search(sentence):
+            continue
+        in_sentence = [b for b in bodies if sent_start <= b.start < sent_end and not _is_affiliation(text, b)]
+        organs = [b for b in in_sentence if b.entity_id != "UN"] or in_sentence
+        if organs and all(_is_title(text, b) for b in organs) and _ANAPHORIC.search(sentence):
+            organs = []
+        if (
+            not organs
+            and previous_bodies
+            and re.search(r"\b(?:meeting|session|summit|conference)\b", sentence, re.I)
+            and re.match(
+                r"\W*(?:this|it|the (?:meeting|session|summit|statement|declaration))\b", sentence, re.I
+            )
+        ):
+            # "The NAM called for ... This came in a statement adopted at a ministerial meeting ..."
+            organs = previous_bodies
+            date_span = previous_span
+        previous_span = (sent_start, sent_end)
+        previous_bodies = [b for b in in_sentence if b.entity_id != "UN"]
+        if not organs:
+            if _ANAPHORIC.search(sentence):
+                loose.append((sent_start, sent_end))
+            continue
+        trigger_at = sent_start + trigger.start()
+        if date_span is not None and _date_of(text, sent_start, sent_end, trigger_at, anchor) is None:
+            extra_dates.append(date_span)
+        body = min(organs, key=lambda b: abs(b.start - trigger_at)).entity_id
+        if body == "UN" and re.search(r"\bveto", sentence, re.I):
+            body = "UNSC"  # only the Security Council has vetoes
+        date = _date_of(text, sent_start, sent_end, trigger_at, anchor)
+        target = next(
+            (
+                d
+                for d in drafts
+                if d.body == body and d.date is not None and date is not None and _compatible(d.date, date)
+            ),
+            None,
+        )
+        if target is None and date is None:
+            target = next((d for d in drafts if d.body == body), None)
+        if target is None and date is not None:
+            target = next((d for d in drafts if d.body == body and d.date is None), None)
+        if target is None:
+            target = _Draft(body, date, sent_start, sent_end)
+            drafts.append(target)
+        if date is not None and (target.date is None or len(date) > len(target.date)):
+            target.date = date
+        target.sentences.append((sent_start, sent_end))
+        target.sentences.extend(extra_dates)
+        extra_dates = []
+        target.end = max(target.end, sent_end)
+    if not drafts:
+        return []
+    drafts = _fold_un(drafts, anchor)
+    main = _main(drafts, anchor)
+    for span in loose:
+        main.sentences.append(span)
+    main.sentences.sort()
+    people = _people_spans(doc)
+    runs = state_lists(doc)
+    for draft in drafts:
+        if draft.date is None:
+            draft.date = _first_date(text, draft.sentences, anchor)
+    if main.date is None and anchor is not None:
+        main.date = _lede_date(doc, anchor)
+    for draft in drafts:
+        for sent_start, sent_end in draft.sentences:
+            _add_participants(doc, draft, sent_start, sent_end, people, runs)
+            _find_chair(doc, draft, sent_start, sent_end, people)
+        for sent_start, sent_end in doc.sentences:
+            if draft.chair is None and any(
+                b.entity_id == draft.body and sent_start <= b.start < sent_end for b in bodies
+            ):
+                _find_chair(doc, draft, sent_start, sent_end, people)
+    _president_chairs(doc, drafts)
+    return [
+        Meeting(
+            body=d.body,
+            date=d.date,
+            chair=d.chair or d.chair_state,
+            participants=d.participants,
+            start=d.start,
+            end=d.end,
+            confidence=0.7,
+        )
+        for d in drafts
+    ]
+
+
+def _main(drafts: list[_Draft], anchor: str | None) -> _Draft:
+    """The meeting the story is about: the one on the page's date, else the most precisely dated."""
+    for draft in drafts:
+        if anchor is not None and draft.date is not None and draft.date == anchor:
+            return draft
+    return max(drafts, key=lambda d: (len(d.date or ""), -d.start))
+
+
+def _lede_date(doc: NewsDoc, anchor: str) -> str | None:
+    """The event date of a story's lede ("... urged cooperation on Friday"), near the page date."""
+    anchor_day = parse_iso(anchor)
+    skip = page_date_span(doc.text)
+    # Weekdays first: "urged cooperation on Friday" dates the event; a full date in the first lines is
+    # more often a photo caption's.
+    for kinds in (("relative",), ("partial", "absolute")):
+        found = _lede_date_of_kind(doc, anchor_day, anchor, skip, kinds)
+        if found is not None:
+            return found
+    return None
+
+
+def _lede_date_of_kind(
+    doc: NewsDoc, anchor_day: dt.date, anchor: str, skip: tuple[int, int] | None, kinds: tuple[str, ...]
+) -> str | None:
+    for sent_start, sent_end in doc.sentences[:4]:
+        sentence = doc.text[sent_start:sent_end]
+        for mention in find_dates(sentence, anchor):
+            if (skip is not None and sent_start + mention.start < skip[1]) or re.search(
+                r"\b(?:published|posted|updated)\b",
+                sentence[max(0, mention.start - 40) : mention.start],
+                re.I,
+            ):
+                continue  # the page's own date, not the event's
+            if mention.value and len(mention.value) == 10 and mention.kind in kinds:
+                if 0 <= (anchor_day - parse_iso(mention.value)).days <= 7:
+                    return mention.value
+    return None
+
+
+def _fold_un(drafts: list[_Draft], anchor: str | None) -> list[_Draft]:
+    # "at the UN" in a story about a Security Council meeting is that meeting, not another one; so is
+    # an undated "NAM" meeting in a story about the meeting of its Coordinating Bureau.
+    organs = [d for d in drafts if d.body != "UN"]
+    if not organs:
+        return drafts
+    main = _main(organs, anchor)
+    kept = []
+    for draft in drafts:
+        if draft is not main and draft.date is None and main.body.startswith(draft.body + "_"):
+            main.sentences.extend(draft.sentences)
+            main.start = min(main.start, draft.start)
+            continue
+        if draft.body == "UN":
+            candidates = (
+                [o for o in organs if o.date == draft.date] if draft.date else [_main(organs, anchor)]
+            )
+            target = candidates[0] if candidates else None
+            if target is not None:
+                target.sentences.extend(draft.sentences)
+                target.start = min(target.start, draft.start)
+                if target.date is None:
+                    target.date = draft.date
+                continue
+        kept.append(draft)
+    return kept
+
+
+def _date_of(text: str, sent_start: int, sent_end: int, trigger_at: int, anchor: str | None) -> str | None:
+    local = trigger_at - sent_start
+    skip = page_date_span(text)
+    mentions = [
+        m
+        for m in find_dates(text[sent_start:sent_end], anchor)
+        if skip is None or sent_start + m.start >= skip[1]
+        if
+        # A bare year far from the meeting word is another event's ("its founders in 1945").
+        m.value and (m.kind != "year" or abs(m.start - local) < 45)
+    ]
+    if not mentions:
+        return None
+    return min(mentions, key=lambda m: abs(m.start - local)).value
+
+
+def _first_date(text: str, sentences: list[tuple[int, int]], anchor: str | None) -> str | None:
+    for sent_start, sent_end in sentences:
+        trigger = _TRIGGER.search(text[sent_start:sent_end])
+        date = _date_of(text, sent_start, sent_end, sent_start + (trigger.start() if trigger else 0), anchor)
+        if date is not None:
+            return date
+    return None
+
+
+_OFFICIAL = (
+    r"(?:ambassador|envoy|representative|delegation|spokes(?:man|woman|person)|chief|head|mission|official)"
+)
+
+
+def _is_affiliation(text: str, body: Mention) -> bool:
+    """An organisation named as someone's employer: "the EU's ambassador", "ambassador to the UN"."""
+    after = text[body.end : body.end + 40]
+    before = text[max(0, body.start - 30) : body.start]
+    return bool(
+        re.match(rf"\s*['’]s\s+(?:\w+\s+){{0,2}}{_OFFICIAL}", after, re.I)
+        or re.search(rf"\b{_OFFICIAL}s?\s+(?:to|at)\s+(?:the\s+)?$", before, re.I)
+    )
+
+
+def _is_title(text: str, body: Mention) -> bool:
+    """An organ named in a person's title: "President of the General Assembly", "Assembly President"."""
+    before = text[max(0, body.start - 20) : body.start]
+    after = text[body.end : body.end + 12]
+    return bool(re.search(r"\bPresident of (?:the\s+)?$", before) or re.match(r"\s+President\b", after))
+
+
+def _people_spans(doc: NewsDoc) -> list[tuple[int, int, str, str | None]]:
+    spans = []
+    for person in doc.people:
+        for start, end in person.mentions:
+            spans.append((start, end, person.name, person.state))
+    spans.sort()
+    return spans
+
+
+def _add_participants(
+    doc: NewsDoc,
+    draft: _Draft,
+    sent_start: int,
+    sent_end: int,
+    people: list[tuple[int, int, str, str | None]],
+    runs: list[StateList],
+) -> None:
+    text = doc.text
+    first_of_run = {m.start: run.mentions[0] for run in runs for m in run.mentions}
+    states = sorted(
+        (
+            m
+            for m in doc.mentions
+            if m.entity_type == "state" and m.kind in _ACTING_KINDS and sent_start <= m.start < sent_end
+        ),
+        key=lambda m: m.start,
+    )
+    for mention in states:
+        head = first_of_run.get(mention.start, mention)
+        before = text[max(sent_start, head.start - 40) : head.start]
+        if text[mention.end : mention.end + 1] == ")" and text[mention.start - 1 : mention.start] == "(":
+            continue  # "VOLKAN BOZKIR (Turkey), President of the General Assembly": nationality
+        if _TOPIC_AFTER.match(text[mention.end : mention.end + 20]):
+            continue
+        if _SUBJECT_MATTER.search(before) and not re.search(
+            r"\b(?:ministers?|delegations?|representatives?|ambassadors?|envoys?|initiative|presidency|"
+            r"presidents?|"
+            r"leaders?|heads?) of\s+(?:the\s+)?$",
+            before,
+            re.I,
+        ):
+            continue
+        if mention.entity_id not in draft.participants:
+            draft.participants.append(mention.entity_id)
+    for start, _end, _name, state in people:
+        if sent_start <= start < sent_end and state and state not in draft.participants:
+            draft.participants.append(state)
+
+
+def _find_chair(
+    doc: NewsDoc,
+    draft: _Draft,
+    sent_start: int,
+    sent_end: int,
+    people: list[tuple[int, int, str, str | None]],
+) -> None:
+    if draft.chair is not None:
+        return
+    sentence = doc.text[sent_start:sent_end]
+    cue = _CHAIR_PERSON.search(sentence)
+    if cue is not None:
+        at = sent_start + cue.start()
+        near = [p for p in people if sent_start <= p[0] < sent_end and abs(p[0] - at) < 90]
+        if near:
+            draft.chair = min(near, key=lambda p: abs(p[0] - at))[2]
+            return
+    cue = _CHAIR_STATE.search(sentence)
+    body_after_cue = (
+        cue is not None
+        and draft.body != "UN"
+        and any(
+            m.entity_id == draft.body and 0 <= m.start - (sent_start + cue.end()) < 40
+            for m in doc.mentions
+            if m.entity_type == "organisation"
+        )
+    )
+    if cue is not None and body_after_cue and draft.chair_state is None:
+        at = sent_start + cue.start()
+        states = [
+            m
+            for m in doc.mentions
+            if m.entity_type == "state"
+            and m.kind in _ACTING_KINDS
+            and sent_start <= m.start < sent_end
+            and abs(m.start - at) < 80
+        ]
+        if states:
+            draft.chair_state = min(states, key=lambda m: abs(m.start - at)).entity_id
+
+
+def _president_chairs(doc: NewsDoc, drafts: list[_Draft]) -> None:
+    """The President of the General Assembly chairs its meetings (and so on for the Councils)."""
+    for person in doc.people:
+        role = person.role or ""
+        found = _PRESIDENT_OF.search(role)
+        if not found:
+            continue
+        body = _PRESIDENT_BODIES[(found.group("body") or found.group("body2")).lower()]
+        for draft in drafts:
+            if draft.body == body and draft.chair is None:
+                draft.chair = person.name
+
+
+@stage(
+    "comity.meetings.v1",
+    requires=["doc.sentences", "doc.mentions", "doc.people"],
+    assigns=["doc.meetings"],
+)
+def meetings(doc: NewsDoc) -> NewsDoc:
+    """Find the meetings the text reports (``doc.meetings``)."""
+    doc.meetings = find_meetings(doc)
+    return doc

@@ -1,0 +1,260 @@
+"""A registry of named stages and the pipeline that runs them, in the manner of spaCy.
+
+A stage is a function ``NewsDoc -> NewsDoc`` registered under a name with the document
+attributes it needs and the ones it sets::
+
+    @stage("comity.quotes.v1", requires=["doc.people"], assigns=["doc.quotes"])
+    def quotes(doc: NewsDoc) -> NewsDoc: ...
+
+A stage that needs shared, expensive data (the registry gazetteer, an automaton) is
+registered with ``factory=True``: the decorated function takes a :class:`Resources` and
+returns the ``NewsDoc -> NewsDoc`` function; the pipeline calls it once when it is built.
+
+Stages live in their own modules (``comity.news._quotes`` ...). A pipeline imports the module
+of a stage it does not yet know by the stage's short name, so a missing module gives a clear
+error rather than an empty pipeline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from comity.errors import BadInput
+from comity.news._doc import NewsDoc
+
+__all__ = [
+    "DEFAULT_STAGES",
+    "Pipeline",
+    "Resources",
+    "StageInfo",
+    "registered_stages",
+    "stage",
+]
+
+StageFunc = Callable[[NewsDoc], NewsDoc]
+T = TypeVar("T")
+
+#: The default stage order.
+DEFAULT_STAGES: tuple[str, ...] = (
+    "comity.normalise.v1",
+    "comity.sentences.v1",
+    "comity.actors.v1",
+    "comity.people.v1",
+    "comity.quotes.v1",
+    "comity.coalitions.v1",
+    "comity.memberships.v1",
+    "comity.meetings.v1",
+)
+
+# Attributes a freshly read document already has.
+_INITIAL_ATTRS = frozenset({"doc.id", "doc.raw", "doc.text", "doc.meta"})
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """A registered stage: its name, function, and declared requirements and assignments."""
+
+    name: str
+    func: Callable[..., Any]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    factory: bool
+    module: str
+
+
+_REGISTRY: dict[str, StageInfo] = {}
+
+
+def stage(
+    name: str,
+    *,
+    requires: Iterable[str] = (),
+    assigns: Iterable[str] = (),
+    factory: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a stage under ``name``.
+
+    Parameters
+    ----------
+    name:
+        Dotted name with a version, such as ``"comity.quotes.v1"``.
+    requires, assigns:
+        Document attributes (``"doc.people"``) the stage reads and sets; checked by
+        :meth:`Pipeline.analyze`.
+    factory:
+        If true, the decorated function takes a :class:`Resources` and returns the stage
+        function.
+    """
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        _REGISTRY[name] = StageInfo(
+            name=name,
+            func=func,
+            requires=tuple(requires),
+            assigns=tuple(assigns),
+            factory=factory,
+            module=func.__module__,
+        )
+        return func
+
+    return register
+
+
+def registered_stages() -> dict[str, StageInfo]:
+    """All stages registered so far (the default ones are imported first)."""
+    for name in DEFAULT_STAGES:
+        try:
+            _import_stage_module(name)
+        except BadInput:
+            continue
+    return dict(sorted(_REGISTRY.items()))
+
+
+def _short_name(name: str) -> str:
+    # "comity.quotes.v1" -> "quotes"
+    parts = name.split(".")
+    if len(parts) >= 3 and parts[0] == "comity":
+        return parts[1]
+    return name
+
+
+def _full_name(name: str) -> str:
+    if name in _REGISTRY or "." in name:
+        return name
+    for full in DEFAULT_STAGES:
+        if _short_name(full) == name:
+            return full
+    return f"comity.{name}.v1"
+
+
+def _import_stage_module(name: str) -> None:
+    if name in _REGISTRY:
+        return
+    module = f"comity.news._{_short_name(name)}"
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+        raise BadInput(
+            f"The news stage {name!r} is not available: its module {module} does not exist.",
+            hint="Check the stage name (see comity.news.registered_stages()) or leave it out of the pipeline.",
+        ) from error
+    if name not in _REGISTRY:
+        raise BadInput(
+            f"The module {module} does not register a stage named {name!r}.",
+            hint="Check the stage's version suffix; see comity.news.registered_stages().",
+        )
+
+
+@dataclass
+class Resources:
+    """Shared data the stages build once and reuse for every document.
+
+    Parameters
+    ----------
+    gazetteer:
+        Rows ``(surface form, entity_id, entity_type, kind)``; loaded from the registry on
+        first use when not given.
+    """
+
+    gazetteer: list[tuple[str, str, str, str]] | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def get_gazetteer(self) -> list[tuple[str, str, str, str]]:
+        """The gazetteer rows, loaded on first use."""
+        if self.gazetteer is None:
+            from comity.news._actors import load_gazetteer
+
+            self.gazetteer = load_gazetteer()
+        return self.gazetteer
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """The object stored under ``key``, built by ``build()`` the first time."""
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = build()
+            value: T = self._cache[key]
+            return value
+
+    _default: ClassVar[Resources | None] = None
+
+    @classmethod
+    def default(cls) -> Resources:
+        """One process-wide instance, so that pipelines share their automata."""
+        if cls._default is None:
+            cls._default = cls()
+        return cls._default
+
+
+class Pipeline:
+    """Named stages run in order over :class:`NewsDoc` objects.
+
+    Parameters
+    ----------
+    stages:
+        Stage names (full, ``"comity.quotes.v1"``, or short, ``"quotes"``); default
+        :data:`DEFAULT_STAGES`.
+    resources:
+        Shared data; default :meth:`Resources.default`.
+
+    Examples
+    --------
+    >>> nlp = Pipeline(["normalise", "sentences", "actors"])
+    >>> doc = nlp.read("Beijing said on Friday that the UN must lead.", id="x")
+    >>> sorted({m.entity_id for m in doc.mentions})
+    ['CHN', 'UN']
+    """
+
+    def __init__(self, stages: Iterable[str] | None = None, resources: Resources | None = None) -> None:
+        names = [_full_name(name) for name in (DEFAULT_STAGES if stages is None else stages)]
+        self.resources = resources if resources is not None else Resources.default()
+        self.stage_names: list[str] = []
+        self._funcs: list[StageFunc] = []
+        for name in names:
+            _import_stage_module(name)
+            info = _REGISTRY[name]
+            func: StageFunc = info.func(self.resources) if info.factory else info.func
+            self.stage_names.append(name)
+            self._funcs.append(func)
+
+    def __repr__(self) -> str:
+        return f"Pipeline({[_short_name(name) for name in self.stage_names]!r})"
+
+    def __call__(self, doc: NewsDoc) -> NewsDoc:
+        for func in self._funcs:
+            doc = func(doc)
+        return doc
+
+    def read(self, text: str, *, id: str = "doc", meta: dict[str, Any] | None = None) -> NewsDoc:
+        """Make a document of ``text`` and run every stage on it."""
+        return self(NewsDoc(id=id, raw=text, text=text, meta=dict(meta or {})))
+
+    def pipe(self, docs: Iterable[NewsDoc]) -> Iterator[NewsDoc]:
+        """Run the pipeline over many documents, lazily."""
+        for doc in docs:
+            yield self(doc)
+
+    def analyze(self) -> dict[str, Any]:
+        """Check that every stage's requirements are set by an earlier stage.
+
+        Returns
+        -------
+        dict
+            ``summary``: for each stage its ``requires`` and ``assigns``; ``problems``: for
+            each stage the attributes it requires that no earlier stage assigns.
+        """
+        available = set(_INITIAL_ATTRS)
+        summary: dict[str, dict[str, list[str]]] = {}
+        problems: dict[str, list[str]] = {}
+        for name in self.stage_names:
+            info = _REGISTRY[name]
+            summary[name] = {"requires": list(info.requires), "assigns": list(info.assigns)}
+            problems[name] = [attr for attr in info.requires if attr not in available]
+            available.update(info.assigns)
+        return {"summary": summary, "problems": problems}

@@ -1,0 +1,496 @@
+"""The quotes stage: quotations and who said them.
+
+Finding quotations
+    After normalisation every quote mark is ``"`` or ``'``; the raw text still tells an
+    opening curly mark from a closing one. Each mark is classed by its neighbours (space
+    before and a word after: opening; a word or punctuation before and space after:
+    closing) and paired paragraph by paragraph. A mark that looks like an opening one
+    while a quotation is open closes it when it follows the end of a sentence (machine
+    translation turns many closing marks around); otherwise it is a stray mark inside
+    the quotation. A double quotation left open at the end of a paragraph runs to its end
+    (quotations cut off by the end of an excerpt are kept); a single one is dropped.
+    Single quote marks are looked at only outside double quotations, and an apostrophe
+    inside a word never opens or closes. Quotations of one or two words (scare quotes) and
+    titles (every word capitalised, no sentence punctuation) are left out.
+
+Finding the speaker
+    In order: an attribution right after the quotation (``, he said``; ``said Pompeo``;
+    ``Power said``; ``the letter read``; ``- UN Secretary-General Guterres``), then one
+    before it in the same sentence (``Blinken noted that``; ``according to``; a colon;
+    the subject of a speech verb), then the speaker of the quotation just before in the same
+    or the previous paragraph when nothing else intervenes. A speaker phrase resolves to
+    a person named in it (their fullest name), a pronoun to the last person named before,
+    "the Chinese minister" to the last person of that state, an unnamed source to
+    ``unnamed:<description>``, a letter, note, statement or group to the group or
+    declaration named nearest before, an adopted resolution to the organ that voted, a
+    draft to ``unnamed:draft resolution``, a state or organisation to its id, and anything
+    else to ``unknown``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from comity.news._doc import Mention, NewsDoc, Person, Quote
+from comity.news._pipeline import Resources, stage
+
+__all__ = ["find_quotes", "quotes"]
+
+_OPEN_RAW = frozenset("\u201c\u201e\u00ab\u2018\u201a\u201f\u201b\u2039")
+_CLOSE_RAW = frozenset("\u201d\u00bb\u2019\u203a")
+_SPEECH = (
+    r"said|says|say|told|tells|added|adds|noted|notes|stressed|stresses|urged|urges|warned|warns|insisted|insists|"
+    r"declared|declares|stated|states|argued|argues|explained|explains|wrote|writes|tweeted|asked|asks|replied|"
+    r"replies|recalled|recalls|called|calls|continued|continues|concluded|concludes|emphasized|emphasised|"
+    r"emphasizes|emphasises|underscored|underscores|underlined|observed|remarked|acknowledged|acknowledges|"
+    r"admitted|admits|claimed|claims|commented|responded|answered|read|reads|described|describes|"
+    r"affirmed|affirms|reaffirmed|reiterated|reiterates|highlighted|highlights|announced|announces|"
+    r"cautioned|suggested|suggests|conceded|concedes|predicted|vowed|vows|pledged|pledges|demanded|demands|"
+    r"deplored|deplores|condemned|condemns|accused|accuses|blamed|blames|added|pointed out|went on|"
+    r"spoke|speaks|proclaimed|proclaims|complained|complains|charged|charges|lamented|laments|agreed|agrees|"
+    r"saying|adding|noting|stressing|warning|urging|insisting|declaring|calling|arguing|explaining|telling|"
+    r"assured|assures|asserted|asserts|maintained|maintains|contended|contends|quipped|recounted|opined|"
+    r"exclaimed|shouted|joked|countered|retorted|protested|objected|mentioned|mentions|announced|"
+    r"indicated|indicates|confirmed|confirms|revealed|reveals|posted|wrote|writes"
+)
+_SPEECH_RE = re.compile(r"\b(?:" + _SPEECH + r")\b")
+_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+_UNNAMED = re.compile(
+    r"\b(?:a|an|one|another|two|three|several|some|other)\s+"
+    r"((?:[\w-]+\s+){0,4}?(?:diplomats?|officials?|sources?|spokesman|spokeswoman|spokesperson|analysts?|"
+    r"experts?|observers?|envoys?|ambassadors?|ministers?|delegates?|representatives?|officers?|aides?|"
+    r"insiders?|members?|lawmakers?|negotiators?|commentators?|critics?|residents?|witnesses|witness|"
+    r"sponsors?|participants?|advisers?|advisors?|staffers?|people)"
+    r"(?:\s+(?:of|from|at|in|with|close to)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?[\w-]+)?)\b"
+)
+_UNNAMED_THE = re.compile(
+    r"\b[Tt]he\s+((?:[\w-]+\s+){0,3}?(?:sponsors|authors|drafters|signatories|signers|organizers|organisers)"
+    r"(?:\s+of\s+the\s+(?:[\w-]+\s+){0,3}?[\w-]+)?)\b"
+)
+_DOCUMENT_WORDS = re.compile(
+    r"\b(?:letter|note|concept note|statement|joint statement|declaration|document|text|communiqu[eé]|group|"
+    r"coalition|bloc|alliance|appeal|initiative|movement|memo|memorandum|draft note|message)\b",
+    re.IGNORECASE,
+)
+_RESOLUTION = re.compile(r"\b(?:(draft)\s+)?resolution\b", re.IGNORECASE)
+_NOMINAL = re.compile(
+    r"\b[Tt]he\s+([A-Z][\w.'-]+)\s+((?:top |foreign |chief |senior |deputy )?(?:minister|diplomat|president|"
+    r"leader|envoy|ambassador|premier|chancellor|spokesman|spokeswoman|official|secretary|representative|"
+    r"delegate|counterpart))\b"
+)
+_BARE_NOMINAL = re.compile(
+    r"\b[Tt]he\s+(?:top |foreign |chief |senior |deputy |former |US |U\.S\. )?(minister|diplomat|president|leader|envoy|"
+    r"ambassador|premier|chancellor|spokesman|spokeswoman|secretary|secretary-general|representative|delegate)\b"
+)
+_GROUP_IDS_HINT = re.compile(r"GROUP|ALLIANCE|COALITION|TROIKA|BUREAU|FRIENDS|QUAD|BRICS|NAM|G77|CARACAS")
+_VOTING_ORGANS = ("UNGA", "UNSC", "UNHRC")
+_TITLE_SMALL = frozenset({"of", "the", "and", "in", "for", "on", "to", "a", "an", "at", "by", "with"})
+
+
+@dataclass
+class _Span:
+    start: int  # first character inside the marks
+    end: int  # first character after the words (the closing mark, or paragraph end)
+    mark: str
+
+
+def _mark_class(text: str, index: int, raw_char: str) -> str:
+    """'open', 'close' or 'both' for the quote mark at ``text[index]``."""
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    space_before = before.isspace() or before in "([{-\u2013\u2014/:"
+    space_after = after.isspace() or after in ".,;:!?)]}-"
+    if space_before and not space_after:
+        return "open"
+    if space_after and not space_before:
+        return "close"
+    if raw_char in _OPEN_RAW:
+        return "open" if not space_before or not space_after else "both"
+    if raw_char in _CLOSE_RAW:
+        return "close"
+    return "both"
+
+
+def _after_sentence_end(text: str, index: int) -> bool:
+    position = index - 1
+    while position >= 0 and text[position] in " \t":
+        position -= 1
+    return position >= 0 and text[position] in ".!?"
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    position = 0
+    for line in text.split("\n"):
+        spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
+def _raw_char(doc: NewsDoc, index: int) -> str:
+    raw_index = doc.offsets[index] if doc.offsets and index < len(doc.offsets) else index
+    return doc.raw[raw_index] if raw_index < len(doc.raw) else ""
+
+
+def _pair_marks(doc: NewsDoc, para_start: int, para_end: int, mark: str, blocked: list[tuple[int, int]]) -> list[_Span]:
+    text = doc.text
+    spans: list[_Span] = []
+    open_at: int | None = None
+    for index in range(para_start, para_end):
+        if text[index] != mark:
+            continue
+        if any(start <= index < end for start, end in blocked):
+            continue
+        if mark == "'":
+            before = text[index - 1] if index > para_start else " "
+            after = text[index + 1] if index + 1 < para_end else " "
+            if before.isalnum() and after.isalnum():
+                continue  # an apostrophe inside a word: it's, O'Connor
+            if open_at is None and before.isalnum():
+                continue  # a possessive: countries'
+        kind = _mark_class(text, index, _raw_char(doc, index))
+        if open_at is None:
+            if kind == "open" or (kind == "both" and mark == '"'):
+                open_at = index
+            continue
+        if kind == "open" and not _after_sentence_end(text, index):
+            continue  # a stray opening mark inside the quotation
+        spans.append(_Span(open_at + 1, index, mark))
+        open_at = None
+    if open_at is not None and mark == '"' and open_at + 1 < para_end:
+        spans.append(_Span(open_at + 1, para_end, mark))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_title(words: list[str]) -> bool:
+    content = [word for word in words if word.lower() not in _TITLE_SMALL]
+    return bool(content) and all(word[:1].isupper() or word[:1].isdigit() for word in content)
+
+
+def find_quotes(doc: NewsDoc) -> list[tuple[int, int]]:
+    """Spans (in ``doc.text``) of the words inside quotation marks, 3 words or more, in order."""
+    text = doc.text
+    found: list[tuple[int, int]] = []
+    for para_start, para_end in _paragraphs(text):
+        doubles = _pair_marks(doc, para_start, para_end, '"', [])
+        blocked = [(span.start - 1, span.end + 1) for span in doubles]
+        singles = _pair_marks(doc, para_start, para_end, "'", blocked)
+        singles = [span for span in singles if span.end < para_end or text[span.end - 1 : span.end] == "'"]
+        for span in sorted(doubles + singles, key=lambda s: s.start):
+            start, end = _trim(text, span.start, span.end)
+            words = re.findall(r"[\w][\w'’-]*", text[start:end])
+            if len(words) < 3:
+                continue
+            inner = text[start:end]
+            if _is_title(words) and not re.search(r"[.!?]\s", inner):
+                continue
+            if any(m.start <= start and end - 1 <= m.end for m in doc.mentions if m.entity_type != "state"):
+                continue  # a name in quotation marks
+            found.append((start, end))
+    return found
+
+
+class _Context:
+    """Look-ups over one document's mentions and people."""
+
+    def __init__(self, doc: NewsDoc) -> None:
+        self.doc = doc
+        self.people_by_mention: list[tuple[int, int, Person]] = sorted(
+            ((start, end, person) for person in doc.people for start, end in person.mentions),
+            key=lambda item: item[0],
+        )
+        self.person_starts = [item[0] for item in self.people_by_mention]
+        self.entities = [m for m in doc.mentions if m.entity_type != "person"]
+        self.entity_starts = [m.start for m in self.entities]
+
+    def person_in(self, start: int, end: int, last: bool = True) -> tuple[Person, int, int] | None:
+        inside = [(s, e, p) for s, e, p in self.people_by_mention if start <= s and e <= end]
+        if not inside:
+            return None
+        s, e, p = inside[-1] if last else inside[0]
+        return p, s, e
+
+    def last_person_before(self, offset: int, floor: int = 0) -> tuple[Person, int, int] | None:
+        index = bisect.bisect_left(self.person_starts, offset) - 1
+        if index >= 0:
+            s, e, p = self.people_by_mention[index]
+            if s >= floor:
+                return p, s, e
+        return None
+
+    def subject_before(self, offset: int, role_word: str | None = None) -> Person | None:
+        """The person a pronoun refers to: the first person named in the nearest sentence."""
+        doc = self.doc
+        sentences = doc.sentences or [(0, len(doc.text))]
+        starts = [s for s, _ in sentences]
+        index = bisect.bisect_right(starts, offset) - 1
+        for sentence_index in range(index, max(index - 4, -1), -1):
+            s_start, s_end = sentences[sentence_index]
+            limit = min(s_end, offset)
+            inside = [
+                person for ps, pe, person in self.people_by_mention
+                if s_start <= ps and pe <= limit and (
+                    role_word is None or (person.role is not None and role_word in person.role.lower())
+                    or role_word in {"diplomat", "official"}
+                )
+            ]
+            # Photo credits and bylines are nobody's pronoun.
+            inside = [person for person in inside if person.role is not None or person.state is not None
+                      or len(inside) == 1 and sentence_index == index]
+            if inside:
+                return inside[0]
+        return None
+
+    def entities_in(self, start: int, end: int) -> list[Mention]:
+        low = bisect.bisect_left(self.entity_starts, start)
+        high = bisect.bisect_left(self.entity_starts, end)
+        return [m for m in self.entities[low:high] if m.end <= end]
+
+    def last_entity_before(self, offset: int, accept: Callable[[Mention], bool]) -> Mention | None:
+        index = bisect.bisect_left(self.entity_starts, offset) - 1
+        while index >= 0:
+            mention = self.entities[index]
+            if accept(mention):
+                return mention
+            index -= 1
+        return None
+
+    def first_entity_after(self, offset: int, accept: Callable[[Mention], bool]) -> Mention | None:
+        index = bisect.bisect_left(self.entity_starts, offset)
+        while index < len(self.entities):
+            mention = self.entities[index]
+            if accept(mention):
+                return mention
+            index += 1
+        return None
+
+
+def _is_group(mention: Mention) -> bool:
+    return mention.entity_type == "organisation" and bool(_GROUP_IDS_HINT.search(mention.entity_id)) or (
+        mention.entity_type == "organisation" and mention.entity_id.endswith("DECLARATION")
+    )
+
+
+def _resolve_phrase(
+    ctx: _Context, start: int, end: int, quote_start: int
+) -> tuple[str, int | None, int | None, float] | None:
+    """Resolve the speaker phrase ``text[start:end]``; None when it names no speaker."""
+    text = ctx.doc.text
+    phrase = text[start:end]
+    if not phrase.strip():
+        return None
+    found = ctx.person_in(start, end)
+    if found is not None:
+        person, s, e = found
+        return person.name, s, e, 0.9
+    nominal = _NOMINAL.search(phrase)
+    if nominal is not None:
+        states = [m for m in ctx.entities_in(start + nominal.start(1), start + nominal.end(1)) if m.entity_type == "state"]
+        if states:
+            state = states[0].entity_id
+            candidates = [(s, e, p) for s, e, p in ctx.people_by_mention if p.state == state and s < quote_start]
+            if candidates:
+                s, e, p = candidates[-1]
+                return p.name, start + nominal.start(), start + nominal.end(), 0.7
+            return state, start + nominal.start(), start + nominal.end(), 0.6
+    unnamed = _UNNAMED.search(phrase) or _UNNAMED_THE.search(phrase)
+    if unnamed is not None:
+        description = re.sub(r"\s+", " ", unnamed.group(1)).strip()
+        return f"unnamed:{description}", start + unnamed.start(), start + unnamed.end(), 0.7
+    pronoun = _PRONOUN.search(phrase)
+    if pronoun is not None and not ctx.entities_in(start, end):
+        previous = ctx.subject_before(start + pronoun.start())
+        if previous is not None:
+            return previous.name, start + pronoun.start(), start + pronoun.end(), 0.75
+        return None
+    bare = _BARE_NOMINAL.search(phrase)
+    if bare is not None:
+        previous = ctx.subject_before(start + bare.start(), role_word=bare.group(1).lower())
+        if previous is not None:
+            return previous.name, start + bare.start(), start + bare.end(), 0.6
+    resolution = _RESOLUTION.search(phrase)
+    if resolution is not None:
+        if resolution.group(1):
+            return "unnamed:draft resolution", start + resolution.start(), start + resolution.end(), 0.6
+        organ = ctx.last_entity_before(quote_start, lambda m: m.entity_id in _VOTING_ORGANS) or ctx.first_entity_after(
+            quote_start, lambda m: m.entity_id in _VOTING_ORGANS
+        )
+        if organ is not None:
+            return organ.entity_id, start + resolution.start(), start + resolution.end(), 0.6
+    entities = ctx.entities_in(start, end)
+    groups = [m for m in entities if _is_group(m)]
+    if groups:
+        return groups[-1].entity_id, groups[-1].start, groups[-1].end, 0.75
+    document = _DOCUMENT_WORDS.search(phrase)
+    if document is not None:
+        word = document.group().lower()
+        accept = (lambda m: m.entity_type == "organisation" and m.entity_id.endswith("DECLARATION")) if (
+            "declaration" in word
+        ) else _is_group
+        group = ctx.last_entity_before(quote_start, accept) or ctx.last_entity_before(quote_start, _is_group)
+        if group is not None:
+            return group.entity_id, start + document.start(), start + document.end(), 0.65
+    actors = [m for m in entities if m.kind not in {"contained"} and m.entity_id not in {"UN_CHARTER"}]
+    if actors:
+        chosen = actors[-1]
+        return chosen.entity_id, chosen.start, chosen.end, 0.6
+    return None
+
+
+_TRAIL_PRONOUN = re.compile(r"^\s*[,.]?\s*(?:he|she|He|She)\s+(?:" + _SPEECH + r")\b")
+_TRAIL_SAID_X = re.compile(r"^\s*[,.]?\s*(?:" + _SPEECH + r")\s+(?=\S)")
+_TRAIL_X_SAID = re.compile(r"^\s*[,.]?\s*(?P<subject>[^\"\n.;:!?]{1,90}?)\s+(?:has |had |also |then )?(?:" + _SPEECH
+                           + r")\b")
+_TRAIL_DASH = re.compile(r"^\s*[-\u2013\u2014]\s*(?=\S)")
+_LEAD_COLON = re.compile(r":\s*$")
+
+
+def _attribute_after(ctx: _Context, end: int, limit: int, quote_start: int) -> tuple[str, int | None, int | None, float] | None:
+    text = ctx.doc.text
+    after = text[end + 1 : limit] if end < len(text) and text[end : end + 1] in "\"'" else text[end:limit]
+    base = end + 1 if end < len(text) and text[end : end + 1] in "\"'" else end
+    if not after.strip():
+        return None
+    match = _TRAIL_PRONOUN.match(after)
+    if match:
+        return _resolve_phrase(ctx, base, base + match.end(), quote_start)
+    if re.search(r"[.!?]\s*$", text[quote_start:end]) and re.match(r"^\s*[A-Z]", after):
+        # The quotation ended its sentence: what follows is a new sentence, unless it is
+        # only "Name said."
+        short = re.match(r"^\s*(?P<subject>(?:[A-Z][\w.'-]*\s+){1,3})(?:" + _SPEECH + r")\s*[.,]", after)
+        if short is None:
+            return None
+        return _resolve_phrase(ctx, base + short.start("subject"), base + short.end("subject"), quote_start)
+    match = _TRAIL_SAID_X.match(after)
+    if match:
+        tail = after[match.end():]
+        stop = re.search(r"[.,;:!?\"\n]|\s(?:in|on|at|during|after|before|while|when|who|as)\s", tail)
+        phrase_end = base + match.end() + (stop.start() if stop else len(tail))
+        resolved = _resolve_phrase(ctx, base + match.end(), phrase_end, quote_start)
+        if resolved is not None:
+            return resolved
+    match = _TRAIL_DASH.match(after)
+    if match:
+        tail = after[match.end():]
+        stop = re.search(r"[\n]", tail)
+        resolved = _resolve_phrase(ctx, base + match.end(), base + match.end() + (stop.start() if stop else len(tail)),
+                                   quote_start)
+        if resolved is not None:
+            return resolved
+    match = _TRAIL_X_SAID.match(after)
+    complete = bool(re.search(r"[,.!?]\s*$", text[quote_start:end])) or after.lstrip().startswith(",")
+    if match and complete and len(match.group("subject").split()) <= 10 and " and " not in match.group("subject"):
+        resolved = _resolve_phrase(ctx, base + match.start("subject"), base + match.end("subject"), quote_start)
+        if resolved is not None:
+            return resolved
+    return None
+
+
+def _attribute_before(ctx: _Context, lead_start: int, start: int) -> tuple[str, int | None, int | None, float] | None:
+    text = ctx.doc.text
+    lead = text[lead_start:start]
+    if not lead.strip():
+        return None
+    according = list(_ACCORDING.finditer(lead))
+    if according:
+        match = according[-1]
+        tail_end = lead_start + len(lead)
+        resolved = _resolve_phrase(ctx, lead_start + match.end(), tail_end, start)
+        if resolved is not None:
+            return resolved
+    verbs = list(_SPEECH_RE.finditer(lead))
+    if verbs:
+        verb = verbs[0]
+        subject_start = lead_start
+        resolved = _resolve_phrase(ctx, subject_start, lead_start + verb.start(), start)
+        if resolved is not None:
+            return resolved
+        # "said Pompeo, ..." before the quotation.
+        resolved = _resolve_phrase(ctx, lead_start + verb.end(), start, start)
+        if resolved is not None and not resolved[0].startswith("unnamed:draft"):
+            return resolved
+    if _LEAD_COLON.search(lead):
+        resolved = _resolve_phrase(ctx, lead_start, start, start)
+        if resolved is not None:
+            return resolved
+    # The sentence's subject, when the sentence opens with a speaker ("The resolution ...").
+    opening = re.match(r"^\s*(?:[\w'’.-]+\s+){1,6}", lead)
+    if opening is not None:
+        phrase = text[lead_start : lead_start + opening.end()]
+        if _RESOLUTION.search(phrase) or _DOCUMENT_WORDS.search(phrase) or ctx.person_in(
+            lead_start, lead_start + opening.end()
+        ):
+            resolved = _resolve_phrase(ctx, lead_start, lead_start + opening.end(), start)
+            if resolved is not None and not resolved[0].startswith("unnamed:"):
+                return resolved
+    return None
+
+
+def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
+    ctx = _Context(doc)
+    text = doc.text
+    result: list[Quote] = []
+    paragraphs = _paragraphs(text)
+    para_starts = [p[0] for p in paragraphs]
+    # Paragraph numbers that skip blank lines.
+    para_number: list[int] = []
+    count = 0
+    for p_start, p_end in paragraphs:
+        if text[p_start:p_end].strip():
+            count += 1
+        para_number.append(count)
+    previous: Quote | None = None
+    previous_para = -1
+    for number, (start, end) in enumerate(spans):
+        sent_start, sent_end = doc.sentence_at(start)
+        para_index = bisect.bisect_right(para_starts, start) - 1
+        para_start, para_end = paragraphs[para_index]
+        next_start = spans[number + 1][0] - 1 if number + 1 < len(spans) else len(text)
+        trail_limit = min(max(sent_end, end + 1), para_end, next_start)
+        if trail_limit < end + 120 and next_start > trail_limit:
+            trail_limit = min(para_end, next_start, end + 160)
+        lead_start = max(sent_start, para_start)
+        if number > 0 and spans[number - 1][1] > lead_start:
+            lead_start = spans[number - 1][1] + 1
+        resolved = _attribute_after(ctx, end, trail_limit, start)
+        if resolved is None:
+            resolved = _attribute_before(ctx, lead_start, start - 1)
+        if resolved is None and previous is not None and previous.speaker != "unknown":
+            gap_start = previous.end
+            gap = text[gap_start:start]
+            near = para_number[para_index] - para_number[previous_para] <= 1
+            other = [p for s_, e_, p in ctx.people_by_mention if gap_start <= s_ < start and p.name != previous.speaker]
+            if near and not other and len(gap) < 400:
+                resolved = (previous.speaker, previous.speaker_start, previous.speaker_end, 0.6)
+        if resolved is None:
+            resolved = ("unknown", None, None, 0.3)
+        speaker, speaker_start, speaker_end, confidence = resolved
+        quote = Quote(text[start:end], start, end, speaker, speaker_start, speaker_end, confidence)
+        result.append(quote)
+        previous = quote
+        previous_para = para_index
+    return result
+
+
+@stage("comity.quotes.v1", requires=["doc.text", "doc.sentences", "doc.mentions", "doc.people"],
+       assigns=["doc.quotes"], factory=True)
+def quotes(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
+    """Find quotations and their speakers (``doc.quotes``)."""
+
+    def run(doc: NewsDoc) -> NewsDoc:
+        doc.quotes = _attribute(doc, find_quotes(doc))
+        return doc
+
+    return run

@@ -1,0 +1,475 @@
+"""Build the registry tables from the data shipped in the package.
+
+The shipped files are described in ``registry/data/README.md``. The build reads them all,
+checks them (a bad row rejects the build with its file and line), turns the Correlates of War
+year rows and the Security Council year rows into membership spells, and writes every registry
+table in one transaction: a build either lands whole or leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from comity._dates import PartialDate, parse_partial_date
+from comity.errors import BadDate, LoadError
+from comity.registry._names import normalise_name
+from comity.store import Store, sha256_of
+from comity.store._schema import REGISTRY_TABLES
+
+__all__ = ["BuildReport", "build_registry", "data_dir", "registry_frames"]
+
+MEMBERSHIP_KINDS = frozenset(
+    {"member", "observer", "party", "signatory", "permanent_seat", "elected_seat", "associate", "partner", "suspended"}
+)
+EVENT_ACTIONS = frozenset({"join", "withdraw", "announce_withdrawal", "rejoin", "suspend", "expel"})
+_COW_STATUS = {"full": "member", "associate": "associate", "observer": "observer"}
+_COW_LAST_YEAR = 2014
+
+
+def data_dir() -> Path:
+    """The folder of the registry data shipped in the package."""
+    return Path(str(resources.files("comity.registry") / "data"))
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: ``skipped`` when the store already held the same data."""
+
+    skipped: bool
+    counts: dict[str, int]
+    sha256: str
+
+
+def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
+    if not path.exists():
+        raise LoadError("file is missing from the package data.", path=str(path), hint="Reinstall comity.")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise LoadError(f"missing column(s) {', '.join(missing)}.", path=str(path), line=1)
+    for column in ("source_id", "source_ref"):
+        if column in required:
+            empty = frame[column].isna()
+            if empty.any():
+                line = int(np.flatnonzero(empty.to_numpy())[0]) + 2
+                raise LoadError(f"row has no {column}: every fact needs its source.", path=str(path), line=line)
+    return frame
+
+
+def _partial(value: Any, path: Path, line: int, what: str) -> PartialDate | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return None
+    try:
+        return parse_partial_date(str(value), what=what)
+    except BadDate as exc:
+        raise LoadError(exc.message, path=str(path), line=line) from exc
+
+
+def _date_columns(frame: pd.DataFrame, column: str, path: Path, *, end: bool, prefix: str) -> None:
+    """Replace a column of partial date strings by ``<prefix>_date`` and ``<prefix>_precision``."""
+    dates: list[Any] = []
+    precisions: list[Any] = []
+    for i, value in enumerate(frame[column].tolist()):
+        partial = _partial(value, path, i + 2, column)
+        if partial is None:
+            dates.append(None)
+            precisions.append(None)
+        else:
+            dates.append(partial.last if end else partial.first)
+            precisions.append(partial.precision)
+    frame[f"{prefix}_date"] = pd.Series(dates, index=frame.index, dtype="object")
+    frame[f"{prefix}_precision"] = pd.Series(precisions, index=frame.index, dtype="object")
+
+
+def _check_values(frame: pd.DataFrame, column: str, allowed: frozenset[str], path: Path) -> None:
+    bad = ~frame[column].isin(allowed)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise LoadError(
+            f"{column} {frame[column].iloc[i]!r} is not one of {', '.join(sorted(allowed))}.",
+            path=str(path),
+            line=i + 2,
+        )
+
+
+def _alias_rows(entity_ids: pd.Series, entity_type: str, aliases: pd.Series, kind: str | pd.Series,
+                source_id: pd.Series | str, source_ref: pd.Series | str) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "entity_id": entity_ids.to_numpy(),
+            "entity_type": entity_type,
+            "alias": aliases.to_numpy(),
+            "kind": kind if isinstance(kind, str) else kind.to_numpy(),
+            "source_id": source_id if isinstance(source_id, str) else source_id.to_numpy(),
+            "source_ref": source_ref if isinstance(source_ref, str) else source_ref.to_numpy(),
+        }
+    )
+    frame = frame[frame["alias"].notna() & (frame["alias"].astype(str).str.strip() != "")]
+    frame["alias"] = frame["alias"].astype(str).str.strip()
+    return frame
+
+
+def _states(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    path = folder / "states.csv"
+    states = _read_csv(
+        path,
+        ["iso3", "iso2", "m49", "cow_code", "cow_abbr", "name_short", "name_official", "capital", "un_status",
+         "un_admission", "un_end", "exists_from", "exists_to", "historical", "continued_by", "source_id",
+         "source_ref"],
+    )
+    dup = states["iso3"].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise LoadError(f"iso3 {states['iso3'].iloc[i]!r} appears twice.", path=str(path), line=i + 2)
+    for column in ("un_admission", "un_end"):
+        for i, value in enumerate(states[column].tolist()):
+            _partial(value, path, i + 2, column)
+    out = states.copy()
+    out["m49"] = pd.to_numeric(out["m49"], errors="coerce").astype("Int64")
+    out["cow_code"] = pd.to_numeric(out["cow_code"], errors="coerce").astype("Int64")
+    out["historical"] = out["historical"].fillna("0").isin(["1", "true", "True"])
+    out["un_admission"] = pd.to_datetime(out["un_admission"], errors="coerce").dt.date
+    out["un_end"] = pd.to_datetime(out["un_end"], errors="coerce").dt.date
+
+    alias_path = folder / "state_aliases.csv"
+    aliases = _read_csv(alias_path, ["iso3", "alias", "kind", "source_id", "source_ref"])
+    unknown = ~aliases["iso3"].isin(set(states["iso3"]))
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise LoadError(f"alias for unknown state {aliases['iso3'].iloc[i]!r}.", path=str(alias_path), line=i + 2)
+    ref = "states.csv iso3=" + states["iso3"]
+    own = pd.concat(
+        [
+            _alias_rows(states["iso3"], "state", states["iso3"], "code", states["source_id"], ref),
+            _alias_rows(states["iso3"], "state", states["name_short"], "name", states["source_id"], ref),
+            _alias_rows(states["iso3"], "state", states["name_official"], "name", states["source_id"], ref),
+            _alias_rows(states["iso3"], "state", states["capital"], "capital", states["source_id"], ref),
+        ]
+    )
+    listed = _alias_rows(aliases["iso3"], "state", aliases["alias"], aliases["kind"], aliases["source_id"],
+                         aliases["source_ref"])
+    return out, pd.concat([own, listed], ignore_index=True)
+
+
+def _organisations(folder: Path, cow_orgs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    path = folder / "organisations.csv"
+    orgs = _read_csv(
+        path,
+        ["org_id", "name", "acronym", "kind", "founded", "dissolved", "parent_id", "cow_ioname", "source_id",
+         "source_ref"],
+    )
+    dup = orgs["org_id"].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise LoadError(f"org_id {orgs['org_id'].iloc[i]!r} appears twice.", path=str(path), line=i + 2)
+    for column in ("founded", "dissolved"):
+        for i, value in enumerate(orgs[column].tolist()):
+            _partial(value, path, i + 2, column)
+
+    # The 534 COW IGOs: linked to a curated organisation by cow_ioname, else added under their
+    # own id (the COW short name in upper case, prefixed where it would clash with a curated id).
+    ioname_to_id: dict[str, str] = {
+        str(io): str(org) for io, org in zip(orgs["cow_ioname"], orgs["org_id"], strict=True) if isinstance(io, str)
+    }
+    taken = set(orgs["org_id"])
+    extra = []
+    for row in cow_orgs.itertuples(index=False):
+        ioname = str(row.ioname)
+        if ioname in ioname_to_id:
+            continue
+        candidate = normalise_name(ioname).upper().replace(" ", "_") or f"COW_{row.ionum}"
+        org_id = candidate if candidate not in taken else f"COW_{candidate}"
+        taken.add(org_id)
+        ioname_to_id[ioname] = org_id
+        extra.append(
+            {
+                "org_id": org_id,
+                "name": str(row.longorgname or row.orgname),
+                "acronym": ioname,
+                "kind": "igo",
+                "founded": None if pd.isna(row.sdate) else str(int(row.sdate)),
+                "dissolved": None if pd.isna(row.deaddate) else str(int(row.deaddate)),
+                "parent_id": None,
+                "cow_ioname": ioname,
+                "source_id": "cow_igo",
+                "source_ref": f"organizations.parquet ioname={ioname}",
+            }
+        )
+    all_orgs = pd.concat([orgs, pd.DataFrame(extra, columns=orgs.columns)], ignore_index=True)
+
+    alias_path = folder / "org_aliases.csv"
+    aliases = _read_csv(alias_path, ["org_id", "alias", "kind", "source_id", "source_ref"])
+    unknown = ~aliases["org_id"].isin(taken)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise LoadError(f"alias for unknown organisation {aliases['org_id'].iloc[i]!r}.", path=str(alias_path),
+                        line=i + 2)
+    ref = "organisations.csv org_id=" + all_orgs["org_id"]
+    cow = cow_orgs.assign(org_id=cow_orgs["ioname"].map(ioname_to_id))
+    cow_ref = "organizations.parquet ioname=" + cow["ioname"].astype(str)
+    alias_frame = pd.concat(
+        [
+            _alias_rows(all_orgs["org_id"], "organisation", all_orgs["org_id"], "code", all_orgs["source_id"], ref),
+            _alias_rows(all_orgs["org_id"], "organisation", all_orgs["name"], "name", all_orgs["source_id"], ref),
+            _alias_rows(all_orgs["org_id"], "organisation", all_orgs["acronym"], "acronym", all_orgs["source_id"], ref),
+            _alias_rows(cow["org_id"], "organisation", cow["orgname"], "name", "cow_igo", cow_ref),
+            _alias_rows(cow["org_id"], "organisation", cow["longorgname"], "name", "cow_igo", cow_ref),
+            _alias_rows(aliases["org_id"], "organisation", aliases["alias"], aliases["kind"], aliases["source_id"],
+                        aliases["source_ref"]),
+        ],
+        ignore_index=True,
+    )
+    return all_orgs, alias_frame, ioname_to_id
+
+
+def _people(folder: Path, states: set[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    path = folder / "people.csv"
+    people = _read_csv(path, ["person_id", "name", "aliases", "source_id", "source_ref"])
+    roles_path = folder / "roles.csv"
+    roles = _read_csv(roles_path, ["person_id", "role", "state", "org_id", "start", "end", "source_id", "source_ref"])
+    unknown = ~roles["person_id"].isin(set(people["person_id"]))
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise LoadError(f"role of unknown person {roles['person_id'].iloc[i]!r}.", path=str(roles_path), line=i + 2)
+    _date_columns(roles, "start", roles_path, end=False, prefix="start")
+    _date_columns(roles, "end", roles_path, end=True, prefix="end")
+    split = people.assign(alias=people["aliases"].fillna("").str.split(";")).explode("alias")
+    split["alias"] = split["alias"].str.strip()
+    ref = "people.csv person_id=" + people["person_id"]
+    alias_frame = pd.concat(
+        [
+            _alias_rows(people["person_id"], "person", people["name"], "name", people["source_id"], ref),
+            _alias_rows(split["person_id"], "person", split["alias"], "alias", split["source_id"],
+                        "people.csv person_id=" + split["person_id"]),
+        ],
+        ignore_index=True,
+    )
+    role_cols = ["person_id", "role", "state", "org_id", "start_date", "start_precision", "end_date",
+                 "end_precision", "source_id", "source_ref"]
+    return people[["person_id", "name", "source_id", "source_ref"]], roles[role_cols], alias_frame
+
+
+def _curated_memberships(folder: Path, known_ids: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    path = folder / "memberships.csv"
+    spells = _read_csv(path, ["actor_id", "body_id", "kind", "start", "end", "source_id", "source_ref", "note"])
+    _check_values(spells, "kind", MEMBERSHIP_KINDS, path)
+    for column in ("actor_id", "body_id"):
+        _check_values(spells, column, frozenset(known_ids), path)
+    _date_columns(spells, "start", path, end=False, prefix="start")
+    _date_columns(spells, "end", path, end=True, prefix="end")
+    bad = spells["start_date"].notna() & spells["end_date"].notna() & (spells["start_date"] > spells["end_date"])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise LoadError("membership ends before it starts.", path=str(path), line=i + 2)
+    spells["observed_to"] = None
+
+    events_path = folder / "membership_events.csv"
+    events = _read_csv(events_path, ["actor_id", "body_id", "action", "date", "source_id", "source_ref", "note"])
+    _check_values(events, "action", EVENT_ACTIONS, events_path)
+    for column in ("actor_id", "body_id"):
+        _check_values(events, column, frozenset(known_ids), events_path)
+    _date_columns(events, "date", events_path, end=False, prefix="date")
+    events = events.rename(columns={"date_date": "event_date"})
+    events = events[["actor_id", "body_id", "action", "event_date", "date_precision", "source_id", "source_ref",
+                     "note"]].rename(columns={"event_date": "date"})
+    return spells, events
+
+
+def _cow_spells(folder: Path, cow_to_iso3: dict[int, str], ioname_to_id: dict[str, str]) -> pd.DataFrame:
+    rows = pd.read_parquet(folder / "cow" / "memberships.parquet", columns=["ccode", "year", "ioname", "status"])
+    rows = rows[rows["status"].isin(list(_COW_STATUS))]
+    rows = rows.assign(actor_id=rows["ccode"].map(cow_to_iso3), body_id=rows["ioname"].map(ioname_to_id))
+    unmapped = rows["actor_id"].isna()
+    if unmapped.any():
+        codes = sorted({int(c) for c in rows.loc[unmapped, "ccode"]})
+        raise LoadError(
+            f"COW state codes without a registry state: {codes[:20]}.",
+            path=str(folder / "cow" / "memberships.parquet"),
+            hint="Add the state (with its cow_code) to states.csv.",
+        )
+    rows = rows.sort_values(["ccode", "ioname", "year"], kind="stable").reset_index(drop=True)
+    same_pair = (rows["ccode"] == rows["ccode"].shift()) & (rows["ioname"] == rows["ioname"].shift())
+    same_status = rows["status"] == rows["status"].shift()
+    # COW is five-yearly up to 1965 and yearly after: a gap of one observation is not an exit.
+    prev_year = rows["year"].shift()
+    allowed_gap = np.where(prev_year < 1965, 5, 1)
+    contiguous = (rows["year"] - prev_year) <= allowed_gap
+    new_spell = ~(same_pair & same_status & contiguous)
+    rows["spell"] = new_spell.cumsum()
+    spells = rows.groupby("spell", sort=False).agg(
+        ccode=("ccode", "first"), ioname=("ioname", "first"), actor_id=("actor_id", "first"),
+        body_id=("body_id", "first"), status=("status", "first"), first=("year", "min"), last=("year", "max"),
+    )
+    censored = spells["last"] >= _COW_LAST_YEAR
+    out = pd.DataFrame(
+        {
+            "actor_id": spells["actor_id"].to_numpy(),
+            "actor_type": "state",
+            "body_id": spells["body_id"].to_numpy(),
+            "kind": spells["status"].map(_COW_STATUS).to_numpy(),
+            "start_date": pd.to_datetime(spells["first"].astype(str) + "-01-01").dt.date.to_numpy(),
+            "start_precision": "year",
+            "end_date": np.where(censored, None,
+                                 pd.to_datetime(spells["last"].astype(str) + "-12-31").dt.date.to_numpy()),
+            "end_precision": np.where(censored, None, "year"),
+            "observed_to": np.where(censored, pd.Timestamp(f"{_COW_LAST_YEAR}-12-31").date(), None),
+            "source_id": "cow_igo",
+            "source_ref": (
+                "memberships.parquet ccode=" + spells["ccode"].astype(str) + " ioname=" + spells["ioname"].astype(str)
+                + " years " + spells["first"].astype(str) + "-" + spells["last"].astype(str)
+            ).to_numpy(),
+            "note": np.where(censored, "COW data end in 2014; membership after 2014 assumed to continue", None),
+        }
+    )
+    return out
+
+
+def _un_spells(states: pd.DataFrame) -> pd.DataFrame:
+    rows = states[states["un_admission"].notna() | (states["un_status"] == "observer")]
+    kind = np.where(rows["un_status"] == "observer", "observer", "member")
+    return pd.DataFrame(
+        {
+            "actor_id": rows["iso3"].to_numpy(),
+            "actor_type": "state",
+            "body_id": "UN",
+            "kind": kind,
+            "start_date": rows["un_admission"].to_numpy(),
+            "start_precision": np.where(rows["un_admission"].notna(), "day", None),
+            "end_date": rows["un_end"].to_numpy(),
+            "end_precision": np.where(rows["un_end"].notna(), "day", None),
+            "observed_to": None,
+            "source_id": rows["source_id"].to_numpy(),
+            "source_ref": ("states.csv iso3=" + rows["iso3"] + " (un_admission, un_end)").to_numpy(),
+            "note": None,
+        }
+    )
+
+
+def _unsc_elected_spells(folder: Path, resolve: dict[str, str]) -> pd.DataFrame:
+    path = folder / "unsc" / "elected_members_1946_2019.csv"
+    frame = pd.read_csv(path, dtype=str)
+    frame["line"] = np.arange(len(frame)) + 2
+    frame["name"] = frame["country"].str.strip()
+    frame["year"] = pd.to_numeric(frame["year"], errors="coerce")  # the source writes 2000 as '2e3'
+    if frame["year"].isna().any():
+        i = int(np.flatnonzero(frame["year"].isna().to_numpy())[0])
+        raise LoadError("year is not a number.", path=str(path), line=i + 2)
+    frame["year"] = frame["year"].astype(int)
+    frame["actor_id"] = frame["name"].map(lambda n: resolve.get(normalise_name(n)))
+    if frame["actor_id"].isna().any():
+        names = sorted(set(frame.loc[frame["actor_id"].isna(), "name"]))
+        raise LoadError(f"Security Council members with no registry state: {names}.", path=str(path),
+                        hint="Add the names to state_aliases.csv.")
+    frame = frame.sort_values(["actor_id", "year"], kind="stable")
+    new_term = (frame["actor_id"] != frame["actor_id"].shift()) | (frame["year"] - frame["year"].shift() != 1)
+    frame["term"] = new_term.cumsum()
+    terms = frame.groupby("term", sort=False).agg(
+        actor_id=("actor_id", "first"), first=("year", "min"), last=("year", "max"),
+        line_min=("line", "min"), line_max=("line", "max"),
+    )
+    return pd.DataFrame(
+        {
+            "actor_id": terms["actor_id"].to_numpy(),
+            "actor_type": "state",
+            "body_id": "UNSC",
+            "kind": "elected_seat",
+            "start_date": pd.to_datetime(terms["first"].astype(str) + "-01-01").dt.date.to_numpy(),
+            "start_precision": "year",
+            "end_date": pd.to_datetime(terms["last"].astype(str) + "-12-31").dt.date.to_numpy(),
+            "end_precision": "year",
+            "observed_to": None,
+            "source_id": "unsc_elected",
+            "source_ref": ("elected_members_1946_2019.csv lines " + terms["line_min"].astype(str) + "-"
+                           + terms["line_max"].astype(str)).to_numpy(),
+            "note": None,
+        }
+    )
+
+
+def _fingerprint(folder: Path) -> str:
+    parts: list[bytes | str] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in {".csv", ".parquet"}:
+            parts.extend([str(path.relative_to(folder)), path.read_bytes()])
+    return sha256_of(*parts)
+
+
+def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read and check the shipped registry data; one DataFrame per registry table."""
+    folder = folder or data_dir()
+    sources = _read_csv(folder / "sources.csv", ["source_id", "title", "url", "licence", "note"])
+    states, state_aliases = _states(folder)
+    cow_orgs = pd.read_parquet(folder / "cow" / "organizations.parquet")
+    orgs, org_aliases, ioname_to_id = _organisations(folder, cow_orgs)
+    people, roles, person_aliases = _people(folder, set(states["iso3"]))
+    known_ids = set(states["iso3"]) | set(orgs["org_id"])
+    spells, events = _curated_memberships(folder, known_ids)
+
+    aliases = pd.concat([state_aliases, org_aliases, person_aliases], ignore_index=True)
+    aliases["alias_norm"] = aliases["alias"].map(normalise_name)
+    aliases = aliases[aliases["alias_norm"] != ""].drop_duplicates(["entity_id", "entity_type", "alias", "kind"])
+
+    state_names = aliases[aliases["entity_type"] == "state"]
+    resolve = dict(zip(state_names["alias_norm"], state_names["entity_id"], strict=True))
+    cow_to_iso3 = {int(c): str(i) for c, i in zip(states["cow_code"], states["iso3"], strict=True) if pd.notna(c)}
+    for code in state_aliases.loc[state_aliases["kind"] == "cow_code", ["entity_id", "alias"]].itertuples():
+        if str(code.alias).isdigit():
+            cow_to_iso3.setdefault(int(code.alias), str(code.entity_id))
+
+    spells = spells.assign(actor_type=np.where(spells["actor_id"].isin(set(states["iso3"])), "state", "organisation"))
+    curated_pairs = set(zip(spells["actor_id"], spells["body_id"], strict=True))
+    cow = _cow_spells(folder, cow_to_iso3, ioname_to_id)
+    # Where comity's own sources follow a pair past 2014, they, not an assumed continuation, say what happened.
+    overridden = np.array([(a, b) in curated_pairs for a, b in zip(cow["actor_id"], cow["body_id"], strict=True)],
+                          dtype=bool)
+    cow.loc[overridden & cow["observed_to"].notna(), "end_date"] = cow.loc[
+        overridden & cow["observed_to"].notna(), "observed_to"]
+    cow.loc[overridden & cow["observed_to"].notna(), "end_precision"] = "year"
+    cow.loc[overridden, "note"] = None
+    columns = ["actor_id", "actor_type", "body_id", "kind", "start_date", "start_precision", "end_date",
+               "end_precision", "observed_to", "source_id", "source_ref", "note"]
+    memberships = pd.concat(
+        [spells[columns], _un_spells(states)[columns], _unsc_elected_spells(folder, resolve)[columns], cow[columns]],
+        ignore_index=True,
+    )
+    for frame, name in ((memberships, "memberships"), (events, "membership_events"), (roles, "roles")):
+        unknown = set(frame["source_id"]) - set(sources["source_id"])
+        if unknown:
+            raise LoadError(f"{name} cite sources missing from sources.csv: {sorted(unknown)}.",
+                            path=str(folder / "sources.csv"))
+    return {
+        "sources": sources,
+        "states": states,
+        "organisations": orgs.drop(columns=[c for c in orgs.columns if c.endswith("_date")], errors="ignore"),
+        "aliases": aliases[["entity_id", "entity_type", "alias", "alias_norm", "kind", "source_id", "source_ref"]],
+        "people": people,
+        "roles": roles,
+        "memberships": memberships,
+        "membership_events": events,
+    }
+
+
+def build_registry(store: Store, *, folder: Path | None = None, force: bool = False) -> BuildReport:
+    """Load the shipped registry into ``store`` in one transaction.
+
+    Skips the work (and changes nothing) when the store already holds the same data, unless
+    ``force``.
+    """
+    folder = folder or data_dir()
+    fingerprint = _fingerprint(folder)
+    if not force and store.loaded_sha256("registry") == fingerprint:
+        counts = {table: store.count(table) for table in REGISTRY_TABLES}
+        return BuildReport(True, counts, fingerprint)
+    frames = registry_frames(folder)
+    with store.transaction():
+        for table in REGISTRY_TABLES:
+            store.con.execute(f'DELETE FROM "{table}"')
+            store.insert_frame(table, frames[table])
+        store.record_load("registry", fingerprint, sum(len(f) for f in frames.values()))
+    return BuildReport(False, {t: len(frames[t]) for t in REGISTRY_TABLES}, fingerprint)

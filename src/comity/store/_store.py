@@ -1,0 +1,260 @@
+"""One embedded DuckDB file holding everything comity knows."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from comity.errors import SchemaVersionError, StoreError
+from comity.store._schema import DDL, SCHEMA_VERSION
+
+__all__ = ["Store", "default_db_path"]
+
+_ENV_VAR = "COMITY_DB"
+
+
+def default_db_path() -> Path:
+    """Where the store lives unless told otherwise.
+
+    ``$COMITY_DB`` if set, else ``$XDG_DATA_HOME/comity/comity.duckdb``
+    (``~/.local/share/comity/comity.duckdb``).
+    """
+    env = os.environ.get(_ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "comity" / "comity.duckdb"
+
+
+class Store:
+    """A comity database: a DuckDB connection plus the schema contract.
+
+    Open with :meth:`open` (a file) or :meth:`memory` (in memory, for tests and the default
+    registry). Writes go through :meth:`transaction`, so that a load either lands whole or
+    not at all.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None, read_only: bool) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+        self._in_transaction = False
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Store:
+        """Open (and, when writable, create) the store at ``path`` or :func:`default_db_path`."""
+        db_path = Path(path).expanduser() if path is not None else default_db_path()
+        where = str(db_path)
+        if db_path.is_dir():
+            raise StoreError(f"The store path {where} is a directory.", hint="Give a file path to --db.")
+        if not db_path.exists():
+            if read_only:
+                raise StoreError(
+                    f"No comity store at {where}.",
+                    hint="Run `comity build` first (or pass --db / set COMITY_DB to an existing store).",
+                )
+            try:
+                db_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"Cannot create the folder for the store at {where}: {exc.strerror}.") from exc
+        elif not read_only and not _writable(db_path):
+            raise StoreError(
+                f"The store at {where} is read-only: it cannot be written.",
+                hint="Query it read-only, or copy it somewhere writable and pass --db.",
+            )
+        elif db_path.stat().st_size > 0 and not _looks_like_duckdb(db_path):
+            raise StoreError(
+                f"{where} is not a DuckDB database (corrupt or another kind of file).",
+                hint="Move it away and run `comity build` to create a new store, or pass another --db.",
+            )
+        try:
+            con = duckdb.connect(where, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"Cannot open the store at {where}: {_first_line(exc)}",
+                hint="If another comity process is writing to it, wait for it; if the file is damaged, "
+                "move it away and run `comity build`.",
+            ) from exc
+        store = cls(con, db_path, read_only)
+        store._check_or_create_schema()
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A fresh store in memory (nothing is written to disk)."""
+        store = cls(duckdb.connect(":memory:"), None, False)
+        store._check_or_create_schema()
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"<Store {self.path or ':memory:'} ({mode}, schema v{SCHEMA_VERSION})>"
+
+    # -- schema ----------------------------------------------------------------------------
+    def _check_or_create_schema(self) -> None:
+        try:
+            tables = {row[0] for row in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        except duckdb.Error as exc:  # pragma: no cover - duckdb failing on its own catalogue
+            raise StoreError(f"Cannot read the store's catalogue: {_first_line(exc)}") from exc
+        where = str(self.path or ":memory:")
+        if "meta" not in tables:
+            if tables:
+                raise StoreError(
+                    f"{where} is a DuckDB database but not a comity store (tables: {', '.join(sorted(tables)[:5])}).",
+                    hint="Pass another --db for comity's own store.",
+                )
+            if self.read_only:
+                raise StoreError(f"The store at {where} is empty.", hint="Run `comity build` first.")
+            with self.transaction():
+                for statement in DDL:
+                    self.con.execute(statement)
+                self.con.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",
+                    [str(SCHEMA_VERSION), datetime.now(timezone.utc).isoformat(timespec="seconds")],
+                )
+            return
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        found = int(row[0]) if row else -1
+        if found != SCHEMA_VERSION:
+            newer = "a newer" if found > SCHEMA_VERSION else "an older"
+            raise SchemaVersionError(
+                f"The store at {where} has schema version {found}, written by {newer} comity; "
+                f"this comity reads version {SCHEMA_VERSION}.",
+                hint="Rebuild it with `comity build --rebuild` (reloads the shipped data; documents you read "
+                "must be read again), or use the comity version that wrote it.",
+            )
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
+
+    # -- writing ---------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Run the block in one transaction; on any error nothing of it is kept.
+
+        Nested use joins the outer transaction.
+        """
+        if self._in_transaction:
+            yield self
+            return
+        self._require_writable()
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(
+                f"The store at {self.path} is open read-only.",
+                hint="Open it without read_only to write.",
+            )
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
+        """Insert the rows of ``frame`` into ``table``, matching columns by name."""
+        if frame.empty:
+            return 0
+        _check_identifier(table)
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        self.con.register("_comity_frame", frame)
+        try:
+            self.con.execute(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM _comity_frame')
+        finally:
+            self.con.unregister("_comity_frame")
+        return len(frame)
+
+    def replace_source(self, source_id: str, table: str, frame: pd.DataFrame) -> int:
+        """Replace every row of ``table`` that comes from ``source_id`` by the rows of ``frame``.
+
+        Runs inside the current transaction, or in one of its own: loading the same rows twice
+        leaves the table as it was.
+        """
+        _check_identifier(table)
+        with self.transaction():
+            self.con.execute(f'DELETE FROM "{table}" WHERE source_id = ?', [source_id])
+            return self.insert_frame(table, frame)
+
+    def record_load(self, name: str, sha256: str, n_rows: int) -> None:
+        """Note that the load ``name`` of content ``sha256`` is in the store."""
+        with self.transaction():
+            self.con.execute("DELETE FROM loads WHERE name = ?", [name])
+            self.con.execute(
+                "INSERT INTO loads VALUES (?, ?, ?, ?)",
+                [name, sha256, n_rows, datetime.now(timezone.utc).replace(tzinfo=None)],
+            )
+
+    def loaded_sha256(self, name: str) -> str | None:
+        """The content hash of the load ``name`` as last stored, if any."""
+        row = self.con.execute("SELECT sha256 FROM loads WHERE name = ?", [name]).fetchone()
+        return str(row[0]) if row else None
+
+    # -- reading ---------------------------------------------------------------------------
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Run a parameterised query and return a DataFrame."""
+        return self.con.execute(sql, params or []).df()
+
+    def count(self, table: str) -> int:
+        _check_identifier(table)
+        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        return int(row[0]) if row else 0
+
+
+def sha256_of(*parts: bytes | str) -> str:
+    """A content hash of the given parts, for load bookkeeping."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+    return digest.hexdigest()
+
+
+def _check_identifier(name: str) -> None:
+    # Table names are ours, never user input; this guards against a programming error.
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a table name: {name!r}")
+
+
+def _writable(path: Path) -> bool:
+    # Root may write anywhere; a file whose write bits are all off is still meant to stay as it is.
+    return os.access(path, os.W_OK) and bool(stat.S_IMODE(path.stat().st_mode) & 0o222)
+
+
+def _looks_like_duckdb(path: Path) -> bool:
+    # DuckDB files carry the magic "DUCK" at byte 8 of the main header.
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(12)
+    except OSError:
+        return True  # let duckdb report the real problem
+    return len(head) >= 12 and head[8:12] == b"DUCK"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,306 @@
+"""`comity votes`: alignment, cohesion, blocs, ideal points and loading, from the command line.
+
+Commands read votes from the store (``--db``, default ``$COMITY_DB``) and fall back to the data
+shipped with comity when the store holds none.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from comity.errors import BadInput, ComityError
+
+__all__ = ["votes_app"]
+
+
+class _VotesGroup(TyperGroup):
+    """comity's errors as one line on stderr and exit code 2 (also when run on its own)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ComityError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(2) from error
+
+
+votes_app = typer.Typer(
+    cls=_VotesGroup,
+    help="UN roll calls: alignment, cohesion, blocs, ideal points.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $COMITY_DB or the user data folder).", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+FromOption = Annotated[int | None, typer.Option("--from", help="First year.", show_default=False)]
+ToOption = Annotated[int | None, typer.Option("--to", help="Last year.", show_default=False)]
+PlotOption = Annotated[
+    Path | None,
+    typer.Option("--plot", help="Also draw a figure: .png, .svg, .pdf or self-contained .html.", show_default=False),
+]
+SourceOption = Annotated[
+    str,
+    typer.Option("--source", help="Comma-separated vote sources (shipped: unvotes, unvotes2020, undl)."),
+]
+
+
+def _load_votes(db: Path | None, source: str) -> Any:
+    """Votes from the store at ``db`` (or the default store), else the shipped data."""
+    from comity.votes._load import read_votes
+
+    sources = [s.strip() for s in source.split(",") if s.strip()]
+    path = db
+    if path is None:
+        try:
+            from comity.store import default_db_path
+
+            path = default_db_path()
+        except ImportError:
+            path = None
+    if path is not None and Path(path).exists():
+        from comity.store import Store
+
+        store = Store.open(path, read_only=True)
+        try:
+            return read_votes(store, sources)
+        finally:
+            store.close()
+    if db is not None:
+        raise BadInput(f"no store at {db}", hint="Create it with `comity build --db FILE` or leave out --db.")
+    return read_votes(None, sources)
+
+
+def _echo(value: Any, as_json: bool) -> None:
+    import pandas as pd
+
+    from comity._output import render_frame, to_json
+
+    if as_json:
+        typer.echo(to_json(value))
+    elif isinstance(value, pd.DataFrame):
+        typer.echo(render_frame(value.round(3)))
+    else:
+        typer.echo(to_json(value))
+
+
+@votes_app.command()
+def agree(
+    states: Annotated[list[str], typer.Argument(help="ISO3 codes of two or more states.", show_default=False)],
+    by: Annotated[str, typer.Option("--by", help="'year' or 'none' (pooled over the period).")] = "year",
+    issue: Annotated[str | None, typer.Option("--issue", help="Issue code: me, nu, di, hr, co, ec.")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option("--metric", help="agree, lijphart, s, kappa or pi (repeatable; default all).",
+                     show_default=False),
+    ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="Only pairs with this state.", show_default=False)
+    ] = None,
+    plot: PlotOption = None,
+    source: SourceOption = "unvotes,unvotes2020",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Voting alignment between states, by year or pooled.
+
+    Example: comity votes agree USA CHN RUS --by year --from 1991 --issue hr
+    """
+    from comity.votes._alignment import METRICS, alignment
+    from comity.votes._plots import plot_alignment
+
+    if by not in ("year", "none"):
+        raise BadInput(f"--by must be 'year' or 'none', not {by!r}")
+    codes = [s.upper() for s in states]
+    if len(codes) + (1 if reference else 0) < 2:
+        raise BadInput("name at least two states", hint="Example: comity votes agree USA CHN RUS")
+    metrics = list(metric) if metric else list(METRICS)
+    votes = _load_votes(db, source)
+    table = alignment(votes, codes, by="year" if by == "year" else None, issue=issue,
+                      reference=reference.upper() if reference else None, metrics=metrics, start=start, end=end)
+    if plot is not None:
+        if by != "year":
+            raise BadInput("--plot needs --by year")
+        plot_alignment(table, plot, metric=metrics[0])
+        typer.echo(f"figure written to {plot}", err=True)
+    _echo(table, as_json)
+
+
+@votes_app.command()
+def cohesion(
+    group: Annotated[
+        list[str],
+        typer.Argument(help="A registry group id (coalition, organisation) or two or more ISO3 codes.",
+                       show_default=False),
+    ],
+    start: FromOption = None,
+    end: ToOption = None,
+    draws: Annotated[int, typer.Option("--draws", help="Random groups per year.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random groups.")] = 0,
+    issue: Annotated[str | None, typer.Option("--issue", help="Issue code: me, nu, di, hr, co, ec.")] = None,
+    plot: PlotOption = None,
+    source: SourceOption = "unvotes,unvotes2020",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Cohesion of a group per year against random groups of the same size: is it a bloc, since when?
+
+    Example: comity votes cohesion GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER --from 1991 --to 2024
+    """
+    from comity.votes._cohesion import bloc_since
+    from comity.votes._cohesion import cohesion as group_cohesion
+    from comity.votes._plots import plot_cohesion
+
+    members: str | list[str] = group[0] if len(group) == 1 else [g.upper() for g in group]
+    registry = None
+    if isinstance(members, str):
+        registry = _registry(db)
+    votes = _load_votes(db, source)
+    table = group_cohesion(votes, members, start=start, end=end, issue=issue, n_draws=draws, random_state=seed,
+                           registry=registry)
+    if table.empty:
+        raise BadInput("the group had fewer than two voting members in every year of the period")
+    if plot is not None:
+        plot_cohesion(table, plot)
+        typer.echo(f"figure written to {plot}", err=True)
+    since = bloc_since(table)
+    if as_json:
+        from comity._output import frame_records
+
+        typer.echo(json.dumps({"group": group, "bloc_since": since, "years": frame_records(table)},
+                              ensure_ascii=False, indent=2))
+        return
+    shown = table[["year", "n_members", "n_votes", "rice", "ai", "ai_random_mean", "ai_random_lo", "ai_random_hi",
+                   "ai_percentile", "bloc"]]
+    _echo(shown, False)
+    typer.echo("bloc (AI percentile >= 95) since: " + (str(since) if since is not None else "not a bloc in the last year"))
+
+
+def _registry(db: Path | None) -> Any:
+    from comity.registry import Registry
+
+    if db is not None and Path(db).exists():
+        from comity.store import Store
+
+        return Registry.from_store(Store.open(db, read_only=True))
+    return Registry.default()
+
+
+@votes_app.command()
+def blocs(
+    year: Annotated[int, typer.Option("--year", help="The year whose blocs to find.", show_default=False)],
+    resolution: Annotated[float, typer.Option("--resolution", help="Higher: more, smaller blocs.")] = 1.0,
+    metric: Annotated[str, typer.Option("--metric", help="Edge weight: agree, lijphart, s, kappa, pi.")] = "agree",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Leiden algorithm.")] = 0,
+    source: SourceOption = "unvotes,unvotes2020",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Voting blocs of one year (Leiden communities of the agreement graph), with movers since the year before.
+
+    Example: comity votes blocs --year 2023
+    """
+    from comity.votes._blocs import VotingBlocs
+
+    votes = _load_votes(db, source)
+    window = votes[(votes["year"] >= year - 1) & (votes["year"] <= year)]
+    if not (window["year"] == year).any():
+        raise BadInput(f"no votes in {year}", hint=f"Years with votes: {votes['year'].min()}-{votes['year'].max()}.")
+    model = VotingBlocs(resolution=resolution, metric=metric, random_state=seed).fit(window)
+    found = model.blocs(year)
+    stability = model.stability_[model.stability_["period"] == year]
+    movers = model.movers_[model.movers_["period"] == year]
+    if as_json:
+        payload = {
+            "year": year,
+            "blocs": [{"bloc": b, "size": len(m), "members": m} for b, m in found.items()],
+            "stability": None if stability.empty else {
+                "previous": int(stability["previous"].iloc[0]), "ari": float(stability["ari"].iloc[0]),
+                "nmi": float(stability["nmi"].iloc[0])},
+            "movers": [{"iso3": r.iso3, "from": int(r.previous_bloc), "to": int(r.bloc)} for r in movers.itertuples()],
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    for label, members in found.items():
+        typer.echo(textwrap.fill(" ".join(members), width=100, initial_indent=f"bloc {label} ({len(members)}): ",
+                                 subsequent_indent="    "))
+    if not stability.empty:
+        typer.echo(f"stability against {int(stability['previous'].iloc[0])}: adjusted Rand "
+                   f"{stability['ari'].iloc[0]:.3f}, NMI {stability['nmi'].iloc[0]:.3f}")
+        typer.echo("movers: " + (", ".join(f"{r.iso3} ({r.previous_bloc}→{r.bloc})" for r in movers.itertuples())
+                                 or "none"))
+
+
+@votes_app.command()
+def ideal(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write (iso3, year, ideal, se, n_votes).",
+                                      show_default=False)],
+    start: FromOption = None,
+    end: ToOption = None,
+    dynamic: Annotated[bool, typer.Option("--dynamic", help="One dynamic fit over all years (random walk).")] = False,
+    plot: PlotOption = None,
+    states: Annotated[str, typer.Option("--states", help="States drawn with --plot (comma-separated).")] = "USA,CHN,RUS",
+    source: SourceOption = "unvotes,unvotes2020",
+    db: DbOption = None,
+) -> None:
+    """Ideal points per state and year (yes < abstain < no; USA positive), written to a CSV file.
+
+    Example: comity votes ideal --from 1946 --to 2024 --dynamic --out ideal.csv --plot ideal.png
+    """
+    from comity.votes import _ideal
+    from comity.votes._plots import plot_ideal_points
+
+    table_function = getattr(_ideal, "ideal_points_table", None)
+    if table_function is None:
+        raise ComityError("ideal point estimation is not available in this build of comity")
+    votes = _load_votes(db, source)
+    table = table_function(votes, start, end, dynamic)
+    if not out.parent.exists():
+        raise BadInput(f"cannot write {out}: the folder {out.parent} does not exist")
+    table.to_csv(out, index=False)
+    typer.echo(f"{len(table):,} state-years written to {out}")
+    if plot is not None:
+        plot_ideal_points(table, plot, states=[s.strip().upper() for s in states.split(",") if s.strip()])
+        typer.echo(f"figure written to {plot}", err=True)
+
+
+@votes_app.command()
+def load(
+    undl_csv: Annotated[
+        Path | None,
+        typer.Option("--undl-csv", help="A UN Digital Library bulk voting CSV (or .zip) to load.", show_default=False),
+    ] = None,
+    source_id: Annotated[str, typer.Option("--source-id", help="Source id of the --undl-csv rows.")] = "undl_csv",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load the shipped vote data, or a UN Digital Library bulk CSV, into the store.
+
+    Example: comity votes load --undl-csv 2024_ga_voting.csv
+    """
+    from comity.store import Store, default_db_path
+    from comity.votes._load import load_all, load_undl_csv
+
+    path = db if db is not None else default_db_path()
+    with Store.open(path) as store:
+        if undl_csv is not None:
+            counts: dict[str, Any] = {source_id: load_undl_csv(store, undl_csv, source_id=source_id)}
+        else:
+            counts = dict(load_all(store))
+    if as_json:
+        typer.echo(json.dumps({"db": str(path), "loaded": counts}, indent=2))
+        return
+    for source, tables in counts.items():
+        typer.echo(f"{source}: " + ", ".join(f"{table} {n:,}" for table, n in tables.items()) + f" rows into {path}")

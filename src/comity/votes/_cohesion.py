@@ -1,0 +1,193 @@
+"""How cohesively a group of states votes, set against random groups of the same size.
+
+Two indices per roll call, averaged over the roll calls of a year:
+
+* Rice index ``|yes - no| / (yes + no)`` (abstentions ignored; roll calls where no member
+  voted yes or no are skipped);
+* the Hix-Noury-Roland Agreement Index ``(max - (total - max) / 2) / total`` over
+  yes, no and abstain (``max`` the largest of the three counts), 0 when votes split evenly
+  three ways, 1 when unanimous.
+
+For each year, ``n_draws`` random groups of as many states as the group had voting are drawn
+from all of that year's voters; the group's percentile among them says whether it votes as a
+bloc. A group is a bloc in a year when its percentile reaches ``threshold``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from comity.errors import BadInput
+from comity.votes._alignment import _Encoded, _filter, _single_threaded_blas
+
+__all__ = ["bloc_since", "cohesion", "cohesion_indices", "group_members"]
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+def cohesion_indices(yes: FloatArray, no: FloatArray, abstain: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Rice index and Agreement Index of vote counts (any shape; NaN where undefined)."""
+    yes, no, abstain = (np.asarray(a, dtype=np.float64) for a in (yes, no, abstain))
+    decided = yes + no
+    total = decided + abstain
+    largest = np.maximum(np.maximum(yes, no), abstain)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rice = np.where(decided > 0, np.abs(yes - no) / decided, np.nan)
+        agreement = np.where(total > 0, (largest - (total - largest) / 2.0) / total, np.nan)
+    return rice, agreement
+
+
+def _is_iso3_list(group: str | Sequence[str]) -> bool:
+    return not isinstance(group, str)
+
+
+def group_members(group: str | Sequence[str], year: int, registry: Any = None) -> tuple[list[str], str | None]:
+    """The ISO3 members of ``group`` in ``year`` and the date the list is taken on.
+
+    A list of ISO3 codes is returned as is. A registry id (coalition or organisation) is resolved
+    to its members on 1 July of the year; before the group existed, its first member list is used
+    (so that one can ask how its founders voted earlier).
+    """
+    if _is_iso3_list(group):
+        return sorted({str(g).upper() for g in group}), None
+    if registry is None:
+        from comity.registry import Registry
+
+        registry = Registry.default()
+    on = dt.date(year, 7, 1)
+    members = registry.members(str(group), on=on)
+    if members.empty:
+        timeline = registry.members(str(group), on=_first_membership_date(registry, str(group)))
+        if timeline.empty:
+            raise BadInput(f"{group} has no members in the registry", hint="Pass ISO3 codes instead.")
+        return sorted(timeline["actor_id"].astype(str)), "founding"
+    return sorted(members["actor_id"].astype(str)), on.isoformat()
+
+
+def _first_membership_date(registry: Any, body: str) -> dt.date:
+    org = registry.resolve(body, types=("organisation",))
+    rows = registry.store.query(
+        "SELECT min(start_date) AS first FROM memberships WHERE body_id = ?", [org.id]
+    )
+    first = rows["first"].iloc[0] if not rows.empty else None
+    if first is None or pd.isna(first):
+        return dt.date.today()
+    return pd.Timestamp(first).date()
+
+
+def cohesion(
+    votes: pd.DataFrame,
+    group: str | Sequence[str],
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    issue: str | None = None,
+    n_draws: int = 1000,
+    random_state: int | np.random.Generator | None = None,
+    threshold: float = 95.0,
+    registry: Any = None,
+) -> pd.DataFrame:
+    """Cohesion of ``group`` per year against random groups of the same size.
+
+    Parameters
+    ----------
+    votes:
+        Tidy votes (rcid, iso3, vote, year; issues for ``issue``).
+    group:
+        A list of ISO3 codes, or a registry coalition or organisation id (members taken per year).
+    n_draws, random_state:
+        Number of random groups per year and the seed that makes them reproducible.
+    threshold:
+        Percentile at or above which the group counts as a bloc in a year.
+
+    Returns
+    -------
+    DataFrame, one row per year: year, n_members (voting), n_votes (roll calls), rice, ai,
+    rice_random_mean, rice_random_lo, rice_random_hi (2.5 and 97.5 percentiles),
+    rice_percentile, the same four for ai, bloc (ai_percentile >= threshold), members_on.
+    """
+    if n_draws < 1:
+        raise BadInput(f"n_draws must be at least 1, not {n_draws}")
+    if not 0 <= threshold <= 100:
+        raise BadInput(f"threshold is a percentile between 0 and 100, not {threshold}")
+    if _is_iso3_list(group) and len(group) < 2:
+        raise BadInput("a group needs at least two states", hint="Pass two or more ISO3 codes or a group id.")
+    rng = np.random.default_rng(random_state)
+    data = _filter(votes, issue, start, end)
+    encoded = _Encoded(data, "year")
+    names = np.asarray(encoded.states, dtype=object)
+    rows: list[dict[str, Any]] = []
+    for year in encoded.groups:
+        members, members_on = group_members(group, year, registry)
+        block = encoded.block(year)
+        voters = np.flatnonzero((block >= 0).any(axis=1))
+        block = block[voters]
+        in_group = np.isin(names[voters], members)
+        k = int(in_group.sum())
+        if k < 2:
+            continue
+        one_hot = (block[None, :, :] == np.arange(3, dtype=np.int8)[:, None, None]).astype(np.float32)
+        selectors = np.zeros((n_draws + 1, len(voters)), dtype=np.float32)
+        selectors[0, in_group] = 1.0
+        picks = np.argsort(rng.random((n_draws, len(voters))), axis=1)[:, :k]
+        np.put_along_axis(selectors[1:], picks, 1.0, axis=1)
+        with _single_threaded_blas():
+            yes, abstain, no = (selectors @ one_hot[c] for c in range(3))
+        rice, agreement = cohesion_indices(yes, no, abstain)
+        with np.errstate(invalid="ignore"):
+            rice_year = _nanmean_rows(rice)
+            ai_year = _nanmean_rows(agreement)
+        row: dict[str, Any] = {
+            "year": year, "n_members": k, "n_votes": int(np.isfinite(agreement[0]).sum()),
+        }
+        for label, values in (("rice", rice_year), ("ai", ai_year)):
+            observed, random = values[0], values[1:]
+            random = random[np.isfinite(random)]
+            row[label] = observed
+            row[f"{label}_random_mean"] = float(random.mean()) if len(random) else np.nan
+            row[f"{label}_random_lo"] = float(np.percentile(random, 2.5)) if len(random) else np.nan
+            row[f"{label}_random_hi"] = float(np.percentile(random, 97.5)) if len(random) else np.nan
+            row[f"{label}_percentile"] = _percentile_of(observed, random)
+        row["bloc"] = bool(row["ai_percentile"] >= threshold)
+        row["members_on"] = members_on
+        rows.append(row)
+    columns = ["year", "n_members", "n_votes", "rice", "ai"] + [
+        f"{label}_{part}" for label in ("rice", "ai") for part in ("random_mean", "random_lo", "random_hi",
+                                                                   "percentile")
+    ] + ["bloc", "members_on"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _nanmean_rows(values: FloatArray) -> FloatArray:
+    finite = np.isfinite(values)
+    counts = finite.sum(axis=1)
+    sums = np.where(finite, values, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
+
+
+def _percentile_of(observed: float, random: FloatArray) -> float:
+    """Percent of random values below ``observed`` (ties count half)."""
+    if not len(random) or not np.isfinite(observed):
+        return float("nan")
+    below = float((random < observed).sum())
+    ties = float((random == observed).sum())
+    return 100.0 * (below + 0.5 * ties) / len(random)
+
+
+def bloc_since(table: pd.DataFrame) -> int | None:
+    """First year of the unbroken run of bloc years that reaches the table's last year (None if the
+    group is not a bloc in its last year)."""
+    if table.empty or not bool(table["bloc"].iloc[-1]):
+        return None
+    flags = table["bloc"].to_numpy(dtype=bool)
+    years = table["year"].to_numpy()
+    start = len(flags) - 1
+    while start > 0 and flags[start - 1]:
+        start -= 1
+    return int(years[start])

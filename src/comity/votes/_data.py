@@ -1,0 +1,171 @@
+"""Where the shipped vote data lives, and how state names in it become ISO3 codes.
+
+All name mapping of the vote loaders goes through :func:`resolve_state_names` and
+:func:`seat_iso3`, so that one place decides which state a vote belongs to.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.resources
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "VOTE_CODES",
+    "data_path",
+    "known_iso3",
+    "normalise_name",
+    "resolve_state_names",
+    "seat_iso3",
+    "seat_iso3_series",
+]
+
+#: The vote values the store holds.
+VOTE_CODES: tuple[str, ...] = ("yes", "no", "abstain", "absent", "non_voting")
+
+#: The People's Republic of China took the Chinese seat on 25 October 1971 (resolution 2758 (XXVI));
+#: before that the seat's votes are the Republic of China's (TWN), as in Bailey-Strezhnev-Voeten.
+PRC_SEATED = dt.date(1971, 10, 25)
+#: The Federal Republic of Yugoslavia was admitted as a new member on 1 November 2000; its votes (and
+#: those of Serbia and Montenegro) continue as Serbia's, while the SFRY's seat (YUG) ends in 1992.
+FRY_ADMITTED = dt.date(2000, 11, 1)
+
+_SHIPPED = {
+    "unvotes_votes": "unvotes_votes.parquet",
+    "unvotes_roll_calls": "unvotes_roll_calls.parquet",
+    "unvotes_issues": "unvotes_roll_call_issues.parquet",
+    "unvotes2020_votes": "unvotes2020_votes.parquet",
+    "unvotes2020_roll_calls": "unvotes2020_roll_calls.parquet",
+    "undl": "undl_scrape_GA_SC_1946_2021_wide.csv.zip",
+    "vetoes": "unsc_vetoes_1946_2022.csv",
+}
+
+
+def data_path(name: str) -> Path:
+    """Path of a shipped data file (``unvotes_votes``, ``undl``, ``vetoes``, ...)."""
+    resource = importlib.resources.files("comity.votes").joinpath("data", _SHIPPED[name])
+    return Path(str(resource))
+
+
+def normalise_name(name: str) -> str:
+    """The registry's look-up key of a name (case, accents, dots and spacing do not matter)."""
+    from comity.registry._names import normalise_name as registry_normalise
+
+    return registry_normalise(name)
+
+
+#: Which alias kinds name a state in vote data, best first (demonyms and capitals never do).
+_KIND_RANK = {"name": 0, "alias": 1, "acronym": 2, "government": 3}
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[str, str] | None:
+    path = Path(__file__).resolve().parent.parent / "registry" / "data" / "state_aliases.csv"
+    if not path.exists():
+        return None
+    best: dict[str, tuple[int, str]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            alias, iso3 = (row.get("alias") or "").strip(), (row.get("iso3") or "").strip()
+            rank = _KIND_RANK.get((row.get("kind") or "name").strip(), 9)
+            if not alias or not iso3 or rank == 9:
+                continue
+            key = normalise_name(alias)
+            # An official name beats an informal alias: 'CONGO' is the Republic of the Congo.
+            if key not in best or rank < best[key][0]:
+                best[key] = (rank, iso3)
+    return {key: iso3 for key, (_rank, iso3) in best.items()}
+
+
+@lru_cache(maxsize=1)
+def _registry() -> Any:
+    try:
+        from comity.registry import Registry  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    try:
+        return Registry.default()
+    except Exception:  # noqa: BLE001 - a registry still being built must not break the vote loaders
+        return None
+
+
+def resolve_state_names(names: Iterable[str]) -> dict[str, str | None]:
+    """ISO3 code of each state name, ``None`` for names nobody knows.
+
+    Uses ``comity.registry`` when it is available, else the registry's alias table
+    ``comity/registry/data/state_aliases.csv``. Callers report the ``None`` names; they never
+    drop them silently.
+    """
+    from comity.errors import ComityError, LoadError, UnknownActor
+
+    unique = sorted({str(n) for n in names})
+    registry = _registry()
+    table = _alias_table()
+    if registry is None and table is None:
+        raise LoadError(
+            "no table of state names is available (neither comity.registry nor "
+            "comity/registry/data/state_aliases.csv)",
+            hint="Reinstall comity; the registry's data ships with the package.",
+        )
+    resolved: dict[str, str | None] = {}
+    for name in unique:
+        code: str | None = None
+        if registry is not None:
+            try:
+                code = str(registry.resolve_state(name.strip()))
+            except (UnknownActor, ComityError, KeyError):
+                code = None
+        if code is None and table is not None:
+            code = table.get(normalise_name(name))
+        resolved[name] = code
+    return resolved
+
+
+#: Codes of states that no longer exist but appear in vote data (ISO 3166-3 or comity's convention).
+HISTORICAL_ISO3 = frozenset({"SUN", "YUG", "CSK", "DDR", "YAR", "YMD", "ZAN", "SCG", "XKX", "TWN", "PSE", "VAT"})
+
+
+@lru_cache(maxsize=1)
+def known_iso3() -> frozenset[str]:
+    """Every ISO3 code a vote may carry: current ISO 3166-1, historical states, the registry's."""
+    import pycountry
+
+    codes = {str(country.alpha_3) for country in pycountry.countries}
+    table = _alias_table()
+    if table is not None:
+        codes.update(table.values())
+    return frozenset(codes | HISTORICAL_ISO3)
+
+
+def seat_iso3(iso3: str, date: dt.date | None) -> str:
+    """The ISO3 a UN seat's vote is counted under, by the Bailey-Strezhnev-Voeten convention.
+
+    USSR votes count as Russia's; the Chinese seat is Taiwan's before 25 October 1971; the
+    Federal Republic of Yugoslavia (2000-2003) and Serbia and Montenegro count as Serbia.
+    """
+    if iso3 == "SUN":
+        return "RUS"
+    if iso3 == "CHN" and date is not None and date < PRC_SEATED:
+        return "TWN"
+    if iso3 in {"YUG", "SCG"} and date is not None and date >= FRY_ADMITTED:
+        return "SRB"
+    if iso3 == "SCG":
+        return "SRB"
+    return iso3
+
+
+def seat_iso3_series(iso3: pd.Series, dates: pd.Series) -> pd.Series:
+    """Vectorised :func:`seat_iso3` over a Series of ISO3 codes and a parallel Series of dates."""
+    codes = iso3.astype(object).copy()
+    when = pd.to_datetime(dates, errors="coerce")
+    codes[codes == "SUN"] = "RUS"
+    codes[(codes == "CHN") & (when < pd.Timestamp(PRC_SEATED)).to_numpy()] = "TWN"
+    codes[(codes == "YUG") & (when >= pd.Timestamp(FRY_ADMITTED)).to_numpy()] = "SRB"
+    codes[codes == "SCG"] = "SRB"
+    return codes

@@ -1,0 +1,935 @@
+"""Ideal points from UN General Assembly roll-call votes: static and dynamic ordinal probit.
+
+The model is the one of Bailey, Strezhnev and Voeten (2017) and of ``emIRT::ordIRT`` (Imai,
+Lo and Olmsted 2016): votes are ordered ``yes < abstain < no`` and for state ``i`` on roll
+call ``j``
+
+    P(vote <= k) = Phi(tau_jk - beta_j * x_i),   k = yes, abstain;  tau_j1 < tau_j2,
+
+with ``x_i`` the state's ideal point, ``beta_j`` the roll call's discrimination and two
+cutpoints per roll call. ``DynamicIdealPoints`` lets each state's position follow a Gaussian
+random walk over years and gives roll calls that are the same resolution voted again one set
+of item parameters (bridging), which is what makes years comparable.
+
+Both estimators find the posterior mode (normal priors on every parameter) by alternating
+Newton steps: all roll calls at once given the positions (a 3 x 3 system per roll call), then
+all positions at once given the roll calls (one number per state, or one tridiagonal system
+over all state-years for the random walk). Each step is a damped Newton step that never lowers
+the log posterior, so the iteration converges; the ordinal probit likelihood is log-concave in
+each block. Standard errors are Laplace approximations: the inverse curvature of the log
+posterior in the positions with the roll-call parameters held at their estimates (they ignore
+the uncertainty of the roll-call parameters, so they are somewhat too small, as are those of
+emIRT).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.linalg import solveh_banded
+from scipy.special import log_ndtr, ndtri
+
+from comity.errors import BadInput, NotFittedError
+
+__all__ = [
+    "ConvergenceWarning",
+    "DynamicIdealPoints",
+    "IdealPoints",
+    "ideal_points_table",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Vote codes and their ordered category (yes < abstain < no).
+VOTE_CATEGORIES: dict[str, int] = {"yes": 0, "abstain": 1, "no": 2}
+#: Vote codes read as "did not vote" (absent, not a member, non-voting).
+MISSING_VOTES: frozenset[str] = frozenset(
+    {"absent", "non_voting", "non-voting", "nonvoting", "not_member", "not voting", "nv", "x", ""}
+)
+
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+_MIN_GAP = 1e-6
+_MAX_HALVINGS = 8
+
+
+class ConvergenceWarning(UserWarning):
+    """The ideal point iteration stopped at ``max_iter`` before meeting ``tol``."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Input checking
+
+
+def _check_votes(votes: pd.DataFrame, required: Iterable[str]) -> pd.DataFrame:
+    if not isinstance(votes, pd.DataFrame):
+        raise BadInput(
+            f"votes must be a pandas DataFrame, not {type(votes).__name__}.",
+            hint="Pass a tidy table with columns rcid, iso3, vote and year, one row per state and roll call.",
+        )
+    missing = [column for column in required if column not in votes.columns]
+    if missing:
+        raise BadInput(
+            f"The votes table lacks the column(s) {', '.join(missing)} (it has {', '.join(map(str, votes.columns))}).",
+            hint="Ideal points need one row per state and roll call with columns rcid, iso3, vote and year.",
+        )
+    raw = votes["vote"]
+    text = raw.astype("string").str.strip().str.lower()
+    category = text.map(VOTE_CATEGORIES)
+    known = text.isna() | text.isin(list(VOTE_CATEGORIES)) | text.isin(list(MISSING_VOTES))
+    if not bool(known.all()):
+        bad = sorted(set(raw[~known].astype(str)))
+        first = votes.index[~known.to_numpy()][0]
+        raise BadInput(
+            f"Unknown vote code(s) {', '.join(repr(b) for b in bad[:10])} in column 'vote' "
+            f"(first at row {first!r}).",
+            hint="Use 'yes', 'abstain' or 'no'; 'absent', 'non_voting', 'not_member' and empty values count "
+            "as not voting.",
+        )
+    if votes["iso3"].isna().any():
+        first = votes.index[votes["iso3"].isna().to_numpy()][0]
+        raise BadInput(
+            f"Column 'iso3' has empty values (first at row {first!r}).",
+            hint="Map every state to its ISO 3166-1 alpha-3 code before estimating ideal points.",
+        )
+    table = pd.DataFrame(
+        {
+            "rcid": votes["rcid"].to_numpy(),
+            "iso3": votes["iso3"].astype(str).to_numpy(),
+            "category": category.astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+        },
+        index=votes.index,
+    )
+    if "year" in votes.columns and "year" in required:
+        year = pd.to_numeric(votes["year"], errors="coerce")
+        if year.isna().any():
+            first = votes.index[year.isna().to_numpy()][0]
+            raise BadInput(
+                f"Column 'year' has empty or non-numeric values (first at row {first!r}).",
+                hint="Give every vote its calendar year as an integer.",
+            )
+        table["year"] = year.astype(np.int64).to_numpy()
+    duplicated = table.duplicated(["rcid", "iso3"])
+    if duplicated.any():
+        first = table.index[duplicated.to_numpy()][0]
+        row = table.loc[first]
+        raise BadInput(
+            f"State {row['iso3']} has more than one vote on roll call {row['rcid']!r} (row {first!r}).",
+            hint="Keep one row per state and roll call; roll-call ids must be unique across sessions and datasets.",
+        )
+    return table[table["category"].notna()].reset_index(drop=True)
+
+
+def _check_positive(name: str, value: float) -> None:
+    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+        raise BadInput(f"{name} must be a positive number, not {value!r}.", hint=f"Set {name} to e.g. 1.0.")
+
+
+def _check_common(n_dims: int, model: str, max_iter: int, tol: float) -> None:
+    if n_dims != 1:
+        raise BadInput(
+            f"n_dims={n_dims!r}: only one-dimensional ideal points are implemented.",
+            hint="Use n_dims=1 (UN General Assembly votes are well described by one dimension).",
+        )
+    if model not in ("ordinal", "binary"):
+        raise BadInput(
+            f"model={model!r} is not a known model.",
+            hint="Use 'ordinal' (yes < abstain < no) or 'binary' (yes/no, abstentions as missing).",
+        )
+    if not isinstance(max_iter, int) or max_iter < 1:
+        raise BadInput(f"max_iter must be a positive integer, not {max_iter!r}.", hint="Use e.g. 500.")
+    _check_positive("tol", tol)
+
+
+# ---------------------------------------------------------------------------------------------
+# The ordinal probit likelihood, vectorised over observations
+
+
+@dataclass
+class _Terms:
+    """Per-observation log-likelihood and its derivatives in the interval bounds ``a < b``."""
+
+    loglik: FloatArray
+    d_a: FloatArray  # d logL / d a
+    d_b: FloatArray
+    d_aa: FloatArray
+    d_bb: FloatArray
+    d_ab: FloatArray
+
+
+def _interval_loglik(a: FloatArray, b: FloatArray) -> FloatArray:
+    return _interval_terms(a, b, derivatives=False).loglik
+
+
+def _interval_terms(a: FloatArray, b: FloatArray, derivatives: bool = True) -> _Terms:
+    """log(Phi(b) - Phi(a)) and its derivatives, accurate far in the tails.
+
+    The interval is reflected so that its centre is not positive, where ``log_ndtr`` keeps
+    full precision for both bounds.
+    """
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        flip = (a + b) > 0
+        lo = np.where(flip, -b, a)
+        hi = np.where(flip, -a, b)
+        log_hi = log_ndtr(hi)
+        log_lo = log_ndtr(lo)
+        loglik = log_hi + np.log1p(-np.exp(log_lo - log_hi))
+        if not derivatives:
+            empty = np.empty(0)
+            return _Terms(loglik, empty, empty, empty, empty, empty)
+        p_lo = np.exp(-0.5 * lo * lo - _LOG_SQRT_2PI - loglik)
+        p_hi = np.exp(-0.5 * hi * hi - _LOG_SQRT_2PI - loglik)
+        pa = np.where(flip, p_hi, p_lo)  # phi(a) / L
+        pb = np.where(flip, p_lo, p_hi)  # phi(b) / L
+        a_pa = np.where(np.isfinite(a), a * pa, 0.0)
+        b_pb = np.where(np.isfinite(b), b * pb, 0.0)
+    return _Terms(
+        loglik=loglik,
+        d_a=-pa,
+        d_b=pb,
+        d_aa=a_pa - pa * pa,
+        d_bb=-b_pb - pb * pb,
+        d_ab=pa * pb,
+    )
+
+
+class _Problem:
+    """Votes as integer arrays: observation -> (position unit, item, category)."""
+
+    def __init__(self, unit: IntArray, item: IntArray, category: IntArray, n_units: int, n_items: int):
+        self.unit = unit
+        self.item = item
+        self.category = category
+        self.n_units = n_units
+        self.n_items = n_items
+        counts = np.zeros((n_items, 3), dtype=np.int64)
+        np.add.at(counts, (item, category), 1)
+        self.counts = counts
+        present = counts > 0
+        # Items missing a category: {yes, no} only -> one shared cutpoint (tied); without 'no'
+        # the upper cutpoint is +inf, without 'yes' the lower one is -inf.
+        self.tied = present[:, 0] & ~present[:, 1] & present[:, 2]
+        self.no_lower = ~present[:, 0]
+        self.no_upper = ~present[:, 2]
+        self.lower_slot = np.maximum(category - 1, 0)  # cutpoint that bounds the category below
+        self.upper_slot = np.minimum(category, 1)  # cutpoint that bounds it above
+        self.units_per_obs_count = np.bincount(unit, minlength=n_units)
+
+    def bounds(self, cut: FloatArray, eta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        full = np.column_stack([np.full(self.n_items, -np.inf), cut, np.full(self.n_items, np.inf)])
+        a = full[self.item, self.category] - eta
+        b = full[self.item, self.category + 1] - eta
+        return a, b
+
+
+def _initial_cutpoints(problem: _Problem) -> FloatArray:
+    counts = problem.counts.astype(float) + 0.5
+    share = np.cumsum(counts, axis=1) / counts.sum(axis=1, keepdims=True)
+    cut = ndtri(share[:, :2])
+    cut[problem.tied, 1] = cut[problem.tied, 0] = ndtri(
+        (problem.counts[problem.tied, 0] + 0.5) / (problem.counts[problem.tied].sum(axis=1) + 1.0)
+    )
+    cut[problem.no_lower, 0] = -np.inf
+    cut[problem.no_upper, 1] = np.inf
+    return np.asarray(cut, dtype=float)
+
+
+def _item_log_prior(cut: FloatArray, beta: FloatArray, cut_sd: float, beta_sd: float) -> FloatArray:
+    finite = np.where(np.isfinite(cut), cut, 0.0)
+    return np.asarray(-0.5 * (finite**2).sum(axis=1) / cut_sd**2 - 0.5 * beta**2 / beta_sd**2)
+
+
+def _update_items(
+    problem: _Problem,
+    x: FloatArray,
+    cut: FloatArray,
+    beta: FloatArray,
+    cut_sd: float,
+    beta_sd: float,
+) -> tuple[FloatArray, FloatArray]:
+    """One damped Newton step for every roll call's (cut1, cut2, beta) given the positions."""
+    n = problem.n_items
+    item = problem.item
+    x_obs = x[problem.unit]
+    a, b = problem.bounds(cut, beta[item] * x_obs)
+    t = _interval_terms(a, b)
+    lo_index = item * 2 + problem.lower_slot
+    up_index = item * 2 + problem.upper_slot
+
+    def sum2(index: IntArray, weights: FloatArray) -> FloatArray:
+        return np.bincount(index, weights, minlength=2 * n).reshape(n, 2)
+
+    def sum1(weights: FloatArray) -> FloatArray:
+        return np.bincount(item, weights, minlength=n)
+
+    grad = np.zeros((n, 3))
+    hess = np.zeros((n, 3, 3))
+    grad[:, :2] = sum2(lo_index, t.d_a) + sum2(up_index, t.d_b)
+    grad[:, 2] = sum1(-x_obs * (t.d_a + t.d_b))
+    h_cut_diag = sum2(lo_index, t.d_aa) + sum2(up_index, t.d_bb)
+    hess[:, 0, 0] = h_cut_diag[:, 0]
+    hess[:, 1, 1] = h_cut_diag[:, 1]
+    # Only an abstention has both cutpoints as bounds.
+    hess[:, 0, 1] = hess[:, 1, 0] = sum1(np.where(problem.category == 1, t.d_ab, 0.0))
+    cross = sum2(lo_index, -x_obs * (t.d_aa + t.d_ab)) + sum2(up_index, -x_obs * (t.d_bb + t.d_ab))
+    hess[:, 0, 2] = hess[:, 2, 0] = cross[:, 0]
+    hess[:, 1, 2] = hess[:, 2, 1] = cross[:, 1]
+    hess[:, 2, 2] = sum1(x_obs**2 * (t.d_aa + t.d_bb + 2 * t.d_ab))
+    finite_cut = np.where(np.isfinite(cut), cut, 0.0)
+    grad[:, :2] -= finite_cut / cut_sd**2
+    grad[:, 2] -= beta / beta_sd**2
+    hess[:, 0, 0] -= 1 / cut_sd**2
+    hess[:, 1, 1] -= 1 / cut_sd**2
+    hess[:, 2, 2] -= 1 / beta_sd**2
+
+    # Tied items: one cutpoint c = cut1 = cut2, so fold the two cutpoint rows into one.
+    tied = problem.tied
+    if tied.any():
+        h = hess[tied]
+        g = grad[tied]
+        h_cc = h[:, 0, 0] + 2 * h[:, 0, 1] + h[:, 1, 1] + 1 / cut_sd**2  # prior counted once
+        h_cb = h[:, 0, 2] + h[:, 1, 2]
+        g_c = g[:, 0] + g[:, 1] + finite_cut[tied, 0] / cut_sd**2
+        h[:] = 0.0
+        h[:, 0, 0] = h_cc
+        h[:, 0, 2] = h[:, 2, 0] = h_cb
+        h[:, 2, 2] = hess[tied, 2, 2]
+        h[:, 1, 1] = -1.0
+        g[:, 0] = g_c
+        g[:, 1] = 0.0
+        hess[tied] = h
+        grad[tied] = g
+    for slot, mask in ((0, problem.no_lower), (1, problem.no_upper)):
+        if mask.any():
+            hess[mask, slot, :] = 0.0
+            hess[mask, :, slot] = 0.0
+            hess[mask, slot, slot] = -1.0
+            grad[mask, slot] = 0.0
+
+    step = -np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+    step[tied, 1] = step[tied, 0]
+    step[~np.isfinite(step)] = 0.0
+
+    old_objective = sum1(t.loglik) + _item_log_prior(cut, beta, cut_sd, beta_sd)
+    new_cut, new_beta = cut.copy(), beta.copy()
+    pending = np.ones(n, dtype=bool)
+    scale = 1.0
+    for _ in range(_MAX_HALVINGS):
+        trial_cut = np.where(pending[:, None], cut + scale * step[:, :2], cut)
+        trial_beta = np.where(pending, beta + scale * step[:, 2], beta)
+        a, b = problem.bounds(trial_cut, trial_beta[item] * x_obs)
+        objective = sum1(_interval_loglik(a, b)) + _item_log_prior(trial_cut, trial_beta, cut_sd, beta_sd)
+        with np.errstate(invalid="ignore"):
+            ordered = tied | ~(trial_cut[:, 1] - trial_cut[:, 0] < _MIN_GAP)
+        accept = pending & ordered & (objective >= old_objective - 1e-12 * np.abs(old_objective))
+        new_cut[accept] = trial_cut[accept]
+        new_beta[accept] = trial_beta[accept]
+        pending &= ~accept
+        if not pending.any():
+            break
+        scale /= 2
+    return new_cut, new_beta
+
+
+def _position_derivatives(
+    problem: _Problem, x: FloatArray, cut: FloatArray, beta: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per-unit log-likelihood, gradient and (negative) curvature in the position."""
+    beta_obs = beta[problem.item]
+    a, b = problem.bounds(cut, beta_obs * x[problem.unit])
+    t = _interval_terms(a, b)
+    n = problem.n_units
+    loglik = np.bincount(problem.unit, t.loglik, minlength=n)
+    grad = np.bincount(problem.unit, -beta_obs * (t.d_a + t.d_b), minlength=n)
+    curvature = np.bincount(problem.unit, beta_obs**2 * (t.d_aa + t.d_bb + 2 * t.d_ab), minlength=n)
+    return loglik, grad, curvature
+
+
+def _unit_loglik(problem: _Problem, x: FloatArray, cut: FloatArray, beta: FloatArray) -> FloatArray:
+    a, b = problem.bounds(cut, beta[problem.item] * x[problem.unit])
+    return np.bincount(problem.unit, _interval_loglik(a, b), minlength=problem.n_units)
+
+
+def _first_component(problem: _Problem) -> FloatArray:
+    """Start values: the leading singular vector of the centred unit x item vote matrix."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.linalg import svds
+
+    coded = problem.category.astype(float) - 1.0
+    item_mean = np.bincount(problem.item, coded, minlength=problem.n_items) / np.maximum(
+        np.bincount(problem.item, minlength=problem.n_items), 1
+    )
+    centred = coded - item_mean[problem.item]
+    matrix = csr_matrix((centred, (problem.unit, problem.item)), shape=(problem.n_units, problem.n_items))
+    if min(matrix.shape) < 3:
+        start = np.asarray(matrix.sum(axis=1)).ravel()
+    else:
+        u, _, _ = svds(matrix, k=1, random_state=0)
+        start = u[:, 0] * np.sqrt(np.maximum(problem.units_per_obs_count, 1)).mean()
+    start = start / np.maximum(np.sqrt(np.maximum(problem.units_per_obs_count, 1)), 1.0)
+    spread = start.std()
+    if spread > 0:
+        start = (start - start.mean()) / spread
+    return np.asarray(start, dtype=float)
+
+
+def _encode(values: pd.Series) -> tuple[IntArray, pd.Index]:
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _drop_uninformative(table: pd.DataFrame, item_column: str) -> pd.DataFrame:
+    """Roll calls (or bridged groups) where every vote is the same say nothing about positions."""
+    spread = table.groupby(item_column)["category"].nunique()
+    informative = spread.index[spread > 1]
+    return table[table[item_column].isin(informative)]
+
+
+def _as_category_codes(table: pd.DataFrame, model: str) -> pd.DataFrame:
+    if model == "binary":
+        table = table[table["category"] != 1]
+    return table.assign(category=table["category"].astype(np.int64))
+
+
+class _BaseIdealPoints:
+    """Fitted-state checks shared by the two estimators."""
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "ideal_points_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet.",
+                hint="Call fit(votes) before reading results.",
+            )
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{name}={value!r}" for name, value in vars(self).items() if not name.endswith("_"))
+        return f"{type(self).__name__}({params})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Static estimator
+
+
+class IdealPoints(_BaseIdealPoints):
+    """One-dimensional ideal points from the votes given, pooled into one position per state.
+
+    Parameters
+    ----------
+    n_dims:
+        Number of dimensions; only 1 is implemented.
+    model:
+        ``"ordinal"`` (yes < abstain < no, two cutpoints per roll call) or ``"binary"``
+        (yes/no probit; abstentions treated as missing).
+    max_iter:
+        Maximum number of alternating Newton rounds.
+    tol:
+        Stop when the log posterior changes by less than ``tol`` times its size.
+    anchor:
+        ISO3 of the state whose ideal point is made positive (``None``: leave the sign as found).
+    random_state:
+        Kept for API symmetry; the fit is deterministic (start values from a singular vector).
+    prior_sd, cut_prior_sd, discrimination_prior_sd:
+        Standard deviations of the normal priors on positions, cutpoints and discriminations.
+
+    Attributes
+    ----------
+    ideal_points_ : DataFrame
+        ``iso3, ideal, se, n_votes``; ``se`` is the Laplace standard error given the roll-call
+        parameters and ``n_votes`` counts the state's votes on roll calls that were not unanimous.
+    discrimination_ : Series
+        Discrimination of each informative roll call, indexed by rcid.
+    cutpoints_ : DataFrame
+        ``cut1`` (yes | abstain) and ``cut2`` (abstain | no) per rcid; equal when a roll call had
+        no abstentions, infinite when it had no 'yes' or no 'no'.
+    n_iter_, converged_, log_posterior_ :
+        Iterations used, whether ``tol`` was met, final log posterior.
+    """
+
+    def __init__(
+        self,
+        n_dims: int = 1,
+        model: Literal["ordinal", "binary"] = "ordinal",
+        max_iter: int = 500,
+        tol: float = 1e-7,
+        anchor: str | None = "USA",
+        random_state: int | None = None,
+        prior_sd: float = 1.0,
+        cut_prior_sd: float = 5.0,
+        discrimination_prior_sd: float = 2.5,
+    ) -> None:
+        self.n_dims = n_dims
+        self.model = model
+        self.max_iter = max_iter
+        self.tol = tol
+        self.anchor = anchor
+        self.random_state = random_state
+        self.prior_sd = prior_sd
+        self.cut_prior_sd = cut_prior_sd
+        self.discrimination_prior_sd = discrimination_prior_sd
+
+    def _validate_params(self) -> None:
+        _check_common(self.n_dims, self.model, self.max_iter, self.tol)
+        for name in ("prior_sd", "cut_prior_sd", "discrimination_prior_sd"):
+            _check_positive(name, getattr(self, name))
+
+    def fit(self, votes: pd.DataFrame) -> IdealPoints:
+        """Estimate one position per state from ``votes`` (columns rcid, iso3, vote)."""
+        self._validate_params()
+        table = _as_category_codes(_check_votes(votes, ["rcid", "iso3", "vote"]), self.model)
+        table = _drop_uninformative(table, "rcid")
+        if table.empty or table["iso3"].nunique() < 3:
+            raise BadInput(
+                "Too few contested votes to estimate ideal points: need at least 3 states voting on roll "
+                "calls that were not unanimous.",
+                hint="Widen the period or check that the vote column holds yes/abstain/no.",
+            )
+        if self.anchor is not None and self.anchor not in set(table["iso3"]):
+            raise BadInput(
+                f"The anchor state {self.anchor!r} cast no vote on a contested roll call in these votes.",
+                hint="Pass anchor=None or the ISO3 of a state that voted.",
+            )
+        unit, states = _encode(table["iso3"])
+        item, rcids = _encode(table["rcid"])
+        problem = _Problem(unit, item, table["category"].to_numpy(), len(states), len(rcids))
+        result = _fit_static(problem, self.prior_sd, self.cut_prior_sd, self.discrimination_prior_sd,
+                             self.max_iter, self.tol)
+        x, cut, beta, se, n_iter, converged, log_post = result
+        if self.anchor is not None and x[states.get_loc(self.anchor)] < 0:
+            x, beta = -x, -beta
+        self.ideal_points_ = pd.DataFrame(
+            {"iso3": states, "ideal": x, "se": se, "n_votes": problem.units_per_obs_count}
+        )
+        self.discrimination_ = pd.Series(beta, index=rcids.rename("rcid"), name="discrimination")
+        self.cutpoints_ = pd.DataFrame({"cut1": cut[:, 0], "cut2": cut[:, 1]}, index=rcids.rename("rcid"))
+        self.n_iter_ = n_iter
+        self.converged_ = converged
+        self.log_posterior_ = log_post
+        if not converged:
+            warnings.warn(
+                f"IdealPoints stopped after max_iter={self.max_iter} rounds without reaching tol={self.tol}; "
+                "raise max_iter or tol.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def fit_by_year(self, votes: pd.DataFrame) -> pd.DataFrame:
+        """Fit one static model per calendar year; returns ``iso3, year, ideal, se, n_votes``.
+
+        Years whose votes are too few to estimate (fewer than 3 states on contested roll calls)
+        are left out. ``self`` ends fitted on the last year.
+        """
+        self._validate_params()
+        table = _check_votes(votes, ["rcid", "iso3", "vote", "year"])
+        frames = []
+        for year, group in table.groupby("year", sort=True):
+            year_votes = pd.DataFrame(
+                {"rcid": group["rcid"], "iso3": group["iso3"], "vote": group["category"].map(_CATEGORY_NAMES)}
+            )
+            contested = _drop_uninformative(_as_category_codes(group, self.model), "rcid")
+            if contested["iso3"].nunique() < 3:
+                continue
+            if self.anchor is not None and self.anchor not in set(contested["iso3"]):
+                estimator = IdealPoints(**{**self._params(), "anchor": None}).fit(year_votes)
+            else:
+                estimator = self.fit(year_votes)
+            frames.append(estimator.ideal_points_.assign(year=int(str(year))))
+        if not frames:
+            raise BadInput("No year has enough contested votes to estimate ideal points.",
+                           hint="Widen the period or check the vote column.")
+        out = pd.concat(frames, ignore_index=True)
+        return out[["iso3", "year", "ideal", "se", "n_votes"]]
+
+    def _params(self) -> dict[str, Any]:
+        return {name: value for name, value in vars(self).items() if not name.endswith("_")}
+
+    def transform(self, states: Iterable[str] | None = None) -> pd.Series:
+        """Ideal points of the fitted states (all, or those listed), indexed by iso3."""
+        self._check_fitted()
+        table = self.ideal_points_.set_index("iso3")["ideal"]
+        return table if states is None else table.reindex(list(states))
+
+
+_CATEGORY_NAMES = {float(code): name for name, code in VOTE_CATEGORIES.items()}
+
+
+def _rescale(
+    x: FloatArray,
+    cut: FloatArray,
+    beta: FloatArray,
+    level_precision: FloatArray,
+    position_penalty: Callable[[FloatArray], float],
+    cut_sd: float,
+    beta_sd: float,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Jump along the likelihood's ridge to the shift and scale the priors like best.
+
+    ``x -> s (x - m)``, ``beta -> beta / s``, ``cut -> cut - beta m`` leaves every linear
+    predictor unchanged, so only the priors change. Alternating Newton steps crawl along this
+    ridge; jumping to its best point (closed form) cuts the number of rounds several-fold and
+    never lowers the log posterior. ``level_precision`` is each position's prior precision
+    towards 0 (the shift only changes those terms), ``position_penalty(x)`` the positions'
+    negative log prior, quadratic and homogeneous in ``x`` once shifted.
+    """
+    finite = np.isfinite(cut)
+    beta_cut = np.where(finite, beta[:, None], 0.0)
+    cut_finite = np.where(finite, cut, 0.0)
+    shift = float(
+        ((level_precision * x).sum() + (beta_cut * cut_finite).sum() / cut_sd**2)
+        / (level_precision.sum() + (beta_cut**2).sum() / cut_sd**2)
+    )
+    x = x - shift
+    cut = cut - beta[:, None] * shift
+    position_term = position_penalty(x)
+    beta_term = 0.5 * float((beta**2).sum()) / beta_sd**2
+    if position_term > 0 and beta_term > 0:
+        scale = (beta_term / position_term) ** 0.25
+        x = x * scale
+        beta = beta / scale
+    return x, cut, beta
+
+
+def _fit_static(
+    problem: _Problem,
+    prior_sd: float,
+    cut_sd: float,
+    beta_sd: float,
+    max_iter: int,
+    tol: float,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int, bool, float]:
+    x = _first_component(problem)
+    cut = _initial_cutpoints(problem)
+    level_precision = np.full(problem.n_units, 1.0 / prior_sd**2)
+
+    def penalty(values: FloatArray) -> float:
+        return 0.5 * float((values**2).sum()) / prior_sd**2
+
+    beta = np.zeros(problem.n_items)
+    previous = -np.inf
+    converged = False
+    n_iter = 0
+    log_post = -np.inf
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
+        cut, beta = _update_items(problem, x, cut, beta, cut_sd, beta_sd)
+        loglik, grad, curvature = _position_derivatives(problem, x, cut, beta)
+        grad = grad - x / prior_sd**2
+        hess = curvature - 1 / prior_sd**2
+        old = loglik - 0.5 * x**2 / prior_sd**2
+        step = -grad / hess
+        new_x = x.copy()
+        pending = np.ones(problem.n_units, dtype=bool)
+        scale = 1.0
+        for _ in range(_MAX_HALVINGS):
+            trial = np.where(pending, x + scale * step, x)
+            objective = _unit_loglik(problem, trial, cut, beta) - 0.5 * trial**2 / prior_sd**2
+            accept = pending & (objective >= old - 1e-12 * np.abs(old))
+            new_x[accept] = trial[accept]
+            pending &= ~accept
+            if not pending.any():
+                break
+            scale /= 2
+        x = new_x
+        x, cut, beta = _rescale(x, cut, beta, level_precision, penalty, cut_sd, beta_sd)
+        log_post = float(
+            _unit_loglik(problem, x, cut, beta).sum()
+            - 0.5 * (x**2).sum() / prior_sd**2
+            + _item_log_prior(cut, beta, cut_sd, beta_sd).sum()
+        )
+        if abs(log_post - previous) <= tol * abs(log_post):
+            converged = True
+            break
+        previous = log_post
+    _, _, curvature = _position_derivatives(problem, x, cut, beta)
+    se = 1.0 / np.sqrt(-(curvature - 1 / prior_sd**2))
+    return x, cut, beta, se, n_iter, converged, log_post
+
+
+# ---------------------------------------------------------------------------------------------
+# Dynamic estimator
+
+
+def _bridge_groups(rcids: pd.Index, repeats: pd.DataFrame | None) -> tuple[IntArray, int]:
+    """Item group of each roll call: roll calls linked by ``repeats`` pairs (transitively) share one."""
+    parent = np.arange(len(rcids))
+    n_links = 0
+    if repeats is not None and len(repeats):
+        first = rcids.get_indexer(pd.Index(repeats["rcid1"]))
+        second = rcids.get_indexer(pd.Index(repeats["rcid2"]))
+        both = (first >= 0) & (second >= 0)
+
+        def root(node: int) -> int:
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = int(parent[node])
+            return node
+
+        for left, right in zip(first[both], second[both], strict=True):
+            a, b = root(int(left)), root(int(right))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+                n_links += 1
+        for node in range(len(parent)):
+            parent[node] = root(node)
+    groups, _ = pd.factorize(parent)
+    return groups.astype(np.int64), n_links
+
+
+class DynamicIdealPoints(_BaseIdealPoints):
+    """Ideal points for all years jointly; each state's position a Gaussian random walk.
+
+    Roll calls that are the same resolution voted again (pairs given to ``fit``) share one set
+    of item parameters, which bridges the years; the random walk does the rest.
+
+    Parameters
+    ----------
+    evolution_sd:
+        Standard deviation of a state's yearly move (a gap of ``g`` years between two years
+        with votes allows ``evolution_sd * sqrt(g)``).
+    model, max_iter, tol, anchor, n_dims, random_state:
+        As for :class:`IdealPoints`; ``anchor``'s mean position is made positive.
+    prior_sd, cut_prior_sd, discrimination_prior_sd:
+        Normal prior standard deviations of a state's first position, cutpoints and
+        discriminations.
+
+    Attributes
+    ----------
+    ideal_points_ : DataFrame
+        ``iso3, year, ideal, se, n_votes``: ``se`` is the Laplace standard error (from the
+        curvature of the log posterior in all positions jointly, roll-call parameters held at
+        their estimates); ``n_votes`` counts votes on roll calls that were not unanimous.
+    discrimination_, cutpoints_ :
+        Item parameters per rcid (bridged roll calls repeat their group's values).
+    item_group_ : Series
+        The item group of each rcid.
+    n_bridges_ : int
+        Number of repeat links that joined two roll calls present in the votes.
+    n_iter_, converged_, log_posterior_ :
+        As for :class:`IdealPoints`.
+    """
+
+    def __init__(
+        self,
+        evolution_sd: float = 0.1,
+        model: Literal["ordinal", "binary"] = "ordinal",
+        max_iter: int = 500,
+        tol: float = 1e-7,
+        anchor: str | None = "USA",
+        n_dims: int = 1,
+        random_state: int | None = None,
+        prior_sd: float = 1.0,
+        cut_prior_sd: float = 5.0,
+        discrimination_prior_sd: float = 2.5,
+    ) -> None:
+        self.evolution_sd = evolution_sd
+        self.model = model
+        self.max_iter = max_iter
+        self.tol = tol
+        self.anchor = anchor
+        self.n_dims = n_dims
+        self.random_state = random_state
+        self.prior_sd = prior_sd
+        self.cut_prior_sd = cut_prior_sd
+        self.discrimination_prior_sd = discrimination_prior_sd
+
+    def fit(self, votes: pd.DataFrame, repeats: pd.DataFrame | None = None) -> DynamicIdealPoints:
+        """Estimate every state's position in every year it voted.
+
+        Parameters
+        ----------
+        votes:
+            Columns rcid, iso3, vote, year.
+        repeats:
+            Optional pairs of roll calls that are the same resolution voted again (columns
+            ``rcid1``, ``rcid2``, in the rcids of ``votes``; pairs naming absent rcids are
+            ignored), such as ``find_repeated_resolutions`` returns.
+        """
+        _check_common(self.n_dims, self.model, self.max_iter, self.tol)
+        for name in ("evolution_sd", "prior_sd", "cut_prior_sd", "discrimination_prior_sd"):
+            _check_positive(name, getattr(self, name))
+        if repeats is not None:
+            if not isinstance(repeats, pd.DataFrame) or not {"rcid1", "rcid2"} <= set(repeats.columns):
+                raise BadInput(
+                    "repeats must be a DataFrame with columns rcid1 and rcid2.",
+                    hint="Pass the pairs from find_repeated_resolutions or repeated_resolutions_bsv.csv.",
+                )
+        table = _as_category_codes(_check_votes(votes, ["rcid", "iso3", "vote", "year"]), self.model)
+        rcid_code, rcids = _encode(table["rcid"])
+        groups, n_bridges = _bridge_groups(rcids, repeats)
+        table = table.assign(group=groups[rcid_code])
+        table = _drop_uninformative(table, "group")
+        if table.empty or table["iso3"].nunique() < 3:
+            raise BadInput(
+                "Too few contested votes to estimate ideal points: need at least 3 states voting on roll "
+                "calls that were not unanimous.",
+                hint="Widen the period or check that the vote column holds yes/abstain/no.",
+            )
+        if self.anchor is not None and self.anchor not in set(table["iso3"]):
+            raise BadInput(
+                f"The anchor state {self.anchor!r} cast no vote on a contested roll call in these votes.",
+                hint="Pass anchor=None or the ISO3 of a state that voted.",
+            )
+        units = table[["iso3", "year"]].drop_duplicates().sort_values(["iso3", "year"]).reset_index(drop=True)
+        unit_index = pd.MultiIndex.from_frame(units)
+        unit = unit_index.get_indexer(pd.MultiIndex.from_frame(table[["iso3", "year"]])).astype(np.int64)
+        item, group_ids = _encode(table["group"])
+        problem = _Problem(unit, item, table["category"].to_numpy(), len(units), len(group_ids))
+        walk = _RandomWalk(units["iso3"].to_numpy(), units["year"].to_numpy(), self.prior_sd, self.evolution_sd)
+        start = _yearly_start(problem, units, self.anchor)
+        x, cut, beta, se, n_iter, converged, log_post = _fit_dynamic(
+            problem, walk, start, self.cut_prior_sd, self.discrimination_prior_sd, self.max_iter, self.tol
+        )
+        if self.anchor is not None and x[units["iso3"].to_numpy() == self.anchor].mean() < 0:
+            x, beta = -x, -beta
+        self.ideal_points_ = units.assign(ideal=x, se=se, n_votes=problem.units_per_obs_count)[
+            ["iso3", "year", "ideal", "se", "n_votes"]
+        ]
+        rcid_group = table.drop_duplicates("rcid").set_index("rcid")["group"]
+        position = group_ids.get_indexer(rcid_group.to_numpy())
+        index = pd.Index(rcid_group.index, name="rcid")
+        self.item_group_ = pd.Series(position, index=index, name="item_group")
+        self.discrimination_ = pd.Series(beta[position], index=index, name="discrimination")
+        self.cutpoints_ = pd.DataFrame({"cut1": cut[position, 0], "cut2": cut[position, 1]}, index=index)
+        self.n_bridges_ = n_bridges
+        self.n_iter_ = n_iter
+        self.converged_ = converged
+        self.log_posterior_ = log_post
+        if not converged:
+            warnings.warn(
+                f"DynamicIdealPoints stopped after max_iter={self.max_iter} rounds without reaching "
+                f"tol={self.tol}; raise max_iter or tol.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self
+
+
+class _RandomWalk:
+    """Prior precision of the state-year positions: a banded (tridiagonal) matrix.
+
+    Units are sorted by state then year; a state's first position is N(0, prior_sd^2) and each
+    later one N(previous, evolution_sd^2 * years elapsed).
+    """
+
+    def __init__(self, states: npt.NDArray[Any], years: IntArray, prior_sd: float, evolution_sd: float):
+        n = len(states)
+        same_state = np.zeros(n, dtype=bool)
+        same_state[1:] = states[1:] == states[:-1]
+        gap = np.ones(n)
+        gap[1:] = np.maximum(years[1:] - years[:-1], 1)
+        link = np.where(same_state, 1.0 / (evolution_sd**2 * gap), 0.0)  # link between unit k-1 and k
+        self.first = ~same_state
+        self.level_precision = np.where(self.first, 1.0 / prior_sd**2, 0.0)
+        diag = self.level_precision.copy()
+        diag += link
+        diag[:-1] += link[1:]
+        self.diag = diag
+        self.off = -link[1:]  # (k-1, k) entries
+        self.link = link
+        self.state_starts = np.flatnonzero(self.first)
+
+    def penalty(self, x: FloatArray) -> float:
+        step = np.diff(x)
+        return 0.5 * float((self.level_precision * x**2).sum() + (self.link[1:] * step**2).sum())
+
+    def times(self, x: FloatArray) -> FloatArray:
+        out = self.diag * x
+        out[:-1] += self.off * x[1:]
+        out[1:] += self.off * x[:-1]
+        return out
+
+    def solve(self, extra_diag: FloatArray, rhs: FloatArray) -> FloatArray:
+        banded = np.zeros((2, len(rhs)))
+        banded[0, 1:] = self.off
+        banded[1] = self.diag + extra_diag
+        return np.asarray(solveh_banded(banded, rhs, check_finite=False))
+
+    def marginal_sd(self, extra_diag: FloatArray) -> FloatArray:
+        """Square roots of the diagonal of (Q + diag(extra))^-1, one state block at a time."""
+        out = np.empty(len(self.diag))
+        bounds = [*self.state_starts.tolist(), len(self.diag)]
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            block = np.diag(self.diag[start:stop] + extra_diag[start:stop])
+            if stop - start > 1:
+                block += np.diag(self.off[start : stop - 1], 1) + np.diag(self.off[start : stop - 1], -1)
+            out[start:stop] = np.sqrt(np.diag(np.linalg.inv(block)))
+        return out
+
+
+def _yearly_start(problem: _Problem, units: pd.DataFrame, anchor: str | None) -> FloatArray:
+    """Start values: each year's leading singular vector, signs chained from year to year."""
+    start = np.zeros(problem.n_units)
+    years = units["year"].to_numpy()
+    states = units["iso3"].to_numpy()
+    previous: pd.Series | None = None
+    obs_year = years[problem.unit]
+    for year in np.unique(years):
+        in_year = obs_year == year
+        unit_ids = np.unique(problem.unit[in_year])
+        local_unit = np.searchsorted(unit_ids, problem.unit[in_year])
+        item_ids, local_item = np.unique(problem.item[in_year], return_inverse=True)
+        sub = _Problem(local_unit, local_item, problem.category[in_year], len(unit_ids), len(item_ids))
+        values = _first_component(sub)
+        current = pd.Series(values, index=states[unit_ids])
+        sign = 1.0
+        if anchor is not None and anchor in current.index:
+            sign = 1.0 if current[anchor] >= 0 else -1.0
+        elif previous is not None:
+            common = current.index.intersection(previous.index)
+            if len(common) > 2 and float(np.dot(current[common], previous[common])) < 0:
+                sign = -1.0
+        current *= sign
+        start[unit_ids] = current.to_numpy()
+        previous = current
+    return start
+
+
+def _fit_dynamic(
+    problem: _Problem,
+    walk: _RandomWalk,
+    start: FloatArray,
+    cut_sd: float,
+    beta_sd: float,
+    max_iter: int,
+    tol: float,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int, bool, float]:
+    x = start
+    cut = _initial_cutpoints(problem)
+    beta = np.zeros(problem.n_items)
+    previous = -np.inf
+    converged = False
+    n_iter = 0
+    log_post = -np.inf
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
+        cut, beta = _update_items(problem, x, cut, beta, cut_sd, beta_sd)
+        loglik, grad, curvature = _position_derivatives(problem, x, cut, beta)
+        old = float(loglik.sum()) - walk.penalty(x)
+        step = walk.solve(-curvature, grad - walk.times(x))
+        scale = 1.0
+        for _ in range(_MAX_HALVINGS):
+            trial = x + scale * step
+            objective = float(_unit_loglik(problem, trial, cut, beta).sum()) - walk.penalty(trial)
+            if objective >= old - 1e-12 * abs(old):
+                x = trial
+                break
+            scale /= 2
+        x, cut, beta = _rescale(x, cut, beta, walk.level_precision, walk.penalty, cut_sd, beta_sd)
+        log_post = (
+            float(_unit_loglik(problem, x, cut, beta).sum())
+            - walk.penalty(x)
+            + float(_item_log_prior(cut, beta, cut_sd, beta_sd).sum())
+        )
+        if abs(log_post - previous) <= tol * abs(log_post):
+            converged = True
+            break
+        previous = log_post
+    _, _, curvature = _position_derivatives(problem, x, cut, beta)
+    se = walk.marginal_sd(-curvature)
+    return x, cut, beta, se, n_iter, converged, log_post

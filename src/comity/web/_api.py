@@ -1,0 +1,707 @@
+"""The JSON API under ``/api/``.
+
+Read endpoints answer from :class:`~comity.web._service.WebData`. The store does not change
+while the server runs (except through the optional upload, which clears the caches), so the
+serialized answers of the registry and vote endpoints are kept in an LRU cache: a repeated
+request costs a dictionary look-up, which is what keeps latency low under load.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from comity.errors import BadInput, ComityError
+from comity.web._errors import ApiError, unavailable
+from comity.web._service import WebData, paginate, round_floats
+
+__all__ = ["MAX_UPLOAD_BYTES", "UPLOAD_TYPES", "router"]
+
+router = APIRouter(prefix="/api")
+
+#: Largest document the upload endpoint reads.
+MAX_UPLOAD_BYTES = 1_000_000
+#: Content types the upload endpoint reads.
+UPLOAD_TYPES = ("text/plain", "text/html", "application/json")
+_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown id (the message lists the closest matches)."},
+    422: {"description": "Bad parameter (the message says which and why)."},
+}
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (1 to 500).")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
+OnDate = Annotated[
+    str | None,
+    Query(
+        description="Date YYYY, YYYY-MM or YYYY-MM-DD (default: today).",
+        max_length=10,
+        examples=["2021-05-07"],
+    ),
+]
+Issue = Literal["me", "nu", "di", "hr", "co", "ec"]
+YearFrom = Annotated[int | None, Query(alias="from", ge=1946, le=2100, description="First year.")]
+YearTo = Annotated[int | None, Query(alias="to", ge=1946, le=2100, description="Last year.")]
+
+
+class _AnswerCache:
+    """A bounded LRU of serialized JSON answers, safe across threads."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def _data(request: Request) -> WebData:
+    data: WebData = request.app.state.data
+    return data
+
+
+def _cache(request: Request) -> _AnswerCache:
+    cache: _AnswerCache | None = getattr(request.app.state, "answer_cache", None)
+    if cache is None:
+        cache = _AnswerCache()
+        request.app.state.answer_cache = cache
+    return cache
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+async def _answer(request: Request, compute: Callable[[WebData], Any]) -> Response:
+    """Answer from the cache, or compute in a worker thread and cache the JSON."""
+    key = (request.url.path, request.url.query)
+    cache = _cache(request)
+    body = cache.get(key)
+    if body is None:
+        data = _data(request)
+        value = await run_in_threadpool(compute, data)
+        body = _json_bytes(value)
+        cache.put(key, body)
+    return Response(body, media_type="application/json")
+
+
+def _states(text: str | None, data: WebData) -> list[str]:
+    if text is None:
+        return []
+    names = [part for part in re.split(r"[,\s]+", text) if part]
+    if len(names) > 60:
+        raise BadInput(f"{len(names)} states were given; at most 60 are allowed.", hint="Pick fewer states.")
+    return data.check_states(names)
+
+
+# -- service -------------------------------------------------------------------------------------
+
+
+@router.get("/status", tags=["service"], summary="What this server holds")
+async def status(request: Request) -> Response:
+    """Counts of the store's tables and which parts (registry, news, votes, uploads) are available."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        tables = [
+            "states",
+            "organisations",
+            "people",
+            "memberships",
+            "membership_events",
+            "documents",
+            "facts",
+            "roll_calls",
+            "votes",
+        ]
+        counts = {t: data.count(t) for t in tables}
+        return {
+            "store": str(data.store.path or ":memory:"),
+            "read_only": data.store.read_only,
+            "counts": counts,
+            "parts": {
+                "registry": counts["states"] > 0,
+                "news": counts["documents"] > 0,
+                "votes": counts["votes"] > 0,
+                "uploads": request.app.state.upload_token is not None,
+            },
+        }
+
+    return await _answer(request, compute)
+
+
+# -- registry ------------------------------------------------------------------------------------
+
+
+@router.get("/search", tags=["registry"], summary="Find actors by any name")
+async def search(
+    request: Request,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="Part of a name, alias, demonym or capital.",
+            examples=["Beijing"],
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    offset: Annotated[int, Query(ge=0, le=200)] = 0,
+) -> Response:
+    """States, organisations, coalitions and people whose name, alias, demonym or capital matches ``q``."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        hits = data.search(q, limit + offset)
+        return paginate(hits, limit, offset).body(query=q)
+
+    return await _answer(request, compute)
+
+
+@router.get("/actors/{actor_id}", tags=["registry"], summary="One actor", responses=_ERROR_RESPONSES)
+async def actor(
+    request: Request,
+    actor_id: Annotated[str, Path(max_length=200, description="Id or any name.", examples=["USA"])],
+) -> Response:
+    """What comity knows of a state, organisation, coalition or person: record, names, memberships today."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        info = dict(data.actor(actor_id))
+        base = f"/api/actors/{info['id']}"
+        info["links"] = {
+            "page": f"/actors/{info['id']}",
+            "timeline": f"{base}/timeline",
+            "memberships": f"{base}/memberships",
+            "quotes": f"{base}/quotes",
+        }
+        if info["is_body"]:
+            info["links"]["members"] = f"/api/bodies/{info['id']}/members"
+            info["links"]["coalition"] = f"/api/coalitions/{info['id']}"
+        return info
+
+    return await _answer(request, compute)
+
+
+@router.get(
+    "/actors/{actor_id}/memberships",
+    tags=["registry"],
+    summary="Bodies an actor belongs to",
+    responses=_ERROR_RESPONSES,
+)
+async def memberships(
+    request: Request,
+    actor_id: Annotated[str, Path(max_length=200, examples=["FRA"])],
+    on: OnDate = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    """The bodies the actor belongs to on a date, each with kind, dates and source."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        found, rows = data.memberships_of(actor_id, on)
+        return paginate(rows, limit, offset).body(actor_id=found, on=on)
+
+    return await _answer(request, compute)
+
+
+@router.get(
+    "/actors/{actor_id}/timeline",
+    tags=["registry"],
+    summary="Membership events of an actor",
+    responses=_ERROR_RESPONSES,
+)
+async def timeline(
+    request: Request,
+    actor_id: Annotated[str, Path(max_length=200, examples=["USA"])],
+    body: Annotated[
+        str | None, Query(max_length=200, description="Only this body.", examples=["WHO"])
+    ] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    """Joins, withdrawals, announcements, returns, suspensions in date order, each with its source."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        found, rows = data.timeline(actor_id, body)
+        return paginate(rows, limit, offset).body(actor_id=found, body=body)
+
+    return await _answer(request, compute)
+
+
+@router.get(
+    "/actors/{actor_id}/quotes", tags=["news"], summary="Quotations of an actor", responses=_ERROR_RESPONSES
+)
+async def quotes(
+    request: Request,
+    actor_id: Annotated[str, Path(max_length=200, examples=["RUS"])],
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Response:
+    """Words the news attributes to the actor, each with its document and character span."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        info = data.actor(actor_id)
+        rows = data.quotes_by(info["id"], _speaker_names(info), limit=limit + offset)
+        return paginate(rows, limit, offset).body(actor_id=info["id"])
+
+    return await _answer(request, compute)
+
+
+def _speaker_names(info: dict[str, Any]) -> list[str]:
+    names = {info["id"], info["name"]}
+    if info["type"] == "person":
+        for kind, values in info.get("aliases", {}).items():
+            if kind in ("name", "alias"):
+                names.update(values)
+    return sorted(names)
+
+
+@router.get(
+    "/bodies/{body_id}/members",
+    tags=["registry"],
+    summary="Members of a body on a date",
+    responses=_ERROR_RESPONSES,
+)
+async def members(
+    request: Request,
+    body_id: Annotated[str, Path(max_length=200, examples=["UNSC"])],
+    on: OnDate = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    """The members of an organisation, organ, agreement or coalition on a date, each with its source."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        found, rows = data.members(body_id, on)
+        return paginate(rows, limit, offset).body(body_id=found, on=on)
+
+    return await _answer(request, compute)
+
+
+@router.get(
+    "/coalitions/{body_id}",
+    tags=["registry"],
+    summary="A coalition with its members over time",
+    responses=_ERROR_RESPONSES,
+)
+async def coalition(
+    request: Request,
+    body_id: Annotated[str, Path(max_length=200, examples=["GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"])],
+    limit: Limit = 200,
+    offset: Offset = 0,
+) -> Response:
+    """A body (coalition, organisation or agreement), its members today, and every membership spell."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        found = data.resolve(body_id, types=("organisation",))
+        info = data.actor(found.id)
+        _, today = data.members(found.id, None)
+        spells = data.membership_spells(found.id, as_body=True, limit=10_000)
+        return {
+            "id": found.id,
+            "name": info["name"],
+            "kind": info.get("kind"),
+            "record": info.get("record"),
+            "members_today": [m["actor_id"] for m in today],
+            **paginate(spells, limit, offset).body(),
+        }
+
+    return await _answer(request, compute)
+
+
+# -- news ----------------------------------------------------------------------------------------
+
+
+@router.get("/stories", tags=["news"], summary="Stories of the read news")
+async def stories(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
+    """Stories (documents reporting one event), newest first, with their outlets and documents."""
+    return await _answer(request, lambda data: paginate(data.stories(), limit, offset).body())
+
+
+@router.get(
+    "/stories/{story_id}",
+    tags=["news"],
+    summary="One story with its reconciled facts",
+    responses=_ERROR_RESPONSES,
+)
+async def story(request: Request, story_id: Annotated[str, Path(max_length=200)]) -> Response:
+    """The story's documents and its facts reconciled across them: each with its support count
+    (the number of documents stating it), its spans, and a flag where the documents conflict."""
+    return await _answer(request, lambda data: data.story(story_id))
+
+
+@router.get("/documents", tags=["news"], summary="Read documents")
+async def documents(
+    request: Request,
+    story: Annotated[str | None, Query(max_length=200, description="Only this story.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Response:
+    """Documents in the store with outlet, date, size and number of facts."""
+    return await _answer(
+        request, lambda data: paginate(data.documents(story), limit, offset).body(story=story)
+    )
+
+
+@router.get(
+    "/documents/{doc_id}",
+    tags=["news"],
+    summary="One document with its facts and spans",
+    responses=_ERROR_RESPONSES,
+)
+async def document(request: Request, doc_id: Annotated[str, Path(max_length=200)]) -> Response:
+    """The document's text and every fact read from it with ``start_char``/``end_char`` in that text."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        record = dict(data.document(doc_id))
+        record.pop("segments", None)
+        return record
+
+    return await _answer(request, compute)
+
+
+@router.get(
+    "/documents/{doc_id}/facts", tags=["news"], summary="Facts of one document", responses=_ERROR_RESPONSES
+)
+async def document_facts(
+    request: Request,
+    doc_id: Annotated[str, Path(max_length=200)],
+    type: Annotated[  # noqa: A002 - the parameter's public name
+        Literal["state", "organization", "person", "quote", "coalition", "membership", "meeting"] | None,
+        Query(description="Only facts of this type."),
+    ] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    """Facts read from the document, each with its type, payload, character span and confidence."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        facts = data.document(doc_id)["facts"]
+        if type is not None:
+            facts = [f for f in facts if f["fact_type"] == type]
+        return paginate(facts, limit, offset).body(doc_id=doc_id, type=type)
+
+    return await _answer(request, compute)
+
+
+@router.post(
+    "/documents",
+    tags=["news"],
+    summary="Read a new document (needs the upload token)",
+    status_code=201,
+    responses={
+        401: {"description": "No bearer token."},
+        403: {"description": "Uploads disabled or bad token."},
+        413: {"description": "Larger than 1 MB."},
+        415: {"description": "Not text, HTML or JSON."},
+    },
+)
+async def upload(
+    request: Request,
+    id: Annotated[
+        str | None,
+        Query(
+            max_length=120,
+            pattern=_DOC_ID.pattern,  # noqa: A002 - public name
+            description="Document id (default: derived from the content).",
+        ),
+    ] = None,
+) -> Response:
+    """Read a text, HTML page or JSON document (``{"id", "text", "url", "outlet", "published"}``) with
+    comity's news reader and return its facts with spans. Off unless the server was started with an
+    upload token; the request must then carry ``Authorization: Bearer <token>``. At most 1 MB."""
+    token: str | None = request.app.state.upload_token
+    if token is None:
+        raise ApiError(
+            403,
+            "E403",
+            "Uploads are disabled on this server.",
+            "Start the server with --upload-token (or COMITY_UPLOAD_TOKEN) to enable them.",
+        )
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise ApiError(
+            401,
+            "E401",
+            "This endpoint needs a bearer token.",
+            "Send the header 'Authorization: Bearer <token>'.",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(
+            403, "E403", "The bearer token is not valid.", "Use the token the server was started with."
+        )
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in UPLOAD_TYPES:
+        raise ApiError(
+            415,
+            "E415",
+            f"Content type {media_type or '(none)'!r} cannot be read.",
+            f"Send one of {', '.join(UPLOAD_TYPES)}.",
+        )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        raise _too_large()
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_UPLOAD_BYTES:
+            raise _too_large()
+    if not body.strip():
+        raise BadInput("The document is empty.", hint="Send the text of a news report.")
+    data = _data(request)
+    result = await run_in_threadpool(_read_upload, data, bytes(body), media_type, id)
+    if result.pop("stored"):
+        _cache(request).clear()
+        data.clear_caches()
+    return Response(_json_bytes(result), status_code=201, media_type="application/json")
+
+
+def _too_large() -> ApiError:
+    return ApiError(
+        413,
+        "E413",
+        f"The document is larger than {MAX_UPLOAD_BYTES:,} bytes.",
+        "Split it into smaller documents.",
+    )
+
+
+def _read_upload(data: WebData, body: bytes, media_type: str, doc_id: str | None) -> dict[str, Any]:
+    import hashlib
+
+    try:
+        from comity.news import Pipeline, to_full
+        from comity.news._input import InputDoc, iter_documents
+    except ImportError as exc:
+        raise unavailable("The news reader", f"comity.news cannot be imported ({exc}).") from exc
+    if media_type == "application/json":
+        try:
+            record = json.loads(body)
+        except ValueError as exc:
+            raise BadInput(
+                f"The JSON document cannot be parsed: {exc}.",
+                hint='Send {"text": "...", "url": ..., "outlet": ..., "published": ...}.',
+            ) from exc
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise BadInput(
+                "The JSON document needs a string field 'text'.",
+                hint='Send {"text": "...", "url": ..., "outlet": ..., "published": ...}.',
+            )
+        body = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+    # The bytes are read from memory: nothing of the request names a file.
+    read = [d for d in iter_documents(["-"], stdin=io.BytesIO(body), max_bytes=MAX_UPLOAD_BYTES)]
+    docs = [d for d in read if isinstance(d, InputDoc)]
+    if not docs:
+        reasons = "; ".join(getattr(d, "reason", str(d)) for d in read) or "no text"
+        raise BadInput(
+            f"The document cannot be read: {reasons}.", hint="Send UTF-8 text, an HTML page or JSON."
+        )
+    item = docs[0]
+    given_id = doc_id or (str(item.id) if media_type == "application/json" and item.id != "stdin" else None)
+    if given_id is not None and not _DOC_ID.match(given_id):
+        raise BadInput(
+            f"Document id {given_id[:40]!r} is not allowed.",
+            hint="Ids are letters, digits, '.', '_' and '-', at most 120 characters.",
+        )
+    final_id = given_id or "upload-" + hashlib.sha256(item.text.encode()).hexdigest()[:16]
+    meta = {k: v for k, v in item.meta.items() if k in ("url", "outlet", "published", "title")}
+    doc = Pipeline().read(item.text, id=final_id, meta=meta)
+    stored = False
+    if not data.store.read_only:
+        try:
+            from comity.news._store import save_documents
+        except ImportError:
+            save_documents = None
+        if save_documents is not None:
+            try:
+                save_documents(data.store, [doc])
+                stored = True
+            except ComityError:
+                raise
+    return {"doc_id": final_id, "stored": stored, "document": to_full(doc)}
+
+
+# -- votes ---------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/votes/alignment", tags=["votes"], summary="Voting alignment of states", responses=_ERROR_RESPONSES
+)
+async def alignment(
+    request: Request,
+    states: Annotated[
+        str,
+        Query(
+            max_length=2000, description="States, comma-separated (ISO3 or names).", examples=["USA,CHN,RUS"]
+        ),
+    ],
+    reference: Annotated[
+        str | None, Query(max_length=400, description="Only pairs with these states.")
+    ] = None,
+    by: Annotated[Literal["year", "all"], Query(description="Per year, or pooled over the period.")] = "year",
+    issue: Annotated[Issue | None, Query(description="Voeten issue code.")] = None,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    measure: Annotated[Literal["agree", "lijphart", "s", "kappa", "pi"], Query()] = "agree",
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> Response:
+    """Pairwise alignment (share of identical votes, Lijphart, Signorino-Ritter S, Cohen's kappa,
+    Scott's pi), as ``comity votes agree``."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        _check_order(year_from, year_to)
+        chosen = tuple(_states(states, data))
+        refs = tuple(_states(reference, data))
+        if len(set(chosen) | set(refs)) < 2:
+            raise BadInput("Alignment needs at least two states.", hint="Give e.g. states=USA,CHN,RUS.")
+        rows = data.alignment(
+            chosen, refs, None if by == "all" else "year", issue, year_from, year_to, measure
+        )
+        return paginate(round_floats([dict(r) for r in rows]), limit, offset).body(
+            states=list(chosen), reference=list(refs), by=by, issue=issue, measure=measure
+        )
+
+    return await _answer(request, compute)
+
+
+def _check_order(start: int | None, end: int | None) -> None:
+    if start is not None and end is not None and start > end:
+        raise BadInput(f"The period runs backwards: from {start} to {end}.", hint="Give from <= to.")
+
+
+@router.get(
+    "/votes/agreement",
+    tags=["votes"],
+    summary="Agreement matrix of states in one year",
+    responses=_ERROR_RESPONSES,
+)
+async def agreement(
+    request: Request,
+    year: Annotated[int, Query(ge=1946, le=2100, examples=[2023])],
+    states: Annotated[
+        str, Query(max_length=2000, description="States, comma-separated.", examples=["USA,CHN,RUS,FRA,GBR"])
+    ],
+    measure: Annotated[Literal["agree", "lijphart", "s", "kappa", "pi"], Query()] = "agree",
+) -> Response:
+    """All-pairs agreement of the given states in one year (the heatmap of the coalition page)."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        return data.agreement(year, tuple(_states(states, data)), measure)
+
+    return await _answer(request, compute)
+
+
+@router.get(
+    "/votes/cohesion",
+    tags=["votes"],
+    summary="Cohesion of a group against random groups",
+    responses=_ERROR_RESPONSES,
+)
+async def cohesion(
+    request: Request,
+    group: Annotated[
+        str,
+        Query(
+            max_length=2000,
+            description="A coalition id, or states comma-separated.",
+            examples=["GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"],
+        ),
+    ],
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    index: Annotated[
+        Literal["agreement", "rice"], Query(description="Hix-Noury-Roland agreement or Rice.")
+    ] = "agreement",
+    n_random: Annotated[int, Query(ge=10, le=2000, description="Random groups drawn per year.")] = 200,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> Response:
+    """Per year: the group's cohesion, and where it falls among random groups of the same size
+    (percentile, band), as ``comity votes cohesion``."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        _check_order(year_from, year_to)
+        members = _group_members(data, group)
+        rows = data.cohesion(tuple(members), year_from, year_to, index, n_random)
+        return paginate(round_floats([dict(r) for r in rows]), limit, offset).body(
+            group=group, members=members, index=index
+        )
+
+    return await _answer(request, compute)
+
+
+def _group_members(data: WebData, group: str) -> list[str]:
+    if "," in group:
+        members = _states(group, data)
+    else:
+        try:
+            body = data.resolve(group, types=("organisation",))
+        except ComityError:
+            members = _states(group, data)
+        else:
+            spells = data.membership_spells(body.id, as_body=True, limit=10_000)
+            members = sorted({m["other"] for m in spells})
+            members = [m for m in members if m in data.vote_states()]
+    if len(members) < 2:
+        raise BadInput(
+            f"The group {group!r} has fewer than two states with UN votes.",
+            hint="Give a coalition id or at least two states.",
+        )
+    return members
+
+
+@router.get("/votes/blocs", tags=["votes"], summary="Voting blocs of one year", responses=_ERROR_RESPONSES)
+async def blocs(request: Request, year: Annotated[int, Query(ge=1946, le=2100, examples=[2023])]) -> Response:
+    """Voting blocs found by community detection on that year's agreement graph, as ``comity votes blocs``."""
+    return await _answer(request, lambda data: data.blocs(year))
+
+
+@router.get("/votes/ideal", tags=["votes"], summary="Ideal points over time", responses=_ERROR_RESPONSES)
+async def ideal(
+    request: Request,
+    states: Annotated[
+        str | None,
+        Query(
+            max_length=2000, description="States, comma-separated (default all).", examples=["USA,CHN,RUS"]
+        ),
+    ] = None,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> Response:
+    """One-dimensional ideal points per state and year (USA positive), with standard errors,
+    as ``comity votes ideal``."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        _check_order(year_from, year_to)
+        chosen = _states(states, data)
+        rows = round_floats(data.ideal(chosen, year_from, year_to))
+        return paginate(rows, limit, offset).body(states=chosen)
+
+    return await _answer(request, compute)

@@ -1,0 +1,130 @@
+"""The FastAPI application: JSON API under ``/api/``, pages, static files, local API docs."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+
+from comity.errors import StoreError
+from comity.store import Store
+from comity.web import _api, _pages
+from comity.web._errors import install_error_handlers
+from comity.web._service import WebData
+
+__all__ = ["create_app", "plotly_js_path"]
+
+_HERE = Path(__file__).parent
+_DESCRIPTION = """comity's JSON API: the registry of the multilateral system (states, organisations,
+coalitions, people, memberships over time), diplomatic news read into sourced facts, and UN
+General Assembly votes (alignment, cohesion, blocs, ideal points).
+
+Every failure is answered as `{"error": {"code", "message", "hint"}}`. Lists are paginated with
+`limit` and `offset` and give their `total`."""
+
+
+def plotly_js_path() -> Path:
+    """plotly.js as shipped inside the installed ``plotly`` Python package (no CDN)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or spec.origin is None:  # pragma: no cover - plotly is a dependency
+        raise StoreError("The plotly package is not installed.", hint="pip install plotly")
+    return Path(spec.origin).parent / "package_data" / "plotly.min.js"
+
+
+def _swagger_assets() -> Path | None:
+    # fastapi-offline ships Swagger UI 5 (which reads OpenAPI 3.1) as package data.
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "static"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+def create_app(store: str | Path | Store, *, upload_token: str | None = None) -> FastAPI:
+    """Build the comity web application over a store.
+
+    Parameters
+    ----------
+    store:
+        An open :class:`~comity.store.Store`, or the path of a store file, opened read-only
+        (read-write only when uploads are enabled, so that read documents can be kept).
+    upload_token:
+        Enables ``POST /api/documents`` for clients that send ``Authorization: Bearer <token>``.
+        Without it the endpoint answers 403 and nothing can be written.
+
+    Returns
+    -------
+    FastAPI
+        The ASGI application (serve it with uvicorn, or test it with ``TestClient``).
+    """
+    if isinstance(store, Store):
+        opened = store
+    else:
+        opened = Store.open(store, read_only=not upload_token)
+    app = FastAPI(
+        title="comity",
+        version=_version(),
+        description=_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=[
+            {"name": "registry", "description": "States, organisations, coalitions, people and memberships."},
+            {"name": "news", "description": "Documents, stories and the facts read from them, with spans."},
+            {
+                "name": "votes",
+                "description": "UN General Assembly votes: alignment, cohesion, blocs, ideals.",
+            },
+            {"name": "service", "description": "About this server."},
+        ],
+    )
+    app.state.data = WebData(opened)
+    app.state.upload_token = upload_token or None
+    install_error_handlers(app)
+    app.include_router(_api.router)
+    app.include_router(_pages.router)
+    _pages.install(app)
+    app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
+    _install_assets(app)
+    return app
+
+
+def _install_assets(app: FastAPI) -> None:
+    plotly_js = plotly_js_path()
+
+    @app.get("/assets/plotly.min.js", include_in_schema=False)
+    def plotly() -> Response:
+        # One year: the file changes only with the installed plotly version.
+        return FileResponse(
+            plotly_js, media_type="text/javascript", headers={"Cache-Control": "public, max-age=31536000"}
+        )
+
+    swagger = _swagger_assets()
+    if swagger is not None:
+        app.mount("/assets/swagger", StaticFiles(directory=swagger), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        if swagger is not None:
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title="comity API",
+                swagger_js_url="/assets/swagger/swagger-ui-bundle.js",
+                swagger_css_url="/assets/swagger/swagger-ui.css",
+                swagger_favicon_url="/static/favicon.svg",
+            )
+        # Without Swagger UI's assets: a plain page listing the endpoints from the schema.
+        return _pages.api_index_page(request, app.openapi())
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("comity")
+    except Exception:  # not installed (running from a source tree)
+        return "0"

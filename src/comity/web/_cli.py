@@ -1,0 +1,79 @@
+"""The ``comity serve`` command."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def _ensure_store(path: Path) -> None:
+    """Build the store from the shipped data if there is none (or it lacks the registry or votes)."""
+    from comity.registry import build_registry
+    from comity.store import Store
+
+    fresh = not path.exists()
+    if not fresh:
+        with Store.open(path, read_only=True) as store:
+            complete = store.loaded_sha256("registry") is not None and store.count("votes") > 0
+        if complete:
+            return
+    typer.echo(f"comity: building the store at {path} from the shipped data…", err=True)
+    with Store.open(path) as store:
+        build_registry(store)
+        try:
+            from comity.votes import load_all
+        except ImportError:  # vote analysis not installed: the registry and news still serve
+            return
+        load_all(store)
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
+            show_default=False,
+        ),
+    ] = None,
+    upload_token: Annotated[
+        str | None,
+        typer.Option(
+            "--upload-token",
+            envvar="COMITY_UPLOAD_TOKEN",
+            show_default=False,
+            help="Enable POST /api/documents for clients sending 'Authorization: Bearer TOKEN'.",
+        ),
+    ] = None,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the JSON API (/api, documented at /docs) and the web pages on one port.
+
+    Example: comity serve --port 8000   then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from comity.store import default_db_path
+    from comity.web._app import create_app
+
+    path = db if db is not None else default_db_path()
+    _ensure_store(path)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"comity: listening on {host}, reachable from other machines.", err=True)
+    app = create_app(path, upload_token=upload_token or os.environ.get("COMITY_UPLOAD_TOKEN") or None)
+    typer.echo(f"comity: serving {path} at http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``serve`` command to the ``comity`` Typer application."""
+    app.command("serve")(serve)

@@ -1,0 +1,710 @@
+"""What the API and the pages show, read from one store and shared by both.
+
+:class:`WebData` wraps a read-only :class:`~comity.store.Store`. DuckDB connections must not
+be shared between threads, so every worker thread gets its own cursor (a connection to the
+same database) and its own :class:`~comity.registry.Registry` over it; the registry's name
+index is built once and shared. Everything in a read-only store is immutable while the
+server runs, so results are cached (LRU) and the heavy vote computations (the votes table,
+per-year agreement matrices, ideal points) are done once, on first use.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from comity._output import frame_records
+from comity.errors import BadInput, ComityError, UnknownActor
+from comity.registry import Registry
+from comity.store import Store
+from comity.web._errors import ApiError, unavailable
+
+__all__ = ["FACT_TYPES", "Page", "WebData", "paginate"]
+
+T = TypeVar("T")
+
+#: Vote measures of :func:`comity.votes.alignment`, in the CLI's order.
+MEASURES: tuple[str, ...] = ("agree", "lijphart", "s", "kappa", "pi")
+#: Cohesion indices, as the CLI names them.
+COHESION_INDICES: tuple[str, ...] = ("agreement", "rice")
+#: Fact types the news reader stores, in the order pages show them.
+FACT_TYPES: tuple[str, ...] = (
+    "state",
+    "organization",
+    "person",
+    "quote",
+    "coalition",
+    "membership",
+    "meeting",
+)
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: the rows, and the total before paging."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+    def body(self, **extra: Any) -> dict[str, Any]:
+        return {**extra, "total": self.total, "limit": self.limit, "offset": self.offset, "items": self.items}
+
+
+def paginate(records: Sequence[dict[str, Any]], limit: int, offset: int) -> Page:
+    """Cut a list of records to one page."""
+    return Page(list(records[offset : offset + limit]), len(records), limit, offset)
+
+
+def _payload(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = json.loads(value) if isinstance(value, str | bytes) else {}
+    except ValueError:
+        return {"value": value}
+    return parsed if isinstance(parsed, dict) else {"value": parsed}
+
+
+def _norm_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def fact_key(fact_type: str, payload: dict[str, Any]) -> str:
+    """What makes two facts of different documents the same fact (for support counts)."""
+    if fact_type == "quote":
+        return f"quote|{payload.get('speaker')}|{_norm_words(str(payload.get('text', '')))[:160]}"
+    if fact_type == "person":
+        return f"person|{_norm_words(str(payload.get('name', '')))}"
+    if fact_type == "coalition":
+        return f"coalition|{payload.get('org_id') or _norm_words(str(payload.get('name') or ''))}"
+    if fact_type == "membership":
+        return "membership|" + "|".join(str(payload.get(k)) for k in ("actor", "body", "action", "date"))
+    if fact_type == "meeting":
+        return f"meeting|{payload.get('body')}|{payload.get('date')}"
+    for key in ("entity_id", "id", "iso3", "org_id"):
+        if payload.get(key):
+            return f"{fact_type}|{payload[key]}"
+    return f"{fact_type}|{json.dumps(payload, sort_keys=True)}"
+
+
+def fact_label(fact_type: str, payload: dict[str, Any]) -> str:
+    """A one-line human reading of a fact."""
+    p = payload
+    if fact_type == "quote":
+        return f"{p.get('speaker') or 'unknown'}: “{p.get('text', '')}”"
+    if fact_type == "person":
+        extra = ", ".join(str(v) for v in (p.get("role"), p.get("state")) if v)
+        return f"{p.get('name')}" + (f" ({extra})" if extra else "")
+    if fact_type == "coalition":
+        members = ", ".join(p.get("members") or [])
+        more = "" if p.get("complete", True) else ", …"
+        return f"{p.get('name') or p.get('org_id')}: {members}{more}"
+    if fact_type == "membership":
+        return f"{p.get('actor')} {p.get('action')} {p.get('body')}" + (
+            f" ({p['date']})" if p.get("date") else ""
+        )
+    if fact_type == "meeting":
+        parts = [str(p.get("body")), str(p.get("date") or "undated")]
+        if p.get("chair"):
+            parts.append(f"chair {p['chair']}")
+        if p.get("participants"):
+            parts.append("with " + ", ".join(p["participants"]))
+        return " · ".join(parts)
+    for key in ("entity_id", "id", "iso3", "org_id", "name", "text"):
+        if p.get(key):
+            return str(p[key])
+    return json.dumps(p, ensure_ascii=False)
+
+
+def highlight_segments(text: str, spans: Iterable[tuple[int, int, int]]) -> list[dict[str, Any]]:
+    """Cut ``text`` into plain and highlighted segments.
+
+    ``spans`` are ``(start, end, fact_index)``; overlapping spans are merged into one
+    highlighted segment that lists every fact it holds. Spans outside the text are clipped.
+    """
+    n = len(text)
+    clean = sorted(
+        (max(0, min(s, n)), max(0, min(e, n)), i) for s, e, i in spans if s is not None and e is not None
+    )
+    segments: list[dict[str, Any]] = []
+    cursor = 0
+    current: dict[str, Any] | None = None
+    for start, end, index in clean:
+        if end <= start:
+            continue
+        if current is not None and start < current["end"]:
+            current["end"] = max(current["end"], end)
+            current["facts"].append(index)
+            continue
+        if current is not None:
+            segments.append(
+                {
+                    "start": current["start"],
+                    "text": text[current["start"] : current["end"]],
+                    "facts": current["facts"],
+                }
+            )
+            cursor = current["end"]
+        if start > cursor:
+            segments.append({"start": cursor, "text": text[cursor:start], "facts": []})
+        current = {"start": max(start, cursor), "end": end, "facts": [index]}
+    if current is not None:
+        segments.append(
+            {
+                "start": current["start"],
+                "text": text[current["start"] : current["end"]],
+                "facts": current["facts"],
+            }
+        )
+        cursor = current["end"]
+    if cursor < n:
+        segments.append({"start": cursor, "text": text[cursor:], "facts": []})
+    return segments
+
+
+def _check_year(value: int | None, what: str) -> None:
+    if value is not None and not 1945 <= value <= date.today().year + 1:
+        raise BadInput(
+            f"{what} {value} is outside the years of UN votes (1946 to now).",
+            hint="Give a year such as 1991 or 2024.",
+        )
+
+
+class WebData:
+    """Read access to one comity store for the web service, safe across worker threads.
+
+    Parameters
+    ----------
+    store:
+        An open store (read-only in production). It stays open for the life of the server.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._local = threading.local()
+        self._registry = Registry.from_store(store)
+        # Build the shared name index and display names once, before threads copy the registry.
+        self._registry.search("united")
+        self._registry.name_of("USA")
+        self._lock = threading.Lock()
+        self._votes: pd.DataFrame | None = None
+        self._vote_error: ApiError | None = None
+        self.tables = {
+            str(r[0]) for r in store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+
+    # -- connections -----------------------------------------------------------------------
+    def local_store(self) -> Store:
+        """This thread's view of the store (its own DuckDB cursor)."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.store.con.cursor(), self.store.path, self.store.read_only)
+            self._local.store = store
+        return store
+
+    def registry(self) -> Registry:
+        """This thread's registry (shares the name index, queries through its own cursor)."""
+        registry: Registry | None = getattr(self._local, "registry", None)
+        if registry is None:
+            registry = copy.copy(self._registry)
+            registry.store = self.local_store()
+            self._local.registry = registry
+        return registry
+
+    def clear_caches(self) -> None:
+        """Forget cached answers (after the store was written)."""
+        self.tables = {
+            str(r[0]) for r in self.store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        for name in (
+            "actor",
+            "members",
+            "memberships_of",
+            "timeline",
+            "membership_spells",
+            "stories",
+            "document",
+            "story",
+            "alignment",
+            "agreement",
+            "_agreement_year",
+            "cohesion",
+            "blocs",
+            "ideal_table",
+        ):
+            getattr(self, name).cache_clear()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        return self.local_store().query(sql, params)
+
+    def count(self, table: str) -> int:
+        if table not in self.tables:
+            return 0
+        return self.local_store().count(table)
+
+    # -- registry --------------------------------------------------------------------------
+    def search(self, q: str, limit: int) -> list[dict[str, Any]]:
+        hits = self.registry().search(q, limit=limit)
+        return [{**h.__dict__, "url": self.entity_url(h.id, h.type)} for h in hits]
+
+    def entity_url(self, entity_id: str, entity_type: str | None = None) -> str:
+        return f"/actors/{entity_id}"
+
+    def resolve(self, name: str, types: tuple[str, ...] | None = None) -> Any:
+        return self.registry().resolve(name, types=types)
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one WebData per server; the store is immutable
+    def actor(self, name: str) -> dict[str, Any]:
+        """What the registry knows of an actor, plus whether it is a body with members."""
+        registry = self.registry()
+        info = registry.show(name)
+        if info["type"] == "organisation":
+            info["is_body"] = True
+            info["kind"] = (info.get("record") or {}).get("kind")
+        else:
+            info["is_body"] = False
+        return info
+
+    def display_name(self, entity_id: str) -> str:
+        return self.registry().name_of(entity_id)
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019
+    def members(self, body: str, on: str | None) -> tuple[str, list[dict[str, Any]]]:
+        registry = self.registry()
+        org = registry.resolve(body, types=("organisation",))
+        return org.id, frame_records(registry.members(org.id, on=on))
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019
+    def memberships_of(self, actor: str, on: str | None) -> tuple[str, list[dict[str, Any]]]:
+        registry = self.registry()
+        who = registry.resolve(actor)
+        return who.id, frame_records(registry.memberships_of(who.id, on=on))
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019
+    def timeline(self, actor: str, body: str | None) -> tuple[str, list[dict[str, Any]]]:
+        registry = self.registry()
+        who = registry.resolve(actor)
+        return who.id, frame_records(registry.timeline(who.id, body))
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019
+    def membership_spells(
+        self, actor_id: str, *, as_body: bool = False, limit: int = 60
+    ) -> list[dict[str, Any]]:
+        """Membership spells for a timeline chart: of the actor in bodies, or of members in a body.
+
+        Spells from comity's own sources outrank the bulk COW data for the same pair.
+        """
+        column = "body_id" if as_body else "actor_id"
+        other = "actor_id" if as_body else "body_id"
+        frame = self.query(
+            f"""SELECT {other} AS other, kind, start_date, end_date, observed_to, source_id, source_ref
+                FROM memberships WHERE {column} = ?""",
+            [actor_id],
+        )
+        if frame.empty:
+            return []
+        frame["_bulk"] = frame["source_id"].isin(("cow_igo",))
+        best = frame.groupby("other")["_bulk"].transform("min")
+        frame = frame[frame["_bulk"] == best]
+        # comity's own, curated memberships first; the bulk COW spells fill the rest.
+        frame = frame.sort_values(["_bulk", "start_date", "other"], na_position="first")
+        keep = list(dict.fromkeys(frame["other"]))[:limit]
+        frame = frame[frame["other"].isin(keep)].drop(columns="_bulk")
+        frame = frame.sort_values(["start_date", "other"], na_position="first")
+        records = frame_records(frame)
+        for record in records:
+            record["name"] = self.display_name(record["other"])
+        return records
+
+    # -- news ------------------------------------------------------------------------------
+    def has_news(self) -> bool:
+        return self.count("documents") > 0
+
+    @functools.lru_cache(maxsize=1)  # noqa: B019
+    def stories(self) -> list[dict[str, Any]]:
+        """Every story with its documents' count, outlets and first date, newest first."""
+        if "documents" not in self.tables:
+            return []
+        frame = self.query(
+            """SELECT coalesce(story_id, doc_id) AS story_id, count(*) AS n_documents,
+                      list(DISTINCT outlet ORDER BY outlet) FILTER (WHERE outlet IS NOT NULL) AS outlets,
+                      min(published) AS first_published, max(published) AS last_published,
+                      list(doc_id ORDER BY doc_id) AS doc_ids
+               FROM documents GROUP BY 1 ORDER BY first_published DESC NULLS LAST, story_id"""
+        )
+        records = frame_records(frame)
+        for record in records:
+            record["outlets"] = record["outlets"] or []
+            record["title"] = self._story_title(record["story_id"], record["doc_ids"])
+            record["url"] = f"/stories/{record['story_id']}"
+        return records
+
+    def _story_title(self, story_id: str, doc_ids: list[str]) -> str:
+        # The first line of the story's first document usually is its headline.
+        row = (
+            self.local_store()
+            .con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_ids[0]])
+            .fetchone()
+        )
+        if row:
+            for line in str(row[0]).splitlines():
+                line = line.strip()
+                if len(line) > 15:
+                    return line[:140]
+        return story_id
+
+    def _facts_of(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
+        if not doc_ids or "facts" not in self.tables:
+            return []
+        marks = ", ".join("?" for _ in doc_ids)
+        frame = self.query(
+            f"""SELECT doc_id, fact_type, payload, start_char, end_char, confidence, stage FROM facts
+                WHERE doc_id IN ({marks}) ORDER BY doc_id, start_char NULLS LAST, fact_type""",
+            list(doc_ids),
+        )
+        records = frame_records(frame)
+        for record in records:
+            record["payload"] = _payload(record["payload"])
+            record["label"] = fact_label(record["fact_type"], record["payload"])
+        return records
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019
+    def document(self, doc_id: str) -> dict[str, Any]:
+        """One document, its facts with character spans, and its text cut into highlighted segments."""
+        frame = pd.DataFrame()
+        if "documents" in self.tables:
+            frame = self.query(
+                "SELECT doc_id, story_id, url, outlet, published, text, sha256 FROM documents "
+                "WHERE doc_id = ?",
+                [doc_id],
+            )
+        if frame.empty:
+            raise self._unknown_document(doc_id)
+        record = frame_records(frame)[0]
+        facts = self._facts_of([doc_id])
+        for index, fact in enumerate(facts):
+            fact["index"] = index
+        spans = [(f["start_char"], f["end_char"], f["index"]) for f in facts if f["start_char"] is not None]
+        record["facts"] = facts
+        record["segments"] = highlight_segments(record["text"], spans)
+        for segment in record["segments"]:
+            for index in segment["facts"]:
+                facts[index]["anchor"] = f"{doc_id}-at-{segment['start']}"
+        return record
+
+    def _unknown_document(self, doc_id: str) -> UnknownActor:
+        ids = (
+            [str(r[0]) for r in self.local_store().con.execute("SELECT doc_id FROM documents").fetchall()]
+            if "documents" in self.tables
+            else []
+        )
+        from rapidfuzz import process
+
+        close = [m[0] for m in process.extract(doc_id, ids, limit=5, score_cutoff=50)]
+        return UnknownActor(
+            doc_id,
+            suggestions=close,
+            kind="document",
+            hint="List documents at /api/documents; read new ones with `comity read`.",
+        )
+
+    def documents(self, story: str | None = None) -> list[dict[str, Any]]:
+        if "documents" not in self.tables:
+            return []
+        where, params = ("WHERE coalesce(story_id, doc_id) = ?", [story]) if story else ("", [])
+        frame = self.query(
+            f"""SELECT d.doc_id, d.story_id, d.url, d.outlet, d.published, length(d.text) AS n_chars,
+                       (SELECT count(*) FROM facts f WHERE f.doc_id = d.doc_id) AS n_facts
+                FROM documents d {where} ORDER BY d.published NULLS LAST, d.doc_id""",
+            params,
+        )
+        records = frame_records(frame)
+        for record in records:
+            record["page"] = f"/documents/{record['doc_id']}"
+        return records
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019
+    def story(self, story_id: str) -> dict[str, Any]:
+        """A story: its documents, and its facts reconciled across them with support counts."""
+        docs = self.documents(story_id)
+        if not docs:
+            stories = [s["story_id"] for s in self.stories()]
+            from rapidfuzz import process
+
+            close = [m[0] for m in process.extract(story_id, stories, limit=5, score_cutoff=50)]
+            raise UnknownActor(
+                story_id, suggestions=close, kind="story", hint="List stories at /api/stories."
+            )
+        doc_ids = [d["doc_id"] for d in docs]
+        facts = self._facts_of(doc_ids)
+        groups: dict[str, dict[str, Any]] = {}
+        for fact in facts:
+            key = fact_key(fact["fact_type"], fact["payload"])
+            group = groups.setdefault(
+                key,
+                {
+                    "fact_type": fact["fact_type"],
+                    "key": key,
+                    "payload": fact["payload"],
+                    "label": fact["label"],
+                    "documents": [],
+                    "spans": [],
+                },
+            )
+            if fact["doc_id"] not in group["documents"]:
+                group["documents"].append(fact["doc_id"])
+            group["spans"].append(
+                {"doc_id": fact["doc_id"], "start_char": fact["start_char"], "end_char": fact["end_char"]}
+            )
+            if fact["fact_type"] == "coalition":
+                group.setdefault("variants", set()).add(tuple(sorted(fact["payload"].get("members") or [])))
+            # Keep the most complete version (longest member list, longest quote).
+            if len(json.dumps(fact["payload"])) > len(json.dumps(group["payload"])):
+                group["payload"], group["label"] = fact["payload"], fact["label"]
+        reconciled = []
+        for group in groups.values():
+            group["support"] = len(group["documents"])
+            reconciled.append(group)
+        _flag_conflicts(reconciled)
+        order = {t: i for i, t in enumerate(FACT_TYPES)}
+        reconciled.sort(key=lambda g: (order.get(g["fact_type"], 99), -g["support"], g["label"]))
+        info = next((s for s in self.stories() if s["story_id"] == story_id), None)
+        return {
+            "story_id": story_id,
+            "title": info["title"] if info else story_id,
+            "documents": docs,
+            "facts": reconciled,
+            "n_documents": len(docs),
+        }
+
+    def quotes_by(self, actor_id: str, names: Sequence[str], limit: int = 50) -> list[dict[str, Any]]:
+        """Quotations whose speaker is the actor (by id or any of its names), with their documents."""
+        if "facts" not in self.tables or not names:
+            return []
+        marks = ", ".join("?" for _ in names)
+        frame = self.query(
+            f"""SELECT f.doc_id, f.payload, f.start_char, f.end_char, f.confidence, d.outlet, d.published,
+                       d.story_id
+                FROM facts f JOIN documents d USING (doc_id)
+                WHERE f.fact_type = 'quote' AND json_extract_string(f.payload, '$.speaker') IN ({marks})
+                ORDER BY d.published NULLS LAST, f.doc_id, f.start_char LIMIT ?""",
+            [*names, limit],
+        )
+        records = frame_records(frame)
+        for record in records:
+            payload = _payload(record.pop("payload"))
+            record["speaker"] = payload.get("speaker")
+            record["text"] = payload.get("text")
+            record["document_url"] = f"/documents/{record['doc_id']}" + self._anchor(
+                record["doc_id"], record["start_char"]
+            )
+        return records
+
+    def _anchor(self, doc_id: str, start_char: int | None) -> str:
+        for fact in self.document(doc_id)["facts"]:
+            if fact["start_char"] == start_char and fact.get("anchor"):
+                return "#" + str(fact["anchor"])
+        return ""
+
+    # -- votes -----------------------------------------------------------------------------
+    def _votes_module(self) -> Any:
+        try:
+            import comity.votes as votes
+        except ImportError as exc:  # pragma: no cover - the votes package ships with comity
+            raise unavailable("Vote analysis", f"comity.votes cannot be imported ({exc}).") from exc
+        return votes
+
+    def _votes_function(self, name: str) -> Callable[..., Any]:
+        module = self._votes_module()
+        function = getattr(module, name, None)
+        if function is None:
+            raise unavailable("Vote analysis", f"comity.votes has no {name}() yet.")
+        return function  # type: ignore[no-any-return]
+
+    def votes(self) -> pd.DataFrame:
+        """All General Assembly votes with year and issues, loaded once from the store."""
+        with self._lock:
+            if self._vote_error is not None:
+                raise self._vote_error
+            if self._votes is None:
+                if self.count("votes") == 0:
+                    self._vote_error = unavailable(
+                        "Vote analysis",
+                        "the store holds no UN votes (run `comity build` with the votes loaded).",
+                    )
+                    raise self._vote_error
+                frame = self.query(
+                    """SELECT v.rcid, v.iso3, v.vote, r.year, r.issues
+                       FROM votes v JOIN roll_calls r USING (rcid)
+                       WHERE r.body = 'UNGA' AND r.year IS NOT NULL"""
+                )
+                frame["year"] = frame["year"].astype("int64")
+                for column in ("rcid", "iso3", "vote"):
+                    frame[column] = frame[column].astype("category")
+                self._votes = frame
+            return self._votes
+
+    def vote_years(self) -> tuple[int, int]:
+        years = self.votes()["year"]
+        return int(years.min()), int(years.max())
+
+    def vote_states(self) -> frozenset[str]:
+        return frozenset(str(s) for s in self.votes()["iso3"].cat.categories)
+
+    def check_states(self, states: Iterable[str]) -> list[str]:
+        """Resolve names or codes of states to the ISO3 codes the vote data uses."""
+        out: list[str] = []
+        for name in states:
+            name = name.strip()
+            if not name:
+                continue
+            code = name.upper() if _ISO3.match(name.upper()) else self.registry().resolve_state(name)
+            if code not in self.vote_states():
+                raise BadInput(
+                    f"{code} has no General Assembly votes in this store.",
+                    hint="States are ISO3 codes or names such as USA, China, Russia.",
+                )
+            if code not in out:
+                out.append(code)
+        return out
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019
+    def alignment(
+        self,
+        states: tuple[str, ...],
+        reference: tuple[str, ...],
+        by: str | None,
+        issue: str | None,
+        start: int | None,
+        end: int | None,
+        measure: str,
+    ) -> list[dict[str, Any]]:
+        _check_year(start, "--from")
+        _check_year(end, "--to")
+        alignment = self._votes_function("alignment")
+        frame = alignment(
+            self.votes(),
+            list(states) or None,
+            by=by,
+            issue=issue,
+            reference=list(reference) or None,
+            metrics=[measure],
+            start=start,
+            end=end,
+        )
+        return frame_records(frame)
+
+    @functools.lru_cache(maxsize=128)  # noqa: B019
+    def agreement(self, year: int, states: tuple[str, ...], measure: str = "agree") -> dict[str, Any]:
+        """The all-pairs agreement matrix of ``states`` in ``year`` (the year's matrix is cached)."""
+        matrix = self._agreement_year(year, measure)
+        chosen = [s for s in states if s in matrix.index]
+        sub = matrix.loc[chosen, chosen]
+        values = [[None if pd.isna(v) else round(float(v), 4) for v in row] for row in sub.to_numpy()]
+        return {
+            "year": year,
+            "measure": measure,
+            "states": chosen,
+            "missing": [s for s in states if s not in chosen],
+            "matrix": values,
+        }
+
+    @functools.lru_cache(maxsize=32)  # noqa: B019
+    def _agreement_year(self, year: int, measure: str) -> pd.DataFrame:
+        _check_year(year, "year")
+        function = self._votes_function("agreement_matrix")
+        votes = self.votes()
+        data = votes[votes["year"] == year]
+        if data.empty:
+            raise BadInput(
+                f"There are no General Assembly votes in {year} in this store.",
+                hint=f"Pick a year between {self.vote_years()[0]} and {self.vote_years()[1]}.",
+            )
+        result: pd.DataFrame = function(data, year, metric=measure)
+        return result
+
+    @functools.lru_cache(maxsize=128)  # noqa: B019
+    def cohesion(
+        self, members: tuple[str, ...], start: int | None, end: int | None, index: str, n_random: int
+    ) -> list[dict[str, Any]]:
+        _check_year(start, "--from")
+        _check_year(end, "--to")
+        cohesion = self._votes_function("cohesion")
+        frame = cohesion(self.votes(), list(members), start=start, end=end, index=index, n_random=n_random)
+        return frame_records(frame)
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019
+    def blocs(self, year: int) -> dict[str, Any]:
+        _check_year(year, "year")
+        estimator = self._votes_function("VotingBlocs")
+        votes = self.votes()
+        data = votes[votes["year"] == year]
+        if data.empty:
+            raise BadInput(
+                f"There are no General Assembly votes in {year} in this store.",
+                hint=f"Pick a year between {self.vote_years()[0]} and {self.vote_years()[1]}.",
+            )
+        fitted = estimator().fit(data)
+        frame = getattr(fitted, "blocs_", None)
+        if not isinstance(frame, pd.DataFrame):
+            raise unavailable("Voting blocs", "comity.votes.VotingBlocs gives no blocs_ table.")
+        return {"year": year, "blocs": frame_records(frame)}
+
+    @functools.lru_cache(maxsize=1)  # noqa: B019
+    def ideal_table(self) -> pd.DataFrame:
+        """Ideal points of every state and year: from the store if present, else estimated once."""
+        if "ideal_points" in self.tables and self.count("ideal_points"):
+            return self.query("SELECT iso3, year, ideal, se, n_votes FROM ideal_points")
+        function = self._votes_function("ideal_points_table")
+        table: pd.DataFrame = function(self.votes())
+        return table
+
+    def ideal(self, states: Sequence[str], start: int | None, end: int | None) -> list[dict[str, Any]]:
+        _check_year(start, "--from")
+        _check_year(end, "--to")
+        table = self.ideal_table()
+        mask = table["iso3"].isin(list(states)) if states else pd.Series(True, index=table.index)
+        if start is not None:
+            mask &= table["year"] >= start
+        if end is not None:
+            mask &= table["year"] <= end
+        return frame_records(table[mask].sort_values(["iso3", "year"]))
+
+
+def _flag_conflicts(groups: list[dict[str, Any]]) -> None:
+    """Mark coalitions whose member lists differ between the documents of a story."""
+    for group in groups:
+        variants: set[tuple[str, ...]] = group.pop("variants", set())
+        group["conflict"] = None
+        if len(variants) > 1:
+            counts = ", ".join(sorted(str(len(v)) for v in variants))
+            group["conflict"] = f"member lists differ between documents ({counts} members)"
+
+
+def safe(function: Callable[[], T], default: T) -> T:
+    """Run ``function``; on a comity error or a 503, give ``default`` (for optional parts of a page)."""
+    try:
+        return function()
+    except (ComityError, ApiError):
+        return default
+
+
+def round_floats(records: list[dict[str, Any]], digits: int = 4) -> list[dict[str, Any]]:
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, float) and not np.isnan(value):
+                record[key] = round(value, digits)
+    return records

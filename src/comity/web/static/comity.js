@@ -1,0 +1,189 @@
+/* comity pages: search suggestions as you type, and plotly charts drawn from JSON in the page. */
+"use strict";
+
+(function () {
+  // -- search suggestions --------------------------------------------------------------------------
+  function setupSearch(input) {
+    var list = input.parentNode.querySelector(".suggestions");
+    if (!list) { return; }
+    var timer = null, controller = null, active = -1;
+
+    function clear() { list.innerHTML = ""; list.hidden = true; active = -1; }
+
+    function show(items) {
+      list.innerHTML = "";
+      items.forEach(function (hit) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = hit.url;
+        a.className = "suggestion";
+        var name = document.createElement("span");
+        name.textContent = hit.name;
+        var meta = document.createElement("small");
+        meta.textContent = " " + hit.id + " · " + hit.type + (hit.alias && hit.alias !== hit.name ? " · “" + hit.alias + "”" : "");
+        a.appendChild(name); a.appendChild(meta); li.appendChild(a); list.appendChild(li);
+      });
+      list.hidden = items.length === 0;
+      active = -1;
+    }
+
+    function lookup() {
+      var q = input.value.trim();
+      if (!q) { clear(); return; }
+      if (controller) { controller.abort(); }
+      controller = new AbortController();
+      fetch("/api/search?limit=8&q=" + encodeURIComponent(q), { signal: controller.signal })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (body) { if (input.value.trim() === q) { show(body.items || []); } })
+        .catch(function () { /* a newer keystroke aborted this request */ });
+    }
+
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(lookup, 120); });
+    input.addEventListener("keydown", function (event) {
+      var links = list.querySelectorAll("a");
+      if (!links.length) { return; }
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        active = (active + (event.key === "ArrowDown" ? 1 : -1) + links.length) % links.length;
+        links.forEach(function (l, i) { l.classList.toggle("active", i === active); });
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        window.location.href = links[active].href;
+      } else if (event.key === "Escape") {
+        clear();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(clear, 200); });
+  }
+
+  document.querySelectorAll("input[data-search]").forEach(setupSearch);
+
+  // -- charts --------------------------------------------------------------------------------------
+  if (typeof window.Plotly === "undefined") { return; }
+  var palette = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b8860b",
+                 "#2c3e50", "#e84393"];
+  var baseLayout = {
+    margin: { l: 60, r: 20, t: 40, b: 40 },
+    font: { family: "system-ui, sans-serif", size: 12 },
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    legend: { orientation: "h", y: -0.15 }
+  };
+  var config = { responsive: true, displaylogo: false };
+
+  function layout(spec, extra) {
+    var out = Object.assign({}, baseLayout, { title: { text: spec.title, font: { size: 14 } } });
+    return Object.assign(out, extra || {});
+  }
+
+  function first(row, names) {
+    for (var i = 0; i < names.length; i++) { if (row[names[i]] !== undefined) { return names[i]; } }
+    return null;
+  }
+
+  var draw = {
+    spells: function (el, spec) {
+      var ids = [], x = [], y = [], text = [], openX = [], openY = [];
+      spec.rows.forEach(function (r) {
+        if (ids.indexOf(r.id) < 0) { ids.push(r.id); }
+        x.push(r.start, r.end, null); y.push(r.id, r.id, null);
+        var label = r.name + " (" + (r.kind || "member") + "): " + r.start + " – " + (r.open ? "today" : r.end);
+        text.push(label, label, null);
+        if (r.open) { openX.push(r.end); openY.push(r.id); }
+      });
+      var traces = [
+        { type: "scatter", mode: "lines", x: x, y: y, text: text, hoverinfo: "text",
+          line: { width: 9, color: palette[0] }, name: "membership", connectgaps: false },
+        { type: "scatter", mode: "markers", x: openX, y: openY, hoverinfo: "skip", name: "continuing",
+          marker: { symbol: "triangle-right", size: 10, color: palette[2] } }
+      ];
+      var height = Math.max(220, 60 + 20 * ids.length);
+      Plotly.newPlot(el, traces, layout(spec, {
+        height: height, showlegend: false, margin: { l: 150, r: 20, t: 40, b: 30 },
+        xaxis: { type: "date" },
+        yaxis: { type: "category", categoryorder: "array", categoryarray: ids.slice().reverse(), automargin: true }
+      }), config);
+    },
+    lines: function (el, spec) {
+      var traces = [];
+      Object.keys(spec.series).forEach(function (name, i) {
+        var s = spec.series[name], color = palette[i % palette.length];
+        if (spec.bands && s.se) {
+          var lo = [], hi = [];
+          s.y.forEach(function (v, j) {
+            var se = s.se[j] || 0;
+            lo.push(v === null ? null : v - 1.96 * se); hi.push(v === null ? null : v + 1.96 * se);
+          });
+          traces.push({ type: "scatter", mode: "lines", x: s.x, y: hi, line: { width: 0 }, hoverinfo: "skip",
+                        showlegend: false });
+          traces.push({ type: "scatter", mode: "lines", x: s.x, y: lo, line: { width: 0 }, fill: "tonexty",
+                        fillcolor: "rgba(127,127,127,0.18)", hoverinfo: "skip", showlegend: false });
+        }
+        traces.push({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: name,
+                      line: { color: color, width: 2 }, marker: { size: 4 } });
+      });
+      Plotly.newPlot(el, traces, layout(spec, {
+        height: 380, yaxis: { title: { text: spec.ytitle || "" }, range: spec.yrange || undefined },
+        xaxis: { title: { text: "year" } }
+      }), config);
+    },
+    heatmap: function (el, spec) {
+      var n = spec.states.length;
+      Plotly.newPlot(el, [{ type: "heatmap", x: spec.states, y: spec.states, z: spec.z, zmin: 0, zmax: 1,
+                            colorscale: "RdBu", reversescale: false, hoverongaps: false }],
+        layout(spec, { height: Math.max(320, 120 + 16 * n),
+                       xaxis: { type: "category", tickangle: -60, automargin: true },
+                       yaxis: { type: "category", autorange: "reversed", automargin: true } }), config);
+    },
+    cohesion: function (el, spec) {
+      var rows = spec.rows;
+      if (!rows.length) { return; }
+      var yearKey = first(rows[0], ["year"]);
+      var valueKey = first(rows[0], ["cohesion", "index", "value", "observed", "agreement", "ai", "rice"]);
+      var loKey = first(rows[0], ["random_low", "band_low", "random_p05", "random_p5", "random_lo", "p05", "low"]);
+      var hiKey = first(rows[0], ["random_high", "band_high", "random_p95", "random_hi", "p95", "high"]);
+      var midKey = first(rows[0], ["random_mean", "random_median", "random_p50", "mean_random"]);
+      var x = rows.map(function (r) { return r[yearKey]; });
+      var traces = [];
+      if (loKey && hiKey) {
+        traces.push({ type: "scatter", mode: "lines", x: x, y: rows.map(function (r) { return r[hiKey]; }),
+                      line: { width: 0 }, hoverinfo: "skip", showlegend: false });
+        traces.push({ type: "scatter", mode: "lines", x: x, y: rows.map(function (r) { return r[loKey]; }),
+                      line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(127,127,127,0.25)",
+                      name: "random groups (" + loKey.replace(/_/g, " ") + " to " + hiKey.replace(/_/g, " ") + ")" });
+      }
+      if (midKey) {
+        traces.push({ type: "scatter", mode: "lines", x: x, y: rows.map(function (r) { return r[midKey]; }),
+                      line: { color: "#7f8c8d", dash: "dot" }, name: "random groups (" + midKey.replace(/_/g, " ") + ")" });
+      }
+      traces.push({ type: "scatter", mode: "lines+markers", x: x, y: rows.map(function (r) { return r[valueKey]; }),
+                    line: { color: palette[1], width: 2 }, marker: { size: 4 }, name: "this group" });
+      Plotly.newPlot(el, traces, layout(spec, { height: 380, xaxis: { title: { text: "year" } },
+                                                yaxis: { title: { text: valueKey || "" } } }), config);
+    },
+    blocs: function (el, spec) {
+      var rows = spec.rows;
+      if (!rows.length) { return; }
+      var blocKey = first(rows[0], ["bloc", "community", "cluster"]);
+      var sizes = {}, members = {};
+      rows.forEach(function (r) {
+        var b = String(r[blocKey]);
+        sizes[b] = (sizes[b] || 0) + 1;
+        (members[b] = members[b] || []).push(r.iso3);
+      });
+      var keys = Object.keys(sizes);
+      Plotly.newPlot(el, [{ type: "bar", x: keys.map(function (k) { return "bloc " + k; }),
+                            y: keys.map(function (k) { return sizes[k]; }),
+                            text: keys.map(function (k) { return members[k].slice(0, 12).join(", ") + (members[k].length > 12 ? ", …" : ""); }),
+                            hoverinfo: "text+y", marker: { color: keys.map(function (k, i) { return palette[i % palette.length]; }) } }],
+        layout(spec, { height: 320, yaxis: { title: { text: "states" } } }), config);
+    }
+  };
+
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var source = document.getElementById(el.getAttribute("data-chart"));
+    if (!source) { return; }
+    var spec = JSON.parse(source.textContent);
+    if (draw[spec.kind]) { draw[spec.kind](el, spec); }
+  });
+})();

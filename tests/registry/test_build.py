@@ -1,0 +1,75 @@
+"""Building the registry: one transaction, idempotent, nothing half-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from comity.errors import LoadError
+from comity.registry import build_registry, data_dir
+from comity.store import Store
+
+
+def _snapshot(store: Store) -> dict[str, int]:
+    return {t: store.count(t) for t in ("states", "organisations", "aliases", "memberships", "membership_events")}
+
+
+def test_build_is_idempotent(db_copy: Path) -> None:
+    with Store.open(db_copy) as store:
+        before = _snapshot(store)
+        report = build_registry(store)
+        assert report.skipped
+        forced = build_registry(store, force=True)
+        assert not forced.skipped
+        assert _snapshot(store) == before
+
+
+def test_build_interrupted_midway_leaves_store_as_it_was(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(db_copy) as store:
+        before = _snapshot(store)
+        calls = {"n": 0}
+        original = Store.insert_frame
+
+        def failing(self: Store, table: str, frame: pd.DataFrame) -> int:
+            calls["n"] += 1
+            if calls["n"] == 4:
+                raise KeyboardInterrupt("simulated interruption")
+            return original(self, table, frame)
+
+        monkeypatch.setattr(Store, "insert_frame", failing)
+        with pytest.raises(KeyboardInterrupt):
+            build_registry(store, force=True)
+        monkeypatch.undo()
+        assert _snapshot(store) == before
+        assert store.loaded_sha256("registry") is not None
+
+
+def test_build_rejects_bad_row_with_file_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(data_dir(), folder)
+    path = folder / "memberships.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[2, "start"] = "2021-02-30"
+    frame.to_csv(path, index=False)
+    store = Store.memory()
+    with pytest.raises(LoadError, match=r"memberships.csv, line 4") as info:
+        build_registry(store, folder=folder)
+    assert "cannot exist" in str(info.value)
+    assert store.count("memberships") == 0
+
+
+def test_build_rejects_fact_without_source(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    path = folder / "membership_events.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "source_id"] = ""
+    frame.to_csv(path, index=False)
+    with pytest.raises(LoadError, match="no source_id"):
+        build_registry(Store.memory(), folder=folder)

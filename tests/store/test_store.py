@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from comity.errors import SchemaVersionError, StoreError
+from comity.store import SCHEMA_VERSION, Store, default_db_path
+
+
+def test_store_creates_schema_and_reopens(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    with Store.open(path) as store:
+        assert store.count("states") == 0
+    with Store.open(path, read_only=True) as store:
+        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert row is not None and int(row[0]) == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("version", [SCHEMA_VERSION + 1, SCHEMA_VERSION - 1])
+def test_store_refuses_other_schema_versions(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "c.duckdb"
+    with Store.open(path) as store:
+        store.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+    with pytest.raises(SchemaVersionError, match=f"schema version {version}") as info:
+        Store.open(path)
+    assert "comity build --rebuild" in str(info.value)
+
+
+def test_store_refuses_corrupt_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    path.write_bytes(b"this is not a database\n" * 200)
+    with pytest.raises(StoreError, match="not a DuckDB database"):
+        Store.open(path)
+    assert path.read_bytes().startswith(b"this is not")  # left as it was
+
+
+def test_store_refuses_truncated_database(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    Store.open(path).close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(StoreError):
+        Store.open(path)
+
+
+def test_store_refuses_foreign_duckdb(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t (x INT)")
+    con.close()
+    with pytest.raises(StoreError, match="not a comity store"):
+        Store.open(path)
+
+
+def test_store_read_only_file_cannot_be_written_but_can_be_read(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    Store.open(path).close()
+    os.chmod(path, 0o444)
+    try:
+        with pytest.raises(StoreError, match="read-only"):
+            Store.open(path)
+        with Store.open(path, read_only=True) as store:
+            assert store.count("states") == 0
+            with pytest.raises(StoreError, match="read-only"):
+                with store.transaction():
+                    pass
+    finally:
+        os.chmod(path, 0o644)
+
+
+def test_store_missing_file_read_only_says_build(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="comity build"):
+        Store.open(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_store_transaction_rolls_back_on_error() -> None:
+    store = Store.memory()
+    frame = pd.DataFrame({"source_id": ["s"], "title": ["t"], "url": [None], "licence": [None], "note": [None]})
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.insert_frame("sources", frame)
+            raise RuntimeError("interrupted")
+    assert store.count("sources") == 0
+
+
+def test_store_replace_source_is_idempotent() -> None:
+    store = Store.memory()
+    frame = pd.DataFrame({"rcid": ["a:1", "a:1"], "iso3": ["USA", "CHN"], "vote": ["yes", "no"],
+                          "source_id": ["a", "a"], "source_ref": ["row 1", "row 2"]})
+    store.replace_source("a", "votes", frame)
+    first = store.query("SELECT * FROM votes ORDER BY iso3")
+    store.replace_source("a", "votes", frame)
+    pd.testing.assert_frame_equal(first, store.query("SELECT * FROM votes ORDER BY iso3"))
+
+
+def test_store_default_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COMITY_DB", str(tmp_path / "x.duckdb"))
+    assert default_db_path() == tmp_path / "x.duckdb"
+    monkeypatch.delenv("COMITY_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_db_path() == tmp_path / "comity" / "comity.duckdb"

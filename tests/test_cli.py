@@ -1,0 +1,102 @@
+"""The `comity` command on the real registry, and its error paths."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from comity.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_members_group_of_friends_json(db_copy: Path) -> None:
+    code, out, _ = run("members", "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER", "--on", "2021-03-15",
+                       "--db", str(db_copy), "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 17 and "PSE" in {r["actor_id"] for r in rows}
+    assert all(r["source_id"] and r["source_ref"] for r in rows)
+
+
+def test_cli_members_unsc_on_date_json(db_copy: Path) -> None:
+    code, out, _ = run("members", "UNSC", "--on", "2021-05-07", "--db", str(db_copy), "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 15
+
+
+def test_cli_timeline_usa_who_json(db_copy: Path) -> None:
+    code, out, _ = run("timeline", "USA", "WHO", "--db", str(db_copy), "--json")
+    assert code == 0
+    events = json.loads(out)
+    years = {(e["date"][:4], e["action"]) for e in events}
+    assert ("2020", "withdraw") in years and ("2021", "rejoin") in years
+    assert all(e["source_ref"] for e in events)
+
+
+def test_cli_show_beijing_is_china(db_copy: Path) -> None:
+    code, out, _ = run("show", "Beijing", "--db", str(db_copy))
+    assert code == 0
+    assert "(CHN, state)" in out
+
+
+def test_cli_members_who_2010_from_cow(db_copy: Path) -> None:
+    code, out, _ = run("members", "WHO", "--on", "2010-01-01", "--db", str(db_copy))
+    assert code == 0
+    assert "cow_igo" in out
+
+
+def test_cli_unknown_name_exit_2_with_suggestions(db_copy: Path) -> None:
+    code, out, err = run("members", "Untied Nations", "--db", str(db_copy))
+    assert code == 2
+    assert "Unknown organisation" in err and "Closest matches" in err
+    assert "Traceback" not in err + out
+
+
+def test_cli_impossible_date_exit_2(db_copy: Path) -> None:
+    code, _, err = run("members", "UN", "--on", "2021-02-30", "--db", str(db_copy))
+    assert code == 2
+    assert "cannot exist" in err and "Traceback" not in err
+
+
+def test_cli_corrupt_database_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"\x00garbage" * 500)
+    code, _, err = run("members", "UN", "--db", str(bad))
+    assert code == 2
+    assert "not a DuckDB database" in err and "Traceback" not in err
+
+
+def test_cli_read_only_database_reads_but_refuses_build(db_copy: Path) -> None:
+    os.chmod(db_copy, 0o444)
+    try:
+        code, out, _ = run("members", "UNSC", "--on", "2021-05-07", "--db", str(db_copy), "--json")
+        assert code == 0 and len(json.loads(out)) == 15
+        code, _, err = run("build", "--db", str(db_copy), "--no-votes")
+        assert code == 2 and "read-only" in err
+    finally:
+        os.chmod(db_copy, 0o644)
+
+
+def test_cli_build_twice_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    code, out, _ = run("build", "--db", str(path), "--no-votes")
+    assert code == 0 and "built" in out
+    code, out, _ = run("build", "--db", str(path), "--no-votes")
+    assert code == 0 and "already up to date" in out
+
+
+@pytest.mark.parametrize("command", ["build", "show", "members", "timeline", "search", "stats"])
+def test_cli_every_command_has_help_with_example(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert "Example" in out
