@@ -458,13 +458,16 @@ def add_dataset_names(table: AliasTable, states: pd.DataFrame, shared: Path) -> 
     iso2_of = {r["iso3"]: r["iso2"] for r in records(states)}
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
+    name_index = table.index(("name",))
+    any_index = table.index()
+    row_of = {(row["iso3"], row["alias"]): row for row in table.rows}
     for item in dataset_names(shared):
         key = (item.source_id, norm(item.name))
         if key in seen:
             continue
         seen.add(key)
-        names = table.index(("name",)).get(norm(item.name), set())
-        anything = table.index().get(norm(item.name), set())
+        names = name_index.get(norm(item.name), set())
+        anything = any_index.get(norm(item.name), set())
         if len(names) == 1:
             iso3 = next(iter(names))
         elif not names and len(anything) == 1:
@@ -481,11 +484,14 @@ def add_dataset_names(table: AliasTable, states: pd.DataFrame, shared: Path) -> 
         hint_ok = not item.hint or item.hint in (iso3, iso2_of[iso3])
         if not hint_ok and not (item.source_id == "bsv_idealpoints" and iso3 == "YMD" and item.hint == "YAR"):
             problems.append(f"{item.source_id}: {item.name!r} -> {iso3} but the source says {item.hint}")
-        table.add(iso3, item.name, "name", item.source_id, item.source_ref)
+        alias = item.name.replace("\xa0", " ").strip()
+        if (iso3, alias) not in row_of:
+            table.add(iso3, alias, "name", item.source_id, item.source_ref)
+            row_of[(iso3, alias)] = table.rows[-1]
         # A form the UN's data sets use is a name, whatever kind an earlier source gave it.
-        for row in table.rows:
-            if row["iso3"] == iso3 and row["alias"] == item.name.replace("\xa0", " ").strip():
-                row["kind"] = "name"
+        row_of[(iso3, alias)]["kind"] = "name"
+        name_index.setdefault(norm(alias), set()).add(iso3)
+        any_index.setdefault(norm(alias), set()).add(iso3)
     return problems
 
 

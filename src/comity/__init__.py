@@ -1,4 +1,9 @@
-"""comity: a time-aware, source-linked model of the multilateral system."""
+"""comity: a time-aware, source-linked model of the multilateral system.
+
+The public surface is small: the store, the registry and the errors live here; vote analysis
+is in :mod:`comity.votes`, the news reader in :mod:`comity.news`, the web service in
+:mod:`comity.web`.
+"""
 
 from comity.errors import (
     BadDate,
@@ -11,18 +16,26 @@ from comity.errors import (
     StoreError,
     UnknownActor,
 )
+from comity.registry import Actor, Registry, SearchHit, build_registry
+from comity.store import Store, default_db_path
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Actor",
     "BadDate",
     "BadInput",
     "ComityError",
     "ExtractionError",
     "LoadError",
     "NotFittedError",
+    "Registry",
     "SchemaVersionError",
+    "SearchHit",
+    "Store",
     "StoreError",
     "UnknownActor",
     "__version__",
+    "build_registry",
+    "default_db_path",
 ]

@@ -1,20 +1,54 @@
-"""Reading diplomatic news into sourced facts: a pipeline of small named stages."""
+"""Reading diplomatic news into sourced facts: a pipeline of small named stages.
 
+>>> from comity.news import Pipeline, to_gold
+>>> doc = Pipeline().read('"We will work with all," Chinese Foreign Minister Wang Yi said.', id="x")
+>>> to_gold(doc)["quotes"]
+[{'speaker': 'Wang Yi', 'text': 'We will work with all,'}]
+"""
+
+from comity.news._actors import ActorMatcher, load_gazetteer
 from comity.news._doc import Coalition, Meeting, MembershipChange, Mention, NewsDoc, Person, Quote
+from comity.news._eval import EvalReport, FieldScore, evaluate, score_documents
+from comity.news._gold import to_full, to_gold
+from comity.news._input import InputDoc, Skipped, iter_documents
+from comity.news._normalise import normalise_text
+from comity.news._people import PersonFinder
 from comity.news._pipeline import DEFAULT_STAGES, Pipeline, Resources, StageInfo, registered_stages, stage
+from comity.news._quotes import find_quotes
+from comity.news._sentences import split_sentences
+from comity.news._stories import Story, StoryFact, group_stories, reconcile
 
 __all__ = [
-    "DEFAULT_STAGES",
+    "ActorMatcher",
     "Coalition",
+    "DEFAULT_STAGES",
+    "EvalReport",
+    "FieldScore",
+    "InputDoc",
     "Meeting",
     "MembershipChange",
     "Mention",
     "NewsDoc",
     "Person",
+    "PersonFinder",
     "Pipeline",
     "Quote",
     "Resources",
+    "Skipped",
     "StageInfo",
+    "Story",
+    "StoryFact",
+    "evaluate",
+    "find_quotes",
+    "group_stories",
+    "iter_documents",
+    "load_gazetteer",
+    "normalise_text",
+    "reconcile",
     "registered_stages",
+    "score_documents",
+    "split_sentences",
     "stage",
+    "to_full",
+    "to_gold",
 ]

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
 from comity.news._doc import Mention, NewsDoc
 from comity.news._pipeline import Resources, stage
 
@@ -36,35 +37,102 @@ GazetteerRow = tuple[str, str, str, str]
 # canonical names; these are the short, long and journalistic variants a reader meets.
 _ORG_FORMS: dict[str, tuple[str, ...]] = {
     "UN": ("UN", "U.N.", "United Nations", "U.N", "UNO", "United Nations Organization"),
-    "UNGA": ("UN General Assembly", "U.N. General Assembly", "United Nations General Assembly", "General Assembly",
-             "UNGA", "GA"),
-    "UNSC": ("UN Security Council", "U.N. Security Council", "United Nations Security Council", "Security Council",
-             "UNSC"),
-    "UNSG": ("UN Secretary-General", "UN Secretary General", "U.N. Secretary-General", "Secretary-General",
-             "Secretary General", "UN Secretariat", "United Nations Secretariat", "UN chief", "U.N. chief"),
-    "UNHRC": ("UN Human Rights Council", "U.N. Human Rights Council", "United Nations Human Rights Council",
-              "Human Rights Council", "UNHRC", "Human R council", "Human Rights Commission"),
-    "OHCHR": ("OHCHR", "Office of the High Commissioner for Human Rights", "UN human rights office",
-              "U.N. human rights office", "UN High Commissioner for Human Rights"),
+    "UNGA": (
+        "UN General Assembly",
+        "U.N. General Assembly",
+        "United Nations General Assembly",
+        "General Assembly",
+        "UNGA",
+        "GA",
+    ),
+    "UNSC": (
+        "UN Security Council",
+        "U.N. Security Council",
+        "United Nations Security Council",
+        "Security Council",
+        "UNSC",
+    ),
+    "UNSG": (
+        "UN Secretary-General",
+        "UN Secretary General",
+        "U.N. Secretary-General",
+        "Secretary-General",
+        "Secretary General",
+        "UN Secretariat",
+        "United Nations Secretariat",
+        "UN chief",
+        "U.N. chief",
+    ),
+    "UNHRC": (
+        "UN Human Rights Council",
+        "U.N. Human Rights Council",
+        "United Nations Human Rights Council",
+        "Human Rights Council",
+        "UNHRC",
+        "Human R council",
+        "Human Rights Commission",
+    ),
+    "OHCHR": (
+        "OHCHR",
+        "Office of the High Commissioner for Human Rights",
+        "UN human rights office",
+        "U.N. human rights office",
+        "UN High Commissioner for Human Rights",
+    ),
     "WHO": ("WHO", "World Health Organization", "World Health Organisation"),
-    "UNESCO": ("UNESCO", "Unesco", "United Nations Educational, Scientific and Cultural Organization",
-               "UN cultural agency", "U.N. cultural agency"),
+    "UNESCO": (
+        "UNESCO",
+        "Unesco",
+        "United Nations Educational, Scientific and Cultural Organization",
+        "UN cultural agency",
+        "U.N. cultural agency",
+    ),
     "UNICEF": ("UNICEF", "Unicef", "United Nations Children's Fund", "UN children's agency"),
-    "UNHCR": ("UNHCR", "UN refugee agency", "U.N. refugee agency", "United Nations High Commissioner for Refugees",
-              "UN High Commissioner for Refugees"),
+    "UNHCR": (
+        "UNHCR",
+        "UN refugee agency",
+        "U.N. refugee agency",
+        "United Nations High Commissioner for Refugees",
+        "UN High Commissioner for Refugees",
+    ),
     "UNRWA": ("UNRWA", "United Nations Relief and Works Agency"),
     "WFP": ("WFP", "World Food Programme", "World Food Program"),
     "UNDP": ("UNDP", "United Nations Development Programme", "UN Development Programme"),
-    "UNFCCC": ("UNFCCC", "United Nations Framework Convention on Climate Change",
-               "UN Framework Convention on Climate Change"),
-    "PARIS_AGREEMENT": ("Paris Agreement", "Paris climate agreement", "Paris climate accord", "Paris accord",
-                        "Paris Accords", "Paris climate accords", "Paris Climate Agreement", "climate agreement",
-                        "global agreement on climate change", "Paris deal", "Paris climate deal"),
+    "UNFCCC": (
+        "UNFCCC",
+        "United Nations Framework Convention on Climate Change",
+        "UN Framework Convention on Climate Change",
+    ),
+    "PARIS_AGREEMENT": (
+        "Paris Agreement",
+        "Paris climate agreement",
+        "Paris climate accord",
+        "Paris accord",
+        "Paris Accords",
+        "Paris climate accords",
+        "Paris Climate Agreement",
+        "climate agreement",
+        "global agreement on climate change",
+        "Paris deal",
+        "Paris climate deal",
+    ),
     "KYOTO_PROTOCOL": ("Kyoto Protocol",),
-    "JCPOA": ("JCPOA", "Joint Comprehensive Plan of Action", "Iran nuclear deal", "nuclear deal with Iran",
-              "Iran nuclear agreement", "international nuclear agreement", "Iran deal", "nuclear agreement with Iran"),
-    "NPT": ("NPT", "Non-Proliferation Treaty", "Nuclear Non-Proliferation Treaty", "Treaty on the Non-Proliferation"
-            " of Nuclear Weapons"),
+    "JCPOA": (
+        "JCPOA",
+        "Joint Comprehensive Plan of Action",
+        "Iran nuclear deal",
+        "nuclear deal with Iran",
+        "Iran nuclear agreement",
+        "international nuclear agreement",
+        "Iran deal",
+        "nuclear agreement with Iran",
+    ),
+    "NPT": (
+        "NPT",
+        "Non-Proliferation Treaty",
+        "Nuclear Non-Proliferation Treaty",
+        "Treaty on the Non-Proliferation of Nuclear Weapons",
+    ),
     "INF_TREATY": ("INF Treaty", "Intermediate-Range Nuclear Forces Treaty", "INF"),
     "NEW_START": ("New START", "New Start treaty"),
     "OPEN_SKIES": ("Open Skies Treaty", "Treaty on Open Skies", "Open Skies"),
@@ -74,11 +142,21 @@ _ORG_FORMS: dict[str, tuple[str, ...]] = {
     "WTO": ("WTO", "World Trade Organization", "World Trade Organisation"),
     "IMF": ("IMF", "International Monetary Fund"),
     "WORLD_BANK": ("World Bank",),
-    "NATO": ("NATO", "Nato", "North Atlantic Treaty Organization", "North Atlantic Treaty Organisation",
-             "North Atlantic Alliance"),
+    "NATO": (
+        "NATO",
+        "Nato",
+        "North Atlantic Treaty Organization",
+        "North Atlantic Treaty Organisation",
+        "North Atlantic Alliance",
+    ),
     "EU": ("EU", "E.U.", "European Union"),
     "AU": ("African Union", "AU"),
-    "ASEAN": ("ASEAN", "Asean", "Association of Southeast Asian Nations", "Association of South East Asian Nations"),
+    "ASEAN": (
+        "ASEAN",
+        "Asean",
+        "Association of Southeast Asian Nations",
+        "Association of South East Asian Nations",
+    ),
     "BRICS": ("BRICS",),
     "SCO": ("Shanghai Cooperation Organization", "Shanghai Cooperation Organisation", "SCO"),
     "CSTO": ("CSTO", "Collective Security Treaty Organization", "Collective Security Treaty Organisation"),
@@ -86,21 +164,41 @@ _ORG_FORMS: dict[str, tuple[str, ...]] = {
     "G7": ("G7", "G-7", "Group of Seven"),
     "G20": ("G20", "G-20", "Group of 20", "Group of Twenty"),
     "G77": ("G77", "G-77", "Group of 77"),
-    "NAM": ("NAM", "Non-Aligned Movement", "Non Aligned Movement", "Nonaligned Movement", "Movement of Non-Aligned"
-            " Countries", "Non-Aligned Countries"),
+    "NAM": (
+        "NAM",
+        "Non-Aligned Movement",
+        "Non Aligned Movement",
+        "Nonaligned Movement",
+        "Movement of Non-Aligned Countries",
+        "Non-Aligned Countries",
+    ),
     "OAS": ("OAS", "Organization of American States"),
     "ARAB_LEAGUE": ("Arab League", "League of Arab States"),
-    "OIC": ("OIC", "Organisation of Islamic Cooperation", "Organization of Islamic Cooperation",
-            "Organization of the Islamic Conference"),
+    "OIC": (
+        "OIC",
+        "Organisation of Islamic Cooperation",
+        "Organization of Islamic Cooperation",
+        "Organization of the Islamic Conference",
+    ),
     "GCC": ("GCC", "Gulf Cooperation Council"),
     "OPEC": ("OPEC", "Organization of the Petroleum Exporting Countries"),
-    "OSCE": ("OSCE", "Organization for Security and Co-operation in Europe",
-             "Organization for Security and Cooperation in Europe"),
+    "OSCE": (
+        "OSCE",
+        "Organization for Security and Co-operation in Europe",
+        "Organization for Security and Cooperation in Europe",
+    ),
     "COUNCIL_OF_EUROPE": ("Council of Europe",),
     "QUAD": ("Quad", "Quadrilateral Security Dialogue"),
     "AUKUS": ("AUKUS",),
-    "UN_CHARTER": ("UN Charter", "U.N. Charter", "United Nations Charter", "Charter of the United Nations",
-                   "Charter of the UN", "UN's Charter", "United Nations' Charter"),
+    "UN_CHARTER": (
+        "UN Charter",
+        "U.N. Charter",
+        "United Nations Charter",
+        "Charter of the United Nations",
+        "Charter of the UN",
+        "UN's Charter",
+        "United Nations' Charter",
+    ),
     "UDHR": ("UDHR", "Universal Declaration of Human Rights"),
     "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER": (
         "Group of Friends in Defense of the Charter of the United Nations",
@@ -113,14 +211,26 @@ _ORG_FORMS: dict[str, tuple[str, ...]] = {
     ),
     "ALLIANCE_FOR_MULTILATERALISM": ("Alliance for Multilateralism",),
     "HUMANITARIAN_TROIKA": ("humanitarian troika", "Humanitarian Troika"),
-    "NAM_COORDINATING_BUREAU": ("NAM Coordinating Bureau", "Coordinating Bureau of the Non-Aligned Movement",
-                                "Coordinating Bureau of the NAM", "NAM Ministerial Coordinating Bureau",
-                                "Coordinating Bureau", "Coordination Bureau"),
+    "NAM_COORDINATING_BUREAU": (
+        "NAM Coordinating Bureau",
+        "Coordinating Bureau of the Non-Aligned Movement",
+        "Coordinating Bureau of the NAM",
+        "NAM Ministerial Coordinating Bureau",
+        "Coordinating Bureau",
+        "Coordination Bureau",
+    ),
     "COVAX": ("COVAX", "Covax"),
-    "UN75_DECLARATION": ("UN75 declaration", "UN75 Declaration", "Declaration on the commemoration of the"
-                         " seventy-fifth anniversary of the United Nations", "UN75 political declaration"),
-    "CARACAS_POLITICAL_DECLARATION": ("Caracas Political Declaration", "Caracas Declaration",
-                                      "Political Declaration of Caracas"),
+    "UN75_DECLARATION": (
+        "UN75 declaration",
+        "UN75 Declaration",
+        "Declaration on the commemoration of the seventy-fifth anniversary of the United Nations",
+        "UN75 political declaration",
+    ),
+    "CARACAS_POLITICAL_DECLARATION": (
+        "Caracas Political Declaration",
+        "Caracas Declaration",
+        "Political Declaration of Caracas",
+    ),
 }
 
 # Forms that name a state's government or a state in compounds; the registry may lack them.
@@ -201,28 +311,135 @@ _STATE_FORMS: tuple[GazetteerRow, ...] = (
 
 # Names that contain a state's form without meaning the state.
 _BLOCKERS: tuple[str, ...] = (
-    "South China Sea", "East China Sea", "China Sea", "Sea of Japan", "Indian Ocean", "Gulf of Mexico",
-    "New Mexico", "New York", "New Jersey", "New South Wales", "New England", "New Guinea", "Latin America",
-    "Latin American", "Latin Americans", "South America", "South American", "Central America",
-    "Central American", "North America", "North American", "Americas", "Indian Ocean", "American Samoa",
-    "Washington Post", "Washington Times", "Washington Examiner", "Washington state", "Washington State",
-    "Washington, D.C.", "George Washington", "Denzel Washington", "Paris Hilton", "Turkey Creek",
-    "Korean Peninsula", "Korean peninsula", "Persian Gulf", "Arabian Sea", "Arabian Peninsula",
-    "China Daily", "China Global Television Network", "China Central Television", "China Radio International",
-    "Russia Today", "Moscow Times", "Kyiv Independent", "Kyiv Post", "Japan Times", "Korea Times", "Korea Herald",
-    "Jerusalem Post", "Times of India", "Voice of America", "Radio Free Europe", "Pakistan Point News",
-    "Pakistan Today", "Iran International", "American Thinker", "American University",
-    "AP", "AFP", "UPI", "TASS", "Xinhua", "Reuters", "Sputnik", "IRNA", "ANI", "PTI", "APP", "EFE", "DPA",
-    "ANSA", "Yonhap", "Kyodo", "Anadolu", "WAM", "KCNA", "CNN", "BBC", "CGTN", "RT", "VOA", "RFE/RL", "NPR", "PBS",
-    "Press TV", "China News Service", "China News", "Associated Press", "Agence France-Presse",
-    "Native American", "Native Americans", "African American", "African Americans", "Asian American",
-    "Indian Country", "Guinea pig", "Chad Smith", "Georgia Tech", "Jordan River",
+    "South China Sea",
+    "East China Sea",
+    "China Sea",
+    "Sea of Japan",
+    "Indian Ocean",
+    "Gulf of Mexico",
+    "New Mexico",
+    "New York",
+    "New Jersey",
+    "New South Wales",
+    "New England",
+    "New Guinea",
+    "Latin America",
+    "Latin American",
+    "Latin Americans",
+    "South America",
+    "South American",
+    "Central America",
+    "Central American",
+    "North America",
+    "North American",
+    "Americas",
+    "Indian Ocean",
+    "American Samoa",
+    "Washington Post",
+    "Washington Times",
+    "Washington Examiner",
+    "Washington state",
+    "Washington State",
+    "Washington, D.C.",
+    "George Washington",
+    "Denzel Washington",
+    "Paris Hilton",
+    "Turkey Creek",
+    "Korean Peninsula",
+    "Korean peninsula",
+    "Persian Gulf",
+    "Arabian Sea",
+    "Arabian Peninsula",
+    "China Daily",
+    "China Global Television Network",
+    "China Central Television",
+    "China Radio International",
+    "Russia Today",
+    "Moscow Times",
+    "Kyiv Independent",
+    "Kyiv Post",
+    "Japan Times",
+    "Korea Times",
+    "Korea Herald",
+    "Jerusalem Post",
+    "Times of India",
+    "Voice of America",
+    "Radio Free Europe",
+    "Pakistan Point News",
+    "Pakistan Today",
+    "Iran International",
+    "American Thinker",
+    "American University",
+    "AP",
+    "AFP",
+    "UPI",
+    "TASS",
+    "Xinhua",
+    "Reuters",
+    "Sputnik",
+    "IRNA",
+    "ANI",
+    "PTI",
+    "APP",
+    "EFE",
+    "DPA",
+    "ANSA",
+    "Yonhap",
+    "Kyodo",
+    "Anadolu",
+    "WAM",
+    "KCNA",
+    "CNN",
+    "BBC",
+    "CGTN",
+    "RT",
+    "VOA",
+    "RFE/RL",
+    "NPR",
+    "PBS",
+    "Press TV",
+    "China News Service",
+    "China News",
+    "Associated Press",
+    "Agence France-Presse",
+    "Native American",
+    "Native Americans",
+    "African American",
+    "African Americans",
+    "Asian American",
+    "Indian Country",
+    "Guinea pig",
+    "Chad Smith",
+    "Georgia Tech",
+    "Jordan River",
 )
 
 _MEDIA_WORDS = (
-    "News", "Daily", "Times", "Post", "Today", "Herald", "Tribune", "Observer", "Gazette", "Telegraph", "Journal",
-    "Express", "Radio", "TV", "Television", "Broadcasting", "Chronicle", "Standard", "Press", "Insider", "Weekly",
-    "Online", "Review", "Dispatch", "Reporter",
+    "News",
+    "Daily",
+    "Times",
+    "Post",
+    "Today",
+    "Herald",
+    "Tribune",
+    "Observer",
+    "Gazette",
+    "Telegraph",
+    "Journal",
+    "Express",
+    "Radio",
+    "TV",
+    "Television",
+    "Broadcasting",
+    "Chronicle",
+    "Standard",
+    "Press",
+    "Insider",
+    "Weekly",
+    "Online",
+    "Review",
+    "Dispatch",
+    "Reporter",
 )
 _MEDIA_AFTER = re.compile(r"^(?:\s+[A-Z][\w'-]*){0,2}?\s+(?:" + "|".join(_MEDIA_WORDS) + r")\b")
 _PLACE_BEFORE = re.compile(
@@ -244,7 +461,7 @@ _DATELINE = re.compile(
     r"(?:\s*\([A-Za-z./ ]{2,40}\))?\s*(?:-{1,2}|:)\s",
     re.MULTILINE,
 )
-_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A mixed-case dateline: places, a date and the agency in brackets ("United Nations, United
 # States, March 2 (UrduPoint / Pakistan Point News) -").
 _DATELINE_AGENCY = re.compile(
@@ -254,14 +471,25 @@ _DATELINE_AGENCY = re.compile(
 )
 # Organisations named by description rather than by a fixed form.
 _ORG_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bdeclaration\b[^.\n]{0,60}?\b(?:75th|seventy-fifth)\s+anniversary\s+of\s+the\s+"
-                r"(?:UN|U\.N\.|United Nations)\b", re.IGNORECASE), "UN75_DECLARATION"),
-    (re.compile(r"\bgroup of friends (?:in|for|of) (?:the )?defen[cs]e of the (?:charter of the united nations|"
-                r"united nations charter|u\.?n\.? charter)", re.IGNORECASE),
-     "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"),
+    (
+        re.compile(
+            r"\bdeclaration\b[^.\n]{0,60}?\b(?:75th|seventy-fifth)\s+anniversary\s+of\s+the\s+"
+            r"(?:UN|U\.N\.|United Nations)\b",
+            re.IGNORECASE,
+        ),
+        "UN75_DECLARATION",
+    ),
+    (
+        re.compile(
+            r"\bgroup of friends (?:in|for|of) (?:the )?defen[cs]e of the (?:charter of the united nations|"
+            r"united nations charter|u\.?n\.? charter)",
+            re.IGNORECASE,
+        ),
+        "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER",
+    ),
 )
 _WORD_CHAR = re.compile(r"\w")
-_SKIPPED_KINDS = frozenset({"code", "iso2", "iso3", "cow", "cow_abbr", "id"})
+_SKIPPED_KINDS = frozenset({"code", "iso2", "iso3", "cow", "cow_code", "cow_abbr", "id"})
 _HISTORICAL = frozenset({"SUN", "YUG", "CSK", "DDR", "YAR", "YMD", "ZAN"})
 
 _DATA_DIR = Path(__file__).resolve().parent.parent / "registry" / "data"
@@ -277,7 +505,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 def _registry_rows() -> list[GazetteerRow]:
     """Rows from the registry: its API when it exists, else its CSV files."""
     try:
-        from comity.registry import Registry  # type: ignore[attr-defined]
+        from comity.registry import Registry
 
         rows: Any = Registry.default().gazetteer()
         if hasattr(rows, "itertuples"):
@@ -315,7 +543,9 @@ def _country_converter_rows() -> list[GazetteerRow]:
         return []
     data = coco.CountryConverter().data
     rows: list[GazetteerRow] = []
-    for name_short, name_official, iso3 in zip(data["name_short"], data["name_official"], data["ISO3"], strict=True):
+    for name_short, name_official, iso3 in zip(
+        data["name_short"], data["name_official"], data["ISO3"], strict=True
+    ):
         if not isinstance(iso3, str) or len(iso3) != 3:
             continue
         for name in (name_short, name_official):
@@ -349,11 +579,19 @@ class _Entry:
     entity_type: str
     kind: str
     exact_case: bool
+    needs_support: bool = False
 
 
 _ORG_CONFIDENCE = {"name": 0.95, "alias": 0.9, "acronym": 0.85}
-_STATE_CONFIDENCE = {"name": 0.95, "alias": 0.9, "acronym": 0.9, "demonym": 0.85, "capital": 0.7,
-                     "government": 0.8, "contained": 0.8}
+_STATE_CONFIDENCE = {
+    "name": 0.95,
+    "alias": 0.9,
+    "acronym": 0.9,
+    "demonym": 0.85,
+    "capital": 0.7,
+    "government": 0.8,
+    "contained": 0.8,
+}
 
 
 def _needs_exact_case(form: str, kind: str) -> bool:
@@ -395,7 +633,10 @@ class ActorMatcher:
             if kind == "capital" and entity_type == "organisation" and entity_id != "EU":
                 continue
             exact = _needs_exact_case(form, kind)
-            entry = _Entry(form, entity_id, entity_type, kind, exact)
+            # An acronym of a lesser-known organisation ("AP", "EPA", "BONN" in the Correlates of War
+            # list) counts only when the text also names the organisation in full.
+            needs_support = entity_type == "organisation" and kind == "acronym" and entity_id not in _ORG_FORMS
+            entry = _Entry(form, entity_id, entity_type, kind, exact, needs_support)
             bucket = table.setdefault(form.lower(), {})
             key = (entity_id, entity_type, form if exact else "")
             previous = bucket.get(key)
@@ -420,26 +661,41 @@ class ActorMatcher:
                 continue
             if entry.entity_type == "state" and not self._keeps_state(text, start, end, entry, datelines):
                 continue
+            if entry.form.lower() in _GENERIC_ORGANS and _owned_by_other(text, start):
+                continue
             mentions.append(_mention(text, start, end, entry, entry.kind))
         # States and the UN inside longer organisation names.
         for start, end, entry in chosen:
             if entry.entity_type != "organisation":
                 continue
             for inner_start, inner_end, inner in candidates:
-                if (inner_start, inner_end) in chosen_spans or not (start <= inner_start and inner_end <= end):
+                if (inner_start, inner_end) in chosen_spans or not (
+                    start <= inner_start and inner_end <= end
+                ):
                     continue
-                hyphenated = "-" in (text[inner_end : inner_end + 1], text[inner_start - 1 : inner_start],
-                                     text[inner_end - 1 : inner_end])
+                hyphenated = "-" in (
+                    text[inner_end : inner_end + 1],
+                    text[inner_start - 1 : inner_start],
+                    text[inner_end - 1 : inner_end],
+                )
                 if inner.entity_type == "state" and (
                     inner.kind in {"name", "alias", "acronym"} or (inner.kind == "demonym" and hyphenated)
                 ):
                     mentions.append(_mention(text, inner_start, inner_end, inner, "contained"))
                 elif inner.entity_type == "organisation" and inner.entity_id in {"UN", "UN_CHARTER"}:
                     mentions.append(_mention(text, inner_start, inner_end, inner, "contained"))
+        supported = {m.entity_id for m in mentions if m.kind != "acronym"}
+        mentions = [
+            m for m in mentions
+            if not (m.kind == "acronym" and m.entity_type == "organisation" and m.entity_id not in _ORG_FORMS)
+            or m.entity_id in supported
+        ]
         for pattern, org_id in _ORG_PATTERNS:
             for match in pattern.finditer(text):
                 mentions.append(
-                    Mention(match.start(), match.end(), match.group(), org_id, "organisation", "description", 0.75)
+                    Mention(
+                        match.start(), match.end(), match.group(), org_id, "organisation", "description", 0.75
+                    )
                 )
         mentions.sort(key=lambda m: (m.start, -m.end))
         return mentions
@@ -461,7 +717,12 @@ class ActorMatcher:
                     continue
                 if entry.exact_case and surface != entry.form:
                     continue
-                if entry.entity_type != "none" and not entry.exact_case and surface.isupper() and len(surface) <= 3:
+                if (
+                    entry.entity_type != "none"
+                    and not entry.exact_case
+                    and surface.isupper()
+                    and len(surface) <= 3
+                ):
                     continue
                 found.append((start, end, entry))
         return found
@@ -481,6 +742,28 @@ class ActorMatcher:
             if _PLACE_BEFORE.search(before) or after.startswith("-based") or re.match(r"^,\s+[A-Z]", after):
                 return False
         return True
+
+
+_GENERIC_ORGANS = frozenset(
+    {"security council", "general assembly", "human rights council", "secretary-general", "secretary general",
+     "secretariat", "coordinating bureau", "coordination bureau"}
+)
+_OWNER_WORD = re.compile(r"([A-Za-z][\w.-]*)\s+$")
+_NOT_OWNERS = frozenset(
+    {"the", "a", "an", "at", "in", "of", "to", "by", "for", "from", "with", "and", "or", "this", "that", "its",
+     "their", "his", "her", "our", "un", "u.n.", "un's", "nations", "whole", "entire", "emergency", "special",
+     "annual", "powerful", "full", "next", "last", "said", "told", "before", "during", "after", "on"}
+)
+
+
+def _owned_by_other(text: str, start: int) -> bool:
+    """True when a capitalised word right before an organ's generic name makes it another body's:
+    "National Security Council", "Virginia General Assembly", "NATO Secretary-General"."""
+    match = _OWNER_WORD.search(text, max(0, start - 30), start)
+    if match is None:
+        return False
+    word = match.group(1)
+    return word[0].isupper() and word.lower() not in _NOT_OWNERS
 
 
 def _rank(kind: str) -> int:

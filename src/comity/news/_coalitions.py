@@ -110,9 +110,10 @@ _GROUP_NAME_WORDS = re.compile(
     r"\b(?:Group|Alliance|Coalition|Friends|Troika|Bloc|Quartet|Quad|Club|Axis|Caucus|Initiative|"
     r"Partnership)\b"
 )
-_HYPHEN_GROUP = re.compile(r"^-?\s*(?:[A-Z][\w'’]*\s+){0,3}?(?:Alliance|Group|Coalition|Initiative|"
-    r"Partnership|"
-                           r"Axis|Format|Quartet|Troika|Declaration)\b")  # fmt: skip
+_HYPHEN_GROUP = re.compile(
+    r"^-?\s*(?:[A-Z][\w'’]*\s+){0,3}?(?:Alliance|Group|Coalition|Initiative|Partnership|Axis|Format|Quartet|"
+    r"Troika|Declaration)\b(?:\s+(?:for|of|on|in|against)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?"
+)
 
 
 @dataclass

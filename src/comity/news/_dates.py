@@ -11,6 +11,7 @@ Dates are ISO strings whose length gives the precision: ``YYYY``, ``YYYY-MM`` or
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -178,8 +179,28 @@ def find_dates(text: str, anchor: str | dt.date | None = None) -> list[DateMenti
     ]
 
 
+# Where a date expression can start: a digit that starts a number, or a month, weekday or relative
+# word. Trying the long date pattern only there is many times faster than scanning every position.
+_HINT = re.compile(
+    r"(?<!\d)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+    r"today|yesterday|tomorrow|tonight|last|this|next|past)",
+    re.IGNORECASE,
+)
+
+
+def _matches(text: str) -> Iterator[re.Match[str]]:
+    position = 0
+    for hint in _HINT.finditer(text):
+        if hint.start() < position:
+            continue
+        match = _DATE_RE.match(text, hint.start())
+        if match is not None:
+            position = match.end()
+            yield match
+
+
 def _iter_dates(text: str, anchor: dt.date | None, day_anchor: dt.date | None) -> Iterator[DateMention]:
-    for match in _DATE_RE.finditer(text):
+    for match in _matches(text):
         group = match.lastgroup
         value: str | None = None
         kind = "absolute"
@@ -247,13 +268,14 @@ def page_date_span(text: str) -> tuple[int, int] | None:
     return (found.start(1), found.end(1)) if found else None
 
 
+@functools.lru_cache(maxsize=512)
 def page_date(text: str, *, published: str | None = None, head_chars: int = 600) -> str | None:
     """The date the page shows as its own (its publication date), or None.
 
     Looks, in order, for: a given ``published`` value; a leading ``date YYYY-MM-DD`` line (as
     scrapers write it); a date after "Published"/"Posted"/"Updated"; a full date followed by a
     clock time (a timestamp, anywhere); the first full date in the first ``head_chars``
-    characters (datelines and captions).
+    characters (datelines and captions). Cached: every stage of one document asks for it.
     """
     if published:
         parse_iso(published)  # raise BadDate on nonsense rather than resolve against it
@@ -261,15 +283,21 @@ def page_date(text: str, *, published: str | None = None, head_chars: int = 600)
     found = _PAGE_DATE_LINE.match(text)
     if found and _full(int(found.group(1)[:4]), int(found.group(1)[5:7]), int(found.group(1)[8:])):
         return found.group(1)
-    full = [m for m in find_dates(text) if m.kind == "absolute" and m.value and len(m.value) == 10]
     for marker in _PUBLISHED.finditer(text):
-        for mention in full:
-            if 0 <= mention.start - marker.end() <= 40:
+        for mention in _full_dates(text[marker.end() : marker.end() + 70]):
+            if mention.start <= 40:
                 return mention.value
-    for mention in full:
-        if _CLOCK.match(text[mention.end : mention.end + 12]):
-            return mention.value
-    for mention in full:
-        if mention.start < head_chars:
-            return mention.value
-    return None
+    for clock in _CLOCK_ANYWHERE.finditer(text):
+        window_start = max(0, clock.start() - 40)
+        for mention in _full_dates(text[window_start : clock.start()]):
+            if _CLOCK.match(text[window_start + mention.end : window_start + mention.end + 12]):
+                return mention.value
+    head = [m for m in _full_dates(text[: head_chars + 40]) if m.start < head_chars]
+    return head[0].value if head else None
+
+
+def _full_dates(text: str) -> list[DateMention]:
+    return [m for m in find_dates(text) if m.kind == "absolute" and m.value and len(m.value) == 10]
+
+
+_CLOCK_ANYWHERE = re.compile(r"\b\d{1,2}[:.]\d{2}\b")

@@ -115,8 +115,14 @@ class EvalReport:
             "documents": self.documents,
             "skipped": list(self.skipped),
             "fields": {
-                name: {"tp": s.tp, "fp": s.fp, "fn": s.fn, "precision": round(s.precision, 4),
-                       "recall": round(s.recall, 4), "f1": round(s.f1, 4)}
+                name: {
+                    "tp": s.tp,
+                    "fp": s.fp,
+                    "fn": s.fn,
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "f1": round(s.f1, 4),
+                }
                 for name, s in self.fields.items()
             },
             "macro_f1": round(self.macro_f1, 4),
@@ -310,7 +316,9 @@ def score_documents(
         if all(value is None for value in predicted_stories.values()):
             predicted_stories = {}
     if predicted_stories:
-        fields["stories"].add(*story_pair_counts({k: v.get("story") for k, v in gold.items()}, predicted_stories))
+        fields["stories"].add(
+            *story_pair_counts({k: v.get("story") for k, v in gold.items()}, predicted_stories)
+        )
     return EvalReport(fields=fields, documents=len(gold), per_document=per_document)
 
 
@@ -361,14 +369,18 @@ def evaluate(directory: str | Path, pipeline: Pipeline | None = None) -> EvalRep
         try:
             gold_record = json.loads(gold_path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
-            raise BadInput(f"{gold_path}: not valid JSON ({error}).", hint="Fix the annotation file.") from error
+            raise BadInput(
+                f"{gold_path}: not valid JSON ({error}).", hint="Fix the annotation file."
+            ) from error
         doc_id = text_path.stem
         gold[doc_id] = gold_record
         doc = NewsDoc(id=doc_id, raw=_read_text(text_path), meta={"source_path": str(text_path)})
         docs.append(reader(doc))
     if not gold:
-        raise BadInput(f"{folder} holds no <id>.txt with an <id>.json beside it.",
-                       hint="Each text needs its gold annotation with the same stem.")
+        raise BadInput(
+            f"{folder} holds no <id>.txt with an <id>.json beside it.",
+            hint="Each text needs its gold annotation with the same stem.",
+        )
     stories = _group_stories(docs)
     if stories is not None:
         for doc in docs:

@@ -60,7 +60,11 @@ def to_gold(doc: NewsDoc) -> dict[str, Any]:
         "people": [{"name": p.name, "state": p.state, "role": p.role} for p in doc.people],
         "quotes": [{"speaker": q.speaker, "text": _raw_text(doc, q.start, q.end)} for q in doc.quotes],
         "coalitions": [
-            {"name": c.name if c.name is not None else c.org_id, "members": list(c.members), "complete": c.complete}
+            {
+                "name": c.name if c.name is not None else c.org_id,
+                "members": list(c.members),
+                "complete": c.complete,
+            }
             for c in doc.coalitions
         ],
         "memberships": [
@@ -83,7 +87,8 @@ def to_full(doc: NewsDoc) -> dict[str, Any]:
     """Every fact of the document with its spans (normalised and raw) and confidence."""
     gold = to_gold(doc)
     full: dict[str, Any] = {
-        key: gold[key] for key in ("id", "url", "outlet", "published", "story", "quality", "states", "organizations")
+        key: gold[key]
+        for key in ("id", "url", "outlet", "published", "story", "quality", "states", "organizations")
     }
     full["source_path"] = doc.meta.get("source_path")
     full["sentences"] = len(doc.sentences)

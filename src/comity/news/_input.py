@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUFFIXES", "InputDoc", "Skipped", "decode_bytes", "iter_documents"]
+__all__ = ["DEFAULT_MAX_BYTES", "SUFFIXES", "InputDoc", "Skipped", "decode_bytes", "iter_documents", "read_documents"]
 
 #: Files larger than this are skipped (a news page is a few kilobytes; 5 MB is a mistake).
 DEFAULT_MAX_BYTES = 5_000_000
@@ -262,3 +262,64 @@ def _parse_html(html: str, doc_id: str, source: str, encoding: str) -> Iterator[
         "published": record.get("date"),
     }
     yield InputDoc(doc_id, text, meta)
+
+
+def _to_news_doc(item: InputDoc) -> Any:
+    from comity.news._doc import NewsDoc
+
+    return NewsDoc(id=item.id, raw=item.text, text=item.text, meta=dict(item.meta))
+
+
+_WORKER_PIPELINE: Any = None
+
+
+def _init_worker(stages: list[str] | None) -> None:
+    global _WORKER_PIPELINE
+    from comity.news._pipeline import Pipeline
+
+    _WORKER_PIPELINE = Pipeline(stages)
+
+
+def _run_in_worker(item: InputDoc) -> Any:
+    return _WORKER_PIPELINE(_to_news_doc(item))
+
+
+def read_documents(
+    items: Iterable[InputDoc],
+    *,
+    pipeline: Any = None,
+    jobs: int = 1,
+    chunksize: int = 64,
+) -> list[Any]:
+    """Run the reader over input documents, in ``jobs`` processes.
+
+    Parameters
+    ----------
+    items:
+        Documents from :func:`iter_documents` (skipped inputs filtered out beforehand).
+    pipeline:
+        A :class:`~comity.news.Pipeline` (default: all default stages). With ``jobs > 1`` each
+        worker builds a pipeline of the same stages.
+    jobs:
+        Worker processes; 1 reads in this process.
+    chunksize:
+        Documents sent to a worker at a time.
+
+    Returns
+    -------
+    list of NewsDoc
+        In input order.
+    """
+    from comity.news._pipeline import Pipeline
+
+    items = list(items)
+    if jobs <= 1 or len(items) < 2 * chunksize:
+        reader = pipeline if pipeline is not None else Pipeline()
+        return [reader(_to_news_doc(item)) for item in items]
+    import multiprocessing
+
+    stages = list(pipeline.stage_names) if pipeline is not None else None
+    # fork shares the loaded gazetteer and spaCy with the workers; spawn would rebuild them.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(stages,)) as pool:
+        return list(pool.imap(_run_in_worker, items, chunksize=chunksize))

@@ -142,6 +142,8 @@ def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
     events: list[MembershipChange] = []
     seen: set[tuple[str, str, str]] = set()
     for sent_start, sent_end in doc.sentences or [(0, len(text))]:
+        if not any(sent_start <= b.start < sent_end for b in bodies):
+            continue  # no organisation named: no membership event (and the verb pattern is costly)
         sentence = text[sent_start:sent_end]
         matches = list(_VERB_RE.finditer(sentence))
         for index, match in enumerate(matches):

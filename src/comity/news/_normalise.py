@@ -20,10 +20,26 @@ from comity.news._pipeline import stage
 __all__ = ["normalise", "normalise_text"]
 
 _QUOTE_CHARS = {
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2033": '"', "\u301d": '"', "\u301e": '"', "\uff02": '"',
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u2039": "'",
-    "\u203a": "'", "\u0060": "'", "\u00b4": "'", "\uff07": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2033": '"',
+    "\u301d": '"',
+    "\u301e": '"',
+    "\uff02": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u2039": "'",
+    "\u203a": "'",
+    "\u0060": "'",
+    "\u00b4": "'",
+    "\uff07": "'",
 }
 _DASH_CHARS = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-")
 _SPACE_CHARS = dict.fromkeys(
@@ -32,11 +48,18 @@ _SPACE_CHARS = dict.fromkeys(
 )
 _DROP_CHARS = dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", "")
 _CHAR_MAP: dict[str, str] = {
-    **_QUOTE_CHARS, **_DASH_CHARS, **_SPACE_CHARS, **_DROP_CHARS, "\r": "", "\u2026": "...",
+    **_QUOTE_CHARS,
+    **_DASH_CHARS,
+    **_SPACE_CHARS,
+    **_DROP_CHARS,
+    "\r": "",
+    "\u2026": "...",
     "\u2022": "\n",
 }
 
-_BLOCK_TAG = r"</?(?:br|p|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header|footer)\b[^<>]*>"
+_BLOCK_TAG = (
+    r"</?(?:br|p|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header|footer)\b[^<>]*>"
+)
 # Some pages double up typewriter apostrophes after line-break markup ("<br />''"); they
 # are debris, not quote marks.
 _TOKEN = re.compile(
@@ -54,7 +77,9 @@ _DEBRIS_LINE = re.compile(
     r"|Recommended|Related(?: Articles| Stories| News)?:?|Top Stories)[ \t]*$",
     re.MULTILINE,
 )
-_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u20ac\u201a-\u203a\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]")
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u20ac\u201a-\u203a\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]"
+)
 _SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
@@ -115,7 +140,7 @@ def normalise_text(raw: str) -> tuple[str, list[int]]:
         offsets.extend(base[start] for _ in replacement)
         position = end
     pieces.append(source[position:])
-    offsets.extend(base[position:len(source)])
+    offsets.extend(base[position : len(source)])
     text = "".join(pieces)
 
     # Drop debris lines and collapse runs of spaces inside a line, keeping the map aligned.

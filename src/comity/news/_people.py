@@ -61,20 +61,23 @@ _ROLE_MODIFIERS = frozenset(
     external international political ministry human rights humanitarian principal press foreign-policy
     communications cabinet presidential federal united nations council assembly house representatives
     chamber upper lower junior leading veteran longtime long-time republican democratic democrat conservative
-    labour liberal party communist opposition sitting lead the a an his her their its
+    labour liberal party communist opposition sitting lead the a an his her their its policy
     of for to and on in at
     """.split()
 )
-_CONNECTORS = frozenset({"of", "for", "to", "and", "the", "on", "in", "at", "a", "an", "his", "her", "their", "its"})
-_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "madam", "madame"})
+_CONNECTORS = frozenset(
+    {"of", "for", "to", "and", "the", "on", "in", "at", "a", "an", "his", "her", "their", "its"}
+)
+_HONORIFICS = frozenset(
+    {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "madam", "madame"}
+)
 # Capitalised words that do not start or form a person's name.
 _NOT_NAMES = frozenset(
     """
     the a an but and or if in on at of for to by with from as after before during while when where since
     although though however meanwhile moreover also yet so thus still then there here this that these those
     it its he she they we i you his her their our my your him them us me who whom whose which what why how
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday
+    monday tuesday wednesday thursday friday saturday sunday today yesterday
     tomorrow tonight morning evening night week month year years
     mr mrs ms dr prof sir
     not no yes all some many most few other others another each every both either neither any such only even
@@ -91,12 +94,48 @@ _NOT_NAMES = frozenset(
     senate house state states republic kingdom federation democratic people peoples party army navy
     force forces military police internet twitter facebook
     multilateralism unilateralism international global human humanitarian foreign
+    later earlier separately speaking asked instead indeed finally first second third last next recently
+    previously subsequently similarly likewise additionally furthermore nonetheless nevertheless elsewhere
+    hence accordingly consequently addressing responding commenting writing reacting asked following
     god allah christ lord new pool villa palace hotel street avenue square hall center centre university
     airport building plaza park station campus summit conference forum headquarters
     """.split()
 )
-_PARTICLES = frozenset({"al", "al-", "el", "bin", "ibn", "de", "da", "di", "del", "della", "dos", "das", "van",
-                        "von", "der", "den", "la", "le", "du", "y", "abu", "bint", "ter"})
+# Months start no name, but "May" and "Jun" end some ("Theresa May", "Zhang Jun").
+_MONTHS = frozenset(
+    """
+    january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec
+    """.split()
+)
+_HONORIFICS_BARE = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "madam", "madame"})
+_PARTICLES = frozenset(
+    {
+        "al",
+        "al-",
+        "el",
+        "bin",
+        "ibn",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "du",
+        "y",
+        "abu",
+        "bint",
+        "ter",
+    }
+)
 _SPEECH_VERBS = (
     r"said|says|say|told|tells|added|adds|noted|notes|stressed|stresses|urged|urges|warned|warns|insisted|"
     r"insists|declared|declares|stated|states|argued|argues|explained|explains|wrote|writes|tweeted|asked|asks|"
@@ -106,18 +145,25 @@ _SPEECH_VERBS = (
     r"expressed|reiterated|highlighted|affirmed|reaffirmed|suggested|cautioned|mentioned|presided|chaired|"
     r"addressed|met|attended|joined"
 )
-_VERB_AFTER = re.compile(r"^\s*(?:,\s*)?(?:has |had |have |also |then |later |once |previously |on \w+ )?"
-                         r"(?:" + _SPEECH_VERBS + r")\b")
+_VERB_AFTER = re.compile(
+    r"^\s*(?:,\s*)?(?:has |had |have |also |then |later |once |previously |on \w+ )?"
+    r"(?:" + _SPEECH_VERBS + r")\b"
+)
 _VERB_BEFORE = re.compile(r"\b(?:said|says|told|added|wrote|according to|asked|noted|stressed)\s+$")
-_CREDIT_BEFORE = re.compile(r"(?:(?:^|\n)\s*By|(?:^|\n)\s*by|Photo:|Photo by|photo by|Photos by|Credit:|credit:|Photo/|PHOTO/"
-                            r"|Photo /|Pool/|Reporting by|reporting by|Written by|written by|Edited by|"
-                            r"edited by|Author:|Story by|Text by)\s*$")
-_CREDIT_AFTER = re.compile(r"^\s*(?:/|\|)\s*(?:AP|AFP|Reuters|Getty|EPA|Xinhua|Sputnik|TASS|Anadolu|UN Photo|"
-                           r"U\.N\. Photo|Bloomberg|Pool|Shutterstock|[A-Z][A-Za-z]+ (?:Photo|Images|Pictures))")
+_CREDIT_BEFORE = re.compile(
+    r"(?:(?:^|\n)\s*By|(?:^|\n)\s*by|Photo:|Photo by|photo by|Photos by|Credit:|credit:|Photo/|PHOTO/"
+    r"|Photo /|Pool/|Reporting by|reporting by|Written by|written by|Edited by|"
+    r"edited by|Author:|Story by|Text by)\s*$"
+)
+_CREDIT_AFTER = re.compile(
+    r"^\s*(?:/|\|)\s*(?:AP|AFP|Reuters|Getty|EPA|Xinhua|Sputnik|TASS|Anadolu|UN Photo|"
+    r"U\.N\. Photo|Bloomberg|Pool|Shutterstock|[A-Z][A-Za-z]+ (?:Photo|Images|Pictures))"
+)
 _ADMINISTRATION_AFTER = re.compile(r"^\s*(?:'s\s+)?administration\b")
 _HEADLINE_VERBS = frozenset(
     """
-    says said say chairs chaired presides presided meets met urges urged calls called warns warned slams slammed
+    says said say chairs chaired presides presided meets met urges urged calls called warns warned
+    slams slammed
     exchange exchanges exchanged hold holds held vows vowed rejects rejected backs backed condemns condemned
     joins joined seeks sought tells told speaks spoke addresses addressed attends attended leads led welcomes
     welcomed visits visited accuses accused blames blamed pledges pledged signs signed talks stresses stressed
@@ -127,6 +173,9 @@ _HEADLINE_VERBS = frozenset(
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|bint)-[A-Z]")
 _TOKEN = re.compile(r"\w[\w'’.-]*\w\.?|\w\.?|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$")
+_CAPITAL = re.compile(r"[A-Z]")
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
 
 
 @dataclass
@@ -157,7 +206,7 @@ def _plain(text: str) -> str:
 
 def _load_given_names() -> frozenset[str]:
     try:
-        from gender_guesser.detector import Detector
+        from gender_guesser.detector import Detector  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # optional: without it, names need other evidence
         return frozenset()
     detector = Detector(case_sensitive=False)
@@ -221,26 +270,45 @@ class PersonFinder:
     def _sentence_candidates(
         self, text: str, sent_start: int, sent_end: int, entity_at: dict[int, Mention]
     ) -> list[_Candidate]:
-        tokens = [(m.start() + sent_start, m.end() + sent_start, m.group())
-                  for m in _TOKEN.finditer(text[sent_start:sent_end])]
-        letters = [c for c in text[sent_start:sent_end] if c.isalpha()]
-        shouting = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+        sentence = text[sent_start:sent_end]
+        if not _CAPITAL.search(sentence):
+            return []
+        tokens = [
+            (m.start() + sent_start, m.end() + sent_start, m.group()) for m in _TOKEN.finditer(sentence)
+        ]
+        lower_count = len(_LOWER.findall(sentence))
+        shouting = len(_UPPER.findall(sentence)) > 4 * lower_count
         found: list[_Candidate] = []
         index = 0
         while index < len(tokens):
-            if not self._is_name_token(tokens[index], entity_at, shouting, first=True):
+            if not tokens[index][2][0].isupper() or not self._is_name_token(
+                tokens[index], entity_at, shouting, first=True
+            ):
                 index += 1
                 continue
             run_end = index + 1
             while run_end < len(tokens):
                 token = tokens[run_end]
-                if token[2].lower() in _PARTICLES and run_end + 1 < len(tokens) and self._is_name_token(
-                    tokens[run_end + 1], entity_at, shouting, first=False
+                if (
+                    token[2].lower() in _PARTICLES
+                    and run_end + 1 < len(tokens)
+                    and self._is_name_token(tokens[run_end + 1], entity_at, shouting, first=False)
                 ):
                     run_end += 2
                     continue
                 if not self._is_name_token(token, entity_at, shouting, first=False):
-                    break
+                    # "John Irish", "Michael Jordan": a state's name as the surname of a given name.
+                    mention = entity_at.get(token[0])
+                    if not (
+                        run_end == index + 1
+                        and mention is not None
+                        and mention.entity_type == "state"
+                        and mention.start == token[0]
+                        and mention.end == token[1]
+                        and self._is_given(tokens[index][2])
+                        and not (run_end + 1 < len(tokens) and tokens[run_end + 1][2][:1].isupper())
+                    ):
+                        break
                 # A name does not run across a line break or a comma.
                 if "\n" in text[tokens[run_end - 1][1] : token[0]]:
                     break
@@ -248,8 +316,8 @@ class PersonFinder:
             run = tokens[index:run_end]
             while len(run) > 1 and run[-1][2].lower() in _HEADLINE_VERBS:
                 run = run[:-1]
-            if len(run) > 4:
-                run = run[-4:] if self._is_given(run[-2][2]) or self._is_given(run[-3][2]) else run[:4]
+            while sum(1 for token in run if token[2].lower() not in _PARTICLES) > 5:
+                run = run[1:]
             candidate = self._judge(text, sent_start, sent_end, tokens, index, run, entity_at, shouting)
             if candidate is not None:
                 found.append(candidate)
@@ -272,6 +340,8 @@ class PersonFinder:
         if len(bare.rstrip(".")) == 1 and bare[0].isupper():
             return not first  # an initial: "Mohamad Y", "John F. Kennedy"
         if lowered in _NOT_NAMES or lowered in _ROLE_HEADS or lowered.rstrip(".") in _ROLE_HEADS:
+            return False
+        if lowered in _MONTHS and (first or bare.endswith(".")):
             return False
         if lowered in _ROLE_MODIFIERS and lowered not in {"new", "lead", "chief"}:
             return False
@@ -311,12 +381,18 @@ class PersonFinder:
         after = text[end : min(sent_end, end + 80)]
 
         role_tokens, state = self._role_before(tokens, index, entity_at)
+        while role_tokens and _bare_lower(role_tokens[0][2]) in _HONORIFICS_BARE:
+            role_tokens = role_tokens[1:]
         if not role_tokens and state is not None:
             candidate.state = state
         if role_tokens:
             candidate.role = _role_text(text, role_tokens)
             candidate.state = state
-            heads = [t for t in role_tokens if t[2].lower().rstrip(".") in _ROLE_HEADS or t[2].lower() in _ROLE_HEADS]
+            heads = [
+                t
+                for t in role_tokens
+                if t[2].lower().rstrip(".") in _ROLE_HEADS or t[2].lower() in _ROLE_HEADS
+            ]
             if heads:
                 candidate.evidence = max(candidate.evidence, 0.9)
             elif state is not None:
@@ -369,6 +445,9 @@ class PersonFinder:
         role: list[tuple[int, int, str]] = []
         state: str | None = None
         position = index - 1
+        # "Ukraine's UN envoy, Sergiy Kyslytsya": one comma may separate the office from the name.
+        if position >= 1 and tokens[position][2] == "," and _bare_lower(tokens[position - 1][2]) in _ROLE_HEADS:
+            position -= 1
         while position >= 0 and len(role) < 12:
             start, _, word = tokens[position]
             lowered = word.lower()
@@ -384,8 +463,11 @@ class PersonFinder:
                 position -= 1
                 continue
             if mention is None and (
-                lowered in _ROLE_HEADS or lowered.rstrip(".") in _ROLE_HEADS or lowered in _ROLE_MODIFIERS
-                or lowered in {"'s", "’s", "-"} or _POSSESSIVE.sub("", lowered) in _ROLE_HEADS
+                lowered in _ROLE_HEADS
+                or lowered.rstrip(".") in _ROLE_HEADS
+                or lowered in _ROLE_MODIFIERS
+                or lowered in {"'s", "’s", "-"}
+                or _POSSESSIVE.sub("", lowered) in _ROLE_HEADS
             ):
                 role.insert(0, tokens[position])
                 position -= 1
@@ -404,7 +486,9 @@ class PersonFinder:
     def _role_after(
         self, text: str, end: int, sent_end: int, entity_at: dict[int, Mention]
     ) -> tuple[str | None, str | None] | None:
-        match = re.match(r"^\s*(?:\([^()\n]{1,20}\)\s*)?,\s*(?:who is |who was )?(?:the |a |an )?", text[end:sent_end])
+        match = re.match(
+            r"^\s*(?:\([^()\n]{1,20}\)\s*)?,\s*(?:who is |who was )?(?:the |a |an )?", text[end:sent_end]
+        )
         if match is None:
             return None
         position = end + match.end()
@@ -472,7 +556,9 @@ class PersonFinder:
         result = []
         for person in sorted(people, key=lambda p: min(p.spans)):
             person.spans.sort()
-            result.append(Person(person.name, person.state, person.role, person.spans, round(person.confidence, 2)))
+            result.append(
+                Person(person.name, person.state, person.role, person.spans, round(person.confidence, 2))
+            )
         return result
 
     @staticmethod
@@ -485,7 +571,7 @@ class PersonFinder:
                 return person
             if len(names) <= len(plain):
                 continue
-            if names[-len(plain):] == plain or names[: len(plain)] == plain:
+            if names[-len(plain) :] == plain or names[: len(plain)] == plain:
                 return person
         return None
 
@@ -497,6 +583,10 @@ class PersonFinder:
             if re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*", gap):
                 return True
         return False
+
+
+def _bare_lower(word: str) -> str:
+    return _POSSESSIVE.sub("", word.lower()).rstrip(".")
 
 
 def _strip_article(token: str) -> str:
@@ -538,8 +628,12 @@ def _strip_state_words(role: str, state_words: list[str]) -> str:
     return re.sub(r"\s+", " ", role).strip()
 
 
-@stage("comity.people.v1", requires=["doc.text", "doc.sentences", "doc.mentions"], assigns=["doc.people"],
-       factory=True)
+@stage(
+    "comity.people.v1",
+    requires=["doc.text", "doc.sentences", "doc.mentions"],
+    assigns=["doc.people"],
+    factory=True,
+)
 def people(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     """Find the named people of ``doc`` (``doc.people``; person mentions in ``doc.mentions``)."""
     finder: PersonFinder = resources.cached(
@@ -548,11 +642,18 @@ def people(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
 
     def run(doc: NewsDoc) -> NewsDoc:
         doc.people = finder.find(doc)
-        doc.mentions = [m for m in doc.mentions if m.entity_type != "person"]
+        spans = [span for person in doc.people for span in person.mentions]
+        # A state's name that is part of a person's name ("John Irish") is no state mention.
+        doc.mentions = [
+            m for m in doc.mentions
+            if m.entity_type != "person"
+            and not (m.entity_type == "state" and any(s <= m.start and m.end <= e for s, e in spans))
+        ]
         for person in doc.people:
             for start, end in person.mentions:
-                doc.mentions.append(Mention(start, end, doc.text[start:end], person.name, "person", "name",
-                                            person.confidence))
+                doc.mentions.append(
+                    Mention(start, end, doc.text[start:end], person.name, "person", "name", person.confidence)
+                )
         doc.mentions.sort(key=lambda m: (m.start, -m.end))
         return doc
 

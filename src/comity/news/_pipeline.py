@@ -142,7 +142,7 @@ def _import_stage_module(name: str) -> None:
             raise
         raise BadInput(
             f"The news stage {name!r} is not available: its module {module} does not exist.",
-            hint="Check the stage name (see comity.news.registered_stages()) or leave it out of the pipeline.",
+            hint="Check the stage name (see comity.news.registered_stages()) or leave it out.",
         ) from error
     if name not in _REGISTRY:
         raise BadInput(

@@ -60,8 +60,8 @@ _SPEECH_RE = re.compile(r"\b(?:" + _SPEECH + r")\b")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _UNNAMED = re.compile(
-    r"\b(?:a|an|one|another|two|three|several|some|other)\s+"
-    r"((?:[\w-]+\s+){0,4}?(?:diplomats?|officials?|sources?|spokesman|spokeswoman|spokesperson|analysts?|"
+    r"\b(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ther)\s+"
+    r"((?:[\w.-]+\s+){0,5}?(?:diplomats?|officials?|sources?|spokesman|spokeswoman|spokesperson|analysts?|"
     r"experts?|observers?|envoys?|ambassadors?|ministers?|delegates?|representatives?|officers?|aides?|"
     r"insiders?|members?|lawmakers?|negotiators?|commentators?|critics?|residents?|witnesses|witness|"
     r"sponsors?|participants?|advisers?|advisors?|staffers?|people)"
@@ -83,11 +83,38 @@ _NOMINAL = re.compile(
     r"delegate|counterpart))\b"
 )
 _BARE_NOMINAL = re.compile(
-    r"\b[Tt]he\s+(?:top |foreign |chief |senior |deputy |former |US |U\.S\. )?(minister|diplomat|president|leader|envoy|"
+    r"\b[Tt]he\s+(?:top |foreign |chief |senior |deputy |former |US |U\.S\. )?"
+    r"(minister|diplomat|president|leader|envoy|"
     r"ambassador|premier|chancellor|spokesman|spokeswoman|secretary|secretary-general|representative|delegate)\b"
 )
+_JOINT = re.compile(
+    r"\b(?:[Tt]he\s+)?(two|both|three|four)\s+(?:leaders|ministers|presidents|men|women|diplomats|heads of state"
+    r"|foreign ministers|prime ministers|envoys|ambassadors)\b"
+)
+_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4}
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "diplomat": ("minister", "secretary", "ambassador", "envoy", "diplomat", "representative", "delegate"),
+    "minister": ("minister", "secretary", "councilor", "councillor"),
+    "president": ("president",),
+    "leader": ("president", "leader", "premier", "chancellor", "minister", "king", "emir"),
+    "envoy": ("envoy", "ambassador", "representative"),
+    "ambassador": ("ambassador", "envoy", "representative"),
+    "premier": ("premier", "prime minister"),
+    "chancellor": ("chancellor",),
+    "spokesman": ("spokes",),
+    "spokeswoman": ("spokes",),
+    "secretary": ("secretary",),
+    "secretary-general": ("secretary-general", "secretary general"),
+    "representative": ("representative", "ambassador", "envoy"),
+    "delegate": ("delegate", "representative"),
+}
 _GROUP_IDS_HINT = re.compile(r"GROUP|ALLIANCE|COALITION|TROIKA|BUREAU|FRIENDS|QUAD|BRICS|NAM|G77|CARACAS")
 _VOTING_ORGANS = ("UNGA", "UNSC", "UNHRC")
+_TITLE_BEFORE = re.compile(
+    r"\b(?:entitled|titled|headlined|dubbed|named|themed|theme|motto|slogan|hashtag|the title)\s*[,:]?\s*[\"']$",
+    re.IGNORECASE,
+)
 _TITLE_SMALL = frozenset({"of", "the", "and", "in", "for", "on", "to", "a", "an", "at", "by", "with"})
 
 
@@ -136,7 +163,9 @@ def _raw_char(doc: NewsDoc, index: int) -> str:
     return doc.raw[raw_index] if raw_index < len(doc.raw) else ""
 
 
-def _pair_marks(doc: NewsDoc, para_start: int, para_end: int, mark: str, blocked: list[tuple[int, int]]) -> list[_Span]:
+def _pair_marks(
+    doc: NewsDoc, para_start: int, para_end: int, mark: str, blocked: list[tuple[int, int]]
+) -> list[_Span]:
     text = doc.text
     spans: list[_Span] = []
     open_at: int | None = None
@@ -198,6 +227,8 @@ def find_quotes(doc: NewsDoc) -> list[tuple[int, int]]:
                 continue
             if any(m.start <= start and end - 1 <= m.end for m in doc.mentions if m.entity_type != "state"):
                 continue  # a name in quotation marks
+            if _TITLE_BEFORE.search(text, max(0, start - 40), start):
+                continue  # "a resolution entitled 'Aggression against Ukraine'"
             found.append((start, end))
     return found
 
@@ -231,26 +262,26 @@ class _Context:
         return None
 
     def subject_before(self, offset: int, role_word: str | None = None) -> Person | None:
-        """The person a pronoun refers to: the first person named in the nearest sentence."""
+        """The person a pronoun or "the diplomat" refers to: the first person named in the
+        nearest sentence before ``offset`` that names one (credit lines do not count)."""
         doc = self.doc
         sentences = doc.sentences or [(0, len(doc.text))]
         starts = [s for s, _ in sentences]
         index = bisect.bisect_right(starts, offset) - 1
-        for sentence_index in range(index, max(index - 4, -1), -1):
+        wanted = _ROLE_FAMILIES.get(role_word or "", None)
+        for sentence_index in range(index, max(index - 12, -1), -1):
             s_start, s_end = sentences[sentence_index]
+            if len(_LOWER_WORD.findall(doc.text, s_start, s_end)) < 3:
+                continue  # a caption credit or a byline
             limit = min(s_end, offset)
-            inside = [
-                person for ps, pe, person in self.people_by_mention
-                if s_start <= ps and pe <= limit and (
-                    role_word is None or (person.role is not None and role_word in person.role.lower())
-                    or role_word in {"diplomat", "official"}
-                )
-            ]
-            # Photo credits and bylines are nobody's pronoun.
-            inside = [person for person in inside if person.role is not None or person.state is not None
-                      or len(inside) == 1 and sentence_index == index]
-            if inside:
-                return inside[0]
+            for ps, pe, person in self.people_by_mention:
+                if not (s_start <= ps and pe <= limit):
+                    continue
+                if wanted is not None and not (
+                    person.role is not None and any(word in person.role.lower() for word in wanted)
+                ):
+                    continue
+                return person
         return None
 
     def entities_in(self, start: int, end: int) -> list[Mention]:
@@ -278,8 +309,10 @@ class _Context:
 
 
 def _is_group(mention: Mention) -> bool:
-    return mention.entity_type == "organisation" and bool(_GROUP_IDS_HINT.search(mention.entity_id)) or (
-        mention.entity_type == "organisation" and mention.entity_id.endswith("DECLARATION")
+    return (
+        mention.entity_type == "organisation"
+        and bool(_GROUP_IDS_HINT.search(mention.entity_id))
+        or (mention.entity_type == "organisation" and mention.entity_id.endswith("DECLARATION"))
     )
 
 
@@ -297,14 +330,31 @@ def _resolve_phrase(
         return person.name, s, e, 0.9
     nominal = _NOMINAL.search(phrase)
     if nominal is not None:
-        states = [m for m in ctx.entities_in(start + nominal.start(1), start + nominal.end(1)) if m.entity_type == "state"]
+        states = [
+            m
+            for m in ctx.entities_in(start + nominal.start(1), start + nominal.end(1))
+            if m.entity_type == "state"
+        ]
         if states:
             state = states[0].entity_id
-            candidates = [(s, e, p) for s, e, p in ctx.people_by_mention if p.state == state and s < quote_start]
+            candidates = [
+                (s, e, p) for s, e, p in ctx.people_by_mention if p.state == state and s < quote_start
+            ]
             if candidates:
                 s, e, p = candidates[-1]
                 return p.name, start + nominal.start(), start + nominal.end(), 0.7
             return state, start + nominal.start(), start + nominal.end(), 0.6
+    joint = _JOINT.search(phrase)
+    if joint is not None:
+        count = _COUNTS[joint.group(1).lower()]
+        names: list[str] = []
+        for _, _, person in reversed([item for item in ctx.people_by_mention if item[0] < start]):
+            if person.name not in names:
+                names.append(person.name)
+            if len(names) == count:
+                break
+        if len(names) == count:
+            return "joint:" + "; ".join(reversed(names)), start + joint.start(), start + joint.end(), 0.6
     unnamed = _UNNAMED.search(phrase) or _UNNAMED_THE.search(phrase)
     if unnamed is not None:
         description = re.sub(r"\s+", " ", unnamed.group(1)).strip()
@@ -324,9 +374,9 @@ def _resolve_phrase(
     if resolution is not None:
         if resolution.group(1):
             return "unnamed:draft resolution", start + resolution.start(), start + resolution.end(), 0.6
-        organ = ctx.last_entity_before(quote_start, lambda m: m.entity_id in _VOTING_ORGANS) or ctx.first_entity_after(
+        organ = ctx.last_entity_before(
             quote_start, lambda m: m.entity_id in _VOTING_ORGANS
-        )
+        ) or ctx.first_entity_after(quote_start, lambda m: m.entity_id in _VOTING_ORGANS)
         if organ is not None:
             return organ.entity_id, start + resolution.start(), start + resolution.end(), 0.6
     entities = ctx.entities_in(start, end)
@@ -336,28 +386,33 @@ def _resolve_phrase(
     document = _DOCUMENT_WORDS.search(phrase)
     if document is not None:
         word = document.group().lower()
-        accept = (lambda m: m.entity_type == "organisation" and m.entity_id.endswith("DECLARATION")) if (
-            "declaration" in word
-        ) else _is_group
+        accept = (
+            (lambda m: m.entity_type == "organisation" and m.entity_id.endswith("DECLARATION"))
+            if ("declaration" in word)
+            else _is_group
+        )
         group = ctx.last_entity_before(quote_start, accept) or ctx.last_entity_before(quote_start, _is_group)
         if group is not None:
             return group.entity_id, start + document.start(), start + document.end(), 0.65
     actors = [m for m in entities if m.kind not in {"contained"} and m.entity_id not in {"UN_CHARTER"}]
     if actors:
-        chosen = actors[-1]
+        chosen = actors[0]
         return chosen.entity_id, chosen.start, chosen.end, 0.6
     return None
 
 
 _TRAIL_PRONOUN = re.compile(r"^\s*[,.]?\s*(?:he|she|He|She)\s+(?:" + _SPEECH + r")\b")
 _TRAIL_SAID_X = re.compile(r"^\s*[,.]?\s*(?:" + _SPEECH + r")\s+(?=\S)")
-_TRAIL_X_SAID = re.compile(r"^\s*[,.]?\s*(?P<subject>[^\"\n.;:!?]{1,90}?)\s+(?:has |had |also |then )?(?:" + _SPEECH
-                           + r")\b")
+_TRAIL_X_SAID = re.compile(
+    r"^\s*[,.]?\s*(?P<subject>[^\"\n.;:!?]{1,90}?)\s+(?:has |had |also |then )?(?:" + _SPEECH + r")\b"
+)
 _TRAIL_DASH = re.compile(r"^\s*[-\u2013\u2014]\s*(?=\S)")
 _LEAD_COLON = re.compile(r":\s*$")
 
 
-def _attribute_after(ctx: _Context, end: int, limit: int, quote_start: int) -> tuple[str, int | None, int | None, float] | None:
+def _attribute_after(
+    ctx: _Context, end: int, limit: int, quote_start: int
+) -> tuple[str, int | None, int | None, float] | None:
     text = ctx.doc.text
     after = text[end + 1 : limit] if end < len(text) and text[end : end + 1] in "\"'" else text[end:limit]
     base = end + 1 if end < len(text) and text[end : end + 1] in "\"'" else end
@@ -375,30 +430,41 @@ def _attribute_after(ctx: _Context, end: int, limit: int, quote_start: int) -> t
         return _resolve_phrase(ctx, base + short.start("subject"), base + short.end("subject"), quote_start)
     match = _TRAIL_SAID_X.match(after)
     if match:
-        tail = after[match.end():]
-        stop = re.search(r"[.,;:!?\"\n]|\s(?:in|on|at|during|after|before|while|when|who|as)\s", tail)
+        _, sentence_end = ctx.doc.sentence_at(base + match.end())
+        tail = text[base + match.end() : max(sentence_end, base + match.end())]
+        stop = re.search(r"[,;:!?\"\n]|\.$|\s(?:in|on|at|during|after|before|while|when|who|as)\s", tail)
         phrase_end = base + match.end() + (stop.start() if stop else len(tail))
         resolved = _resolve_phrase(ctx, base + match.end(), phrase_end, quote_start)
         if resolved is not None:
             return resolved
     match = _TRAIL_DASH.match(after)
     if match:
-        tail = after[match.end():]
+        tail = after[match.end() :]
         stop = re.search(r"[\n]", tail)
-        resolved = _resolve_phrase(ctx, base + match.end(), base + match.end() + (stop.start() if stop else len(tail)),
-                                   quote_start)
+        resolved = _resolve_phrase(
+            ctx, base + match.end(), base + match.end() + (stop.start() if stop else len(tail)), quote_start
+        )
         if resolved is not None:
             return resolved
     match = _TRAIL_X_SAID.match(after)
     complete = bool(re.search(r"[,.!?]\s*$", text[quote_start:end])) or after.lstrip().startswith(",")
-    if match and complete and len(match.group("subject").split()) <= 10 and " and " not in match.group("subject"):
-        resolved = _resolve_phrase(ctx, base + match.start("subject"), base + match.end("subject"), quote_start)
+    if (
+        match
+        and complete
+        and len(match.group("subject").split()) <= 10
+        and " and " not in match.group("subject")
+    ):
+        resolved = _resolve_phrase(
+            ctx, base + match.start("subject"), base + match.end("subject"), quote_start
+        )
         if resolved is not None:
             return resolved
     return None
 
 
-def _attribute_before(ctx: _Context, lead_start: int, start: int) -> tuple[str, int | None, int | None, float] | None:
+def _attribute_before(
+    ctx: _Context, lead_start: int, start: int
+) -> tuple[str, int | None, int | None, float] | None:
     text = ctx.doc.text
     lead = text[lead_start:start]
     if not lead.strip():
@@ -429,8 +495,10 @@ def _attribute_before(ctx: _Context, lead_start: int, start: int) -> tuple[str, 
     opening = re.match(r"^\s*(?:[\w'’.-]+\s+){1,6}", lead)
     if opening is not None:
         phrase = text[lead_start : lead_start + opening.end()]
-        if _RESOLUTION.search(phrase) or _DOCUMENT_WORDS.search(phrase) or ctx.person_in(
-            lead_start, lead_start + opening.end()
+        if (
+            _RESOLUTION.search(phrase)
+            or _DOCUMENT_WORDS.search(phrase)
+            or ctx.person_in(lead_start, lead_start + opening.end())
         ):
             resolved = _resolve_phrase(ctx, lead_start, lead_start + opening.end(), start)
             if resolved is not None and not resolved[0].startswith("unnamed:"):
@@ -471,7 +539,11 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
             gap_start = previous.end
             gap = text[gap_start:start]
             near = para_number[para_index] - para_number[previous_para] <= 1
-            other = [p for s_, e_, p in ctx.people_by_mention if gap_start <= s_ < start and p.name != previous.speaker]
+            other = [
+                p
+                for s_, e_, p in ctx.people_by_mention
+                if gap_start <= s_ < start and p.name != previous.speaker
+            ]
             if near and not other and len(gap) < 400:
                 resolved = (previous.speaker, previous.speaker_start, previous.speaker_end, 0.6)
         if resolved is None:
@@ -484,8 +556,12 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
     return result
 
 
-@stage("comity.quotes.v1", requires=["doc.text", "doc.sentences", "doc.mentions", "doc.people"],
-       assigns=["doc.quotes"], factory=True)
+@stage(
+    "comity.quotes.v1",
+    requires=["doc.text", "doc.sentences", "doc.mentions", "doc.people"],
+    assigns=["doc.quotes"],
+    factory=True,
+)
 def quotes(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     """Find quotations and their speakers (``doc.quotes``)."""
 

@@ -281,10 +281,36 @@ def _curated_memberships(folder: Path, known_ids: set[str]) -> tuple[pd.DataFram
     return spells, events
 
 
-def _cow_spells(folder: Path, cow_to_iso3: dict[int, str], ioname_to_id: dict[str, str]) -> pd.DataFrame:
+def _cow_state_table(states: pd.DataFrame, state_aliases: pd.DataFrame) -> pd.DataFrame:
+    """COW code -> ISO3 with the years each state held the code (COW 365 is SUN to 1991, RUS after)."""
+
+    def year(values: pd.Series, default: int) -> pd.Series:
+        return pd.to_numeric(values.astype(str).str[:4], errors="coerce").fillna(default).astype(int)
+
+    own = states[states["cow_code"].notna()]
+    table = pd.DataFrame({"ccode": own["cow_code"].astype(int), "iso3": own["iso3"],
+                          "from_year": year(own["exists_from"], -9999), "to_year": year(own["exists_to"], 9999)})
+    codes = state_aliases[(state_aliases["kind"] == "cow_code") & state_aliases["alias"].str.isdigit()]
+    extra = pd.DataFrame({"ccode": codes["alias"].astype(int), "iso3": codes["entity_id"], "from_year": -9999,
+                          "to_year": 9999})
+    return pd.concat([table, extra], ignore_index=True)
+
+
+def _cow_actor(rows: pd.DataFrame, cow_states: pd.DataFrame) -> pd.Series:
+    """The registry state of each COW row: of the states that held its code, the one whose years
+    contain the row's year and began latest (the most specific), else the latest to hold it."""
+    keyed = rows[["ccode", "year"]].reset_index().merge(cow_states, on="ccode", how="left")
+    inside = (keyed["year"] >= keyed["from_year"]) & (keyed["year"] <= keyed["to_year"])
+    keyed = keyed.assign(_inside=inside.astype(int)).sort_values(
+        ["index", "_inside", "from_year"], ascending=[True, False, False])
+    best = keyed.drop_duplicates("index").set_index("index")["iso3"]
+    return best.reindex(rows.index)
+
+
+def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, str]) -> pd.DataFrame:
     rows = pd.read_parquet(folder / "cow" / "memberships.parquet", columns=["ccode", "year", "ioname", "status"])
     rows = rows[rows["status"].isin(list(_COW_STATUS))]
-    rows = rows.assign(actor_id=rows["ccode"].map(cow_to_iso3), body_id=rows["ioname"].map(ioname_to_id))
+    rows = rows.assign(actor_id=_cow_actor(rows, cow_states), body_id=rows["ioname"].map(ioname_to_id))
     unmapped = rows["actor_id"].isna()
     if unmapped.any():
         codes = sorted({int(c) for c in rows.loc[unmapped, "ccode"]})
@@ -293,8 +319,8 @@ def _cow_spells(folder: Path, cow_to_iso3: dict[int, str], ioname_to_id: dict[st
             path=str(folder / "cow" / "memberships.parquet"),
             hint="Add the state (with its cow_code) to states.csv.",
         )
-    rows = rows.sort_values(["ccode", "ioname", "year"], kind="stable").reset_index(drop=True)
-    same_pair = (rows["ccode"] == rows["ccode"].shift()) & (rows["ioname"] == rows["ioname"].shift())
+    rows = rows.sort_values(["actor_id", "ioname", "year"], kind="stable").reset_index(drop=True)
+    same_pair = (rows["actor_id"] == rows["actor_id"].shift()) & (rows["ioname"] == rows["ioname"].shift())
     same_status = rows["status"] == rows["status"].shift()
     # COW is five-yearly up to 1965 and yearly after: a gap of one observation is not an exit.
     prev_year = rows["year"].shift()
@@ -417,14 +443,11 @@ def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
 
     state_names = aliases[aliases["entity_type"] == "state"]
     resolve = dict(zip(state_names["alias_norm"], state_names["entity_id"], strict=True))
-    cow_to_iso3 = {int(c): str(i) for c, i in zip(states["cow_code"], states["iso3"], strict=True) if pd.notna(c)}
-    for code in state_aliases.loc[state_aliases["kind"] == "cow_code", ["entity_id", "alias"]].itertuples():
-        if str(code.alias).isdigit():
-            cow_to_iso3.setdefault(int(code.alias), str(code.entity_id))
+    cow_states = _cow_state_table(states, state_aliases)
 
     spells = spells.assign(actor_type=np.where(spells["actor_id"].isin(set(states["iso3"])), "state", "organisation"))
     curated_pairs = set(zip(spells["actor_id"], spells["body_id"], strict=True))
-    cow = _cow_spells(folder, cow_to_iso3, ioname_to_id)
+    cow = _cow_spells(folder, cow_states, ioname_to_id)
     # Where comity's own sources follow a pair past 2014, they, not an assumed continuation, say what happened.
     overridden = np.array([(a, b) in curated_pairs for a, b in zip(cow["actor_id"], cow["body_id"], strict=True)],
                           dtype=bool)

@@ -30,12 +30,12 @@ from comity.votes._load import (
 from comity.votes._plots import plot_alignment, plot_cohesion, plot_ideal_points
 
 __all__ = [
-    "DEFAULT_GA_SOURCES",
-    "ISSUE_CODES",
-    "METRICS",
     "ConvergenceWarning",
+    "DEFAULT_GA_SOURCES",
     "DynamicIdealPoints",
+    "ISSUE_CODES",
     "IdealPoints",
+    "METRICS",
     "VoteTables",
     "VotingBlocs",
     "adjusted_rand_index",

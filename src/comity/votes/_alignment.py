@@ -105,7 +105,7 @@ class _Encoded:
         sorted_groups = group_of_rc[order]
         groups, starts = np.unique(sorted_groups, return_index=True)
         self.groups: list[int] = [int(g) for g in groups]
-        ends = [*starts[1:], len(order)]
+        ends = [*starts[1:], len(order)] if len(starts) else []
         self.slices = {g: slice(int(s), int(e)) for g, s, e in zip(self.groups, starts, ends, strict=True)}
 
     def block(self, group: int) -> np.ndarray[Any, Any]:
@@ -117,7 +117,7 @@ def _single_threaded_blas() -> Iterator[None]:
     """Many small products run faster on one BLAS thread than on a pool that must wake up each time
     (and far faster on a busy machine)."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         yield
         return
@@ -127,15 +127,16 @@ def _single_threaded_blas() -> Iterator[None]:
 
 def _one_hot(block: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """(3, n, m) float32 indicators of yes, abstain, no."""
-    return (block[None, :, :] == np.arange(3, dtype=np.int8)[:, None, None]).astype(np.float32)
+    indicators: np.ndarray[Any, Any] = block[None, :, :] == np.arange(3, dtype=np.int8)[:, None, None]
+    return indicators.astype(np.float32)
 
 
 def _contingency(block: np.ndarray[Any, Any]) -> FloatArray:
     """All pairs' 3 x 3 tables, shape (3, 3, n, n), from one product of stacked indicators."""
     n = block.shape[0]
     stacked = _one_hot(block).reshape(3 * n, block.shape[1])
-    gram = stacked @ stacked.T
-    return gram.reshape(3, n, 3, n).transpose(0, 2, 1, 3).astype(np.float64)
+    gram: np.ndarray[Any, Any] = stacked @ stacked.T
+    return np.asarray(gram.reshape(3, n, 3, n).transpose(0, 2, 1, 3), dtype=np.float64)
 
 
 def _filter(votes: pd.DataFrame, issue: str | None, start: int | None, end: int | None) -> pd.DataFrame:
@@ -213,12 +214,11 @@ def alignment(
         if refs:
             ref_idx = np.flatnonzero(np.isin(names, refs))
             other = np.arange(len(names))
-            ia, ib = np.meshgrid(ref_idx, other, indexing="ij")
-            keep = ia != ib
+            grid_a, grid_b = np.meshgrid(ref_idx, other, indexing="ij")
+            keep = grid_a != grid_b
+            ia, ib = grid_a[keep].ravel(), grid_b[keep].ravel()
         else:
             ia, ib = np.triu_indices(len(names), k=1)
-            keep = np.ones(len(ia), dtype=bool)
-        ia, ib = ia[keep].ravel(), ib[keep].ravel()
         frame = pd.DataFrame({"iso3_a": names[ia], "iso3_b": names[ib]})
         if by:
             frame["year"] = int(group)

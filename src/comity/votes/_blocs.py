@@ -143,8 +143,11 @@ class VotingBlocs:
             block = encoded.block(period)
             rows = np.flatnonzero((block >= 0).sum(axis=1) >= self.min_votes)
             if len(rows) < 2:
-                warnings.warn(f"period {period}: fewer than two states with {self.min_votes} votes; skipped",
-                              RuntimeWarning, stacklevel=2)
+                warnings.warn(
+                    f"period {period}: fewer than two states with {self.min_votes} votes; skipped",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
                 continue
             with _single_threaded_blas():
                 weights = _matrix_from_block(block[rows], self.metric)
@@ -163,9 +166,15 @@ class VotingBlocs:
                 n_iterations=-1,
             )
             modularity[int(period)] = float(partition.quality())
-            assignments.append(pd.DataFrame({
-                "period": int(period), "iso3": names[rows], "bloc": np.asarray(partition.membership),
-            }))
+            assignments.append(
+                pd.DataFrame(
+                    {
+                        "period": int(period),
+                        "iso3": names[rows],
+                        "bloc": np.asarray(partition.membership),
+                    }
+                )
+            )
         if not assignments:
             raise BadInput("no period had two states with enough votes", hint="Lower min_votes.")
         self.blocs_, self.stability_, self.movers_ = _match_periods(assignments)
@@ -181,8 +190,10 @@ class VotingBlocs:
         self._check_fitted()
         rows = self.blocs_[self.blocs_["period"] == period]
         if rows.empty:
-            raise BadInput(f"no blocs for period {period}", hint=f"Periods: {sorted(self.blocs_['period'].unique())}")
-        return {int(b): sorted(g["iso3"]) for b, g in rows.groupby("bloc")}
+            raise BadInput(
+                f"no blocs for period {period}", hint=f"Periods: {sorted(self.blocs_['period'].unique())}"
+            )
+        return {int(str(b)): sorted(g["iso3"]) for b, g in rows.groupby("bloc")}
 
     def bloc_of(self, iso3: str) -> pd.DataFrame:
         """The bloc label of one state in each period."""
@@ -230,22 +241,33 @@ def _match_periods(
         current["bloc_size"] = current.groupby("bloc")["iso3"].transform("size")
         if previous is not None:
             both = current.merge(previous[["iso3", "bloc", "period"]], on="iso3", suffixes=("", "_prev"))
-            stability.append({
-                "period": int(current["period"].iloc[0]),
-                "previous": int(previous["period"].iloc[0]),
-                "ari": adjusted_rand_index(both["bloc"], both["bloc_prev"]),
-                "nmi": normalized_mutual_info(both["bloc"], both["bloc_prev"]),
-                "n_common": len(both),
-            })
+            stability.append(
+                {
+                    "period": int(current["period"].iloc[0]),
+                    "previous": int(previous["period"].iloc[0]),
+                    "ari": adjusted_rand_index(both["bloc"], both["bloc_prev"]),
+                    "nmi": normalized_mutual_info(both["bloc"], both["bloc_prev"]),
+                    "n_common": len(both),
+                }
+            )
             moved = both[both["bloc"] != both["bloc_prev"]]
-            movers.append(pd.DataFrame({
-                "iso3": moved["iso3"], "period": moved["period"], "previous": moved["period_prev"],
-                "bloc": moved["bloc"], "previous_bloc": moved["bloc_prev"],
-            }))
+            movers.append(
+                pd.DataFrame(
+                    {
+                        "iso3": moved["iso3"],
+                        "period": moved["period"],
+                        "previous": moved["period_prev"],
+                        "bloc": moved["bloc"],
+                        "previous_bloc": moved["bloc_prev"],
+                    }
+                )
+            )
         matched.append(current)
         previous = current
-    blocs = pd.concat(matched, ignore_index=True).sort_values(["period", "bloc", "iso3"]).reset_index(drop=True)
+    blocs = (
+        pd.concat(matched, ignore_index=True).sort_values(["period", "bloc", "iso3"]).reset_index(drop=True)
+    )
     stability_frame = pd.DataFrame(stability, columns=["period", "previous", "ari", "nmi", "n_common"])
     mover_columns = ["iso3", "period", "previous", "bloc", "previous_bloc"]
-    movers_frame = (pd.concat(movers, ignore_index=True) if movers else pd.DataFrame(columns=mover_columns))
+    movers_frame = pd.concat(movers, ignore_index=True) if movers else pd.DataFrame(columns=mover_columns)
     return blocs, stability_frame, movers_frame[mover_columns].reset_index(drop=True)

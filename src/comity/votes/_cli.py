@@ -40,14 +40,18 @@ votes_app = typer.Typer(
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Store file (default: $COMITY_DB or the user data folder).", show_default=False),
+    typer.Option(
+        "--db", help="Store file (default: $COMITY_DB or the user data folder).", show_default=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 FromOption = Annotated[int | None, typer.Option("--from", help="First year.", show_default=False)]
 ToOption = Annotated[int | None, typer.Option("--to", help="Last year.", show_default=False)]
 PlotOption = Annotated[
     Path | None,
-    typer.Option("--plot", help="Also draw a figure: .png, .svg, .pdf or self-contained .html.", show_default=False),
+    typer.Option(
+        "--plot", help="Also draw a figure: .png, .svg, .pdf or self-contained .html.", show_default=False
+    ),
 ]
 SourceOption = Annotated[
     str,
@@ -96,15 +100,18 @@ def _echo(value: Any, as_json: bool) -> None:
 
 @votes_app.command()
 def agree(
-    states: Annotated[list[str], typer.Argument(help="ISO3 codes of two or more states.", show_default=False)],
+    states: Annotated[
+        list[str], typer.Argument(help="ISO3 codes of two or more states.", show_default=False)
+    ],
     by: Annotated[str, typer.Option("--by", help="'year' or 'none' (pooled over the period).")] = "year",
     issue: Annotated[str | None, typer.Option("--issue", help="Issue code: me, nu, di, hr, co, ec.")] = None,
     start: FromOption = None,
     end: ToOption = None,
     metric: Annotated[
         list[str] | None,
-        typer.Option("--metric", help="agree, lijphart, s, kappa or pi (repeatable; default all).",
-                     show_default=False),
+        typer.Option(
+            "--metric", help="agree, lijphart, s, kappa or pi (repeatable; default all).", show_default=False
+        ),
     ] = None,
     reference: Annotated[
         str | None, typer.Option("--reference", help="Only pairs with this state.", show_default=False)
@@ -128,8 +135,16 @@ def agree(
         raise BadInput("name at least two states", hint="Example: comity votes agree USA CHN RUS")
     metrics = list(metric) if metric else list(METRICS)
     votes = _load_votes(db, source)
-    table = alignment(votes, codes, by="year" if by == "year" else None, issue=issue,
-                      reference=reference.upper() if reference else None, metrics=metrics, start=start, end=end)
+    table = alignment(
+        votes,
+        codes,
+        by="year" if by == "year" else None,
+        issue=issue,
+        reference=reference.upper() if reference else None,
+        metrics=metrics,
+        start=start,
+        end=end,
+    )
     if plot is not None:
         if by != "year":
             raise BadInput("--plot needs --by year")
@@ -142,8 +157,10 @@ def agree(
 def cohesion(
     group: Annotated[
         list[str],
-        typer.Argument(help="A registry group id (coalition, organisation) or two or more ISO3 codes.",
-                       show_default=False),
+        typer.Argument(
+            help="A registry group id (coalition, organisation) or two or more ISO3 codes.",
+            show_default=False,
+        ),
     ],
     start: FromOption = None,
     end: ToOption = None,
@@ -168,24 +185,46 @@ def cohesion(
     if isinstance(members, str):
         registry = _registry(db)
     votes = _load_votes(db, source)
-    table = group_cohesion(votes, members, start=start, end=end, issue=issue, n_draws=draws, random_state=seed,
-                           registry=registry)
+    table = group_cohesion(
+        votes, members, start=start, end=end, issue=issue, n_draws=draws, random_state=seed, registry=registry
+    )
     if table.empty:
         raise BadInput("the group had fewer than two voting members in every year of the period")
     if plot is not None:
-        plot_cohesion(table, plot)
+        label = group[0] if len(group) == 1 else " ".join(members)
+        plot_cohesion(table, plot, title=f"Cohesion of {label} (Agreement Index) against random groups")
         typer.echo(f"figure written to {plot}", err=True)
     since = bloc_since(table)
     if as_json:
         from comity._output import frame_records
 
-        typer.echo(json.dumps({"group": group, "bloc_since": since, "years": frame_records(table)},
-                              ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {"group": group, "bloc_since": since, "years": frame_records(table)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
-    shown = table[["year", "n_members", "n_votes", "rice", "ai", "ai_random_mean", "ai_random_lo", "ai_random_hi",
-                   "ai_percentile", "bloc"]]
+    shown = table[
+        [
+            "year",
+            "n_members",
+            "n_votes",
+            "rice",
+            "ai",
+            "ai_random_mean",
+            "ai_random_lo",
+            "ai_random_hi",
+            "ai_percentile",
+            "bloc",
+        ]
+    ]
     _echo(shown, False)
-    typer.echo("bloc (AI percentile >= 95) since: " + (str(since) if since is not None else "not a bloc in the last year"))
+    typer.echo(
+        "bloc (AI percentile >= 95) since: "
+        + (str(since) if since is not None else "not a bloc in the last year")
+    )
 
 
 def _registry(db: Path | None) -> Any:
@@ -202,13 +241,15 @@ def _registry(db: Path | None) -> Any:
 def blocs(
     year: Annotated[int, typer.Option("--year", help="The year whose blocs to find.", show_default=False)],
     resolution: Annotated[float, typer.Option("--resolution", help="Higher: more, smaller blocs.")] = 1.0,
-    metric: Annotated[str, typer.Option("--metric", help="Edge weight: agree, lijphart, s, kappa, pi.")] = "agree",
+    metric: Annotated[
+        str, typer.Option("--metric", help="Edge weight: agree, lijphart, s, kappa, pi.")
+    ] = "agree",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Leiden algorithm.")] = 0,
     source: SourceOption = "unvotes,unvotes2020",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Voting blocs of one year (Leiden communities of the agreement graph), with movers since the year before.
+    """Voting blocs of one year (Leiden communities of the agreement graph) and movers since the year before.
 
     Example: comity votes blocs --year 2023
     """
@@ -217,7 +258,9 @@ def blocs(
     votes = _load_votes(db, source)
     window = votes[(votes["year"] >= year - 1) & (votes["year"] <= year)]
     if not (window["year"] == year).any():
-        raise BadInput(f"no votes in {year}", hint=f"Years with votes: {votes['year'].min()}-{votes['year'].max()}.")
+        raise BadInput(
+            f"no votes in {year}", hint=f"Years with votes: {votes['year'].min()}-{votes['year'].max()}."
+        )
     model = VotingBlocs(resolution=resolution, metric=metric, random_state=seed).fit(window)
     found = model.blocs(year)
     stability = model.stability_[model.stability_["period"] == year]
@@ -226,32 +269,57 @@ def blocs(
         payload = {
             "year": year,
             "blocs": [{"bloc": b, "size": len(m), "members": m} for b, m in found.items()],
-            "stability": None if stability.empty else {
-                "previous": int(stability["previous"].iloc[0]), "ari": float(stability["ari"].iloc[0]),
-                "nmi": float(stability["nmi"].iloc[0])},
-            "movers": [{"iso3": r.iso3, "from": int(r.previous_bloc), "to": int(r.bloc)} for r in movers.itertuples()],
+            "stability": None
+            if stability.empty
+            else {
+                "previous": int(stability["previous"].iloc[0]),
+                "ari": float(stability["ari"].iloc[0]),
+                "nmi": float(stability["nmi"].iloc[0]),
+            },
+            "movers": [
+                {"iso3": str(iso3), "from": int(previous), "to": int(now)}
+                for iso3, previous, now in zip(
+                    movers["iso3"], movers["previous_bloc"], movers["bloc"], strict=True
+                )
+            ],
         }
         typer.echo(json.dumps(payload, indent=2))
         return
     for label, members in found.items():
-        typer.echo(textwrap.fill(" ".join(members), width=100, initial_indent=f"bloc {label} ({len(members)}): ",
-                                 subsequent_indent="    "))
+        typer.echo(
+            textwrap.fill(
+                " ".join(members),
+                width=100,
+                initial_indent=f"bloc {label} ({len(members)}): ",
+                subsequent_indent="    ",
+            )
+        )
     if not stability.empty:
-        typer.echo(f"stability against {int(stability['previous'].iloc[0])}: adjusted Rand "
-                   f"{stability['ari'].iloc[0]:.3f}, NMI {stability['nmi'].iloc[0]:.3f}")
-        typer.echo("movers: " + (", ".join(f"{r.iso3} ({r.previous_bloc}→{r.bloc})" for r in movers.itertuples())
-                                 or "none"))
+        typer.echo(
+            f"stability against {int(stability['previous'].iloc[0])}: adjusted Rand "
+            f"{stability['ari'].iloc[0]:.3f}, NMI {stability['nmi'].iloc[0]:.3f}"
+        )
+        typer.echo(
+            "movers: "
+            + (", ".join(f"{r.iso3} ({r.previous_bloc}→{r.bloc})" for r in movers.itertuples()) or "none")
+        )
 
 
 @votes_app.command()
 def ideal(
-    out: Annotated[Path, typer.Option("--out", help="CSV file to write (iso3, year, ideal, se, n_votes).",
-                                      show_default=False)],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="CSV file to write (iso3, year, ideal, se, n_votes).", show_default=False),
+    ],
     start: FromOption = None,
     end: ToOption = None,
-    dynamic: Annotated[bool, typer.Option("--dynamic", help="One dynamic fit over all years (random walk).")] = False,
+    dynamic: Annotated[
+        bool, typer.Option("--dynamic", help="One dynamic fit over all years (random walk).")
+    ] = False,
     plot: PlotOption = None,
-    states: Annotated[str, typer.Option("--states", help="States drawn with --plot (comma-separated).")] = "USA,CHN,RUS",
+    states: Annotated[
+        str, typer.Option("--states", help="States drawn with --plot (comma-separated).")
+    ] = "USA,CHN,RUS",
     source: SourceOption = "unvotes,unvotes2020",
     db: DbOption = None,
 ) -> None:
@@ -280,9 +348,13 @@ def ideal(
 def load(
     undl_csv: Annotated[
         Path | None,
-        typer.Option("--undl-csv", help="A UN Digital Library bulk voting CSV (or .zip) to load.", show_default=False),
+        typer.Option(
+            "--undl-csv", help="A UN Digital Library bulk voting CSV (or .zip) to load.", show_default=False
+        ),
     ] = None,
-    source_id: Annotated[str, typer.Option("--source-id", help="Source id of the --undl-csv rows.")] = "undl_csv",
+    source_id: Annotated[
+        str, typer.Option("--source-id", help="Source id of the --undl-csv rows.")
+    ] = "undl_csv",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -303,4 +375,6 @@ def load(
         typer.echo(json.dumps({"db": str(path), "loaded": counts}, indent=2))
         return
     for source, tables in counts.items():
-        typer.echo(f"{source}: " + ", ".join(f"{table} {n:,}" for table, n in tables.items()) + f" rows into {path}")
+        typer.echo(
+            f"{source}: " + ", ".join(f"{table} {n:,}" for table, n in tables.items()) + f" rows into {path}"
+        )

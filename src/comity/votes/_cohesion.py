@@ -46,7 +46,9 @@ def _is_iso3_list(group: str | Sequence[str]) -> bool:
     return not isinstance(group, str)
 
 
-def group_members(group: str | Sequence[str], year: int, registry: Any = None) -> tuple[list[str], str | None]:
+def group_members(
+    group: str | Sequence[str], year: int, registry: Any = None
+) -> tuple[list[str], str | None]:
     """The ISO3 members of ``group`` in ``year`` and the date the list is taken on.
 
     A list of ISO3 codes is returned as is. A registry id (coalition or organisation) is resolved
@@ -143,7 +145,9 @@ def cohesion(
             rice_year = _nanmean_rows(rice)
             ai_year = _nanmean_rows(agreement)
         row: dict[str, Any] = {
-            "year": year, "n_members": k, "n_votes": int(np.isfinite(agreement[0]).sum()),
+            "year": year,
+            "n_members": k,
+            "n_votes": int(np.isfinite(agreement[0]).sum()),
         }
         for label, values in (("rice", rice_year), ("ai", ai_year)):
             observed, random = values[0], values[1:]
@@ -156,10 +160,15 @@ def cohesion(
         row["bloc"] = bool(row["ai_percentile"] >= threshold)
         row["members_on"] = members_on
         rows.append(row)
-    columns = ["year", "n_members", "n_votes", "rice", "ai"] + [
-        f"{label}_{part}" for label in ("rice", "ai") for part in ("random_mean", "random_lo", "random_hi",
-                                                                   "percentile")
-    ] + ["bloc", "members_on"]
+    columns = (
+        ["year", "n_members", "n_votes", "rice", "ai"]
+        + [
+            f"{label}_{part}"
+            for label in ("rice", "ai")
+            for part in ("random_mean", "random_lo", "random_hi", "percentile")
+        ]
+        + ["bloc", "members_on"]
+    )
     return pd.DataFrame(rows, columns=columns)
 
 

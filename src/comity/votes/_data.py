@@ -128,7 +128,9 @@ def resolve_state_names(names: Iterable[str]) -> dict[str, str | None]:
 
 
 #: Codes of states that no longer exist but appear in vote data (ISO 3166-3 or comity's convention).
-HISTORICAL_ISO3 = frozenset({"SUN", "YUG", "CSK", "DDR", "YAR", "YMD", "ZAN", "SCG", "XKX", "TWN", "PSE", "VAT"})
+HISTORICAL_ISO3 = frozenset(
+    {"SUN", "YUG", "CSK", "DDR", "YAR", "YMD", "ZAN", "SCG", "XKX", "TWN", "PSE", "VAT"}
+)
 
 
 @lru_cache(maxsize=1)

@@ -50,12 +50,26 @@ DEFAULT_GA_SOURCES: tuple[str, ...] = ("unvotes", "unvotes2020")
 ISSUE_CODES: tuple[str, ...] = ("me", "nu", "di", "hr", "co", "ec")
 
 ROLL_CALL_COLUMNS = [
-    "rcid", "body", "session", "date", "year", "resolution", "title", "issues",
-    "important", "amend", "para", "source_id", "source_ref",
+    "rcid",
+    "body",
+    "session",
+    "date",
+    "year",
+    "resolution",
+    "title",
+    "issues",
+    "important",
+    "amend",
+    "para",
+    "source_id",
+    "source_ref",
 ]
 VOTE_COLUMNS = ["rcid", "iso3", "vote", "source_id", "source_ref"]
 VETO_COLUMNS = ["draft", "date", "year", "meeting", "agenda", "iso3", "n_vetoes", "source_id", "source_ref"]
 
+_UNKNOWN_NAME_HINT = (
+    "Add the name as an alias of its state in the registry, or fix the file; nothing was stored."
+)
 _UNDL_VOTES = {"Y": "yes", "N": "no", "A": "abstain", "X": "non_voting", "NV": "non_voting", "": "non_voting"}
 
 #: Column headers of the UN Digital Library scrape that are scraping artefacts, not state names
@@ -150,7 +164,7 @@ def _resolve_names(
             f"{len(parts)} unknown state name(s): " + "; ".join(parts),
             path=_label(path),
             line=_first_bad(unknown, offset),
-            hint="Add the name as an alias of its state in the registry, or fix the file; nothing was stored.",
+            hint=_UNKNOWN_NAME_HINT,
         )
     return seat_iso3_series(codes, dates)
 
@@ -160,15 +174,17 @@ def _check_iso3(codes: pd.Series, path: Path | str, offset: int) -> None:
     bad = ~codes.isin(known)
     if bool(bad.any()):
         unknown = sorted(codes[bad].astype(str).unique())
-        parts = [
-            f"{code!r} (rows {', '.join(map(str, (np.flatnonzero((codes == code).to_numpy()) + offset)[:5]))})"
-            for code in unknown
-        ]
+        parts = [f"{code!r} (rows {_lines_of(codes == code, offset)})" for code in unknown]
         raise LoadError(
             f"{len(unknown)} unknown state code(s): " + "; ".join(parts),
             path=_label(path),
             line=_first_bad(bad, offset),
         )
+
+
+def _lines_of(mask: pd.Series, offset: int, limit: int = 5) -> str:
+    """The first ``limit`` line numbers where ``mask`` holds, comma-separated."""
+    return ", ".join(map(str, (np.flatnonzero(mask.to_numpy()) + offset)[:limit]))
 
 
 def _row_refs(prefix: str, positions: np.ndarray[Any, Any] | pd.Index | range) -> pd.Series:
@@ -178,7 +194,7 @@ def _row_refs(prefix: str, positions: np.ndarray[Any, Any] | pd.Index | range) -
 def _issues_from_flags(flags: pd.DataFrame) -> pd.Series:
     parts = [np.where(flags[c].fillna(0).astype(int).to_numpy() == 1, c, "") for c in ISSUE_CODES]
     joined = pd.Series([",".join(p for p in row if p) for row in zip(*parts, strict=True)], index=flags.index)
-    return joined.where(joined != "", None)
+    return joined.mask(joined == "")
 
 
 def _bool_flags(values: pd.Series) -> pd.Series:
@@ -199,21 +215,30 @@ def read_unvotes(path: str | Path | None = None) -> VoteTables:
     """
     if path is None:
         votes_path, calls_path, issues_path = (
-            data_path("unvotes_votes"), data_path("unvotes_roll_calls"), data_path("unvotes_issues"),
+            data_path("unvotes_votes"),
+            data_path("unvotes_roll_calls"),
+            data_path("unvotes_issues"),
         )
     else:
         base = Path(path)
         votes_path, calls_path, issues_path = (
-            base / "votes.parquet", base / "roll_calls.parquet", base / "roll_call_issues.parquet",
+            base / "votes.parquet",
+            base / "roll_calls.parquet",
+            base / "roll_call_issues.parquet",
         )
     for file in (votes_path, calls_path, issues_path):
         if not file.exists():
-            raise LoadError("file not found", path=str(file), hint="Pass the directory of the unvotes parquet files.")
+            raise LoadError(
+                "file not found", path=str(file), hint="Pass the directory of the unvotes parquet files."
+            )
     calls = pd.read_parquet(calls_path)
     votes = pd.read_parquet(votes_path)
     issues = pd.read_parquet(issues_path)
-    _require_columns(calls, ["rcid", "session", "importantvote", "date", "unres", "amend", "para", "short", "descr"],
-                     calls_path)
+    _require_columns(
+        calls,
+        ["rcid", "session", "importantvote", "date", "unres", "amend", "para", "short", "descr"],
+        calls_path,
+    )
     _require_columns(votes, ["rcid", "country", "vote"], votes_path)
     _require_columns(issues, ["rcid", "short_name"], issues_path)
 
@@ -227,7 +252,8 @@ def read_unvotes(path: str | Path | None = None) -> VoteTables:
     if bool(unknown_rc.any()):
         raise LoadError(
             f"{int(unknown_rc.sum())} vote(s) on roll calls missing from roll_calls.parquet",
-            path=str(votes_path), line=_first_bad(unknown_rc, 1),
+            path=str(votes_path),
+            line=_first_bad(unknown_rc, 1),
         )
 
     flags = (
@@ -238,31 +264,35 @@ def read_unvotes(path: str | Path | None = None) -> VoteTables:
     issue_text = _issues_from_flags(flags).reindex(calls["rcid"]).to_numpy()
     title = calls["short"].astype("string").str.strip()
     descr = calls["descr"].astype("string").str.strip()
-    roll_calls = pd.DataFrame({
-        "rcid": "unvotes:" + calls["rcid"].astype(str),
-        "body": "GA",
-        "session": calls["session"].astype("Int64"),
-        "date": dates,
-        "year": pd.to_datetime(dates).dt.year.astype("Int64").to_numpy(),
-        "resolution": calls["unres"].astype("string"),
-        "title": title.where(title.notna() & (title != ""), descr),
-        "description": descr,
-        "issues": issue_text,
-        "important": _bool_flags(calls["importantvote"]),
-        "amend": _bool_flags(calls["amend"]),
-        "para": _bool_flags(calls["para"]),
-        "source_id": "unvotes",
-        "source_ref": _row_refs("roll_calls.parquet row ", np.arange(len(calls)) + 1),
-    })
-    vote_dates = votes["rcid"].map(pd.Series(dates, index=calls["rcid"].to_numpy()))
+    roll_calls = pd.DataFrame(
+        {
+            "rcid": "unvotes:" + calls["rcid"].astype(str),
+            "body": "GA",
+            "session": calls["session"].astype("Int64"),
+            "date": dates,
+            "year": pd.to_datetime(dates).dt.year.astype("Int64").to_numpy(),
+            "resolution": calls["unres"].astype("string"),
+            "title": title.where(title.notna() & (title != ""), descr),
+            "description": descr,
+            "issues": issue_text,
+            "important": _bool_flags(calls["importantvote"]),
+            "amend": _bool_flags(calls["amend"]),
+            "para": _bool_flags(calls["para"]),
+            "source_id": "unvotes",
+            "source_ref": _row_refs("roll_calls.parquet row ", np.arange(len(calls)) + 1),
+        }
+    )
+    vote_dates = votes["rcid"].map(pd.Series(np.asarray(dates), index=calls["rcid"].to_numpy()))
     iso3 = _resolve_names(votes["country"].astype(str), vote_dates, votes_path, 1)
-    tidy = pd.DataFrame({
-        "rcid": "unvotes:" + votes["rcid"].astype(str),
-        "iso3": iso3.astype(str),
-        "vote": votes["vote"].astype(str),
-        "source_id": "unvotes",
-        "source_ref": _row_refs("votes.parquet row ", np.arange(len(votes)) + 1),
-    })
+    tidy = pd.DataFrame(
+        {
+            "rcid": "unvotes:" + votes["rcid"].astype(str),
+            "iso3": iso3.astype(str),
+            "vote": votes["vote"].astype(str),
+            "source_id": "unvotes",
+            "source_ref": _row_refs("votes.parquet row ", np.arange(len(votes)) + 1),
+        }
+    )
     _check_duplicate_votes(tidy, votes_path, 1)
     return VoteTables(roll_calls, tidy)
 
@@ -274,7 +304,8 @@ def _check_duplicate_votes(votes: pd.DataFrame, path: Path | str, offset: int) -
         raise LoadError(
             f"{int(dup.sum())} rows give a second vote to one state on one roll call, such as "
             f"{first['iso3']} on {first['rcid']}",
-            path=_label(path), line=_first_bad(dup, offset),
+            path=_label(path),
+            line=_first_bad(dup, offset),
         )
 
 
@@ -302,45 +333,51 @@ def read_unvotes_2020(path: str | Path | None = None) -> VoteTables:
         bad = calls["rcid"].duplicated(keep=False)
         raise LoadError(
             "an rcid appears twice among the roll calls, so votes cannot be matched to one",
-            path=str(calls_path), line=_first_bad(bad, 1),
+            path=str(calls_path),
+            line=_first_bad(bad, 1),
         )
     _check_values(votes["vote"], ("yes", "no", "abstain", "absent", "not_member"), "vote", votes_path, 1)
     unknown_rc = ~votes["rcid"].isin(calls["rcid"])
     if bool(unknown_rc.any()):
         raise LoadError(
             f"{int(unknown_rc.sum())} vote(s) on roll calls missing from roll_calls.parquet",
-            path=str(votes_path), line=_first_bad(unknown_rc, 1),
+            path=str(votes_path),
+            line=_first_bad(unknown_rc, 1),
         )
     _check_iso3(votes["iso3"].astype(str), votes_path, 1)
 
     keys = "unvotes2020:" + calls["rcid"].astype(str) + "-" + pd.Series(dates).astype(str)
-    roll_calls = pd.DataFrame({
-        "rcid": keys,
-        "body": "GA",
-        "session": pd.array([pd.NA] * len(calls), dtype="Int64"),
-        "date": dates,
-        "year": pd.to_datetime(dates).dt.year.astype("Int64").to_numpy(),
-        "resolution": pd.array([None] * len(calls), dtype="string"),
-        "title": pd.array([None] * len(calls), dtype="string"),
-        "description": pd.array([None] * len(calls), dtype="string"),
-        "issues": _issues_from_flags(calls[list(ISSUE_CODES)]),
-        "important": pd.array([pd.NA] * len(calls), dtype="boolean"),
-        "amend": pd.array([pd.NA] * len(calls), dtype="boolean"),
-        "para": pd.array([pd.NA] * len(calls), dtype="boolean"),
-        "source_id": "unvotes2020",
-        "source_ref": _row_refs("roll_calls.parquet row ", np.arange(len(calls)) + 1),
-    })
+    roll_calls = pd.DataFrame(
+        {
+            "rcid": keys,
+            "body": "GA",
+            "session": pd.array([pd.NA] * len(calls), dtype="Int64"),
+            "date": dates,
+            "year": pd.to_datetime(dates).dt.year.astype("Int64").to_numpy(),
+            "resolution": pd.array([None] * len(calls), dtype="string"),
+            "title": pd.array([None] * len(calls), dtype="string"),
+            "description": pd.array([None] * len(calls), dtype="string"),
+            "issues": _issues_from_flags(calls[list(ISSUE_CODES)]),
+            "important": pd.array([pd.NA] * len(calls), dtype="boolean"),
+            "amend": pd.array([pd.NA] * len(calls), dtype="boolean"),
+            "para": pd.array([pd.NA] * len(calls), dtype="boolean"),
+            "source_id": "unvotes2020",
+            "source_ref": _row_refs("roll_calls.parquet row ", np.arange(len(calls)) + 1),
+        }
+    )
     members = votes["vote"] != "not_member"
     kept = votes[members]
     key_of = pd.Series(keys.to_numpy(), index=calls["rcid"].to_numpy())
-    date_of = pd.Series(dates, index=calls["rcid"].to_numpy())
-    tidy = pd.DataFrame({
-        "rcid": kept["rcid"].map(key_of).to_numpy(),
-        "iso3": seat_iso3_series(kept["iso3"].astype(str), kept["rcid"].map(date_of)).to_numpy(),
-        "vote": kept["vote"].astype(str).to_numpy(),
-        "source_id": "unvotes2020",
-        "source_ref": _row_refs("votes.parquet row ", np.flatnonzero(members.to_numpy()) + 1).to_numpy(),
-    })
+    date_of = pd.Series(np.asarray(dates), index=calls["rcid"].to_numpy())
+    tidy = pd.DataFrame(
+        {
+            "rcid": kept["rcid"].map(key_of).to_numpy(),
+            "iso3": seat_iso3_series(kept["iso3"].astype(str), kept["rcid"].map(date_of)).to_numpy(),
+            "vote": kept["vote"].astype(str).to_numpy(),
+            "source_id": "unvotes2020",
+            "source_ref": _row_refs("votes.parquet row ", np.flatnonzero(members.to_numpy()) + 1).to_numpy(),
+        }
+    )
     _check_duplicate_votes(tidy, votes_path, 1)
     return VoteTables(roll_calls, tidy)
 
@@ -350,7 +387,9 @@ def _read_zipped_csv(path: Path) -> tuple[pd.DataFrame, str]:
         with zipfile.ZipFile(path) as archive:
             members = [n for n in archive.namelist() if n.lower().endswith(".csv")]
             if len(members) != 1:
-                raise LoadError(f"expected one CSV file in the zip archive, found {len(members)}", path=str(path))
+                raise LoadError(
+                    f"expected one CSV file in the zip archive, found {len(members)}", path=str(path)
+                )
             raw = archive.read(members[0])
     except zipfile.BadZipFile as exc:
         raise LoadError(f"not a zip archive ({exc})", path=str(path)) from exc
@@ -406,30 +445,36 @@ def read_undl_resolutions(path: str | Path | None = None) -> VoteTables:
     bad_date = ~(year_only | (full & parsed.notna()))
     if bool(bad_date.any()):
         line = _first_bad(bad_date, 2)
-        raise LoadError(f"bad date {date_text.iloc[line - 2]!r}; expected YYYY-MM-DD or YYYY", path=label, line=line)
+        raise LoadError(
+            f"bad date {date_text.iloc[line - 2]!r}; expected YYYY-MM-DD or YYYY", path=label, line=line
+        )
     years = np.where(year_only, pd.to_numeric(date_text.where(year_only), errors="coerce"), parsed.dt.year)
     tokens = frame["token"].str.strip()
     bad_token = ~tokens.str.fullmatch(r"\d+") | tokens.duplicated(keep=False)
     if bool(bad_token.any()):
-        raise LoadError("missing, malformed or repeated record id (token)", path=label, line=_first_bad(bad_token, 2))
+        raise LoadError(
+            "missing, malformed or repeated record id (token)", path=label, line=_first_bad(bad_token, 2)
+        )
 
-    dates = parsed.dt.date.where(full, None)
-    roll_calls = pd.DataFrame({
-        "rcid": "undl:" + tokens,
-        "body": bodies,
-        "session": pd.array([pd.NA] * len(frame), dtype="Int64"),
-        "date": dates,
-        "year": pd.array(years, dtype="Int64"),
-        "resolution": frame["Resolution"].str.strip(),
-        "title": frame["Title"].str.strip(),
-        "description": pd.array([None] * len(frame), dtype="string"),
-        "issues": pd.array([None] * len(frame), dtype="string"),
-        "important": pd.array([pd.NA] * len(frame), dtype="boolean"),
-        "amend": pd.array([pd.NA] * len(frame), dtype="boolean"),
-        "para": pd.array([pd.NA] * len(frame), dtype="boolean"),
-        "source_id": "undl",
-        "source_ref": _row_refs(f"{member} line ", lines),
-    })
+    dates = parsed.dt.date.astype(object).mask(~full)
+    roll_calls = pd.DataFrame(
+        {
+            "rcid": "undl:" + tokens,
+            "body": bodies,
+            "session": pd.array([pd.NA] * len(frame), dtype="Int64"),
+            "date": dates,
+            "year": pd.array(years, dtype="Int64"),
+            "resolution": frame["Resolution"].str.strip(),
+            "title": frame["Title"].str.strip(),
+            "description": pd.array([None] * len(frame), dtype="string"),
+            "issues": pd.array([None] * len(frame), dtype="string"),
+            "important": pd.array([pd.NA] * len(frame), dtype="boolean"),
+            "amend": pd.array([pd.NA] * len(frame), dtype="boolean"),
+            "para": pd.array([pd.NA] * len(frame), dtype="boolean"),
+            "source_id": "undl",
+            "source_ref": _row_refs(f"{member} line ", lines),
+        }
+    )
 
     # Positional: after the header fixes two columns may carry one name.
     cells = frame.iloc[:, first_state:].to_numpy(dtype=object)
@@ -441,7 +486,8 @@ def read_undl_resolutions(path: str | Path | None = None) -> VoteTables:
         raise LoadError(
             f"bad vote {values.iloc[first]!r} in column {state_columns[col_idx[first]]!r} "
             f"({int(bad_vote.sum())} bad vote(s) in all; allowed Y, N, A, X or empty)",
-            path=label, line=int(lines[row_idx[first]]),
+            path=label,
+            line=int(lines[row_idx[first]]),
         )
     names = pd.Series(np.asarray(state_columns, dtype=object)[col_idx])
     # Unknown names are reported by column header, each with the lines that hold its votes.
@@ -454,8 +500,9 @@ def read_undl_resolutions(path: str | Path | None = None) -> VoteTables:
             parts.append(f"{name!r} (lines {', '.join(map(str, hit))})")
         raise LoadError(
             f"{len(unknown)} unknown state name(s) in the header: " + "; ".join(parts),
-            path=label, line=1,
-            hint="Add the name as an alias of its state in the registry, or fix the file; nothing was stored.",
+            path=label,
+            line=1,
+            hint=_UNKNOWN_NAME_HINT,
         )
     row_dates = pd.Series(pd.to_datetime(dates.to_numpy()[row_idx]))
     # A bare-year date still decides the Chinese seat: take 1 July of that year.
@@ -463,14 +510,17 @@ def read_undl_resolutions(path: str | Path | None = None) -> VoteTables:
     if no_day.any():
         row_dates[no_day] = pd.to_datetime(years[row_idx[no_day]].astype(int).astype(str) + "-07-01")
     iso3 = seat_iso3_series(names.map(table), row_dates)
-    tidy = pd.DataFrame({
-        "rcid": roll_calls["rcid"].to_numpy()[row_idx],
-        "iso3": iso3.to_numpy(),
-        "vote": values.map(_UNDL_VOTES).to_numpy(),
-        "source_id": "undl",
-        "source_ref": (f"{member} line " + pd.Series(lines[row_idx]).astype(str) + " column "
-                       + names).to_numpy(),
-    })
+    tidy = pd.DataFrame(
+        {
+            "rcid": roll_calls["rcid"].to_numpy()[row_idx],
+            "iso3": iso3.to_numpy(),
+            "vote": values.map(_UNDL_VOTES).to_numpy(),
+            "source_id": "undl",
+            "source_ref": (
+                f"{member} line " + pd.Series(lines[row_idx]).astype(str) + " column " + names
+            ).to_numpy(),
+        }
+    )
     tidy = _merge_repeated_columns(tidy, label, lines, row_idx)
     return VoteTables(roll_calls, tidy)
 
@@ -490,15 +540,33 @@ def _merge_repeated_columns(
         first = int(np.flatnonzero(((votes["rcid"] == rcid) & (votes["iso3"] == iso3)).to_numpy())[0])
         raise LoadError(
             f"two columns give {iso3} different votes on one resolution ({len(conflicts)} such case(s))",
-            path=label, line=int(lines[row_idx[first]]),
+            path=label,
+            line=int(lines[row_idx[first]]),
         )
     return votes.drop_duplicates(["rcid", "iso3"], keep="first").reset_index(drop=True)
 
 
 UNDL_CSV_COLUMNS = [
-    "undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "draft",
-    "committee_report", "meeting", "title", "agenda_title", "subjects", "vote_note", "total_yes",
-    "total_no", "total_abstentions", "total_non_voting", "total_ms", "undl_link",
+    "undl_id",
+    "ms_code",
+    "ms_name",
+    "ms_vote",
+    "date",
+    "session",
+    "resolution",
+    "draft",
+    "committee_report",
+    "meeting",
+    "title",
+    "agenda_title",
+    "subjects",
+    "vote_note",
+    "total_yes",
+    "total_no",
+    "total_abstentions",
+    "total_non_voting",
+    "total_ms",
+    "undl_link",
 ]
 
 
@@ -519,8 +587,9 @@ def read_undl_csv(path: str | Path, source_id: str = "undl_csv") -> VoteTables:
         frame = _read_csv_bytes(fpath.read_bytes(), str(fpath))
         label = str(fpath)
     frame.columns = pd.Index([str(c).strip() for c in frame.columns])
-    _require_columns(frame, ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "title"],
-                     label)
+    _require_columns(
+        frame, ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "title"], label
+    )
     if frame.empty:
         raise LoadError("no rows", path=label, line=2)
     for column in ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "title"):
@@ -539,10 +608,11 @@ def read_undl_csv(path: str | Path, source_id: str = "undl_csv") -> VoteTables:
     by_name = codes == ""
     iso3 = codes.copy()
     if bool(by_name.any()):
-        iso3[by_name] = _resolve_names(frame.loc[by_name, "ms_name"], pd.Series(dates)[by_name.to_numpy()],
-                                       label, 2, where="line").to_numpy()
+        iso3[by_name] = _resolve_names(
+            frame.loc[by_name, "ms_name"], pd.Series(dates)[by_name.to_numpy()], label, 2, where="line"
+        ).to_numpy()
     _check_iso3(iso3, label, 2)
-    iso3 = seat_iso3_series(iso3, pd.Series(dates, index=frame.index))
+    iso3 = seat_iso3_series(iso3, pd.Series(np.asarray(dates), index=frame.index))
 
     rcids = source_id + ":" + frame["undl_id"]
     first_rows = ~rcids.duplicated()
@@ -550,29 +620,35 @@ def read_undl_csv(path: str | Path, source_id: str = "undl_csv") -> VoteTables:
     resolution = calls["resolution"]
     body = np.where(resolution.str.startswith("S/"), "SC", "GA")
     call_dates = pd.Series(dates)[first_rows.to_numpy()]
-    roll_calls = pd.DataFrame({
-        "rcid": rcids[first_rows].to_numpy(),
-        "body": body,
-        "session": session[first_rows].astype("Int64").to_numpy(),
-        "date": call_dates.to_numpy(),
-        "year": pd.to_datetime(call_dates).dt.year.astype("Int64").to_numpy(),
-        "resolution": resolution.where(resolution != "", None).to_numpy(),
-        "title": calls["title"].to_numpy(),
-        "description": calls["agenda_title"].to_numpy() if "agenda_title" in calls else None,
-        "issues": None,
-        "important": pd.array([pd.NA] * len(calls), dtype="boolean"),
-        "amend": pd.array([pd.NA] * len(calls), dtype="boolean"),
-        "para": pd.array([pd.NA] * len(calls), dtype="boolean"),
-        "source_id": source_id,
-        "source_ref": _row_refs(f"{fpath.name} line ", np.flatnonzero(first_rows.to_numpy()) + 2).to_numpy(),
-    })
-    tidy = pd.DataFrame({
-        "rcid": rcids.to_numpy(),
-        "iso3": iso3.to_numpy(),
-        "vote": frame["ms_vote"].str.upper().map(_UNDL_VOTES).to_numpy(),
-        "source_id": source_id,
-        "source_ref": _row_refs(f"{fpath.name} line ", np.arange(len(frame)) + 2).to_numpy(),
-    })
+    roll_calls = pd.DataFrame(
+        {
+            "rcid": rcids[first_rows].to_numpy(),
+            "body": body,
+            "session": session[first_rows].astype("Int64").to_numpy(),
+            "date": call_dates.to_numpy(),
+            "year": pd.to_datetime(call_dates).dt.year.astype("Int64").to_numpy(),
+            "resolution": resolution.mask(resolution == "").to_numpy(),
+            "title": calls["title"].to_numpy(),
+            "description": calls["agenda_title"].to_numpy() if "agenda_title" in calls else None,
+            "issues": None,
+            "important": pd.array([pd.NA] * len(calls), dtype="boolean"),
+            "amend": pd.array([pd.NA] * len(calls), dtype="boolean"),
+            "para": pd.array([pd.NA] * len(calls), dtype="boolean"),
+            "source_id": source_id,
+            "source_ref": _row_refs(
+                f"{fpath.name} line ", np.flatnonzero(first_rows.to_numpy()) + 2
+            ).to_numpy(),
+        }
+    )
+    tidy = pd.DataFrame(
+        {
+            "rcid": rcids.to_numpy(),
+            "iso3": iso3.to_numpy(),
+            "vote": frame["ms_vote"].str.upper().map(_UNDL_VOTES).to_numpy(),
+            "source_id": source_id,
+            "source_ref": _row_refs(f"{fpath.name} line ", np.arange(len(frame)) + 2).to_numpy(),
+        }
+    )
     _check_duplicate_votes(tidy, label, 2)
     return VoteTables(roll_calls, tidy)
 
@@ -598,8 +674,10 @@ def read_vetoes(path: str | Path | None = None) -> pd.DataFrame:
         if bool(bad.any()):
             line = _first_bad(bad, 2)
             raise LoadError(
-                f"veto count {frame[column].iloc[line - 2]!r} in column {column!r} is not a whole number >= 0",
-                path=str(fpath), line=line,
+                f"veto count {frame[column].iloc[line - 2]!r} in column {column!r} "
+                "is not a whole number >= 0",
+                path=str(fpath),
+                line=line,
             )
         counts[column] = numbers.astype(int)
     # member_veto1-3 name who vetoed; the count columns (sometimes left at 0) how many times.
@@ -614,24 +692,31 @@ def read_vetoes(path: str | Path | None = None) -> pd.DataFrame:
     hits = {column: named[column] | (counts[column] > 0) for column in _VETO_MEMBERS}
     no_veto = ~np.logical_or.reduce([h.to_numpy() for h in hits.values()])
     if bool(no_veto.any()):
-        raise LoadError("a row of the veto list names no vetoing member", path=str(fpath),
-                        line=_first_bad(no_veto, 2))
+        raise LoadError(
+            "a row of the veto list names no vetoing member", path=str(fpath), line=_first_bad(no_veto, 2)
+        )
     rows = []
     for column, code in _VETO_MEMBERS.items():
         hit = hits[column]
         if not bool(hit.any()):
             continue
         part = frame[hit]
-        rows.append(pd.DataFrame({
-            "draft": part["draft"].str.strip().to_numpy(),
-            "date": pd.Series(dates)[hit.to_numpy()].to_numpy(),
-            "iso3": seat_iso3_series(pd.Series([code] * int(hit.sum())),
-                                     pd.Series(dates)[hit.to_numpy()].reset_index(drop=True)).to_numpy(),
-            "meeting": part["meeting_record"].str.strip().to_numpy(),
-            "agenda": part["agenda_item"].str.strip().to_numpy(),
-            "n_vetoes": counts[column][hit].clip(lower=1).to_numpy(),
-            "line": np.flatnonzero(hit.to_numpy()) + 2,
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "draft": part["draft"].str.strip().to_numpy(),
+                    "date": pd.Series(dates)[hit.to_numpy()].to_numpy(),
+                    "iso3": seat_iso3_series(
+                        pd.Series([code] * int(hit.sum())),
+                        pd.Series(dates)[hit.to_numpy()].reset_index(drop=True),
+                    ).to_numpy(),
+                    "meeting": part["meeting_record"].str.strip().to_numpy(),
+                    "agenda": part["agenda_item"].str.strip().to_numpy(),
+                    "n_vetoes": counts[column][hit].clip(lower=1).to_numpy(),
+                    "line": np.flatnonzero(hit.to_numpy()) + 2,
+                }
+            )
+        )
     vetoes = pd.concat(rows, ignore_index=True).sort_values(["line", "iso3"], kind="stable")
     vetoes["year"] = pd.to_datetime(vetoes["date"]).dt.year.astype("Int64")
     vetoes["source_id"] = "unsc_vetoes"
@@ -682,20 +767,28 @@ def _write(store: Any, source_id: str, tables: Mapping[str, pd.DataFrame], label
 def load_unvotes(store: Any, path: str | Path | None = None) -> dict[str, int]:
     """Load Voeten's GA roll calls 1946-2019 (source ``unvotes``) into ``store``."""
     tables = read_unvotes(path)
-    return _write(store, "unvotes", {"roll_calls": tables.roll_calls, "votes": tables.votes}, str(path or "unvotes"))
+    return _write(
+        store, "unvotes", {"roll_calls": tables.roll_calls, "votes": tables.votes}, str(path or "unvotes")
+    )
 
 
 def load_unvotes_2020(store: Any, path: str | Path | None = None) -> dict[str, int]:
     """Load Voeten's GA roll calls 2020-2024 (source ``unvotes2020``) into ``store``."""
     tables = read_unvotes_2020(path)
-    return _write(store, "unvotes2020", {"roll_calls": tables.roll_calls, "votes": tables.votes},
-                  str(path or "unvotes2020"))
+    return _write(
+        store,
+        "unvotes2020",
+        {"roll_calls": tables.roll_calls, "votes": tables.votes},
+        str(path or "unvotes2020"),
+    )
 
 
 def load_undl_resolutions(store: Any, path: str | Path | None = None) -> dict[str, int]:
     """Load the UN Digital Library scrape of GA and SC resolutions 1946-2021 (source ``undl``)."""
     tables = read_undl_resolutions(path)
-    return _write(store, "undl", {"roll_calls": tables.roll_calls, "votes": tables.votes}, str(path or "undl"))
+    return _write(
+        store, "undl", {"roll_calls": tables.roll_calls, "votes": tables.votes}, str(path or "undl")
+    )
 
 
 def load_undl_csv(store: Any, path: str | Path, source_id: str = "undl_csv") -> dict[str, int]:
@@ -796,4 +889,5 @@ def votes_in_store(store: Any, sources: Sequence[str] = DEFAULT_GA_SOURCES) -> p
         list(sources),
     ).df()
     frame["year"] = frame["year"].astype("int64")
-    return frame[ANALYSIS_COLUMNS]
+    result: pd.DataFrame = frame[ANALYSIS_COLUMNS]
+    return result

@@ -62,7 +62,9 @@ def _render(figure: _Figure, path: str | Path) -> Path:
 
         fig, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
         for line in figure.lines:
-            drawn = ax.plot(line.x, line.y, label=line.label, linestyle="--" if line.dash else "-", marker=".")
+            drawn = ax.plot(
+                line.x, line.y, label=line.label, linestyle="--" if line.dash else "-", marker="."
+            )
             if line.lo is not None and line.hi is not None:
                 ax.fill_between(line.x, line.lo, line.hi, alpha=0.2, color=drawn[0].get_color(), linewidth=0)
         ax.set_title(figure.title)
@@ -78,15 +80,30 @@ def _render(figure: _Figure, path: str | Path) -> Path:
         fig = go.Figure()
         for line in figure.lines:
             if line.lo is not None and line.hi is not None:
-                fig.add_trace(go.Scatter(
-                    x=line.x + line.x[::-1], y=line.hi + line.lo[::-1], fill="toself", opacity=0.2,
-                    line={"width": 0}, name=f"{line.label} (band)", hoverinfo="skip", showlegend=False,
-                ))
-            fig.add_trace(go.Scatter(
-                x=line.x, y=line.y, mode="lines+markers", name=line.label,
-                line={"dash": "dash" if line.dash else "solid"},
-            ))
-        fig.update_layout(title=figure.title, xaxis_title="year", yaxis_title=figure.ylabel, template="plotly_white")
+                fig.add_trace(
+                    go.Scatter(
+                        x=line.x + line.x[::-1],
+                        y=line.hi + line.lo[::-1],
+                        fill="toself",
+                        opacity=0.2,
+                        line={"width": 0},
+                        name=f"{line.label} (band)",
+                        hoverinfo="skip",
+                        showlegend=False,
+                    )
+                )
+            fig.add_trace(
+                go.Scatter(
+                    x=line.x,
+                    y=line.y,
+                    mode="lines+markers",
+                    name=line.label,
+                    line={"dash": "dash" if line.dash else "solid"},
+                )
+            )
+        fig.update_layout(
+            title=figure.title, xaxis_title="year", yaxis_title=figure.ylabel, template="plotly_white"
+        )
         fig.write_html(str(target), include_plotlyjs=True, full_html=True)
     return target
 
@@ -106,7 +123,9 @@ def plot_alignment(
     _require(table, ["iso3_a", "iso3_b", "year", metric], "alignment")
     figure = _Figure(title or f"UN General Assembly voting alignment ({metric})", metric)
     for (a, b), rows in table.sort_values("year").groupby(["iso3_a", "iso3_b"], sort=True):
-        figure.lines.append(_Line(f"{a}–{b}", rows["year"].astype(float).tolist(), rows[metric].astype(float).tolist()))
+        figure.lines.append(
+            _Line(f"{a}–{b}", rows["year"].astype(float).tolist(), rows[metric].astype(float).tolist())
+        )
     return _render(figure, path)
 
 
@@ -140,10 +159,15 @@ def plot_cohesion(
     years = table["year"].astype(float).tolist()
     label = "Agreement Index" if index == "ai" else "Rice index"
     figure = _Figure(title or f"Cohesion ({label}) against random groups of the same size", label)
-    figure.lines.append(_Line(
-        "random groups (mean, 95% band)", years, table[f"{index}_random_mean"].astype(float).tolist(),
-        table[f"{index}_random_lo"].astype(float).tolist(), table[f"{index}_random_hi"].astype(float).tolist(),
-        dash=True,
-    ))
+    figure.lines.append(
+        _Line(
+            "random groups (mean, 95% band)",
+            years,
+            table[f"{index}_random_mean"].astype(float).tolist(),
+            table[f"{index}_random_lo"].astype(float).tolist(),
+            table[f"{index}_random_hi"].astype(float).tolist(),
+            dash=True,
+        )
+    )
     figure.lines.append(_Line("group", years, table[index].astype(float).tolist()))
     return _render(figure, path)

@@ -144,6 +144,7 @@ async def status(request: Request) -> Response:
             "store": str(data.store.path or ":memory:"),
             "read_only": data.store.read_only,
             "counts": counts,
+            "ideal_points": data.ideal_status(),
             "parts": {
                 "registry": counts["states"] > 0,
                 "news": counts["documents"] > 0,
@@ -634,51 +635,57 @@ async def cohesion(
     ],
     year_from: YearFrom = None,
     year_to: YearTo = None,
-    index: Annotated[
-        Literal["agreement", "rice"], Query(description="Hix-Noury-Roland agreement or Rice.")
-    ] = "agreement",
-    n_random: Annotated[int, Query(ge=10, le=2000, description="Random groups drawn per year.")] = 200,
+    issue: Annotated[Issue | None, Query(description="Voeten issue code.")] = None,
+    draws: Annotated[int, Query(ge=10, le=5000, description="Random groups drawn per year.")] = 1000,
+    seed: Annotated[int, Query(ge=0, le=2**31, description="Seed of the random groups.")] = 0,
     limit: Limit = 500,
     offset: Offset = 0,
 ) -> Response:
-    """Per year: the group's cohesion, and where it falls among random groups of the same size
-    (percentile, band), as ``comity votes cohesion``."""
+    """Per year: the group's Rice index and Hix-Noury-Roland agreement index (``ai``), the mean and
+    2.5-97.5 percentile band of random groups of the same size, its percentile, and whether it is a
+    bloc (percentile >= 95), as ``comity votes cohesion``. A coalition's members are taken per year."""
 
     def compute(data: WebData) -> dict[str, Any]:
         _check_order(year_from, year_to)
-        members = _group_members(data, group)
-        rows = data.cohesion(tuple(members), year_from, year_to, index, n_random)
+        members = _group(data, group)
+        rows = data.cohesion(members, year_from, year_to, issue, draws, seed)
         return paginate(round_floats([dict(r) for r in rows]), limit, offset).body(
-            group=group, members=members, index=index
+            group=members if isinstance(members, str) else list(members), issue=issue, draws=draws
         )
 
     return await _answer(request, compute)
 
 
-def _group_members(data: WebData, group: str) -> list[str]:
-    if "," in group:
-        members = _states(group, data)
-    else:
+def _group(data: WebData, group: str) -> str | tuple[str, ...]:
+    """A registry group id (its members are taken per year), or a tuple of ISO3 codes."""
+    names = [part for part in re.split(r"[,\s]+", group) if part]
+    if len(names) == 1:
         try:
-            body = data.resolve(group, types=("organisation",))
+            return str(data.resolve(names[0], types=("organisation",)).id)
         except ComityError:
-            members = _states(group, data)
-        else:
-            spells = data.membership_spells(body.id, as_body=True, limit=10_000)
-            members = sorted({m["other"] for m in spells})
-            members = [m for m in members if m in data.vote_states()]
+            pass
+    members = tuple(_states(group, data))
     if len(members) < 2:
         raise BadInput(
-            f"The group {group!r} has fewer than two states with UN votes.",
-            hint="Give a coalition id or at least two states.",
+            f"The group {group!r} is neither a coalition nor two or more states.",
+            hint="Give a coalition id such as GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER, or ISO3 codes.",
         )
     return members
 
 
 @router.get("/votes/blocs", tags=["votes"], summary="Voting blocs of one year", responses=_ERROR_RESPONSES)
-async def blocs(request: Request, year: Annotated[int, Query(ge=1946, le=2100, examples=[2023])]) -> Response:
-    """Voting blocs found by community detection on that year's agreement graph, as ``comity votes blocs``."""
-    return await _answer(request, lambda data: data.blocs(year))
+async def blocs(
+    request: Request,
+    year: Annotated[int, Query(ge=1946, le=2100, examples=[2023])],
+    resolution: Annotated[float, Query(gt=0, le=10, description="Higher: more, smaller blocs.")] = 1.0,
+    metric: Annotated[
+        Literal["agree", "lijphart", "s", "kappa", "pi"], Query(description="Edge weight.")
+    ] = "agree",
+    seed: Annotated[int, Query(ge=0, le=2**31, description="Seed of the Leiden algorithm.")] = 0,
+) -> Response:
+    """Voting blocs (Leiden communities of the year's agreement graph), the states that moved since
+    the year before, and the stability of the partition, as ``comity votes blocs``."""
+    return await _answer(request, lambda data: data.blocs(year, resolution, metric, seed))
 
 
 @router.get("/votes/ideal", tags=["votes"], summary="Ideal points over time", responses=_ERROR_RESPONSES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Literal
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -45,7 +46,14 @@ def _swagger_assets() -> Path | None:
     return folder if (folder / "swagger-ui-bundle.js").is_file() else None
 
 
-def create_app(store: str | Path | Store, *, upload_token: str | None = None) -> FastAPI:
+def create_app(
+    store: str | Path | Store,
+    *,
+    upload_token: str | None = None,
+    precompute: bool = True,
+    ideal_method: Literal["dynamic", "static"] = "dynamic",
+    ideal_from: int | None = None,
+) -> FastAPI:
     """Build the comity web application over a store.
 
     Parameters
@@ -56,6 +64,14 @@ def create_app(store: str | Path | Store, *, upload_token: str | None = None) ->
     upload_token:
         Enables ``POST /api/documents`` for clients that send ``Authorization: Bearer <token>``.
         Without it the endpoint answers 403 and nothing can be written.
+    precompute:
+        Load the votes and start estimating ideal points in a background thread right away
+        (otherwise on first use). The estimate is kept in ``~/.cache/comity`` between starts.
+    ideal_method:
+        ``dynamic`` (one random-walk fit over all years, comparable across years) or ``static``
+        (one fit per year, faster).
+    ideal_from:
+        First year of the ideal point estimate (default: all years).
 
     Returns
     -------
@@ -82,7 +98,10 @@ def create_app(store: str | Path | Store, *, upload_token: str | None = None) ->
             {"name": "service", "description": "About this server."},
         ],
     )
-    app.state.data = WebData(opened)
+    data = WebData(opened)
+    data.ideal_method = ideal_method
+    data.ideal_from = ideal_from
+    app.state.data = data
     app.state.upload_token = upload_token or None
     install_error_handlers(app)
     app.include_router(_api.router)
@@ -90,6 +109,8 @@ def create_app(store: str | Path | Store, *, upload_token: str | None = None) ->
     _pages.install(app)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     _install_assets(app)
+    if precompute and data.count("votes"):
+        data.start_ideal_estimate()
     return app
 
 

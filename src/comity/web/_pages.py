@@ -250,7 +250,7 @@ def coalition_page(
         notes.append(note)
     heat_year = year
     if voters and len(voters) >= 2:
-        rows, note = _optional("Cohesion", lambda: data.cohesion(tuple(voters), None, None, "agreement", 200))
+        rows, note = _optional("Cohesion", lambda: data.cohesion(org.id, None, None, None, 300, 0))
         if rows:
             charts["cohesion"] = _cohesion_chart(rows, info["name"])
         if note:

@@ -13,11 +13,14 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -26,17 +29,17 @@ import pandas as pd
 from comity._output import frame_records
 from comity.errors import BadInput, ComityError, UnknownActor
 from comity.registry import Registry
-from comity.store import Store
+from comity.store import Store, sha256_of
 from comity.web._errors import ApiError, unavailable
 
 __all__ = ["FACT_TYPES", "Page", "WebData", "paginate"]
 
 T = TypeVar("T")
+log = logging.getLogger("comity.web")
+_IDEAL_CACHE_VERSION = "1"
 
 #: Vote measures of :func:`comity.votes.alignment`, in the CLI's order.
 MEASURES: tuple[str, ...] = ("agree", "lijphart", "s", "kappa", "pi")
-#: Cohesion indices, as the CLI names them.
-COHESION_INDICES: tuple[str, ...] = ("agreement", "rice")
 #: Fact types the news reader stores, in the order pages show them.
 FACT_TYPES: tuple[str, ...] = (
     "state",
@@ -202,6 +205,14 @@ class WebData:
         self._lock = threading.Lock()
         self._votes: pd.DataFrame | None = None
         self._vote_error: ApiError | None = None
+        self._ideal: pd.DataFrame | None = None
+        self._ideal_method = ""
+        self._ideal_error: ApiError | None = None
+        self._ideal_thread: threading.Thread | None = None
+        #: First year of the estimated ideal points (None: all years); set before the estimate starts.
+        self.ideal_from: int | None = None
+        #: ``dynamic`` (one random-walk fit over all years) or ``static`` (one fit per year).
+        self.ideal_method = "dynamic"
         self.tables = {
             str(r[0]) for r in store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
         }
@@ -229,22 +240,8 @@ class WebData:
         self.tables = {
             str(r[0]) for r in self.store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
         }
-        for name in (
-            "actor",
-            "members",
-            "memberships_of",
-            "timeline",
-            "membership_spells",
-            "stories",
-            "document",
-            "story",
-            "alignment",
-            "agreement",
-            "_agreement_year",
-            "cohesion",
-            "blocs",
-            "ideal_table",
-        ):
+        # Uploads add documents and facts only: the registry and vote caches stay valid.
+        for name in ("stories", "document", "story"):
             getattr(self, name).cache_clear()
 
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
@@ -519,7 +516,7 @@ class WebData:
                 return "#" + str(fact["anchor"])
         return ""
 
-    # -- votes -----------------------------------------------------------------------------
+    # -- votes ---------------------------------------------------------------------------------
     def _votes_module(self) -> Any:
         try:
             import comity.votes as votes
@@ -535,34 +532,34 @@ class WebData:
         return function  # type: ignore[no-any-return]
 
     def votes(self) -> pd.DataFrame:
-        """All General Assembly votes with year and issues, loaded once from the store."""
+        """The General Assembly votes of the default sources, loaded once from the store."""
         with self._lock:
             if self._vote_error is not None:
                 raise self._vote_error
             if self._votes is None:
                 if self.count("votes") == 0:
                     self._vote_error = unavailable(
-                        "Vote analysis",
-                        "the store holds no UN votes (run `comity build` with the votes loaded).",
+                        "Vote analysis", "the store holds no UN votes (load them with `comity build`)."
                     )
                     raise self._vote_error
-                frame = self.query(
-                    """SELECT v.rcid, v.iso3, v.vote, r.year, r.issues
-                       FROM votes v JOIN roll_calls r USING (rcid)
-                       WHERE r.body = 'UNGA' AND r.year IS NOT NULL"""
-                )
-                frame["year"] = frame["year"].astype("int64")
-                for column in ("rcid", "iso3", "vote"):
-                    frame[column] = frame[column].astype("category")
+                read_votes = self._votes_function("read_votes")
+                frame: pd.DataFrame = read_votes(self.local_store())
+                if frame.empty:
+                    self._vote_error = unavailable(
+                        "Vote analysis", "the store holds no General Assembly votes."
+                    )
+                    raise self._vote_error
                 self._votes = frame
             return self._votes
 
+    @functools.lru_cache(maxsize=1)  # noqa: B019
     def vote_years(self) -> tuple[int, int]:
         years = self.votes()["year"]
         return int(years.min()), int(years.max())
 
+    @functools.lru_cache(maxsize=1)  # noqa: B019
     def vote_states(self) -> frozenset[str]:
-        return frozenset(str(s) for s in self.votes()["iso3"].cat.categories)
+        return frozenset(str(s) for s in self.votes()["iso3"].unique())
 
     def check_states(self, states: Iterable[str]) -> list[str]:
         """Resolve names or codes of states to the ISO3 codes the vote data uses."""
@@ -614,63 +611,162 @@ class WebData:
         chosen = [s for s in states if s in matrix.index]
         sub = matrix.loc[chosen, chosen]
         values = [[None if pd.isna(v) else round(float(v), 4) for v in row] for row in sub.to_numpy()]
-        return {
-            "year": year,
-            "measure": measure,
-            "states": chosen,
-            "missing": [s for s in states if s not in chosen],
-            "matrix": values,
-        }
+        missing = [s for s in states if s not in chosen]
+        return {"year": year, "measure": measure, "states": chosen, "missing": missing, "matrix": values}
 
     @functools.lru_cache(maxsize=32)  # noqa: B019
     def _agreement_year(self, year: int, measure: str) -> pd.DataFrame:
         _check_year(year, "year")
         function = self._votes_function("agreement_matrix")
-        votes = self.votes()
-        data = votes[votes["year"] == year]
-        if data.empty:
-            raise BadInput(
-                f"There are no General Assembly votes in {year} in this store.",
-                hint=f"Pick a year between {self.vote_years()[0]} and {self.vote_years()[1]}.",
-            )
+        data = self._votes_of_years(year, year)
         result: pd.DataFrame = function(data, year, metric=measure)
         return result
 
+    def _votes_of_years(self, first: int, last: int) -> pd.DataFrame:
+        votes = self.votes()
+        data = votes[(votes["year"] >= first) & (votes["year"] <= last)]
+        if data.empty:
+            low, high = self.vote_years()
+            raise BadInput(
+                f"There are no General Assembly votes in {first if first == last else f'{first}-{last}'}.",
+                hint=f"Pick a year between {low} and {high}.",
+            )
+        return data
+
     @functools.lru_cache(maxsize=128)  # noqa: B019
     def cohesion(
-        self, members: tuple[str, ...], start: int | None, end: int | None, index: str, n_random: int
+        self,
+        group: str | tuple[str, ...],
+        start: int | None,
+        end: int | None,
+        issue: str | None,
+        draws: int,
+        seed: int,
     ) -> list[dict[str, Any]]:
+        """Cohesion per year against random groups, as ``comity votes cohesion``."""
         _check_year(start, "--from")
         _check_year(end, "--to")
         cohesion = self._votes_function("cohesion")
-        frame = cohesion(self.votes(), list(members), start=start, end=end, index=index, n_random=n_random)
+        frame = cohesion(
+            self.votes(),
+            list(group) if isinstance(group, tuple) else group,
+            start=start,
+            end=end,
+            issue=issue,
+            n_draws=draws,
+            random_state=seed,
+            registry=self.registry(),
+        )
         return frame_records(frame)
 
     @functools.lru_cache(maxsize=64)  # noqa: B019
-    def blocs(self, year: int) -> dict[str, Any]:
+    def blocs(
+        self, year: int, resolution: float = 1.0, metric: str = "agree", seed: int = 0
+    ) -> dict[str, Any]:
+        """Voting blocs of ``year``, matched to those of the year before to show who moved."""
         _check_year(year, "year")
         estimator = self._votes_function("VotingBlocs")
-        votes = self.votes()
-        data = votes[votes["year"] == year]
-        if data.empty:
-            raise BadInput(
-                f"There are no General Assembly votes in {year} in this store.",
-                hint=f"Pick a year between {self.vote_years()[0]} and {self.vote_years()[1]}.",
-            )
-        fitted = estimator().fit(data)
-        frame = getattr(fitted, "blocs_", None)
-        if not isinstance(frame, pd.DataFrame):
-            raise unavailable("Voting blocs", "comity.votes.VotingBlocs gives no blocs_ table.")
-        return {"year": year, "blocs": frame_records(frame)}
+        low, _ = self.vote_years()
+        data = self._votes_of_years(max(year - 1, low), year)
+        if not (data["year"] == year).any():
+            raise BadInput(f"There are no General Assembly votes in {year}.", hint="Pick another year.")
+        fitted = estimator(resolution, metric=metric, random_state=seed).fit(data)
+        blocs = fitted.blocs_[fitted.blocs_["period"] == year].sort_values(["bloc", "iso3"])
+        movers = fitted.movers_[fitted.movers_["period"] == year] if len(fitted.movers_) else fitted.movers_
+        stability = fitted.stability_[fitted.stability_["period"] == year] if len(fitted.stability_) else None
+        return {
+            "year": year,
+            "blocs": frame_records(blocs),
+            "movers": frame_records(movers),
+            "stability": frame_records(stability)[0] if stability is not None and len(stability) else None,
+            "modularity": round(float(fitted.modularity_.get(year, float("nan"))), 4),
+        }
 
-    @functools.lru_cache(maxsize=1)  # noqa: B019
+    # -- ideal points ------------------------------------------------------------------------------
     def ideal_table(self) -> pd.DataFrame:
-        """Ideal points of every state and year: from the store if present, else estimated once."""
+        """Ideal points of every state and year: from the store when it has them, else estimated once.
+
+        The estimate runs in a background thread started by :meth:`start_ideal_estimate` (it takes
+        a minute or more); until it is done this raises a 503 error saying so.
+        """
         if "ideal_points" in self.tables and self.count("ideal_points"):
-            return self.query("SELECT iso3, year, ideal, se, n_votes FROM ideal_points")
-        function = self._votes_function("ideal_points_table")
-        table: pd.DataFrame = function(self.votes())
-        return table
+            with self._lock:
+                if self._ideal is None:
+                    self._ideal = self.query("SELECT iso3, year, ideal, se, n_votes FROM ideal_points")
+                    self._ideal_method = "stored"
+                return self._ideal
+        with self._lock:
+            if self._ideal is not None:
+                return self._ideal
+            error = self._ideal_error
+        if error is not None:
+            raise error
+        self.start_ideal_estimate()
+        raise ApiError(
+            503,
+            "E503",
+            "Ideal points are being estimated from the votes in this store (once per server start).",
+            "Retry in a minute.",
+            {"Retry-After": "30"},
+        )
+
+    def ideal_status(self) -> str:
+        with self._lock:
+            if self._ideal is not None:
+                return f"ready ({self._ideal_method}, {len(self._ideal):,} state-years)"
+            if self._ideal_error is not None:
+                return f"failed: {self._ideal_error.message}"
+            return "estimating" if self._ideal_thread is not None else "not started"
+
+    def start_ideal_estimate(self) -> None:
+        """Estimate the ideal point table in the background (no-op if done or running)."""
+        with self._lock:
+            if self._ideal is not None or self._ideal_thread is not None or self._ideal_error is not None:
+                return
+            thread = threading.Thread(target=self._estimate_ideal, name="comity-ideal-points", daemon=True)
+            self._ideal_thread = thread
+        thread.start()
+
+    def _estimate_ideal(self) -> None:
+        try:
+            votes = self.votes()
+            if self.ideal_from is not None:
+                votes = votes[votes["year"] >= self.ideal_from]
+            cache = self._ideal_cache_path()
+            if cache is not None and cache.is_file():
+                table, method = pd.read_parquet(cache), self.ideal_method
+            else:
+                table, method = _estimate_ideal_points(self._votes_module(), votes, self.ideal_method)
+                if cache is not None:
+                    _write_quietly(table, cache)
+        except (ComityError, ApiError) as error:
+            failure = (
+                error
+                if isinstance(error, ApiError)
+                else ApiError(
+                    503, "E503", f"Ideal points could not be estimated: {error.message}", error.hint
+                )
+            )
+            with self._lock:
+                self._ideal_error = failure
+            return
+        except Exception as exc:  # a failed estimate must not take the server down
+            log.exception("estimating ideal points failed")
+            with self._lock:
+                self._ideal_error = ApiError(503, "E503", f"Ideal points could not be estimated ({exc}).")
+            return
+        with self._lock:
+            self._ideal = table
+            self._ideal_method = method
+
+    def _ideal_cache_path(self) -> Path | None:
+        """Where the estimate for exactly these votes is kept between server starts (None: in memory only)."""
+        if self.store.path is None:
+            return None
+        rows = self.local_store().con.execute("SELECT name, sha256 FROM loads ORDER BY name").fetchall()
+        key = sha256_of(repr(rows), self.ideal_method, str(self.ideal_from), _IDEAL_CACHE_VERSION)[:24]
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "comity" / f"ideal-points-{key}.parquet"
 
     def ideal(self, states: Sequence[str], start: int | None, end: int | None) -> list[dict[str, Any]]:
         _check_year(start, "--from")
@@ -682,6 +778,35 @@ class WebData:
         if end is not None:
             mask &= table["year"] <= end
         return frame_records(table[mask].sort_values(["iso3", "year"]))
+
+
+def _estimate_ideal_points(module: Any, votes: pd.DataFrame, method: str) -> tuple[pd.DataFrame, str]:
+    """Ideal points per state and year: one dynamic fit over all years, or one static fit per year."""
+    import warnings
+
+    columns = ["iso3", "year", "ideal", "se", "n_votes"]
+    with warnings.catch_warnings():
+        # A fit that stops at max_iter still gives usable positions; the API reports the method.
+        warnings.simplefilter("ignore")
+        if method == "dynamic":
+            fitted = module.DynamicIdealPoints().fit(votes)
+            return fitted.ideal_points_[columns].reset_index(drop=True), "dynamic"
+        frames = []
+        for year, data in votes.groupby("year", sort=True):
+            static = module.IdealPoints().fit(data)
+            frames.append(static.ideal_points_.assign(year=int(str(year))))
+    return pd.concat(frames, ignore_index=True)[columns], "static per year"
+
+
+def _write_quietly(table: pd.DataFrame, path: Path) -> None:
+    # A cache that cannot be written only costs time at the next start.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        table.to_parquet(partial, index=False)
+        partial.replace(path)
+    except OSError as exc:
+        log.warning("cannot keep the ideal points in %s: %s", path, exc)
 
 
 def _flag_conflicts(groups: list[dict[str, Any]]) -> None:

@@ -139,27 +139,25 @@
       var rows = spec.rows;
       if (!rows.length) { return; }
       var yearKey = first(rows[0], ["year"]);
-      var valueKey = first(rows[0], ["cohesion", "index", "value", "observed", "agreement", "ai", "rice"]);
-      var loKey = first(rows[0], ["random_low", "band_low", "random_p05", "random_p5", "random_lo", "p05", "low"]);
-      var hiKey = first(rows[0], ["random_high", "band_high", "random_p95", "random_hi", "p95", "high"]);
-      var midKey = first(rows[0], ["random_mean", "random_median", "random_p50", "mean_random"]);
+      var index = spec.index || "ai";
+      var valueKey = index, loKey = index + "_random_lo", hiKey = index + "_random_hi", midKey = index + "_random_mean";
       var x = rows.map(function (r) { return r[yearKey]; });
       var traces = [];
-      if (loKey && hiKey) {
+      if (rows[0][loKey] !== undefined && rows[0][hiKey] !== undefined) {
         traces.push({ type: "scatter", mode: "lines", x: x, y: rows.map(function (r) { return r[hiKey]; }),
                       line: { width: 0 }, hoverinfo: "skip", showlegend: false });
         traces.push({ type: "scatter", mode: "lines", x: x, y: rows.map(function (r) { return r[loKey]; }),
                       line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(127,127,127,0.25)",
-                      name: "random groups (" + loKey.replace(/_/g, " ") + " to " + hiKey.replace(/_/g, " ") + ")" });
+                      name: "random groups of the same size (2.5–97.5 percentile)" });
       }
-      if (midKey) {
+      if (rows[0][midKey] !== undefined) {
         traces.push({ type: "scatter", mode: "lines", x: x, y: rows.map(function (r) { return r[midKey]; }),
-                      line: { color: "#7f8c8d", dash: "dot" }, name: "random groups (" + midKey.replace(/_/g, " ") + ")" });
+                      line: { color: "#7f8c8d", dash: "dot" }, name: "random groups (mean)" });
       }
       traces.push({ type: "scatter", mode: "lines+markers", x: x, y: rows.map(function (r) { return r[valueKey]; }),
                     line: { color: palette[1], width: 2 }, marker: { size: 4 }, name: "this group" });
       Plotly.newPlot(el, traces, layout(spec, { height: 380, xaxis: { title: { text: "year" } },
-                                                yaxis: { title: { text: valueKey || "" } } }), config);
+                                                yaxis: { title: { text: index === "ai" ? "agreement index" : "Rice index" } } }), config);
     },
     blocs: function (el, spec) {
       var rows = spec.rows;

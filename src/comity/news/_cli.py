@@ -1,0 +1,194 @@
+"""The news reader's commands: ``comity read``, ``comity stories`` and ``comity eval news``.
+
+:func:`register` adds them to a Typer app (the top-level ``comity`` app mounts them). Inputs
+that cannot be read are reported one line per file on stderr and the others are still read;
+comity's own errors become one message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from comity.errors import BadInput, ComityError
+
+__all__ = ["eval_app", "register"]
+
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", help="gold: the fields of gold-format.md; full: every fact with its spans."),
+]
+StoreOption = Annotated[
+    bool, typer.Option("--store/--no-store", help="Also save the documents and their facts in the store.")
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
+                 show_default=False),
+]  # fmt: skip
+JobsOption = Annotated[
+    int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per CPU). Helps from ~200 documents.")
+]
+MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Skip files larger than this.")]
+PathsArgument = Annotated[
+    list[str], typer.Argument(help="Files (.txt, .html, .jsonl), directories, or - for stdin.", show_default=False)
+]
+
+eval_app = typer.Typer(
+    name="eval", help="Score comity against hand annotations.", no_args_is_help=True, add_completion=False
+)
+
+
+def _fail(error: ComityError) -> typer.Exit:
+    typer.echo(f"Error: {error}", err=True)
+    return typer.Exit(2)
+
+
+def _read(paths: list[str], *, max_bytes: int, jobs: int) -> list[Any]:
+    """Read, run the pipeline and group stories; skipped inputs go to stderr."""
+    from comity.news._input import InputDoc, iter_documents, read_documents
+    from comity.news._stories import group_stories
+
+    items: list[InputDoc] = []
+    for item in iter_documents(paths, max_bytes=max_bytes):
+        if isinstance(item, InputDoc):
+            items.append(item)
+        else:
+            typer.echo(str(item), err=True)
+    if not items:
+        raise BadInput(
+            f"No readable document in {', '.join(paths)}.",
+            hint="Give .txt, .html or .jsonl files (or a directory of them); see the reasons above.",
+        )
+    docs = read_documents(items, jobs=jobs or os.cpu_count() or 1)
+    stories = group_stories(docs)
+    for doc in docs:
+        doc.story = stories.get(doc.id)
+    return docs
+
+
+def read_command(
+    paths: PathsArgument,
+    format: FormatOption = "gold",
+    store: StoreOption = False,
+    db: DbOption = None,
+    jobs: JobsOption = 1,
+    max_bytes: MaxBytesOption = 5_000_000,
+) -> None:
+    """Read news documents and print what they say, one JSON object per line.
+
+    Example: comity read corpus/news-dev --format gold
+
+    Documents read together are grouped into stories: documents of one story share the "story" value.
+
+    With --store the documents and their facts (with character spans in the text as published) are saved in the store; reading a document again replaces its facts.
+    """
+    from comity.news._gold import to_full, to_gold
+
+    try:
+        if format not in ("gold", "full"):
+            raise BadInput(f"Unknown --format {format!r}.", hint="Use --format gold or --format full.")
+        docs = _read(paths, max_bytes=max_bytes, jobs=jobs)
+        convert = to_gold if format == "gold" else to_full
+        for doc in docs:
+            typer.echo(json.dumps(convert(doc), ensure_ascii=False))
+        if store:
+            _save(docs, db)
+    except ComityError as error:
+        raise _fail(error) from error
+
+
+def _save(docs: list[Any], db: Path | None) -> None:
+    from comity.news._store import save_documents
+    from comity.store import Store, default_db_path
+
+    path = db if db is not None else default_db_path()
+    target = Store.open(path)
+    try:
+        written = save_documents(target, docs)
+    finally:
+        target.close()
+    typer.echo(f"stored {len(docs)} documents and {written} facts in {path}", err=True)
+
+
+def stories_command(
+    paths: PathsArgument,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reconciled stories as JSON.")] = False,
+    jobs: JobsOption = 1,
+    max_bytes: MaxBytesOption = 5_000_000,
+) -> None:
+    """Group news documents into stories and reconcile their facts.
+
+    Example: comity stories corpus/news-dev --json
+
+    The table lists each story with its documents and the facts on which they disagree; --json gives every fact with the number of documents that support it.
+    """
+    from comity.news._stories import reconcile
+
+    try:
+        docs = _read(paths, max_bytes=max_bytes, jobs=jobs)
+        by_story: dict[str, list[Any]] = {}
+        for doc in docs:
+            by_story.setdefault(doc.story or doc.id, []).append(doc)
+        stories = [reconcile(group, story_id) for story_id, group in by_story.items()]
+        if as_json:
+            typer.echo(json.dumps([story.to_dict() for story in stories], ensure_ascii=False, indent=2))
+            return
+        typer.echo(_stories_table(stories))
+    except ComityError as error:
+        raise _fail(error) from error
+
+
+def _stories_table(stories: list[Any]) -> str:
+    rows = []
+    for story in stories:
+        kinds = {f.fact_type for f in story.facts}
+        meetings = [f.value for f in story.facts if f.fact_type == "meeting"]
+        main = max(meetings, key=lambda m: len(m.get("participants") or []), default=None)
+        rows.append(
+            (
+                story.id,
+                str(len(story.doc_ids)),
+                f"{main['body']} {main['date'] or ''}".strip() if main else "",
+                str(len(story.conflicts)),
+                ", ".join(sorted(kinds & {"coalition", "membership", "meeting"})),
+            )
+        )
+    header = ("story", "docs", "main meeting", "conflicts", "facts")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *rows]]
+    for story in stories:
+        lines.append("")
+        lines.append(f"{story.id}: {', '.join(story.doc_ids)}")
+        for fact in story.conflicts:
+            lines.append(f"  conflict ({fact.fact_type}): {'; '.join(fact.conflicts)}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@eval_app.command("news")
+def eval_news_command(
+    directory: Annotated[Path, typer.Argument(help="A folder of <id>.txt texts with <id>.json annotations.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score the news reader against gold annotations: P/R/F1 per field and macro-F1.
+
+    Example: comity eval news corpus/news-dev
+    """
+    from comity.news._eval import evaluate
+
+    try:
+        report = evaluate(directory)
+    except ComityError as error:
+        raise _fail(error) from error
+    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``read``, ``stories`` and ``eval news`` to ``app``."""
+    app.command("read")(read_command)
+    app.command("stories")(stories_command)
+    app.add_typer(eval_app, name="eval")

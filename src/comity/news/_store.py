@@ -1,0 +1,130 @@
+"""Storing read documents and their facts in the store, with provenance.
+
+Each document is one row of ``documents``; each fact (mention, person, quote, coalition,
+membership, meeting) one row of ``facts`` with its character span in the document's *raw* text
+(as published) and the stage that found it. :func:`save_documents` replaces a document's
+previous facts in the same transaction, so reading a document again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+from comity.news._doc import NewsDoc
+from comity.store import Store
+
+__all__ = ["NEWS_DDL", "document_facts", "save_documents"]
+
+#: The tables this module writes (the store's schema creates them; kept here for reference and for
+#: stores opened without it).
+NEWS_DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS documents (
+        doc_id TEXT PRIMARY KEY, story_id TEXT, url TEXT, outlet TEXT, published TEXT, text TEXT NOT NULL,
+        sha256 TEXT NOT NULL, source_path TEXT)""",
+    """CREATE TABLE IF NOT EXISTS facts (
+        doc_id TEXT NOT NULL, fact_type TEXT NOT NULL, payload JSON NOT NULL, start_char INTEGER,
+        end_char INTEGER, confidence DOUBLE, stage TEXT)""",
+)
+
+_FACT_COLUMNS = ("doc_id", "fact_type", "payload", "start_char", "end_char", "confidence", "stage")
+
+
+def _raw(doc: NewsDoc, start: int, end: int) -> tuple[int, int]:
+    return doc.raw_span(start, end)
+
+
+def document_facts(doc: NewsDoc) -> Iterator[tuple[Any, ...]]:
+    """The ``facts`` rows of one document: (doc_id, fact_type, payload, start, end, confidence, stage).
+
+    Spans are offsets in ``doc.raw``; every payload carries ``source_id`` (the document id) and
+    ``source_ref`` (``chars START-END``).
+    """
+
+    def row(fact_type: str, payload: dict[str, Any], start: int, end: int, confidence: float, stage: str) -> tuple[
+        Any, ...
+    ]:
+        raw_start, raw_end = _raw(doc, start, end)
+        payload = {**payload, "source_id": doc.id, "source_ref": f"chars {raw_start}-{raw_end}"}
+        return (doc.id, fact_type, json.dumps(payload, ensure_ascii=False), raw_start, raw_end, confidence, stage)
+
+    for mention in doc.mentions:
+        payload = {"entity_id": mention.entity_id, "entity_type": mention.entity_type, "kind": mention.kind,
+                   "text": mention.text}  # fmt: skip
+        yield row("mention", payload, mention.start, mention.end, mention.confidence, "comity.actors.v1")
+    for person in doc.people:
+        spans = person.mentions or [(0, 0)]
+        start = min(s for s, _ in spans)
+        end = max(e for _, e in spans)
+        payload = {"name": person.name, "state": person.state, "role": person.role,
+                   "mentions": [list(doc.raw_span(s, e)) for s, e in person.mentions]}  # fmt: skip
+        yield row("person", payload, start, end, person.confidence, "comity.people.v1")
+    for quote in doc.quotes:
+        raw_start, raw_end = doc.raw_span(quote.start, quote.end)
+        payload = {"speaker": quote.speaker, "text": doc.raw[raw_start:raw_end].strip()}
+        yield row("quote", payload, quote.start, quote.end, quote.confidence, "comity.quotes.v1")
+    for coalition in doc.coalitions:
+        payload = {k: v for k, v in asdict(coalition).items() if k not in ("start", "end", "confidence")}
+        yield row("coalition", payload, coalition.start, coalition.end, coalition.confidence, "comity.coalitions.v1")
+    for change in doc.memberships:
+        payload = {k: v for k, v in asdict(change).items() if k not in ("start", "end", "confidence")}
+        yield row("membership", payload, change.start, change.end, change.confidence, "comity.memberships.v1")
+    for meeting in doc.meetings:
+        payload = {k: v for k, v in asdict(meeting).items() if k not in ("start", "end", "confidence")}
+        yield row("meeting", payload, meeting.start, meeting.end, meeting.confidence, "comity.meetings.v1")
+
+
+def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
+    """Write documents and their facts to the store in one transaction.
+
+    A document already stored (same id) has its row and facts replaced, so saving the same
+    reading twice leaves the store as it was.
+
+    Parameters
+    ----------
+    store:
+        An open, writable store.
+    docs:
+        Read documents.
+
+    Returns
+    -------
+    int
+        The number of fact rows written.
+    """
+    import pandas as pd
+
+    docs = list(docs)
+    if not docs:
+        return 0
+    documents = pd.DataFrame(
+        [
+            {
+                "doc_id": doc.id,
+                "story_id": doc.story,
+                "url": doc.meta.get("url"),
+                "outlet": doc.meta.get("outlet"),
+                "published": doc.meta.get("published"),
+                "text": doc.raw,
+                "sha256": hashlib.sha256(doc.raw.encode("utf-8")).hexdigest(),
+                "source_path": doc.meta.get("source_path"),
+            }
+            for doc in docs
+        ]
+    ).drop_duplicates("doc_id", keep="last")
+    facts = pd.DataFrame([row for doc in docs for row in document_facts(doc)], columns=list(_FACT_COLUMNS))
+    ids = documents["doc_id"].tolist()
+    placeholders = ", ".join("?" for _ in ids)
+    with store.transaction():
+        for statement in NEWS_DDL:
+            store.con.execute(statement)
+        store.con.execute(f"DELETE FROM facts WHERE doc_id IN ({placeholders})", ids)
+        store.con.execute(f"DELETE FROM documents WHERE doc_id IN ({placeholders})", ids)
+        store.insert_frame("documents", documents)
+        # Facts of a document given twice in one call are written once.
+        facts = facts[facts["doc_id"].isin(ids)].drop_duplicates()
+        store.insert_frame("facts", facts.astype({"start_char": "int64", "end_char": "int64"}))
+    return len(facts)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from comity.news import Pipeline
+
+
+def _ids(core: Pipeline, text: str, entity_type: str) -> set[str]:
+    doc = core.read(text, id="t")
+    return {m.entity_id for m in doc.mentions if m.entity_type == entity_type}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russian and Chinese diplomats met.", {"RUS", "CHN"}),
+        ("The U.S. and the UK disagreed.", {"USA", "GBR"}),
+        ("North Korea and South Korea talked.", {"PRK", "KOR"}),
+        ("Beijing said the plan was fair.", {"CHN"}),
+        ("The Kremlin rejected the claim.", {"RUS"}),
+        ("He referred to the Franco-German Alliance for Multilateralism.", {"FRA", "DEU"}),
+        ("Germany's envoy spoke.", {"DEU"}),
+    ],
+)
+def test_actors_states_by_name_alias_demonym_capital(core: Pipeline, text: str, expected: set[str]) -> None:
+    assert _ids(core, text, "state") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks were held in Geneva and in Beijing.",
+        "Ships sailed in the South China Sea.",
+        "Let us know what they want.",
+        "It was reported by the Washington Post.",
+        "CAMEROON - The diplomats met on Friday.",
+        "The Washington-based group said so.",
+        "The vote was reported by Pakistan Point News.",
+    ],
+)
+def test_actors_not_states(core: Pipeline, text: str) -> None:
+    assert _ids(core, text, "state") == set()
+
+
+def test_actors_organisations_and_un_inside_organ_names(core: Pipeline) -> None:
+    text = "The UN Security Council and the World Health Organization met; the U.N. Charter was cited."
+    assert _ids(core, text, "organisation") >= {"UNSC", "UN", "WHO", "UN_CHARTER"}
+
+
+def test_actors_acronyms_are_case_sensitive(core: Pipeline) -> None:
+    assert _ids(core, "Who knows what the WHO said?", "organisation") == {"WHO"}
+    assert "WHO" not in _ids(core, "Who knows?", "organisation")
+
+
+def test_actors_news_agencies_are_not_organisations(core: Pipeline) -> None:
+    assert _ids(core, "Photo: Efrem Lukatsky / AP Photo. (Reuters)", "organisation") == set()
+
+
+def test_actors_mentions_carry_spans_and_confidence(core: Pipeline) -> None:
+    doc = core.read("Moscow said the Russian minister would come.", id="t")
+    for mention in doc.mentions:
+        assert doc.text[mention.start : mention.end] == mention.text
+        assert 0.0 < mention.confidence <= 1.0

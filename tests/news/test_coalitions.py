@@ -1,0 +1,87 @@
+"""The coalitions stage on hand-made sentences and on the seed text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from comity.news import Coalition, Pipeline
+
+CORE_STAGES = ["normalise", "sentences", "actors", "people", "quotes"]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Pipeline:
+    return Pipeline([*CORE_STAGES, "coalitions"])
+
+
+def _coalitions(nlp: Pipeline, text: str) -> list[Coalition]:
+    return nlp.read(text, id="t").coalitions
+
+
+def test_coalitions_members_spread_over_sentences_merge_into_named_group(nlp: Pipeline) -> None:
+    text = (
+        "China, Russia and Iran have formed the "
+        '"Group of Friends in Defense of the Charter of the United Nations". '
+        "Other founding members of the group are Algeria, Angola and Bolivia."
+    )
+    [group] = _coalitions(nlp, text)
+    assert group.org_id == "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"
+    assert sorted(group.members) == ["AGO", "BOL", "CHN", "DZA", "IRN", "RUS"]
+    assert group.complete
+
+
+def test_coalitions_acting_together_on_a_draft(nlp: Pipeline) -> None:
+    [group] = _coalitions(nlp, "Germany, Belgium and Kuwait tabled the draft resolution on Friday.")
+    assert sorted(group.members) == ["BEL", "DEU", "KWT"]
+    assert group.complete
+    [passive] = _coalitions(nlp, "The text, drafted by Norway and Ireland, was put to a vote.")
+    assert sorted(passive.members) == ["IRL", "NOR"]
+
+
+def test_coalitions_pronoun_in_next_sentence(nlp: Pipeline) -> None:
+    text = "Russia and China objected to the text. They tabled a counter-resolution the same day."
+    [group] = _coalitions(nlp, text)
+    assert sorted(group.members) == ["CHN", "RUS"]
+
+
+def test_coalitions_list_cut_short_is_incomplete(nlp: Pipeline) -> None:
+    text = (
+        "A coalition of countries, including Cuba, Nicaragua and Venezuela, was launched at the UN on Monday."
+    )
+    [group] = _coalitions(nlp, text)
+    assert sorted(group.members) == ["CUB", "NIC", "VEN"]
+    assert not group.complete
+    [others] = _coalitions(nlp, "Egypt, Jordan and others formed a new contact group.")
+    assert not others.complete
+
+
+def test_coalitions_fewer_members_than_stated_count_is_incomplete(nlp: Pipeline) -> None:
+    text = "The bloc of 12 countries was founded by Chile, Peru and Colombia."
+    [group] = _coalitions(nlp, text)
+    assert not group.complete
+
+
+def test_coalitions_voting_alike_is_not_a_coalition(nlp: Pipeline) -> None:
+    assert (
+        _coalitions(nlp, "China and India abstained, while Belarus and Syria voted against the resolution.")
+        == []
+    )
+    assert _coalitions(nlp, "Foreign ministers of Mexico, Kenya and Norway spoke at the meeting.") == []
+
+
+def test_coalitions_group_named_after_its_founders(nlp: Pipeline) -> None:
+    [group] = _coalitions(nlp, "He also referred to the Franco-German Alliance for Multilateralism.")
+    assert set(group.members) >= {"FRA"}
+    assert not group.complete
+    assert group.name is not None and "Alliance for Multilateralism" in group.name
+
+
+def test_coalitions_seed_text_lists_group_of_friends(nlp: Pipeline, data_dir: Path) -> None:
+    text = (data_dir / "seed-000.txt").read_text(encoding="utf-8")
+    groups = _coalitions(nlp, text)
+    [group] = [g for g in groups if g.org_id == "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"]
+    assert {"CHN", "RUS", "PRK", "IRN", "DZA", "AGO", "BLR", "CUB", "SYR", "VCT"} <= set(group.members)
+    assert "USA" not in group.members
+    assert not group.complete  # the list is broken off: "... Syria and The draft note said"

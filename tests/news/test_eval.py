@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from comity.errors import BadInput
+from comity.news import Pipeline, evaluate, score_documents
+from comity.news._eval import same_speaker, story_pair_counts, word_overlap
+
+
+def _record(**fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "states": [],
+        "organizations": [],
+        "people": [],
+        "quotes": [],
+        "coalitions": [],
+        "memberships": [],
+        "meetings": [],
+        "story": None,
+    }
+    base.update(fields)
+    return base
+
+
+def test_eval_word_overlap_and_speakers() -> None:
+    assert word_overlap("a b c d e", "a b c d e") == 1.0
+    assert word_overlap("a b c d e", "a b c d") == pytest.approx(0.8)
+    assert word_overlap("a b c d e", "a b c") == pytest.approx(0.6)
+    assert same_speaker("Wang", "Wang Yi")
+    assert same_speaker("António Guterres", "Antonio Guterres")
+    assert not same_speaker("UN", "UNGA")
+    assert not same_speaker("unnamed:diplomat", "unknown")
+
+
+def test_eval_hand_computed_scores() -> None:
+    gold = {
+        "d1": _record(
+            states=["USA", "CHN", "RUS"],
+            organizations=["UN"],
+            people=[{"name": "António Guterres"}, {"name": "Wang Yi"}],
+            quotes=[
+                {"speaker": "Wang Yi", "text": "one two three four five"},
+                {"speaker": "UNGA", "text": "six seven eight"},
+            ],
+            coalitions=[{"name": "G", "members": ["DZA", "AGO", "BLR", "CUB"], "complete": False}],
+            memberships=[
+                {"actor": "USA", "body": "WHO", "action": "withdraw", "date": "2020"},
+                {"actor": "USA", "body": "WHO", "action": "rejoin", "date": None},
+            ],
+            meetings=[{"body": "UNSC", "date": "2021-05-07"}],
+        ),
+    }
+    pred = {
+        "d1": _record(
+            states=["USA", "CHN", "FRA"],  # tp 2, fp 1, fn 1
+            organizations=["UN", "WHO"],  # tp 1, fp 1
+            people=[{"name": "Antonio Guterres"}],  # tp 1, fn 1
+            quotes=[
+                {"speaker": "Wang", "text": "one two three four"},  # overlap 0.8, same person: tp
+                {"speaker": "UNSC", "text": "six seven eight"},  # wrong speaker: fp and fn
+            ],
+            coalitions=[
+                {"name": "X", "members": ["DZA", "AGO", "IRN"], "complete": False},  # 2 tp, 1 fp; 2 fn
+                {"name": "Y", "members": ["SYR"], "complete": True},  # unaligned: 1 fp
+            ],
+            memberships=[
+                {"actor": "USA", "body": "WHO", "action": "withdraw", "date": "2020-07-06"},  # tp
+                {
+                    "actor": "USA",
+                    "body": "WHO",
+                    "action": "rejoin",
+                    "date": "2021",
+                },  # date on one side: fp/fn
+            ],
+            meetings=[{"body": "UNSC", "date": "2021-05"}],  # agrees at month precision: tp
+        ),
+    }
+    report = score_documents(gold, pred, stories={})
+    counts = {name: (s.tp, s.fp, s.fn) for name, s in report.fields.items()}
+    assert counts["states"] == (2, 1, 1)
+    assert counts["organizations"] == (1, 1, 0)
+    assert counts["people"] == (1, 0, 1)
+    assert counts["quotes"] == (1, 1, 1)
+    assert counts["coalitions"] == (2, 2, 2)
+    assert counts["memberships"] == (1, 1, 1)
+    assert counts["meetings"] == (1, 0, 0)
+    assert report.fields["stories"].empty
+    # states P = R = 2/3, F1 = 2/3; people P = 1, R = 1/2, F1 = 2/3; meetings F1 = 1.
+    assert report.fields["states"].f1 == pytest.approx(2 / 3)
+    assert report.fields["people"].f1 == pytest.approx(2 / 3)
+    assert report.fields["organizations"].f1 == pytest.approx(2 / 3)
+    assert report.fields["quotes"].f1 == pytest.approx(0.5)
+    assert report.fields["coalitions"].f1 == pytest.approx(0.5)
+    assert report.fields["memberships"].f1 == pytest.approx(0.5)
+    expected_macro = (2 / 3 + 2 / 3 + 2 / 3 + 0.5 + 0.5 + 0.5 + 1.0) / 7
+    assert report.macro_f1 == pytest.approx(expected_macro)
+    assert report.format().splitlines()[-1] == f"macro-F1 {expected_macro:.3f}"
+
+
+def test_eval_story_pairs() -> None:
+    gold = {"a": "s1", "b": "s1", "c": "s1", "d": "s2"}
+    pred = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    # gold pairs: ab ac bc; predicted pairs: ab cd -> tp 1 (ab), fp 1 (cd), fn 2 (ac, bc)
+    assert story_pair_counts(gold, pred) == (1, 1, 2)
+
+
+def test_eval_directory(tmp_path: Path, core: Pipeline) -> None:
+    (tmp_path / "d1.txt").write_text("Chinese Foreign Minister Wang Yi met UN officials.", encoding="utf-8")
+    gold = _record(
+        states=["CHN"], organizations=["UN"], people=[{"name": "Wang Yi", "state": "CHN", "role": None}]
+    )
+    (tmp_path / "d1.json").write_text(json.dumps(gold), encoding="utf-8")
+    (tmp_path / "orphan.txt").write_text("No annotation.", encoding="utf-8")
+    report = evaluate(tmp_path, core)
+    assert report.documents == 1
+    assert report.skipped and "orphan.txt" in report.skipped[0]
+    assert report.fields["states"].f1 == 1.0
+    assert report.fields["people"].f1 == 1.0
+
+
+def test_eval_empty_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(BadInput):
+        evaluate(tmp_path)
+
+
+def test_eval_dev_set_meets_the_goals(data_dir: Path, reader: Pipeline) -> None:
+    report = evaluate(data_dir, reader)
+    assert report.documents == 31
+    for name in ("states", "organizations", "people", "quotes"):
+        assert report.fields[name].f1 >= 0.8, (name, report.format())

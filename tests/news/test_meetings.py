@@ -1,0 +1,96 @@
+"""The meetings stage, and the dates helper it resolves dates with."""
+
+from __future__ import annotations
+
+import pytest
+
+from comity.errors import BadDate
+from comity.news import Meeting, Pipeline
+from comity.news._dates import find_dates, page_date, parse_iso
+
+CORE_STAGES = ["normalise", "sentences", "actors", "people", "quotes"]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Pipeline:
+    return Pipeline([*CORE_STAGES, "meetings"])
+
+
+def _meetings(nlp: Pipeline, text: str, published: str | None = None) -> list[Meeting]:
+    return nlp.read(text, id="t", meta={"published": published}).meetings
+
+
+def test_meetings_vote_is_meeting_of_voting_organ_with_voters(nlp: Pipeline) -> None:
+    text = (
+        "The UN General Assembly voted on Wednesday to demand that Russia withdraw from Ukraine. "
+        "China and India abstained, while Belarus and Eritrea voted against the resolution."
+    )
+    [meeting] = _meetings(nlp, text, published="2022-03-03")
+    assert meeting.body == "UNGA"
+    assert meeting.date == "2022-03-02"
+    assert {"CHN", "IND", "BLR", "ERI"} <= set(meeting.participants)
+    assert "UKR" not in meeting.participants  # the subject matter, not a participant
+
+
+def test_meetings_chair_and_attendance(nlp: Pipeline) -> None:
+    text = (
+        "On May 7, 2021, the UN Security Council held a high-level meeting on multilateralism. "
+        "Foreign Minister Wang Yi chaired the meeting, and the foreign ministers of Russia, Mexico and Kenya "
+        "attended the meeting."
+    )
+    [meeting] = _meetings(nlp, text)
+    assert (meeting.body, meeting.date) == ("UNSC", "2021-05-07")
+    assert meeting.chair == "Wang Yi"
+    assert {"RUS", "MEX", "KEN"} <= set(meeting.participants)
+
+
+def test_meetings_future_and_habitual_left_out(nlp: Pipeline) -> None:
+    assert _meetings(nlp, "The NAM summit is scheduled for next October in Baku.") == []
+    assert _meetings(nlp, "Russia has vetoed 14 Security Council resolutions on Syria since 2011.") == []
+
+
+def test_meetings_veto_is_a_security_council_meeting(nlp: Pipeline) -> None:
+    [meeting] = _meetings(nlp, "On 20 December 2019 China and Russia vetoed a UN resolution on aid.")
+    assert (meeting.body, meeting.date) == ("UNSC", "2019-12-20")
+    assert set(meeting.participants) == {"CHN", "RUS"}
+
+
+def test_meetings_weekday_without_page_date_is_null(nlp: Pipeline) -> None:
+    [meeting] = _meetings(nlp, "The Security Council met on Friday to discuss the crisis.")
+    assert meeting.date is None
+
+
+def test_dates_relative_expressions_resolve_against_anchor() -> None:
+    found = {
+        m.text: m.value
+        for m in find_dates("yesterday, on Friday, last September, last year, in 2017", "2021-05-09")
+    }
+    assert found == {
+        "yesterday": "2021-05-08",
+        "Friday": "2021-05-07",
+        "last September": "2020-09",
+        "last year": "2020",
+        "2017": "2017",
+    }
+
+
+def test_dates_absolute_shapes_and_partial_without_year() -> None:
+    values = [m.value for m in find_dates("May 7, 2021; 20 December 2019; 2019-12-20; 3/12/21; Oct. 26")]
+    assert values == ["2021-05-07", "2019-12-20", "2019-12-20", "2021-03-12", None]
+    assert [m.value for m in find_dates("Oct. 26", "2016-10-27")] == ["2016-10-26"]
+    # A weekday written with its full date names that date, not a separate one.
+    assert [m.value for m in find_dates("Thursday, May 6, 2021", "2021-05-07")] == ["2021-05-06"]
+
+
+def test_dates_page_date_found_on_the_page() -> None:
+    assert page_date("date 2021-03-12 China, Russia ...") == "2021-03-12"
+    assert page_date("Category: World Published on Friday, 07 May 2021 15:06 Hits: 1") == "2021-05-07"
+    assert page_date("News On AIR | December 21, 2019 2:15 PM\nRussia, China veto") == "2019-12-21"
+    assert page_date("No date here at all.") is None
+    assert page_date("anything", published="2020-09") == "2020-09"
+
+
+def test_dates_parse_iso_rejects_impossible_dates() -> None:
+    assert parse_iso("2020-09").isoformat() == "2020-09-01"
+    with pytest.raises(BadDate):
+        parse_iso("2021-02-30")

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from comity.news import Person, Pipeline
+
+
+def _people(core: Pipeline, text: str) -> dict[str, Person]:
+    return {person.name: person for person in core.read(text, id="t").people}
+
+
+def test_people_title_state_and_role(core: Pipeline) -> None:
+    people = _people(
+        core, "Russian Foreign Minister Sergey Lavrov met U.S. Secretary of State Antony Blinken."
+    )
+    assert people["Sergey Lavrov"].state == "RUS"
+    assert people["Sergey Lavrov"].role == "Foreign Minister"
+    assert people["Antony Blinken"].state == "USA"
+    assert people["Antony Blinken"].role == "Secretary of State"
+
+
+def test_people_surname_merges_with_fullest_name(core: Pipeline) -> None:
+    text = "Estonian Foreign Minister Eva Kallasmaa spoke first. Later Kallasmaa said no. Tammsaare agreed."
+    people = _people(core, text)
+    assert set(people) == {"Eva Kallasmaa"}  # a lone unknown surname with no title is not enough
+    first, later = text.index("Eva Kallasmaa"), text.index("Kallasmaa said")
+    assert people["Eva Kallasmaa"].mentions == [(first, first + 13), (later, later + 9)]
+
+
+def test_people_apposition_and_possessive_state(core: Pipeline) -> None:
+    people = _people(
+        core, "Rodolfo Reyes Rodriguez, Permanent Representative of Cuba to the United Nations, sat."
+    )
+    person = people["Rodolfo Reyes Rodriguez"]
+    assert person.state == "CUB"
+    assert person.role is not None and person.role.startswith("Permanent Representative")
+
+
+def test_people_bylines_and_photo_credits(core: Pipeline) -> None:
+    text = "By Stephen Feller\nPhoto by Amanda Voisard/UPI\nKyiv. (AP Photo/Efrem Lukatsky, Pool)"
+    people = _people(core, text)
+    assert {"Stephen Feller", "Amanda Voisard", "Efrem Lukatsky"} <= set(people)
+    assert people["Stephen Feller"].state is None and people["Stephen Feller"].role is None
+    assert "Pool" not in people
+
+
+def test_people_capitalised_non_names_are_left_out(core: Pipeline) -> None:
+    text = "The Security Council met at Villa Madama in New York on Friday. Human Rights Watch objected."
+    assert _people(core, text) == {}
+
+
+def test_people_arabic_article_names(core: Pipeline) -> None:
+    people = _people(core, "Syrian President Bashar al-Assad refused. Assad said so.")
+    assert set(people) == {"Bashar al-Assad"}
+    assert people["Bashar al-Assad"].state == "SYR"

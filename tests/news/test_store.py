@@ -1,0 +1,88 @@
+"""Saving read documents and their facts in the store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from comity.news import NewsDoc, Pipeline
+from comity.news._store import save_documents
+from comity.store import Store
+
+TEXT = (
+    "Russian\u00a0Foreign Minister Sergey Lavrov told the UN Security Council on Friday: \u201cThe West is "
+    "not guided by the imperative to cooperate.\u201d Germany, Belgium and Kuwait tabled the draft. "
+    "Washington rejoined the World Health Organization in 2021."
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "news.duckdb")
+
+
+@pytest.fixture(scope="module")
+def doc(reader: Pipeline) -> NewsDoc:
+    return reader(
+        NewsDoc(id="lavrov", raw=TEXT, meta={"url": "https://example.org/x", "published": "2021-05-10"})
+    )
+
+
+def _facts(store: Store) -> list[tuple[object, ...]]:
+    return store.con.execute("SELECT * FROM facts ORDER BY ALL").fetchall()
+
+
+def test_store_rereading_changes_nothing(store: Store, doc: NewsDoc) -> None:
+    written = save_documents(store, [doc])
+    first_docs = store.con.execute("SELECT * FROM documents").fetchall()
+    first = _facts(store)
+    assert written == len(first) > 0
+    save_documents(store, [doc])
+    assert store.con.execute("SELECT * FROM documents").fetchall() == first_docs
+    assert _facts(store) == first
+
+
+def test_store_replaces_previous_facts(store: Store, reader: Pipeline, doc: NewsDoc) -> None:
+    save_documents(store, [doc])
+    shorter = reader(NewsDoc(id="lavrov", raw="Beijing spoke."))
+    save_documents(store, [shorter])
+    types = {row[0] for row in store.con.execute("SELECT fact_type FROM facts").fetchall()}
+    assert types == {"mention"}
+    assert store.count("documents") == 1
+
+
+def test_store_spans_point_into_raw_text(store: Store, doc: NewsDoc) -> None:
+    save_documents(store, [doc])
+    rows = store.con.execute("SELECT fact_type, payload, start_char, end_char FROM facts").fetchall()
+    for fact_type, payload, start, end in rows:
+        record = json.loads(payload)
+        assert record["source_id"] == "lavrov" and record["source_ref"] == f"chars {start}-{end}"
+        if fact_type == "mention":
+            assert (
+                TEXT[start:end] == record["text"] or TEXT[start:end].replace("\u00a0", " ") == record["text"]
+            )
+        if fact_type == "quote":
+            assert record["text"] in TEXT[start - 1 : end + 1]
+    kinds = {row[0] for row in rows}
+    assert {"mention", "person", "quote", "coalition", "membership", "meeting"} <= kinds
+
+
+def test_store_document_row_has_hash_and_meta(store: Store, doc: NewsDoc) -> None:
+    save_documents(store, [doc])
+    url, published, text, sha = store.con.execute(
+        "SELECT url, published, text, sha256 FROM documents"
+    ).fetchone()
+    assert (url, published, text) == ("https://example.org/x", "2021-05-10", TEXT)
+    assert len(sha) == 64
+
+
+def test_store_one_transaction_rolls_back_on_error(store: Store, doc: NewsDoc) -> None:
+    save_documents(store, [doc])
+    before = _facts(store)
+    broken = NewsDoc(id="broken", raw="x")
+    broken.mentions = "not a list"  # type: ignore[assignment]
+    with pytest.raises(AttributeError):
+        save_documents(store, [doc, broken])
+    assert _facts(store) == before

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from comity.store import Store
+
+SHARED = Path("/work/shared/data")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store file of its own."""
+    with Store.open(tmp_path / "votes.duckdb") as opened:
+        yield opened
+
+
+def tidy(rows: list[tuple[str, str, str]], year: int = 2000, issues: str | None = None) -> pd.DataFrame:
+    """A votes frame from (rcid, iso3, vote) rows."""
+    frame = pd.DataFrame(rows, columns=["rcid", "iso3", "vote"])
+    frame["year"] = year
+    frame["issues"] = issues
+    return frame
+
+
+def planted_votes(
+    groups: list[list[str]], n_calls: int, *, year: int = 2000, loyalty: float = 0.9, seed: int = 0
+) -> pd.DataFrame:
+    """Roll calls on which each group has a line (yes, abstain or no) that members follow with
+    probability ``loyalty``, voting at random otherwise."""
+    rng = np.random.default_rng(seed)
+    choices = np.array(["yes", "abstain", "no"])
+    rows = []
+    for call in range(n_calls):
+        for group in groups:
+            line = rng.integers(3)
+            for state in group:
+                vote = line if rng.random() < loyalty else rng.integers(3)
+                rows.append((f"t:{year}-{call}", state, choices[vote]))
+    return tidy(rows, year=year)
+
+
+@pytest.fixture(scope="session")
+def unvotes_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sessions 1 and 26 of the real unvotes data (China's seat changes hands in 1971), as files."""
+    source = SHARED / "unga-votes"
+    target = tmp_path_factory.mktemp("unvotes")
+    calls = pd.read_parquet(source / "roll_calls.parquet")
+    calls = pd.concat([calls[calls["session"] == 1].head(20), calls[calls["session"] == 26]])
+    votes = pd.read_parquet(source / "votes.parquet")
+    issues = pd.read_parquet(source / "roll_call_issues.parquet")
+    calls.to_parquet(target / "roll_calls.parquet", index=False)
+    votes[votes["rcid"].isin(calls["rcid"])].to_parquet(target / "votes.parquet", index=False)
+    issues[issues["rcid"].isin(calls["rcid"])].to_parquet(target / "roll_call_issues.parquet", index=False)
+    return target
