@@ -90,9 +90,15 @@ class Baseline:
             for triple in _quotations(doc, direct_quotations):
                 speaker_text = " ".join(token.text for token in triple.speaker)
                 last = triple.speaker[-1].text if triple.speaker else ""
-                speaker = next((p for p in sorted(people, key=len, reverse=True) if last and last in p.split()), None)
+                speaker = next(
+                    (p for p in sorted(people, key=len, reverse=True) if last and last in p.split()), None
+                )
                 if speaker is None:
-                    speaker = self.states.get(_norm(speaker_text)) or self.orgs.get(_norm(speaker_text)) or "unknown"
+                    speaker = (
+                        self.states.get(_norm(speaker_text))
+                        or self.orgs.get(_norm(speaker_text))
+                        or "unknown"
+                    )
                 content = triple.content.text.strip().strip("\"'“”‘’").strip()
                 quotes.append({"speaker": speaker, "text": content})
             out.append(
@@ -145,10 +151,16 @@ def _print_scores(name: str, report: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=5000, help="documents for the speed runs (dev set repeated)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--docs", type=int, default=5000, help="documents for the speed runs (dev set repeated)"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="comity worker processes for the speed run")
-    parser.add_argument("--baseline-docs", type=int, default=None, help="documents for the baseline speed run")
+    parser.add_argument(
+        "--baseline-docs", type=int, default=None, help="documents for the baseline speed run"
+    )
     args = parser.parse_args(argv)
 
     from comity.news import Pipeline

@@ -146,13 +146,17 @@ def show(
 @app.command()
 def members(
     body: Annotated[str, typer.Argument(help="An organisation, organ, agreement or coalition (id or name).")],
-    on: Annotated[str | None, typer.Option("--on", help="Date YYYY-MM-DD (default: today).")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Date YYYY-MM-DD, 'today' (default) or 'founding'.")
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List the members of a body on a date, each with its source.
 
     Example: comity members UNSC --on 2021-05-07 --json
+
+    Example: comity members GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER --on founding
     """
     frame = registry_for(db).members(body, on=on)
     echo_result(frame, as_json)

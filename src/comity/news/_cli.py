@@ -20,22 +20,29 @@ __all__ = ["eval_app", "register"]
 
 FormatOption = Annotated[
     str,
-    typer.Option("--format", "-f", help="gold: the fields of gold-format.md; full: every fact with its spans."),
+    typer.Option(
+        "--format", "-f", help="gold: the fields of gold-format.md; full: every fact with its spans."
+    ),
 ]
 StoreOption = Annotated[
     bool, typer.Option("--store/--no-store", help="Also save the documents and their facts in the store.")
 ]
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
-                 show_default=False),
-]  # fmt: skip
+    typer.Option(
+        "--db",
+        help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
+        show_default=False,
+    ),
+]
 JobsOption = Annotated[
-    int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per CPU). Helps from ~200 documents.")
+    int,
+    typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per CPU). Helps from ~200 documents."),
 ]
 MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Skip files larger than this.")]
 PathsArgument = Annotated[
-    list[str], typer.Argument(help="Files (.txt, .html, .jsonl), directories, or - for stdin.", show_default=False)
+    list[str],
+    typer.Argument(help="Files (.txt, .html, .jsonl), directories, or - for stdin.", show_default=False),
 ]
 
 eval_app = typer.Typer(
@@ -85,7 +92,9 @@ def read_command(
 
     Documents read together are grouped into stories: documents of one story share the "story" value.
 
-    With --store the documents and their facts (with character spans in the text as published) are saved in the store; reading a document again replaces its facts.
+    With --store the documents and their facts (spans in the text as published) are saved in the store.
+
+    Reading a document again replaces its facts.
     """
     from comity.news._gold import to_full, to_gold
 
@@ -125,7 +134,9 @@ def stories_command(
 
     Example: comity stories corpus/news-dev --json
 
-    The table lists each story with its documents and the facts on which they disagree; --json gives every fact with the number of documents that support it.
+    The table lists each story with its documents and the facts on which they disagree.
+
+    --json gives every fact with the number of documents that support it.
     """
     from comity.news._stories import reconcile
 
@@ -160,7 +171,10 @@ def _stories_table(stories: list[Any]) -> str:
         )
     header = ("story", "docs", "main meeting", "conflicts", "facts")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
     for story in stories:
         lines.append("")
         lines.append(f"{story.id}: {', '.join(story.doc_ids)}")

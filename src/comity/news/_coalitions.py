@@ -236,12 +236,13 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
         group = _nearest_group(near_group, groups, run.start) if (grouped or continuing) else None
         if group is None and near_group and acting:
             group = near_group[0]
+        key: str
         if group is not None:
             name: str | None = group.text
             org_id: str | None = group.entity_id
-            key = org_id
-        elif continuing and not acting:
-            key = previous_key  # type: ignore[assignment]
+            key = group.entity_id
+        elif continuing and not acting and previous_key is not None:
+            key = previous_key
             name = drafts[key].name
             org_id = drafts[key].org_id
         elif grouped:
@@ -380,7 +381,8 @@ def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
         if len(chain) < 2:
             continue
         tail = text[chain[-1].end : chain[-1].end + 80]
-        if not _HYPHEN_GROUP.match(tail):
+        named = _HYPHEN_GROUP.match(tail)
+        if named is None:
             continue
         org = next(
             (
@@ -392,11 +394,7 @@ def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
         )
         if org is not None and org.entity_id in known:
             continue
-        name = (
-            org.text
-            if org is not None
-            else text[chain[-1].end : chain[-1].end + _HYPHEN_GROUP.match(tail).end()]
-        )  # type: ignore[union-attr]
+        name = org.text if org is not None else tail[: named.end()]
         found.append(
             Coalition(
                 name=name.strip(" -"),

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUFFIXES", "InputDoc", "Skipped", "decode_bytes", "iter_documents", "read_documents"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SUFFIXES",
+    "InputDoc",
+    "Skipped",
+    "decode_bytes",
+    "iter_documents",
+    "read_documents",
+]
 
 #: Files larger than this are skipped (a news page is a few kilobytes; 5 MB is a mistake).
 DEFAULT_MAX_BYTES = 5_000_000

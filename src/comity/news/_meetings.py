@@ -325,13 +325,18 @@ def _fold_un(drafts: list[_Draft], anchor: str | None) -> list[_Draft]:
 def _date_of(text: str, sent_start: int, sent_end: int, trigger_at: int, anchor: str | None) -> str | None:
     local = trigger_at - sent_start
     skip = page_date_span(text)
+    sentence = text[sent_start:sent_end]
     mentions = [
         m
         for m in find_dates(text[sent_start:sent_end], anchor)
         if skip is None or sent_start + m.start >= skip[1]
         if
         # A bare year far from the meeting word is another event's ("its founders in 1945").
-        m.value and (m.kind != "year" or abs(m.start - local) < 45)
+        m.value
+        and (m.kind != "year" or abs(m.start - local) < 45)
+        # A date ahead ("scheduled for next October") is a planned meeting's, not this one's.
+        and not _FUTURE.search(sentence[max(0, m.start - 25) : m.end])
+        and (anchor is None or m.value[:10] <= anchor[:10] or len(m.value) < len(anchor))
     ]
     if not mentions:
         return None

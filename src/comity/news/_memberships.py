@@ -226,7 +226,7 @@ def _first_coordinated(
     """The bodies right after the verb and those coordinated with them (commas, "and")."""
     if not governed:
         return []
-    kept = []
+    kept: list[Mention] = []
     position = verb_end
     for body in governed:
         gap = text[position : body.start]

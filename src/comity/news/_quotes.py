@@ -83,9 +83,9 @@ _NOMINAL = re.compile(
     r"delegate|counterpart))\b"
 )
 _BARE_NOMINAL = re.compile(
-    r"\b[Tt]he\s+(?:top |foreign |chief |senior |deputy |former |US |U\.S\. )?"
-    r"(minister|diplomat|president|leader|envoy|"
-    r"ambassador|premier|chancellor|spokesman|spokeswoman|secretary|secretary-general|representative|delegate)\b"
+    r"\b[Tt]he\s+(?:top |foreign |chief |senior |deputy |former |US |U\.S\. |[A-Z][\w.]*[A-Z]\.? )?"
+    r"(minister|diplomat|president|leader|envoy|ambassador|premier|chancellor|spokesman|spokeswoman|"
+    r"secretary|secretary-general|representative|delegate|chief|head|director|director-general)\b"
 )
 _JOINT = re.compile(
     r"\b(?:[Tt]he\s+)?(two|both|three|four)\s+(?:leaders|ministers|presidents|men|women|diplomats|heads of state"
@@ -108,14 +108,23 @@ _ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
     "secretary-general": ("secretary-general", "secretary general"),
     "representative": ("representative", "ambassador", "envoy"),
     "delegate": ("delegate", "representative"),
+    "chief": ("chief", "head", "director", "secretary-general", "president", "chair"),
+    "head": ("chief", "head", "director", "secretary-general", "president", "chair"),
+    "director": ("director",),
+    "director-general": ("director",),
 }
 _GROUP_IDS_HINT = re.compile(r"GROUP|ALLIANCE|COALITION|TROIKA|BUREAU|FRIENDS|QUAD|BRICS|NAM|G77|CARACAS")
 _VOTING_ORGANS = ("UNGA", "UNSC", "UNHRC")
 _TITLE_BEFORE = re.compile(
-    r"\b(?:entitled|titled|headlined|dubbed|named|themed|theme|motto|slogan|hashtag|the title)\s*[,:]?\s*[\"']$",
+    r"\b(?:entitled|titled|headlined|dubbed|named|themed|theme|motto|slogan|hashtag|the title|resolution|"
+    r"report|book|film|programme|program|operation|plan|strategy|initiative|campaign|article|op-ed|column|"
+    r"session|summit|conference|debate|event|forum|meeting|agenda item)\s*[,:]?\s*[\"']$",
     re.IGNORECASE,
 )
-_TITLE_SMALL = frozenset({"of", "the", "and", "in", "for", "on", "to", "a", "an", "at", "by", "with"})
+_TITLE_SMALL = frozenset(
+    {"of", "the", "and", "in", "for", "on", "to", "a", "an", "at", "by", "with", "as", "into", "over", "from",
+     "via", "or", "nor", "but", "per", "vs", "against", "under", "between", "among", "through"}
+)
 
 
 @dataclass
@@ -190,9 +199,17 @@ def _pair_marks(
             continue  # a stray opening mark inside the quotation
         spans.append(_Span(open_at + 1, index, mark))
         open_at = None
-    if open_at is not None and mark == '"' and open_at + 1 < para_end:
+    if open_at is not None and mark == '"' and open_at + 1 < para_end and _runs_on(text, para_end):
         spans.append(_Span(open_at + 1, para_end, mark))
     return spans
+
+
+def _runs_on(text: str, para_end: int) -> bool:
+    """True when an unclosed quotation may run to the end of its paragraph: the text ends there
+    (an excerpt cut off), or the next paragraph opens with a quote mark (a quotation of several
+    paragraphs)."""
+    rest = text[para_end:].lstrip()
+    return not rest or rest[0] in "\"'"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -225,7 +242,8 @@ def find_quotes(doc: NewsDoc) -> list[tuple[int, int]]:
             inner = text[start:end]
             if _is_title(words) and not re.search(r"[.!?]\s", inner):
                 continue
-            if any(m.start <= start and end - 1 <= m.end for m in doc.mentions if m.entity_type != "state"):
+            name_start = start + 4 if text[start : start + 4].lower() == "the " else start
+            if any(m.start <= name_start and end - 1 <= m.end for m in doc.mentions if m.entity_type != "state"):
                 continue  # a name in quotation marks
             if _TITLE_BEFORE.search(text, max(0, start - 40), start):
                 continue  # "a resolution entitled 'Aggression against Ukraine'"

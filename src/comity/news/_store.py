@@ -44,23 +44,39 @@ def document_facts(doc: NewsDoc) -> Iterator[tuple[Any, ...]]:
     ``source_ref`` (``chars START-END``).
     """
 
-    def row(fact_type: str, payload: dict[str, Any], start: int, end: int, confidence: float, stage: str) -> tuple[
-        Any, ...
-    ]:
+    def row(
+        fact_type: str, payload: dict[str, Any], start: int, end: int, confidence: float, stage: str
+    ) -> tuple[Any, ...]:
         raw_start, raw_end = _raw(doc, start, end)
         payload = {**payload, "source_id": doc.id, "source_ref": f"chars {raw_start}-{raw_end}"}
-        return (doc.id, fact_type, json.dumps(payload, ensure_ascii=False), raw_start, raw_end, confidence, stage)
+        return (
+            doc.id,
+            fact_type,
+            json.dumps(payload, ensure_ascii=False),
+            raw_start,
+            raw_end,
+            confidence,
+            stage,
+        )
 
     for mention in doc.mentions:
-        payload = {"entity_id": mention.entity_id, "entity_type": mention.entity_type, "kind": mention.kind,
-                   "text": mention.text}  # fmt: skip
+        payload: dict[str, Any] = {
+            "entity_id": mention.entity_id,
+            "entity_type": mention.entity_type,
+            "kind": mention.kind,
+            "text": mention.text,
+        }
         yield row("mention", payload, mention.start, mention.end, mention.confidence, "comity.actors.v1")
     for person in doc.people:
         spans = person.mentions or [(0, 0)]
         start = min(s for s, _ in spans)
         end = max(e for _, e in spans)
-        payload = {"name": person.name, "state": person.state, "role": person.role,
-                   "mentions": [list(doc.raw_span(s, e)) for s, e in person.mentions]}  # fmt: skip
+        payload = {
+            "name": person.name,
+            "state": person.state,
+            "role": person.role,
+            "mentions": [list(doc.raw_span(s, e)) for s, e in person.mentions],
+        }
         yield row("person", payload, start, end, person.confidence, "comity.people.v1")
     for quote in doc.quotes:
         raw_start, raw_end = doc.raw_span(quote.start, quote.end)
@@ -68,7 +84,9 @@ def document_facts(doc: NewsDoc) -> Iterator[tuple[Any, ...]]:
         yield row("quote", payload, quote.start, quote.end, quote.confidence, "comity.quotes.v1")
     for coalition in doc.coalitions:
         payload = {k: v for k, v in asdict(coalition).items() if k not in ("start", "end", "confidence")}
-        yield row("coalition", payload, coalition.start, coalition.end, coalition.confidence, "comity.coalitions.v1")
+        yield row(
+            "coalition", payload, coalition.start, coalition.end, coalition.confidence, "comity.coalitions.v1"
+        )
     for change in doc.memberships:
         payload = {k: v for k, v in asdict(change).items() if k not in ("start", "end", "confidence")}
         yield row("membership", payload, change.start, change.end, change.confidence, "comity.memberships.v1")

@@ -34,11 +34,12 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _STOP = frozenset(
     """a about after again against all also am an and any are as at be because been before being between both
     but by can could did do does during each few for from further had has have having he her here hers him his
-    how i if in into is it its itself just me more most my no nor not now of off on once only or other our ours
-    out over own same she should so some such than that the their theirs them then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with would you
-    your said says say told according new one two three year years also week month day today time first last
-    mr ms un u.n united nations countries country nation nations states state international world people
+    how i if in into is it its itself just me more most my no nor not now of off on once only or other
+    our ours out over own same she should so some such than that the their theirs them then there these
+    they this those through to too under until up very was we were what when where which while who whom
+    why will with would you your said says say told according new one two three year years also week month day
+    today time first last mr ms un u.n united nations countries country nation nations states state
+    international world people
     including however news more photo image getty images ap reuters""".split()
 )
 _FACT_WEIGHT = 1.5
@@ -110,7 +111,9 @@ def story_features(doc: NewsDoc) -> list[str]:
     """The facts the reader found in ``doc``, as tokens for the story vector."""
     tokens: list[str] = []
     tokens += [f"state:{m.entity_id}" for m in doc.mentions if m.entity_type == "state"]
-    tokens += [f"org:{m.entity_id}" for m in doc.mentions if m.entity_type == "organisation" and m.entity_id != "UN"]
+    tokens += [
+        f"org:{m.entity_id}" for m in doc.mentions if m.entity_type == "organisation" and m.entity_id != "UN"
+    ]
     tokens += [f"person:{_surname(p.name)}" for p in doc.people if _surname(p.name)]
     for meeting in doc.meetings:
         tokens.append(f"meeting:{meeting.body}")
@@ -152,7 +155,7 @@ def _minhash_pairs(docs: Sequence[NewsDoc], threshold: float) -> list[tuple[int,
 
 
 def _vectors(docs: Sequence[NewsDoc]) -> np.ndarray:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
     def analyse(doc_index: int) -> list[str]:
         doc = docs[doc_index]
@@ -202,7 +205,9 @@ def group_stories(
     for i, j in _minhash_pairs(docs, duplicate_threshold):
         distance[i, j] = distance[j, i] = 0.0
     np.fill_diagonal(distance, 0.0)
-    labels = fcluster(linkage(squareform(distance, checks=False), method="average"), t=threshold, criterion="distance")
+    labels = fcluster(
+        linkage(squareform(distance, checks=False), method="average"), t=threshold, criterion="distance"
+    )
     members: dict[int, list[NewsDoc]] = defaultdict(list)
     for doc, label in zip(docs, labels, strict=True):
         members[int(label)].append(doc)
@@ -235,9 +240,7 @@ def _apply_fact_links(docs: Sequence[NewsDoc], distance: np.ndarray) -> None:
     days = [_event_days(doc) for doc in docs]
     dates = [_story_date(doc) for doc in docs]
     for i, j in itertools.combinations(range(len(docs)), 2):
-        shared = {
-            (a, d) for a, d in days[i] for b, e in days[j] if d == e and (a == b or "UN" in (a, b))
-        }
+        shared = {(a, d) for a, d in days[i] for b, e in days[j] if d == e and (a == b or "UN" in (a, b))}
         if shared:
             distance[i, j] = distance[j, i] = distance[i, j] * _SHARED_MEETING_FACTOR
         first, second = dates[i], dates[j]
@@ -251,7 +254,10 @@ def _slug(docs: Sequence[NewsDoc], used: dict[str, int] | Counter[str]) -> str:
         bodies = Counter(c.org_id for doc in docs for c in doc.coalitions if c.org_id)
     if not bodies:
         bodies = Counter(
-            m.entity_id for doc in docs for m in doc.mentions if m.entity_type == "organisation" and m.entity_id != "UN"
+            m.entity_id
+            for doc in docs
+            for m in doc.mentions
+            if m.entity_type == "organisation" and m.entity_id != "UN"
         )
     body = bodies.most_common(1)[0][0] if bodies else "news"
     dates = Counter(m.date[:7] for doc in docs for m in doc.meetings if m.date and len(m.date) >= 7)
@@ -316,9 +322,7 @@ def reconcile(docs: Sequence[NewsDoc], story_id: str | None = None) -> Story:
     return Story(identifier, [doc_id for doc_id, _ in records], facts)
 
 
-def _cluster(
-    items: list[tuple[str, dict[str, Any]]], same: Any
-) -> list[list[tuple[str, dict[str, Any]]]]:
+def _cluster(items: list[tuple[str, dict[str, Any]]], same: Any) -> list[list[tuple[str, dict[str, Any]]]]:
     groups: list[list[tuple[str, dict[str, Any]]]] = []
     for item in items:
         for group in groups:
@@ -383,7 +387,9 @@ def _reconcile_coalitions(records: list[tuple[str, dict[str, Any]]]) -> list[Sto
             union = set().union(*map(set, lists))
             counts = Counter(m for _, c in group for m in set(c["members"]))
             partial = sorted(m for m in union if counts[m] < len(group))
-            conflicts.append(f"member lists differ ({len(lists)} versions); not in every report: {', '.join(partial)}")
+            conflicts.append(
+                f"member lists differ ({len(lists)} versions); not in every report: {', '.join(partial)}"
+            )
         value = dict(best)
         value["member_support"] = dict(Counter(m for _, c in group for m in set(c["members"])))
         facts.append(StoryFact("coalition", value, len(_support(group)), _support(group), conflicts))
@@ -394,8 +400,10 @@ def _reconcile_memberships(records: list[tuple[str, dict[str, Any]]]) -> list[St
     items = [(doc_id, m) for doc_id, record in records for m in record["memberships"]]
     groups = _cluster(
         items,
-        lambda a, b: (a["actor"], a["body"], a["action"]) == (b["actor"], b["body"], b["action"])
-        and _dates_agree(a["date"], b["date"]),
+        lambda a, b: (
+            (a["actor"], a["body"], a["action"]) == (b["actor"], b["body"], b["action"])
+            and _dates_agree(a["date"], b["date"])
+        ),
     )
     facts = []
     for group in groups:
@@ -411,7 +419,9 @@ def _reconcile_meetings(records: list[tuple[str, dict[str, Any]]]) -> list[Story
     facts = []
     for group in groups:
         meetings = [m for _, m in group]
-        best = max(meetings, key=lambda m: (len(m["participants"]), m.get("chair") is not None, len(m["date"] or "")))
+        best = max(
+            meetings, key=lambda m: (len(m["participants"]), m.get("chair") is not None, len(m["date"] or ""))
+        )
         value = dict(best)
         value["date"] = _most_precise(m["date"] for m in meetings)
         chairs = {m["chair"] for m in meetings if m.get("chair")}

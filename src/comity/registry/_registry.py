@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from comity._dates import parse_date
-from comity.errors import UnknownActor
+from comity._dates import parse_date, parse_partial_date
+from comity.errors import BadDate, UnknownActor
 from comity.registry._build import build_registry
 from comity.registry._names import normalise_name
 from comity.store import Store
@@ -235,10 +235,13 @@ class Registry:
     def members(self, body: str, *, on: str | date | None = None, include_observers: bool = True) -> pd.DataFrame:
         """The members of ``body`` on a date (today by default), one row per member.
 
+        ``on="founding"`` asks for the founding members: those on the last day of the period the
+        founding date names ('2021-03' -> 2021-03-31).
+
         Columns: actor_id, name, kind, start_date, end_date, source_id, source_ref, note.
         """
         org = self.resolve(body, types=("organisation",))
-        when = parse_date(on, what="--on date")
+        when = self.founding_date(org.id) if str(on).strip().lower() == "founding" else parse_date(on, what="--on date")
         rows = self.store.query(
             """SELECT actor_id, kind, start_date, start_precision, end_date, end_precision, observed_to,
                       source_id, source_ref, note
@@ -261,6 +264,15 @@ class Registry:
         rows["name"] = rows["actor_id"].map(self.name_of)
         out = rows[["actor_id", "name", "kind", "start_date", "end_date", "source_id", "source_ref", "note"]]
         return out.sort_values("actor_id").reset_index(drop=True)
+
+    def founding_date(self, body: str) -> date:
+        """The last day of the period in which ``body`` was founded."""
+        org = self.resolve(body, types=("organisation",))
+        row = self.store.con.execute("SELECT founded FROM organisations WHERE org_id = ?", [org.id]).fetchone()
+        if row is None or not row[0]:
+            raise BadDate(f"The founding date of {org.name} ({org.id}) is not known.",
+                          hint="Give a date with --on YYYY-MM-DD instead.")
+        return parse_partial_date(str(row[0])).last
 
     def memberships_of(self, actor: str, *, on: str | date | None = None) -> pd.DataFrame:
         """The bodies ``actor`` belongs to on a date (today by default)."""

@@ -256,8 +256,7 @@ def coalition_page(
         if note:
             notes.append(note)
         if heat_year is None:
-            span, _ = _optional("Votes", data.vote_years)
-            heat_year = span[1] if span else None
+            heat_year, _ = _optional("Votes", data.default_vote_year)
         if heat_year is not None:
             current = [m["actor_id"] for m in today if m["actor_id"] in voters] or voters
             matrix, note = _optional("Agreement", lambda: data.agreement(heat_year, tuple(current), "agree"))
@@ -317,7 +316,9 @@ def votes_page(
     span, note = _optional("Votes", data.vote_years)
     if note:
         notes.append(note)
-    bloc_year = year or (span[1] if span else None)
+    bloc_year = year
+    if bloc_year is None and span:
+        bloc_year, _ = _optional("Votes", data.default_vote_year)
     if chosen:
         ideal, note = _optional("Ideal points", lambda: data.ideal(chosen, None, None))
         if ideal:

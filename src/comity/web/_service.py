@@ -558,6 +558,14 @@ class WebData:
         return int(years.min()), int(years.max())
 
     @functools.lru_cache(maxsize=1)  # noqa: B019
+    def default_vote_year(self) -> int:
+        """The latest year with a full session of roll calls (the last year of a source may hold a few)."""
+        votes = self.votes()
+        per_year = votes.groupby("year")["rcid"].nunique()
+        full = per_year[per_year >= 30]
+        return int(full.index.max() if len(full) else per_year.index.max())
+
+    @functools.lru_cache(maxsize=1)  # noqa: B019
     def vote_states(self) -> frozenset[str]:
         return frozenset(str(s) for s in self.votes()["iso3"].unique())
 
@@ -592,7 +600,8 @@ class WebData:
         _check_year(start, "--from")
         _check_year(end, "--to")
         alignment = self._votes_function("alignment")
-        frame = alignment(
+        frame, _ = _capture(
+            alignment,
             self.votes(),
             list(states) or None,
             by=by,
@@ -619,8 +628,8 @@ class WebData:
         _check_year(year, "year")
         function = self._votes_function("agreement_matrix")
         data = self._votes_of_years(year, year)
-        result: pd.DataFrame = function(data, year, metric=measure)
-        return result
+        result, _ = _capture(function, data, year, metric=measure)
+        return result  # type: ignore[no-any-return]
 
     def _votes_of_years(self, first: int, last: int) -> pd.DataFrame:
         votes = self.votes()
@@ -647,7 +656,8 @@ class WebData:
         _check_year(start, "--from")
         _check_year(end, "--to")
         cohesion = self._votes_function("cohesion")
-        frame = cohesion(
+        frame, _ = _capture(
+            cohesion,
             self.votes(),
             list(group) if isinstance(group, tuple) else group,
             start=start,
@@ -670,7 +680,7 @@ class WebData:
         data = self._votes_of_years(max(year - 1, low), year)
         if not (data["year"] == year).any():
             raise BadInput(f"There are no General Assembly votes in {year}.", hint="Pick another year.")
-        fitted = estimator(resolution, metric=metric, random_state=seed).fit(data)
+        fitted, notes = _capture(estimator(resolution, metric=metric, random_state=seed).fit, data)
         blocs = fitted.blocs_[fitted.blocs_["period"] == year].sort_values(["bloc", "iso3"])
         movers = fitted.movers_[fitted.movers_["period"] == year] if len(fitted.movers_) else fitted.movers_
         stability = fitted.stability_[fitted.stability_["period"] == year] if len(fitted.stability_) else None
@@ -679,7 +689,8 @@ class WebData:
             "blocs": frame_records(blocs),
             "movers": frame_records(movers),
             "stability": frame_records(stability)[0] if stability is not None and len(stability) else None,
-            "modularity": round(float(fitted.modularity_.get(year, float("nan"))), 4),
+            "modularity": _round_or_none(fitted.modularity_.get(year)),
+            "warnings": notes,
         }
 
     # -- ideal points ------------------------------------------------------------------------------
@@ -807,6 +818,26 @@ def _write_quietly(table: pd.DataFrame, path: Path) -> None:
         partial.replace(path)
     except OSError as exc:
         log.warning("cannot keep the ideal points in %s: %s", path, exc)
+
+
+def _capture(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, list[str]]:
+    """Call ``function``, collecting its warnings (statistical notes) instead of raising or printing them."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = function(*args, **kwargs)
+    notes = [str(w.message) for w in caught]
+    for note in notes:
+        log.info("vote analysis: %s", note)
+    return result, notes
+
+
+def _round_or_none(value: Any, digits: int = 4) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if np.isnan(number) else round(number, digits)
 
 
 def _flag_conflicts(groups: list[dict[str, Any]]) -> None:
