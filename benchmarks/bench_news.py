@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = Path(os.environ.get("COMITY_NEWS_DEV", ROOT / "tests" / "data" / "news-dev"))
+DEV = Path(os.environ.get("COMITY_NEWS_DEV", ROOT / "tests" / "news" / "data"))
 if not DEV.exists():
     DEV = Path("/work/shared/corpus/news-dev")
 REGISTRY_DATA = ROOT / "src" / "comity" / "registry" / "data"
@@ -136,6 +136,14 @@ def _quotations(doc: Any, direct_quotations: Any) -> list[Any]:
     return found
 
 
+def _cpu() -> float:
+    """CPU seconds used by this process and its finished children."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def _dev() -> tuple[list[str], list[str], dict[str, dict[str, Any]]]:
     ids, texts, gold = [], [], {}
     for path in sorted(DEV.glob("*.txt")):
@@ -193,22 +201,24 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(repeat):
             for doc_id, text in zip(ids, texts, strict=True):
                 Path(folder, f"{doc_id}-{r:04d}.txt").write_text(text, encoding="utf-8")
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), _cpu()
         items = [item for item in iter_documents([folder]) if isinstance(item, InputDoc)]
         docs = read_documents(items, jobs=args.jobs)
         with open(os.devnull, "w", encoding="utf-8") as sink:
             for doc in docs:
                 sink.write(json.dumps(to_gold(doc), ensure_ascii=False) + "\n")
         comity_seconds = time.perf_counter() - start
+        comity_cpu = _cpu() - cpu_start
     start = time.perf_counter()
     group_stories(docs[: min(len(docs), 1000)])
     stories_seconds = time.perf_counter() - start
 
     baseline_n = args.baseline_docs or n_docs
     baseline_texts = (texts * (-(-baseline_n // len(texts))))[:baseline_n]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu()
     baseline.records(baseline_texts, [str(i) for i in range(len(baseline_texts))])
     baseline_seconds = time.perf_counter() - start
+    baseline_cpu = _cpu() - cpu_start
 
     comity_rate = n_docs / comity_seconds
     baseline_rate = baseline_n / baseline_seconds
@@ -222,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{baseline_rate * words:9,.0f} words/s  (1 process, nlp.pipe + direct_quotations)"
     )
     print(f"ratio     {comity_rate / baseline_rate:.1f}x")
+    # Wall-clock rates depend on what else the machine runs; CPU time per document does not.
+    comity_ms, baseline_ms = 1000 * comity_cpu / n_docs, 1000 * baseline_cpu / baseline_n
+    print(f"cpu time  comity {comity_ms:.1f} ms/doc ({1000 / comity_ms:.0f} docs per CPU-second)")
+    print(f"cpu time  baseline {baseline_ms:.1f} ms/doc ({1000 / baseline_ms:.0f} docs per CPU-second)")
+    print(f"cpu ratio {baseline_ms / comity_ms:.1f}x (load average {os.getloadavg()[0]:.1f})")
     print(f"stories   grouping 1,000 documents: {stories_seconds:.1f} s")
     return 0
 

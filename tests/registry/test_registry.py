@@ -97,3 +97,21 @@ def test_registry_memberships_never_overlap_within_a_source(registry: Registry) 
            AND a.start_date < b.start_date AND (a.end_date IS NULL OR a.end_date >= b.start_date)"""
     )
     assert spells.empty, spells.head(10).to_string()
+
+
+@pytest.mark.parametrize(("day", "count"), [("1950-01-01", 59), ("1992-01-01", 166), ("2024-01-01", 193)])
+def test_registry_un_member_counts_match_un_history(registry: Registry, day: str, count: int) -> None:
+    # One seat, one member: continuing states take their predecessor's seat on the day of succession.
+    assert len(registry.members("UN", on=day, include_observers=False)) == count
+
+
+def test_registry_china_seat_passes_in_1971(registry: Registry) -> None:
+    before = set(registry.members("UNSC", on="1970-06-01")["actor_id"])
+    after = set(registry.members("UNSC", on="1972-06-01")["actor_id"])
+    assert "TWN" in before and "CHN" not in before
+    assert "CHN" in after and "TWN" not in after
+
+
+def test_registry_founding_members(registry: Registry) -> None:
+    founders = registry.members("GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER", on="founding")
+    assert len(founders) == 17 and "PSE" in set(founders["actor_id"])

@@ -61,6 +61,14 @@ _HABITUAL = re.compile(
     r"\b(?:requires?|needs?)\s+(?:at least\s+)?(?:\w+\s+)?(?:votes?|majority)\b",
     re.I,
 )
+# A sentence about a planned meeting, whatever else it says ("... to prepare for the summit scheduled for
+# next October, where Azerbaijan will chair").
+_PLANNED = re.compile(
+    r"\b(?:scheduled|slated|planned|set|due)\s+(?:for|to take place)\b|"
+    r"\bnext (?:week|month|year|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    re.I,
+)
 # Bodies that do not meet: agreements, charters, declarations and the like.
 _NOT_MEETING_BODY = re.compile(r"AGREEMENT|CHARTER|DECLARATION|TREATY|PROTOCOL|CONVENTION|ACCORD|COVAX|"
     r"^UDHR$|"
@@ -166,7 +174,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
             re.I,
         ):
             continue
-        if _HABITUAL.search(sentence):
+        if _HABITUAL.search(sentence) or _PLANNED.search(sentence):
             continue
         in_sentence = [b for b in bodies if sent_start <= b.start < sent_end and not _is_affiliation(text, b)]
         organs = [b for b in in_sentence if b.entity_id != "UN"] or in_sentence

@@ -62,7 +62,7 @@ _ROLE_MODIFIERS = frozenset(
     communications cabinet presidential federal united nations council assembly house representatives
     chamber upper lower junior leading veteran longtime long-time republican democratic democrat conservative
     labour liberal party communist opposition sitting lead the a an his her their its policy
-    of for to and on in at
+    of for to and
     """.split()
 )
 _CONNECTORS = frozenset(
@@ -395,8 +395,6 @@ class PersonFinder:
             ]
             if heads:
                 candidate.evidence = max(candidate.evidence, 0.9)
-            elif state is not None:
-                candidate.evidence = max(candidate.evidence, 0.5)
         apposition = self._role_after(text, end, sent_end, entity_at)
         if apposition is not None:
             role, app_state = apposition

@@ -116,9 +116,9 @@ _ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
 _GROUP_IDS_HINT = re.compile(r"GROUP|ALLIANCE|COALITION|TROIKA|BUREAU|FRIENDS|QUAD|BRICS|NAM|G77|CARACAS")
 _VOTING_ORGANS = ("UNGA", "UNSC", "UNHRC")
 _TITLE_BEFORE = re.compile(
-    r"\b(?:entitled|titled|headlined|dubbed|named|themed|theme|motto|slogan|hashtag|the title|resolution|"
-    r"report|book|film|programme|program|operation|plan|strategy|initiative|campaign|article|op-ed|column|"
-    r"session|summit|conference|debate|event|forum|meeting|agenda item)\s*[,:]?\s*[\"']$",
+    r"(?:\b(?:entitled|titled|headlined|dubbed|named|themed|theme|motto|slogan|hashtag|the title)\s*[,:]?"
+    r"|\b(?:resolution|report|book|film|programme|program|operation|plan|strategy|initiative|campaign|article|"
+    r"op-ed|column|session|summit|conference|debate|event|forum|meeting|agenda item)\s*[,:])\s*[\"']$",
     re.IGNORECASE,
 )
 _TITLE_SMALL = frozenset(

@@ -356,8 +356,22 @@ def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, 
     return out
 
 
-def _un_spells(states: pd.DataFrame) -> pd.DataFrame:
-    rows = states[states["un_admission"].notna() | (states["un_status"] == "observer")]
+def _un_spells(states: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    # Observer states carry no admission date; their observer spells are dated in memberships.csv.
+    rows = states[states["un_admission"].notna()].copy()
+    # The UN lists a continuing state (Russia, Yemen, Serbia, China) with its predecessor's
+    # admission date; the seat was the predecessor's until the succession, so the spell starts then.
+    path = folder / "un_seat_successions.csv"
+    successions = _read_csv(path, ["predecessor", "successor", "date", "source_id", "source_ref", "note"])
+    rows["source_ref"] = "states.csv iso3=" + rows["iso3"] + " (un_admission, un_end)"
+    for i, item in enumerate(successions.itertuples(index=False)):
+        when = _partial(item.date, path, i + 2, "date")
+        if when is None or item.successor not in set(rows["iso3"]):
+            raise LoadError("succession needs a date and a known successor.", path=str(path), line=i + 2)
+        chosen = rows["iso3"] == item.successor
+        rows.loc[chosen, "un_admission"] = when.first
+        rows.loc[chosen, "source_id"] = item.source_id
+        rows.loc[chosen, "source_ref"] = f"un_seat_successions.csv line {i + 2}: {item.source_ref}"
     kind = np.where(rows["un_status"] == "observer", "observer", "member")
     return pd.DataFrame(
         {
@@ -371,7 +385,7 @@ def _un_spells(states: pd.DataFrame) -> pd.DataFrame:
             "end_precision": np.where(rows["un_end"].notna(), "day", None),
             "observed_to": None,
             "source_id": rows["source_id"].to_numpy(),
-            "source_ref": ("states.csv iso3=" + rows["iso3"] + " (un_admission, un_end)").to_numpy(),
+            "source_ref": rows["source_ref"].to_numpy(),
             "note": None,
         }
     )
@@ -458,7 +472,7 @@ def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     columns = ["actor_id", "actor_type", "body_id", "kind", "start_date", "start_precision", "end_date",
                "end_precision", "observed_to", "source_id", "source_ref", "note"]
     memberships = pd.concat(
-        [spells[columns], _un_spells(states)[columns], _unsc_elected_spells(folder, resolve)[columns], cow[columns]],
+        [spells[columns], _un_spells(states, folder)[columns], _unsc_elected_spells(folder, resolve)[columns], cow[columns]],
         ignore_index=True,
     )
     for frame, name in ((memberships, "memberships"), (events, "membership_events"), (roles, "roles")):

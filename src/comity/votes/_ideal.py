@@ -903,3 +903,64 @@ def _fit(
     _, _, curvature = _position_newton(problem, terms, x_obs, beta)
     se = walk.marginal_sd(-curvature)
     return x, cut, beta, se, n_iter, converged, log_post
+
+
+# ---------------------------------------------------------------------------------------------
+# Table for the CLI
+
+
+def ideal_points_table(
+    votes: pd.DataFrame,
+    start: int | None = None,
+    end: int | None = None,
+    dynamic: bool = False,
+    repeats: pd.DataFrame | None = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """Ideal points per state and year from ``start`` to ``end`` (inclusive), as one table.
+
+    Parameters
+    ----------
+    votes:
+        Columns rcid, iso3, vote, year (as the vote loaders give them).
+    start, end:
+        First and last calendar year (``None``: no bound).
+    dynamic:
+        ``True``: one :class:`DynamicIdealPoints` fit over all the years (comparable over
+        time); ``False``: a static :class:`IdealPoints` fit per year (each year on its own
+        scale).
+    repeats:
+        For the dynamic fit, pairs of roll calls that are the same resolution (``rcid1``,
+        ``rcid2``), e.g. ``repeated_resolutions_bsv.csv`` plus ``find_repeated_resolutions``.
+    **params:
+        Passed to the estimator (``evolution_sd``, ``model``, ``anchor``...).
+
+    Returns
+    -------
+    DataFrame
+        ``iso3, year, ideal, se, n_votes`` sorted by year then iso3.
+    """
+    if not isinstance(votes, pd.DataFrame) or "year" not in votes.columns:
+        raise BadInput(
+            "votes must be a DataFrame with a 'year' column.",
+            hint="Use the table the vote loaders return (rcid, iso3, vote, year).",
+        )
+    if start is not None and end is not None and start > end:
+        raise BadInput(f"The period {start}-{end} ends before it starts.", hint="Swap --from and --to.")
+    year = pd.to_numeric(votes["year"], errors="coerce")
+    keep = pd.Series(True, index=votes.index)
+    if start is not None:
+        keep &= year >= start
+    if end is not None:
+        keep &= year <= end
+    selected = votes[keep.to_numpy()]
+    if selected.empty:
+        raise BadInput(
+            f"No votes between {start} and {end}.",
+            hint="UN General Assembly votes shipped with comity run from 1946 to 2024.",
+        )
+    if dynamic:
+        table = DynamicIdealPoints(**params).fit(selected, repeats).ideal_points_
+    else:
+        table = IdealPoints(**params).fit_by_year(selected)
+    return table.sort_values(["year", "iso3"], ignore_index=True)[["iso3", "year", "ideal", "se", "n_votes"]]

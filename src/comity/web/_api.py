@@ -392,7 +392,7 @@ async def document_facts(
     request: Request,
     doc_id: Annotated[str, Path(max_length=200)],
     type: Annotated[  # noqa: A002 - the parameter's public name
-        Literal["state", "organization", "person", "quote", "coalition", "membership", "meeting"] | None,
+        Literal["mention", "person", "quote", "coalition", "membership", "meeting"] | None,
         Query(description="Only facts of this type."),
     ] = None,
     limit: Limit = 100,

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from comity.errors import ComityError
 from comity.web._errors import ApiError
-from comity.web._service import FACT_TYPES, WebData
+from comity.web._service import DOC_FACT_TYPES, FACT_TYPES, WebData
 
 __all__ = ["api_index_page", "install", "router"]
 
@@ -80,6 +80,7 @@ def install(app: FastAPI) -> None:
     env.globals["link"] = link
     env.globals["links"] = links
     env.globals["fact_types"] = FACT_TYPES
+    env.globals["doc_fact_types"] = DOC_FACT_TYPES
     env.globals["id_fields"] = _ID_FIELDS
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
 

@@ -32,7 +32,7 @@ from comity.registry import Registry
 from comity.store import Store, sha256_of
 from comity.web._errors import ApiError, unavailable
 
-__all__ = ["FACT_TYPES", "Page", "WebData", "paginate"]
+__all__ = ["DOC_FACT_TYPES", "FACT_TYPES", "Page", "WebData", "paginate"]
 
 T = TypeVar("T")
 log = logging.getLogger("comity.web")
@@ -41,6 +41,8 @@ _IDEAL_CACHE_VERSION = "1"
 #: Vote measures of :func:`comity.votes.alignment`, in the CLI's order.
 MEASURES: tuple[str, ...] = ("agree", "lijphart", "s", "kappa", "pi")
 #: Fact types the news reader stores, in the order pages show them.
+#: Facts of one document as stored (``mention`` holds states and organisations).
+DOC_FACT_TYPES: tuple[str, ...] = ("mention", "person", "quote", "coalition", "membership", "meeting")
 FACT_TYPES: tuple[str, ...] = (
     "state",
     "organization",
@@ -394,7 +396,14 @@ class WebData:
         facts = self._facts_of([doc_id])
         for index, fact in enumerate(facts):
             fact["index"] = index
-        spans = [(f["start_char"], f["end_char"], f["index"]) for f in facts if f["start_char"] is not None]
+        spans: list[tuple[int, int, int]] = []
+        for fact in facts:
+            mentions = fact["payload"].get("mentions") if fact["fact_type"] == "person" else None
+            if mentions:
+                # A person's span runs from first to last mention: highlight the mentions themselves.
+                spans += [(int(m[0]), int(m[1]), fact["index"]) for m in mentions if len(m) == 2]
+            elif fact["start_char"] is not None:
+                spans.append((fact["start_char"], fact["end_char"], fact["index"]))
         record["facts"] = facts
         record["segments"] = highlight_segments(record["text"], spans)
         for segment in record["segments"]:
@@ -447,35 +456,10 @@ class WebData:
             )
         doc_ids = [d["doc_id"] for d in docs]
         facts = self._facts_of(doc_ids)
-        groups: dict[str, dict[str, Any]] = {}
-        for fact in facts:
-            key = fact_key(fact["fact_type"], fact["payload"])
-            group = groups.setdefault(
-                key,
-                {
-                    "fact_type": fact["fact_type"],
-                    "key": key,
-                    "payload": fact["payload"],
-                    "label": fact["label"],
-                    "documents": [],
-                    "spans": [],
-                },
-            )
-            if fact["doc_id"] not in group["documents"]:
-                group["documents"].append(fact["doc_id"])
-            group["spans"].append(
-                {"doc_id": fact["doc_id"], "start_char": fact["start_char"], "end_char": fact["end_char"]}
-            )
-            if fact["fact_type"] == "coalition":
-                group.setdefault("variants", set()).add(tuple(sorted(fact["payload"].get("members") or [])))
-            # Keep the most complete version (longest member list, longest quote).
-            if len(json.dumps(fact["payload"])) > len(json.dumps(group["payload"])):
-                group["payload"], group["label"] = fact["payload"], fact["label"]
-        reconciled = []
-        for group in groups.values():
-            group["support"] = len(group["documents"])
-            reconciled.append(group)
-        _flag_conflicts(reconciled)
+        try:
+            reconciled = self._reconcile_with_reader(story_id, doc_ids, facts)
+        except ImportError:  # the news reader is not installed: count support here
+            reconciled = _reconcile_by_key(facts)
         order = {t: i for i, t in enumerate(FACT_TYPES)}
         reconciled.sort(key=lambda g: (order.get(g["fact_type"], 99), -g["support"], g["label"]))
         info = next((s for s in self.stories() if s["story_id"] == story_id), None)
@@ -486,6 +470,85 @@ class WebData:
             "facts": reconciled,
             "n_documents": len(docs),
         }
+
+    def _reconcile_with_reader(
+        self, story_id: str, doc_ids: list[str], facts: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The news reader's own reconciliation, run on the documents rebuilt from the store."""
+        from comity.news import reconcile
+
+        news_docs = [
+            self._news_doc(doc_id, [f for f in facts if f["doc_id"] == doc_id]) for doc_id in doc_ids
+        ]
+        story = reconcile(news_docs, story_id)
+        out = []
+        for fact in story.facts:
+            value = fact.value if isinstance(fact.value, dict) else {"entity_id": fact.value}
+            spans = [
+                {"doc_id": f["doc_id"], "start_char": f["start_char"], "end_char": f["end_char"]}
+                for f in facts
+                if _supports(fact.fact_type, value, f)
+            ]
+            out.append(
+                {
+                    "fact_type": fact.fact_type,
+                    "payload": value,
+                    "label": fact_label(_STORED_TYPE.get(fact.fact_type, fact.fact_type), value),
+                    "support": fact.support,
+                    "documents": list(fact.doc_ids),
+                    "conflict": "; ".join(fact.conflicts) or None,
+                    "spans": spans,
+                }
+            )
+        return out
+
+    def _news_doc(self, doc_id: str, facts: list[dict[str, Any]]) -> Any:
+        """A :class:`comity.news.NewsDoc` rebuilt from a stored document and its facts."""
+        import dataclasses
+
+        from comity import news
+
+        row = (
+            self.local_store()
+            .con.execute(
+                "SELECT text, story_id, url, outlet, published FROM documents WHERE doc_id = ?", [doc_id]
+            )
+            .fetchone()
+        )
+        text, story, url, outlet, published = row if row else ("", None, None, None, None)
+        doc = news.NewsDoc(
+            id=doc_id,
+            raw=text,
+            text=text,
+            meta={"url": url, "outlet": outlet, "published": published},
+            story=story,
+        )
+        kinds = {
+            "mention": (news.Mention, doc.mentions),
+            "person": (news.Person, doc.people),
+            "quote": (news.Quote, doc.quotes),
+            "coalition": (news.Coalition, doc.coalitions),
+            "membership": (news.MembershipChange, doc.memberships),
+            "meeting": (news.Meeting, doc.meetings),
+        }
+        for fact in facts:
+            if fact["fact_type"] not in kinds:
+                continue
+            cls, target = kinds[fact["fact_type"]]
+            given = {
+                **fact["payload"],
+                "start": fact["start_char"],
+                "end": fact["end_char"],
+                "confidence": fact["confidence"] if fact["confidence"] is not None else 1.0,
+            }
+            if fact["fact_type"] == "person":
+                given["mentions"] = [tuple(m) for m in given.get("mentions") or []]
+            names = {f.name for f in dataclasses.fields(cls)}
+            try:
+                target.append(cls(**{k: v for k, v in given.items() if k in names}))
+            except TypeError:  # a fact stored by another version of the reader: leave it out
+                continue
+        return doc
 
     def quotes_by(self, actor_id: str, names: Sequence[str], limit: int = 50) -> list[dict[str, Any]]:
         """Quotations whose speaker is the actor (by id or any of its names), with their documents."""
@@ -838,6 +901,65 @@ def _round_or_none(value: Any, digits: int = 4) -> float | None:
         return None
     number = float(value)
     return None if np.isnan(number) else round(number, digits)
+
+
+#: Reconciled fact types and the stored fact type they come from.
+_STORED_TYPE = {"state": "mention", "organization": "mention"}
+
+
+def _supports(fact_type: str, value: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether a stored fact is one of the statements behind a reconciled fact (to link its spans)."""
+    p = stored["payload"]
+    kind = stored["fact_type"]
+    if fact_type in ("state", "organization"):
+        return kind == "mention" and p.get("entity_id") == value.get("entity_id")
+    if fact_type != kind:
+        return False
+    if kind == "person":
+        return str(p.get("name", "")).split()[-1:] == str(value.get("name", "")).split()[-1:]
+    if kind == "quote":
+        a, b = _norm_words(str(p.get("text", ""))), _norm_words(str(value.get("text", "")))
+        return bool(a) and (a in b or b in a)
+    if kind == "coalition":
+        shared = set(p.get("members") or []) & set(value.get("members") or [])
+        return len(shared) >= max(1, min(len(p.get("members") or []), len(value.get("members") or [])) // 2)
+    if kind == "membership":
+        return all(p.get(k) == value.get(k) for k in ("actor", "body", "action"))
+    if kind == "meeting":
+        return bool(p.get("body") == value.get("body"))
+    return False
+
+
+def _reconcile_by_key(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts of a story grouped by what they state, with support counts (without the news reader)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for fact in facts:
+        key = fact_key(fact["fact_type"], fact["payload"])
+        group = groups.setdefault(
+            key,
+            {
+                "fact_type": fact["fact_type"],
+                "payload": fact["payload"],
+                "label": fact["label"],
+                "documents": [],
+                "spans": [],
+            },
+        )
+        if fact["doc_id"] not in group["documents"]:
+            group["documents"].append(fact["doc_id"])
+        group["spans"].append(
+            {"doc_id": fact["doc_id"], "start_char": fact["start_char"], "end_char": fact["end_char"]}
+        )
+        if fact["fact_type"] == "coalition":
+            group.setdefault("variants", set()).add(tuple(sorted(fact["payload"].get("members") or [])))
+        # Keep the most complete version (longest member list, longest quote).
+        if len(json.dumps(fact["payload"])) > len(json.dumps(group["payload"])):
+            group["payload"], group["label"] = fact["payload"], fact["label"]
+    reconciled = list(groups.values())
+    for group in reconciled:
+        group["support"] = len(group["documents"])
+    _flag_conflicts(reconciled)
+    return reconciled
 
 
 def _flag_conflicts(groups: list[dict[str, Any]]) -> None:
