@@ -85,11 +85,17 @@ class Baseline:
                     elif key in self.states:
                         states.append(self.states[key])
                 elif ent.label_ == "PERSON":
-                    people.append(ent.text.strip())
+                    people.append(_person_name(ent.text))
             quotes = []
+            persons = [(ent.start_char, _person_name(ent.text)) for ent in doc.ents if ent.label_ == "PERSON"]
             for triple in _quotations(doc, direct_quotations):
                 speaker_text = " ".join(token.text for token in triple.speaker)
                 last = triple.speaker[-1].text if triple.speaker else ""
+                if last.lower() in ("he", "she", "they") and triple.speaker:
+                    # The usual resolution: the last person named before the quote.
+                    at = triple.speaker[0].idx
+                    earlier = [name for start, name in persons if start < at]
+                    last = earlier[-1].split()[-1] if earlier else last
                 speaker = next(
                     (p for p in sorted(people, key=len, reverse=True) if last and last in p.split()), None
                 )
@@ -115,6 +121,11 @@ class Baseline:
                 }
             )
         return out
+
+
+def _person_name(text: str) -> str:
+    name = re.sub(r"['’]s$", "", text.strip())
+    return name.title() if name.isupper() else name
 
 
 def _quotations(doc: Any, direct_quotations: Any) -> list[Any]:

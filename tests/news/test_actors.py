@@ -36,6 +36,8 @@ def test_actors_states_by_name_alias_demonym_capital(core: Pipeline, text: str, 
         "CAMEROON - The diplomats met on Friday.",
         "The Washington-based group said so.",
         "The vote was reported by Pakistan Point News.",
+        "The Vienna talks resumed and the Beijing Olympics opened.",
+        "The National Security Council met in Atlanta.",
     ],
 )
 def test_actors_not_states(core: Pipeline, text: str) -> None:
@@ -61,3 +63,18 @@ def test_actors_mentions_carry_spans_and_confidence(core: Pipeline) -> None:
     for mention in doc.mentions:
         assert doc.text[mention.start : mention.end] == mention.text
         assert 0.0 < mention.confidence <= 1.0
+
+
+def test_actors_unknown_named_agreements_get_snake_ids(core: Pipeline) -> None:
+    text = "Russia quit the Black Sea Grain Initiative. The Wagner Group left. The Astana Declaration stands."
+    assert _ids(core, text, "organisation") == {"BLACK_SEA_GRAIN_INITIATIVE", "ASTANA_DECLARATION"}
+
+
+def test_actors_obscure_acronyms_need_the_full_name(core: Pipeline) -> None:
+    assert _ids(core, "The EPA and the ECB said so.", "organisation") == set()
+    assert "ECB" in _ids(core, "The European Central Bank (ECB) raised rates; the ECB said.", "organisation")
+
+
+def test_actors_state_names_inside_person_names_are_dropped(reader: Pipeline) -> None:
+    doc = reader.read("By Parisa Hafezi and John Irish\nIran said no.", id="t")
+    assert {m.entity_id for m in doc.mentions if m.entity_type == "state"} == {"IRN"}

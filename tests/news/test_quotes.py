@@ -64,12 +64,27 @@ def test_quotes_group_letter_speaks_for_the_group(core: Pipeline) -> None:
     ]
 
 
-def test_quotes_unbalanced_mark_runs_to_paragraph_end(core: Pipeline) -> None:
-    text = 'Power said: "We are profoundly concerned by the violations\nNext paragraph here.'
-    assert (
-        _quotes(core, text) == [("Power", "We are profoundly concerned by the violations")]
-        or _quotes(core, text)[0][1] == "We are profoundly concerned by the violations"
+def test_quotes_unclosed_mark_kept_only_when_cut_off_or_continued(core: Pipeline) -> None:
+    cut_off = 'Foreign Minister Jorge Arreaza said: "We are living through a historic moment for all'
+    assert _quotes(core, cut_off) == [("Jorge Arreaza", "We are living through a historic moment for all")]
+    continued = 'Arreaza said: "We are living through a historic moment.\n"And we will win this fight."'
+    assert [text for _, text in _quotes(core, continued)] == [
+        "We are living through a historic moment.",
+        "And we will win this fight.",
+    ]
+    stray = 'Arreaza said: "We are living through it all\nThe meeting ended on Sunday with a declaration.'
+    assert _quotes(core, stray) == []
+
+
+def test_quotes_joint_speakers_and_titles(core: Pipeline) -> None:
+    text = (
+        "French President Emmanuel Macron and German Chancellor Olaf Scholz met. "
+        '"All parties must protect civilians," the two leaders said. '
+        'The vote on the resolution, entitled "Aggression against Ukraine," was 141-5.'
     )
+    assert _quotes(core, text) == [
+        ("joint:Emmanuel Macron; Olaf Scholz", "All parties must protect civilians,")
+    ]
 
 
 def test_quotes_text_is_taken_from_the_raw_text(core: Pipeline) -> None:

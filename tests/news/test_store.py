@@ -46,10 +46,11 @@ def test_store_rereading_changes_nothing(store: Store, doc: NewsDoc) -> None:
 
 def test_store_replaces_previous_facts(store: Store, reader: Pipeline, doc: NewsDoc) -> None:
     save_documents(store, [doc])
-    shorter = reader(NewsDoc(id="lavrov", raw="Beijing spoke."))
-    save_documents(store, [shorter])
+    shorter = reader(NewsDoc(id="lavrov", raw="The United Nations said China must act."))
+    written = save_documents(store, [shorter])
     types = {row[0] for row in store.con.execute("SELECT fact_type FROM facts").fetchall()}
     assert types == {"mention"}
+    assert store.count("facts") == written == len(shorter.mentions) > 0
     assert store.count("documents") == 1
 
 

@@ -16,6 +16,7 @@ from comity.votes import (
     load_unvotes,
     load_unvotes_2020,
     load_vetoes,
+    read_repeated_roll_calls,
     read_undl_resolutions,
     read_unvotes,
     read_vetoes,
@@ -160,7 +161,7 @@ def test_load_undl_resolutions_maps_capital_names_and_seats(store: Store, tmp_pa
         tmp_path / "undl.zip",
         [
             "General Assembly,1950-12-01,T1,A/RES/400(V),3,0,0,1,2,l,100,Y,N,Y,,,A",
-            "Security Council,1990-05-02,T2,S/RES/650(1990),3,0,0,0,3,l,101,Y,Y,A,,,",
+            "Security Council,1990-05-02,T2,S/RES/650(1990),3,0,0,0,2,l,101,Y,Y,A,,,",
             "General Assembly,2015-10-01,T3,A/RES/70/1,3,0,0,0,3,l,102,X,Y,,Y,Y,Y",
             "General Assembly,2011,T4,A/RES/66/230,1,0,0,0,1,l,103,Y,,,,,",
         ],
@@ -201,6 +202,12 @@ def test_load_undl_resolutions_rejects_bad_cells_and_unknown_names(store: Store,
     )
     with pytest.raises(LoadError, match="different votes"):
         load_undl_resolutions(store, conflict)
+    # The file's own totals must match the votes read: here a yes went missing.
+    short_row = "General Assembly,1950-12-01,T1,A/RES/400(V),3,0,0,1,3,l,100,Y,N,Y,,,"
+    short = _undl_zip(tmp_path / "short.zip", [short_row])
+    with pytest.raises(LoadError, match="YES COUNT says 3 but the state columns hold 2") as caught:
+        load_undl_resolutions(store, short)
+    assert caught.value.line == 2
     unknown = tmp_path / "unknown.zip"
     with zipfile.ZipFile(unknown, "w") as archive:
         archive.writestr(
@@ -243,7 +250,7 @@ def test_load_undl_csv_reads_codes_and_vote_values(store: Store, tmp_path: Path)
             _bulk_row("4070001", "USA", "UNITED STATES", "N"),
             _bulk_row("4070001", "CHN", "CHINA", "Y"),
             _bulk_row("4070001", "RUS", "RUSSIAN FEDERATION", "A"),
-            _bulk_row("4070001", "VEN", "VENEZUELA", "NV"),
+            _bulk_row("4070001", "VEN", "VENEZUELA", "NV", date="2024-12-17T00:00:00"),
             _bulk_row("4070002", "USA", "UNITED STATES", "Y", resolution="S/RES/2760(2024)"),
             _bulk_row("4070002", "", "CHINA", "X", resolution="S/RES/2760(2024)"),
         ],
@@ -370,3 +377,32 @@ def test_read_votes_prefers_the_store(store: Store, unvotes_slice: Path) -> None
     assert from_store["year"].between(1946, 1971).all()
     assert set(from_store.columns) >= {"rcid", "iso3", "vote", "year", "issues", "body"}
     assert len(from_store) == len(pd.read_parquet(io.BytesIO((unvotes_slice / "votes.parquet").read_bytes())))
+
+
+def test_load_all_skips_unchanged_sources(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from comity.votes import _load
+
+    calls: list[str] = []
+
+    def fake(source: str) -> object:
+        def loader(target: Store) -> dict[str, int]:
+            calls.append(source)
+            return {"votes": 0}
+
+        return loader
+
+    for name in ("load_unvotes", "load_unvotes_2020", "load_undl_resolutions", "load_vetoes"):
+        monkeypatch.setattr(_load, name, fake(name))
+    _load.load_all(store)
+    assert len(calls) == 4
+    report = _load.load_all(store)
+    assert len(calls) == 4 and report["unvotes"] == {"roll_calls": 0, "votes": 0}
+    _load.load_all(store, force=True)
+    assert len(calls) == 8
+
+
+def test_repeated_roll_calls_name_shipped_roll_calls() -> None:
+    pairs = read_repeated_roll_calls(found=False)
+    assert len(pairs) == 955 and set(pairs["source"]) == {"bsv"}
+    rcids = set(read_unvotes().roll_calls["rcid"])
+    assert pairs["rcid1"].isin(rcids).mean() > 0.99 and pairs["rcid2"].isin(rcids).mean() > 0.99

@@ -11,14 +11,22 @@ Aho-Corasick automaton over the lower-cased forms finds every candidate; then
 - overlapping candidates resolve to the longest (a blocker that wins removes the state);
 - states and ``UN`` named inside a longer organisation name are kept too ("Franco-German
   Alliance for Multilateralism" gives FRA and DEU, "UN Security Council" gives UN);
-- a capital counts as its state's government only when it is not used as a place ("Beijing
-  said", not "in Beijing" or "Washington-based");
+- a capital counts as its state's government only when it acts or is acted upon ("Beijing
+  said", "Moscow's attack", "pressure on Tehran."), not as a place ("in Beijing",
+  "Washington-based", "the Vienna talks");
+- an acronym of a lesser-known organisation (the Correlates of War list has "AP", "EPA",
+  "BONN") counts only when the text also names that organisation in full; the generic names
+  of UN organs count only when no other body owns them ("National Security Council",
+  "NATO Secretary-General");
+- a named agreement or group the registry does not know ("Black Sea Grain Initiative")
+  gets an UPPER_SNAKE id made from its name, as the gold format asks;
 - a state named only in a dateline ("CAMEROON -", "MOSCOW, May 7 (Sputnik) -") or inside a
   publisher's name ("Pakistan Point News", "China Daily") is left out.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from collections.abc import Callable, Iterable
@@ -447,8 +455,15 @@ _PLACE_BEFORE = re.compile(
     r"|within|between|of|capital|city)\s+$",
     re.IGNORECASE,
 )
+_CAPITAL_END = re.compile(r"^\s*(?:[.;:!?)\]\"'-]|$|(?:and|or|to|as|in|on|over|for|with|about|from|by|of)\b)")
 _GOVERNMENT_AFTER = re.compile(
-    r"^\s*(?:'s\b|has\b|have\b|had\b|is\b|was\b|will\b|would\b|said\b|says\b|say\b|told\b|insisted\b|insists\b"
+    r"^\s*(?:(?:also|then|now|still|later|again|already|never|quickly|[a-z]+ly)\s+)?"
+    r"(?:[a-z]+ed\b|opposes\b|supports\b|backs\b|demands\b|seeks\b|plans\b|expects\b|fears\b|needs\b"
+    r"|spoke\b|speaks\b|sent\b|sends\b|took\b|takes\b|made\b|makes\b|gave\b|gives\b|held\b|holds\b|met\b"
+    r"|meets\b|won\b|lost\b|chose\b|led\b|leads\b|kept\b|left\b|struck\b|sought\b|brought\b|became\b"
+    r"|began\b|broke\b|fought\b|wrote\b|writes\b|went\b|came\b|quit\b|threatens\b|vetoes\b|votes\b"
+    r"|agrees\b|refuses\b|condemns\b|welcomes\b|denounces\b|responds\b|remains\b|continues\b|insists\b"
+    r"|'s\b|has\b|have\b|had\b|is\b|was\b|will\b|would\b|said\b|says\b|say\b|told\b|insisted\b|insists\b"
     r"|accused\b|accuses\b|wants\b|wanted\b|claimed\b|claims\b|denied\b|denies\b|rejected\b|rejects\b|urged\b"
     r"|urges\b|called\b|calls\b|warned\b|warns\b|announced\b|responded\b|hit\b|sees\b|saw\b|views\b|blamed\b"
     r"|argued\b|argues\b|hopes\b|believes\b|regards\b|considers\b|does\b|did\b|can\b|could\b|should\b|may\b"
@@ -489,8 +504,97 @@ _ORG_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 _WORD_CHAR = re.compile(r"\w")
+# A named agreement the registry does not know: capitalised words ending in a treaty word
+# ("Black Sea Grain Initiative", "Astana Declaration"); its id is the name in UPPER_SNAKE case.
+_CAP_WORD = r"(?:[A-Z][\w'’-]*|[0-9]{1,4})"
+_NAMED_AGREEMENT = re.compile(
+    r"(?<![\w-])(?P<name>" + _CAP_WORD + r"(?:\s+(?:of|on|for|and|the|de|to)?\s*" + _CAP_WORD + r"){0,6}?"
+    r"\s+(?:Treaty|Agreements?|Accords?|Convention|Protocol|Declaration|Pact|Initiative|Compact|Charter|"
+    r"Memorandum|Framework|Partnership|Alliance|Coalition|Group|Forum|Dialogue|Format|Process))"
+    r"(?:\s+(?:on|of|for|against)\s+(?:the\s+)?"
+    + _CAP_WORD
+    + r"(?:\s+(?:of|and|the)?\s*"
+    + _CAP_WORD
+    + r"){0,5})?(?![\w-])"
+)
+_AGREEMENT_STOP = frozenset(
+    {
+        "The",
+        "A",
+        "An",
+        "This",
+        "That",
+        "In",
+        "On",
+        "At",
+        "For",
+        "But",
+        "And",
+        "By",
+        "With",
+        "As",
+        "Under",
+        "After",
+        "Before",
+        "During",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "Our",
+        "New",
+        "Old",
+        "First",
+        "Second",
+        "Final",
+        "Joint",
+        "Political",
+        "Draft",
+        "Former",
+        "Current",
+        "Proposed",
+        "Landmark",
+        "Historic",
+    }
+)
+_GENERIC_HEADS = frozenset(
+    {
+        "Group",
+        "Forum",
+        "Dialogue",
+        "Format",
+        "Process",
+        "Partnership",
+        "Framework",
+        "Alliance",
+        "Coalition",
+        "Charter",
+        "Memorandum",
+        "Compact",
+        "Initiative",
+    }
+)
+
+
+def _snake_id(name: str) -> str | None:
+    """UPPER_SNAKE id of a named agreement, or None when the name is too generic."""
+    words = name.split()
+    while words and words[0] in _AGREEMENT_STOP:
+        words = words[1:]
+    if len(words) < 2:
+        return None
+    # Companies and national programmes also end in "Group" or "Initiative": such heads need
+    # at least two words before them ("Black Sea Grain Initiative", not "Wagner Group").
+    if words[-1] in _GENERIC_HEADS and len(words) < 3:
+        return None
+    text = re.sub(r"['’]s\b", "", " ".join(words))
+    text = re.sub(r"[^\w]+", "_", text).strip("_").upper()
+    return text or None
+
+
 _SKIPPED_KINDS = frozenset({"code", "iso2", "iso3", "cow", "cow_code", "cow_abbr", "id"})
-_HISTORICAL = frozenset({"SUN", "YUG", "CSK", "DDR", "YAR", "YMD", "ZAN"})
+_HISTORICAL = frozenset({"SUN", "YUG", "CSK", "DDR", "YAR", "YMD", "ZAN", "SCG"})
+_ISO3 = re.compile(r"^[A-Z]{3}$")
 
 _DATA_DIR = Path(__file__).resolve().parent.parent / "registry" / "data"
 
@@ -625,6 +729,8 @@ class ActorMatcher:
                 continue
             if kind in _SKIPPED_KINDS:
                 continue  # bare ISO codes: "AND", "CAN", "EST" are words far more often
+            if entity_type == "state" and not _ISO3.match(entity_id):
+                continue  # the registry's own ids for pre-modern entities ("COW_KOR") are no ISO3
             if entity_type == "state" and form.lower() in org_forms:
                 continue
             if kind == "capital" and entity_type == "state" and entity_id in _HISTORICAL:
@@ -635,7 +741,9 @@ class ActorMatcher:
             exact = _needs_exact_case(form, kind)
             # An acronym of a lesser-known organisation ("AP", "EPA", "BONN" in the Correlates of War
             # list) counts only when the text also names the organisation in full.
-            needs_support = entity_type == "organisation" and kind == "acronym" and entity_id not in _ORG_FORMS
+            needs_support = (
+                entity_type == "organisation" and kind == "acronym" and entity_id not in _ORG_FORMS
+            )
             entry = _Entry(form, entity_id, entity_type, kind, exact, needs_support)
             bucket = table.setdefault(form.lower(), {})
             key = (entity_id, entity_type, form if exact else "")
@@ -659,19 +767,22 @@ class ActorMatcher:
         for start, end, entry in chosen:
             if entry.entity_type == "none":
                 continue
-            if entry.entity_type == "state" and not self._keeps_state(text, start, end, entry, datelines):
+            if (entry.entity_type == "state" or entry.kind == "capital") and not self._keeps_state(
+                text, start, end, entry, datelines
+            ):
                 continue
             if entry.form.lower() in _GENERIC_ORGANS and _owned_by_other(text, start):
                 continue
             mentions.append(_mention(text, start, end, entry, entry.kind))
         # States and the UN inside longer organisation names.
+        by_start = sorted(candidates, key=lambda c: c[0])
+        starts = [c[0] for c in by_start]
         for start, end, entry in chosen:
             if entry.entity_type != "organisation":
                 continue
-            for inner_start, inner_end, inner in candidates:
-                if (inner_start, inner_end) in chosen_spans or not (
-                    start <= inner_start and inner_end <= end
-                ):
+            low, high = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+            for inner_start, inner_end, inner in by_start[low:high]:
+                if (inner_start, inner_end) in chosen_spans or inner_end > end:
                     continue
                 hyphenated = "-" in (
                     text[inner_end : inner_end + 1],
@@ -686,10 +797,19 @@ class ActorMatcher:
                     mentions.append(_mention(text, inner_start, inner_end, inner, "contained"))
         supported = {m.entity_id for m in mentions if m.kind != "acronym"}
         mentions = [
-            m for m in mentions
+            m
+            for m in mentions
             if not (m.kind == "acronym" and m.entity_type == "organisation" and m.entity_id not in _ORG_FORMS)
             or m.entity_id in supported
         ]
+        known = {offset for m in mentions if m.entity_type == "organisation" for offset in range(m.start, m.end)}
+        for match in _NAMED_AGREEMENT.finditer(text):
+            start, end = match.span("name")
+            if any(offset in known for offset in range(start, end)):
+                continue
+            org_id = _snake_id(match.group("name"))
+            if org_id:
+                mentions.append(Mention(start, end, text[start:end], org_id, "organisation", "pattern", 0.6))
         for pattern, org_id in _ORG_PATTERNS:
             for match in pattern.finditer(text):
                 mentions.append(
@@ -741,18 +861,68 @@ class ActorMatcher:
             before = text[max(0, start - 20) : start]
             if _PLACE_BEFORE.search(before) or after.startswith("-based") or re.match(r"^,\s+[A-Z]", after):
                 return False
+            # A government acts or is acted upon ("Beijing said", "Moscow's attack", "pressure on
+            # Tehran."); a capital before a noun names a place or an event ("Vienna talks").
+            if not (_GOVERNMENT_AFTER.match(after) or _CAPITAL_END.match(after)):
+                return False
         return True
 
 
 _GENERIC_ORGANS = frozenset(
-    {"security council", "general assembly", "human rights council", "secretary-general", "secretary general",
-     "secretariat", "coordinating bureau", "coordination bureau"}
+    {
+        "security council",
+        "general assembly",
+        "human rights council",
+        "secretary-general",
+        "secretary general",
+        "secretariat",
+        "coordinating bureau",
+        "coordination bureau",
+    }
 )
 _OWNER_WORD = re.compile(r"([A-Za-z][\w.-]*)\s+$")
 _NOT_OWNERS = frozenset(
-    {"the", "a", "an", "at", "in", "of", "to", "by", "for", "from", "with", "and", "or", "this", "that", "its",
-     "their", "his", "her", "our", "un", "u.n.", "un's", "nations", "whole", "entire", "emergency", "special",
-     "annual", "powerful", "full", "next", "last", "said", "told", "before", "during", "after", "on"}
+    {
+        "the",
+        "a",
+        "an",
+        "at",
+        "in",
+        "of",
+        "to",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "this",
+        "that",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "un",
+        "u.n.",
+        "un's",
+        "nations",
+        "whole",
+        "entire",
+        "emergency",
+        "special",
+        "annual",
+        "powerful",
+        "full",
+        "next",
+        "last",
+        "said",
+        "told",
+        "before",
+        "during",
+        "after",
+        "on",
+    }
 )
 
 
@@ -774,12 +944,12 @@ def _rank(kind: str) -> int:
 def _longest_first(candidates: list[tuple[int, int, _Entry]]) -> list[tuple[int, int, _Entry]]:
     """Keep non-overlapping candidates, the longest first; all entries of a kept span stay."""
     spans = sorted({(start, end) for start, end, _ in candidates}, key=lambda s: (-(s[1] - s[0]), s[0]))
-    taken: list[tuple[int, int]] = []
+    occupied: set[int] = set()  # character offsets already taken by a longer span
     kept: set[tuple[int, int]] = set()
     for start, end in spans:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if start in occupied or (end - 1) in occupied or any(o in occupied for o in range(start, end)):
             continue
-        taken.append((start, end))
+        occupied.update(range(start, end))
         kept.add((start, end))
     chosen = [c for c in candidates if (c[0], c[1]) in kept]
     # One entity per span: if a blocker shares the span, it wins; else state over organisation

@@ -110,6 +110,17 @@ _GROUP_NAME_WORDS = re.compile(
     r"\b(?:Group|Alliance|Coalition|Friends|Troika|Bloc|Quartet|Quad|Club|Axis|Caucus|Initiative|"
     r"Partnership)\b"
 )
+# Standing groups of states whose members a text may list ("the BRICS group of Brazil, Russia, ...").
+_STANDING_GROUPS = frozenset(
+    {"BRICS", "G7", "G20", "G77", "NAM", "EU", "AU", "ASEAN", "SCO", "CSTO", "EAEU", "OAS", "ARAB_LEAGUE",
+     "OIC", "GCC", "OPEC", "OSCE", "NATO", "QUAD", "AUKUS", "COUNCIL_OF_EUROPE", "HUMANITARIAN_TROIKA"}
+)  # fmt: skip
+# A list right after these words is the object of someone else's act, not a group acting.
+_OBJECT_OF = re.compile(
+    r"\b(?:invit(?:e|es|ed|ing)|urg(?:e|es|ed|ing)|call(?:s|ed)? on|ask(?:s|ed)?|sanction(?:s|ed)?|"
+    r"accus(?:e|es|ed|ing)|criticis(?:e|es|ed)|criticiz(?:e|es|ed)|against|toward|towards)\s+(?:the\s+)?$",
+    re.I,
+)
 _HYPHEN_GROUP = re.compile(
     r"^-?\s*(?:[A-Z][\w'’]*\s+){0,3}?(?:Alliance|Group|Coalition|Initiative|Partnership|Axis|Format|Quartet|"
     r"Troika|Declaration)\b(?:\s+(?:for|of|on|in|against)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?"
@@ -175,7 +186,7 @@ def state_lists(doc: NewsDoc, *, min_length: int = 1) -> list[StateList]:
 def _org_name_mentions(doc: NewsDoc) -> list[Mention]:
     """Organisation mentions that name a group of states (not contained in a longer name)."""
     orgs = [m for m in doc.mentions if m.entity_type == "organisation" and m.kind != "contained"]
-    return [m for m in orgs if _GROUP_NAME_WORDS.search(m.text)]
+    return [m for m in orgs if _GROUP_NAME_WORDS.search(m.text) or m.entity_id in _STANDING_GROUPS]
 
 
 def _count_in(text: str) -> int | None:
@@ -203,12 +214,17 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
         before = text[sent_start : run.start]
         after = text[run.end : sent_end]
         sentence = text[sent_start:sent_end]
+        closing = bool(_CLOSING_BEFORE.search(before[-70:]))
+        continuing = bool(_CONTINUING.search(before[-80:])) and previous_key is not None
+        counted_single = bool(re.search(r"\b\d+\s+(?:countries|states|nations)\s+and\s+(?:the\s+)?$", before))
+        if len(run.mentions) < 2 and not (closing or continuing or counted_single):
+            continue  # a lone state is a member only when it continues or completes a list
         near_group = [g for g in groups if sent_start <= g.start < sent_end]
         grouped = bool(_GROUP_WORDS.search(sentence)) and bool(
             _FORMING.search(sentence)
             or near_group
-            or _CLOSING_BEFORE.search(before)
-            or _CONTINUING.search(before)
+            or closing
+            or _CONTINUING.search(before[-80:])
             or re.search(r"\bmembers?\b", before[-60:], re.I)
         )
         acting = bool(_ACTED_BY.search(before[-60:]) or _ACTS.match(after[:90]))
@@ -222,14 +238,11 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
             )
             if _PRONOUN_ACTORS.match(next_sentence) and _ACTING.search(next_sentence[:60]):
                 acting = True
-        continuing = bool(_CONTINUING.search(before[-80:])) and previous_key is not None
         if not (grouped or acting or continuing):
             continue
-        closing = bool(_CLOSING_BEFORE.search(before[-70:]))
-        if _VOTING.search(sentence) and not acting and not closing:
+        if _OBJECT_OF.search(before[-25:]):
             continue
-        counted_single = bool(re.search(r"\b\d+\s+(?:countries|states|nations)\s+and\s+(?:the\s+)?$", before))
-        if len(run.mentions) < 2 and not (closing or continuing or counted_single):
+        if _VOTING.search(sentence) and not acting and not closing:
             continue
         if _founder_prefix(doc, run):
             continue

@@ -162,6 +162,14 @@ def find_dates(text: str, anchor: str | dt.date | None = None) -> list[DateMenti
     -------
     list of DateMention, in text order.
     """
+    if isinstance(anchor, dt.date):
+        anchor = anchor.isoformat()
+    return list(_find_dates_cached(text, anchor))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_dates_cached(text: str, anchor: str | None) -> tuple[DateMention, ...]:
+    # Several stages ask for the dates of the same sentence; the mentions are immutable.
     anchor_date: dt.date | None = None
     anchor_precision = 0
     if isinstance(anchor, dt.date):
@@ -172,11 +180,11 @@ def find_dates(text: str, anchor: str | dt.date | None = None) -> list[DateMenti
     found = list(_iter_dates(text, anchor_date, day_anchor))
     # "Thursday, May 6, 2021" is one date: the weekday only names the day the full date gives.
     absolute_starts = {m.start for m in found if m.kind in ("absolute", "partial")}
-    return [
+    return tuple(
         m
         for m in found
         if not (m.kind == "relative" and any(0 < start - m.end <= 3 for start in absolute_starts))
-    ]
+    )
 
 
 # Where a date expression can start: a digit that starts a number, or a month, weekday or relative

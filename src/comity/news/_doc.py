@@ -139,6 +139,9 @@ class NewsDoc:
     meetings: list[Meeting] = field(default_factory=list)
     story: str | None = None
     offsets: list[int] = field(default_factory=list, repr=False)
+    _sentence_starts: tuple[list[tuple[int, int]], list[int]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not self.text and self.raw:
@@ -185,6 +188,9 @@ class NewsDoc:
         """The sentence span holding ``offset`` (the whole text if sentences are not split)."""
         if not self.sentences:
             return 0, len(self.text)
-        starts = [start for start, _ in self.sentences]
-        index = max(bisect.bisect_right(starts, offset) - 1, 0)
+        cache = self._sentence_starts
+        if cache is None or cache[0] is not self.sentences:
+            cache = (self.sentences, [start for start, _ in self.sentences])
+            self._sentence_starts = cache
+        index = max(bisect.bisect_right(cache[1], offset) - 1, 0)
         return self.sentences[index]

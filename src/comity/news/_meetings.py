@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from comity.news._coalitions import StateList, state_lists
+from comity.news._coalitions import state_lists
 from comity.news._dates import find_dates, page_date, page_date_span, parse_iso
 from comity.news._doc import Meeting, Mention, NewsDoc
 from comity.news._pipeline import stage
@@ -82,6 +82,10 @@ _CHAIR_STATE = re.compile(
     r"\b(?:(?:rotating )?presidency|(?:is|was|as) (?:the )?chair|holds? the (?:rotating )?(?:presidency|"
     r"chair)|"
     r"chairmanship)\b",
+    re.I,
+)
+_GENERIC_PRESIDENCY = re.compile(
+    r"\b(?:presidency|chair(?:manship)?)\s+(?:of|at|in)\s+the\s+(?:council|assembly|movement|bloc|group|body)\b",
     re.I,
 )
 _PRESIDENT_OF = re.compile(
@@ -233,7 +237,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         main.sentences.append(span)
     main.sentences.sort()
     people = _people_spans(doc)
-    runs = state_lists(doc)
+    first_of_run = {m.start: run.mentions[0] for run in state_lists(doc) for m in run.mentions}
     for draft in drafts:
         if draft.date is None:
             draft.date = _first_date(text, draft.sentences, anchor)
@@ -241,12 +245,13 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         main.date = _lede_date(doc, anchor)
     for draft in drafts:
         for sent_start, sent_end in draft.sentences:
-            _add_participants(doc, draft, sent_start, sent_end, people, runs)
+            _add_participants(doc, draft, sent_start, sent_end, people, first_of_run)
             _find_chair(doc, draft, sent_start, sent_end, people)
         for sent_start, sent_end in doc.sentences:
-            if draft.chair is None and any(
-                b.entity_id == draft.body and sent_start <= b.start < sent_end for b in bodies
-            ):
+            names_body = any(b.entity_id == draft.body and sent_start <= b.start < sent_end for b in bodies)
+            # "Brazil, which holds the rotating presidency of the council this month"
+            generic = draft is main and _GENERIC_PRESIDENCY.search(text, sent_start, sent_end) is not None
+            if draft.chair is None and (names_body or generic):
                 _find_chair(doc, draft, sent_start, sent_end, people)
     _president_chairs(doc, drafts)
     return [
@@ -397,10 +402,9 @@ def _add_participants(
     sent_start: int,
     sent_end: int,
     people: list[tuple[int, int, str, str | None]],
-    runs: list[StateList],
+    first_of_run: dict[int, Mention],
 ) -> None:
     text = doc.text
-    first_of_run = {m.start: run.mentions[0] for run in runs for m in run.mentions}
     states = sorted(
         (
             m
@@ -449,15 +453,16 @@ def _find_chair(
             draft.chair = min(near, key=lambda p: abs(p[0] - at))[2]
             return
     cue = _CHAIR_STATE.search(sentence)
-    body_after_cue = (
-        cue is not None
-        and draft.body != "UN"
-        and any(
+    body_after_cue = False
+    if cue is not None and draft.body != "UN":
+        after = sentence[cue.end() : cue.end() + 40]
+        body_after_cue = bool(
+            re.match(r"\s*(?:of|at|in)\s+the\s+(?:council|assembly|movement|bloc|group|body)\b", after, re.I)
+        ) or any(
             m.entity_id == draft.body and 0 <= m.start - (sent_start + cue.end()) < 40
             for m in doc.mentions
             if m.entity_type == "organisation"
         )
-    )
     if cue is not None and body_after_cue and draft.chair_state is None:
         at = sent_start + cue.start()
         states = [

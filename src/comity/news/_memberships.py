@@ -13,6 +13,7 @@ precisely as the clause gives them and resolved against the page's date.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from comity.news._coalitions import StateList, state_lists
@@ -86,6 +87,12 @@ _VERBS: tuple[_Verb, ...] = (
     ),
     _Verb(r"admit(?:s|ted|ting)", "join", object_actor=True),
 )
+# Every membership verb holds one of these; a sentence without any is passed over cheaply.
+_VERB_HINT = re.compile(
+    r"withdr|pull|left|leav|quit|exit|walk|ditch|abandon|renounc|ceas|suspen|expel|expul|kick|join|acce|admi|"
+    r"becam|ratif|re-?ent|re-?eng|reconn|return|back|resum|announc|notif|notice",
+    re.IGNORECASE,
+)
 _VERB_RE = re.compile("|".join(f"(?P<v{i}>\\b(?:{verb.pattern})\\b)" for i, verb in enumerate(_VERBS)), re.I)
 # Words just before a verb that make it an intention, a wish or a threat rather than an event.
 _INTENT = re.compile(
@@ -145,6 +152,8 @@ def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
         if not any(sent_start <= b.start < sent_end for b in bodies):
             continue  # no organisation named: no membership event (and the verb pattern is costly)
         sentence = text[sent_start:sent_end]
+        if _VERB_HINT.search(sentence) is None:
+            continue
         matches = list(_VERB_RE.finditer(sentence))
         for index, match in enumerate(matches):
             verb = _VERBS[int(str(match.lastgroup)[1:])]
@@ -159,6 +168,8 @@ def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
                 continue
             segment_end = sent_start + matches[index + 1].start() if index + 1 < len(matches) else sent_end
             governed = [b for b in bodies if end <= b.start < segment_end and not _is_body_of_state(b)]
+            if not governed:
+                governed = _anaphoric_body(text, bodies, end, segment_end)
             governed = _first_coordinated(
                 text, governed, end, max_first_gap=18 if verb.action == "join" else 60
             )
@@ -178,6 +189,14 @@ def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
             actor_ids = [actor_id]
             if not verb.object_actor:
                 actor_ids = _coordinated_actors(doc, lists, actor_id, start) or actor_ids
+            invitation = _INVITED.search(sentence[: match.start()])
+            if invitation is not None:
+                # "invited Iran and Egypt to join": the invited states join; an invitation to nobody
+                # named ("invitations to other UN members to join") is no event.
+                span_start, span_end = sent_start + invitation.start(1), sent_start + invitation.end(1)
+                actor_ids = _unique_ids(a[2] for a in actors if span_start <= a[0] < span_end)
+                if not actor_ids:
+                    continue
             date = _date_near(text, sent_start, sent_end, start, segment_end, anchor)
             for body, actor_id in ((b, a) for b in governed for a in actor_ids):
                 key = (actor_id, body.entity_id, verb.action)
@@ -195,7 +214,7 @@ def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
                         confidence=0.8 if verb.action != "announce_withdrawal" else 0.7,
                     )
                 )
-    return _reversals(doc, events)
+    return _effective_dates(doc, _reversals(doc, events), anchor)
 
 
 # A "join" told as undoing an earlier exit ("These measures undo steps taken by ...") is a return.
@@ -213,6 +232,59 @@ def _reversals(doc: NewsDoc, events: list[MembershipChange]) -> list[MembershipC
         )
         if (event.actor, event.body) in left or _UNDOING.search(doc.text[sent_start:following_end]):
             event.action = "rejoin"
+    return events
+
+
+_INVITED = re.compile(r"\binvit(?:e|es|ed|ing|ations?)\b(.{0,200}?)\bto\s+$", re.I | re.S)
+
+
+def _unique_ids(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+_BODY_ANAPHOR = re.compile(
+    r"\s*(?:the|this|that)\s+(?:new\s+)?(?:bloc|group|grouping|alliance|organi[sz]ation|body|union|movement|club|"
+    r"treaty|agreement|accord|pact|deal|convention|council)\b",
+    re.I,
+)
+
+
+def _anaphoric_body(text: str, bodies: list[Mention], verb_end: int, segment_end: int) -> list[Mention]:
+    """ "... invited Iran and Egypt to join the bloc": the bloc is the last body named before."""
+    found = _BODY_ANAPHOR.match(text, verb_end, segment_end)
+    if found is None:
+        return []
+    before = [b for b in bodies if b.end <= verb_end and verb_end - b.start < 400 and b.entity_id != "UN"]
+    return before[-1:]
+
+
+_EFFECT = re.compile(
+    r"\b(?:tak(?:e|es|ing)|took) effect\b|\beffective\b|\bbecom(?:e|es|ing) (?:full )?members?\b", re.I
+)
+
+
+def _effective_dates(
+    doc: NewsDoc, events: list[MembershipChange], anchor: str | None
+) -> list[MembershipChange]:
+    """A joining is dated when the membership takes effect, if the text says so nearby."""
+    for event in events:
+        if event.action not in ("join", "rejoin"):
+            continue
+        sent_start, sent_end = doc.sentence_at(event.start)
+        window_end = (
+            doc.sentence_at(min(sent_end + 2, len(doc.text) - 1))[1] if sent_end < len(doc.text) else sent_end
+        )
+        window = doc.text[sent_start:window_end]
+        cue = _EFFECT.search(window)
+        if cue is None:
+            continue
+        dates = [
+            m
+            for m in find_dates(window[cue.end() : cue.end() + 40], anchor)
+            if m.value and m.kind != "relative"
+        ]
+        if dates:
+            event.date = dates[0].value
     return events
 
 

@@ -174,6 +174,7 @@ _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|bint)
 _TOKEN = re.compile(r"\w[\w'’.-]*\w\.?|\w\.?|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _CAPITAL = re.compile(r"[A-Z]")
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*")
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
 
@@ -444,7 +445,11 @@ class PersonFinder:
         state: str | None = None
         position = index - 1
         # "Ukraine's UN envoy, Sergiy Kyslytsya": one comma may separate the office from the name.
-        if position >= 1 and tokens[position][2] == "," and _bare_lower(tokens[position - 1][2]) in _ROLE_HEADS:
+        if (
+            position >= 1
+            and tokens[position][2] == ","
+            and _bare_lower(tokens[position - 1][2]) in _ROLE_HEADS
+        ):
             position -= 1
         while position >= 0 and len(role) < 12:
             start, _, word = tokens[position]
@@ -453,7 +458,12 @@ class PersonFinder:
             covered = _covering(entity_at, start)
             if covered is not None:
                 if covered.entity_type == "state":
-                    if position > 0 and tokens[position - 1][2].lower() == "of":
+                    if (
+                        position > 1
+                        and tokens[position - 1][2].lower() == "of"
+                        and tokens[position - 2][2][:1].isupper()
+                        and _bare_lower(tokens[position - 2][2]) not in _ROLE_HEADS
+                    ):
                         break  # "Lavrov of Russia and Wang Yi": the state is the previous person's
                     state = state or covered.entity_id
                 else:
@@ -575,11 +585,16 @@ class PersonFinder:
 
     @staticmethod
     def _in_list_with_people(text: str, candidate: _Candidate, people: list[_PersonBuild]) -> bool:
-        spans = [span for person in people for span in person.spans]
-        for start, end in spans:
-            gap = text[end : candidate.start] if end <= candidate.start else text[candidate.end : start]
-            if re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*", gap):
-                return True
+        for person in people:
+            for start, end in person.spans:
+                if 0 <= candidate.start - end <= 8:
+                    gap = text[end : candidate.start]
+                elif 0 <= start - candidate.end <= 8:
+                    gap = text[candidate.end : start]
+                else:
+                    continue
+                if _LIST_GAP.fullmatch(gap):
+                    return True
         return False
 
 
@@ -640,12 +655,14 @@ def people(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
 
     def run(doc: NewsDoc) -> NewsDoc:
         doc.people = finder.find(doc)
-        spans = [span for person in doc.people for span in person.mentions]
+        inside_names = {
+            offset for person in doc.people for start, end in person.mentions for offset in range(start, end)
+        }
         # A state's name that is part of a person's name ("John Irish") is no state mention.
         doc.mentions = [
-            m for m in doc.mentions
-            if m.entity_type != "person"
-            and not (m.entity_type == "state" and any(s <= m.start and m.end <= e for s, e in spans))
+            m
+            for m in doc.mentions
+            if m.entity_type != "person" and not (m.entity_type == "state" and m.start in inside_names)
         ]
         for person in doc.people:
             for start, end in person.mentions:

@@ -58,7 +58,8 @@ _SPEECH = (
 )
 _SPEECH_RE = re.compile(r"\b(?:" + _SPEECH + r")\b")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+_PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b(?!\s+(?:own|country|government|ministry)\b)")
+_PRONOUN_LAST = re.compile(r"\b(?:he|she|He|She)\s*,?\s*$")
 _UNNAMED = re.compile(
     r"\b(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ther)\s+"
     r"((?:[\w.-]+\s+){0,5}?(?:diplomats?|officials?|sources?|spokesman|spokeswoman|spokesperson|analysts?|"
@@ -66,6 +67,11 @@ _UNNAMED = re.compile(
     r"insiders?|members?|lawmakers?|negotiators?|commentators?|critics?|residents?|witnesses|witness|"
     r"sponsors?|participants?|advisers?|advisors?|staffers?|people)"
     r"(?:\s+(?:of|from|at|in|with|close to)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?[\w-]+)?)\b"
+)
+_UNNAMED_PLURAL = re.compile(
+    r"(?<![\w-])((?:[A-Za-z][\w.-]*\s+){0,3}?(?:diplomats|officials|sources|analysts|experts|observers|lawmakers|"
+    r"legislators|critics|residents|witnesses|activists|protesters|negotiators|delegates|envoys|ministers|leaders)"
+    r"(?:\s+(?:of|from|in|with)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?[\w-]+)?)\s*,?\s*$"
 )
 _UNNAMED_THE = re.compile(
     r"\b[Tt]he\s+((?:[\w-]+\s+){0,3}?(?:sponsors|authors|drafters|signatories|signers|organizers|organisers)"
@@ -88,8 +94,8 @@ _BARE_NOMINAL = re.compile(
     r"secretary|secretary-general|representative|delegate|chief|head|director|director-general)\b"
 )
 _JOINT = re.compile(
-    r"\b(?:[Tt]he\s+)?(two|both|three|four)\s+(?:leaders|ministers|presidents|men|women|diplomats|heads of state"
-    r"|foreign ministers|prime ministers|envoys|ambassadors)\b"
+    r"\b(?:[Tt]he\s+)?(two|both|three|four)\s+(?:leaders|ministers|presidents|men|women|diplomats|"
+    r"heads of state|foreign ministers|prime ministers|envoys|ambassadors)\b"
 )
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4}
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
@@ -122,8 +128,35 @@ _TITLE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SMALL = frozenset(
-    {"of", "the", "and", "in", "for", "on", "to", "a", "an", "at", "by", "with", "as", "into", "over", "from",
-     "via", "or", "nor", "but", "per", "vs", "against", "under", "between", "among", "through"}
+    {
+        "of",
+        "the",
+        "and",
+        "in",
+        "for",
+        "on",
+        "to",
+        "a",
+        "an",
+        "at",
+        "by",
+        "with",
+        "as",
+        "into",
+        "over",
+        "from",
+        "via",
+        "or",
+        "nor",
+        "but",
+        "per",
+        "vs",
+        "against",
+        "under",
+        "between",
+        "among",
+        "through",
+    }
 )
 
 
@@ -178,30 +211,47 @@ def _pair_marks(
     text = doc.text
     spans: list[_Span] = []
     open_at: int | None = None
-    for index in range(para_start, para_end):
-        if text[index] != mark:
+    index = text.find(mark, para_start, para_end)
+    while index >= 0:
+        current = index
+        index = text.find(mark, current + 1, para_end)
+        if not _consider_mark(doc, current, mark, para_start, para_end, blocked, open_at is None):
             continue
-        if any(start <= index < end for start, end in blocked):
-            continue
-        if mark == "'":
-            before = text[index - 1] if index > para_start else " "
-            after = text[index + 1] if index + 1 < para_end else " "
-            if before.isalnum() and after.isalnum():
-                continue  # an apostrophe inside a word: it's, O'Connor
-            if open_at is None and before.isalnum():
-                continue  # a possessive: countries'
-        kind = _mark_class(text, index, _raw_char(doc, index))
+        kind = _mark_class(text, current, _raw_char(doc, current))
         if open_at is None:
             if kind == "open" or (kind == "both" and mark == '"'):
-                open_at = index
+                open_at = current
             continue
-        if kind == "open" and not _after_sentence_end(text, index):
+        if kind == "open" and not _after_sentence_end(text, current):
             continue  # a stray opening mark inside the quotation
-        spans.append(_Span(open_at + 1, index, mark))
+        spans.append(_Span(open_at + 1, current, mark))
         open_at = None
     if open_at is not None and mark == '"' and open_at + 1 < para_end and _runs_on(text, para_end):
         spans.append(_Span(open_at + 1, para_end, mark))
     return spans
+
+
+def _consider_mark(
+    doc: NewsDoc,
+    index: int,
+    mark: str,
+    para_start: int,
+    para_end: int,
+    blocked: list[tuple[int, int]],
+    closed: bool,
+) -> bool:
+    """False for marks that are no quotation marks: apostrophes, possessives, marks already used."""
+    text = doc.text
+    if any(start <= index < end for start, end in blocked):
+        return False
+    if mark == "'":
+        before = text[index - 1] if index > para_start else " "
+        after = text[index + 1] if index + 1 < para_end else " "
+        if before.isalnum() and after.isalnum():
+            return False  # an apostrophe inside a word: it's, O'Connor
+        if closed and before.isalnum():
+            return False  # a possessive: countries'
+    return True
 
 
 def _runs_on(text: str, para_end: int) -> bool:
@@ -228,6 +278,10 @@ def _is_title(words: list[str]) -> bool:
 def find_quotes(doc: NewsDoc) -> list[tuple[int, int]]:
     """Spans (in ``doc.text``) of the words inside quotation marks, 3 words or more, in order."""
     text = doc.text
+    name_ends: dict[int, int] = {}
+    for mention in doc.mentions:
+        if mention.entity_type != "state":
+            name_ends[mention.start] = max(name_ends.get(mention.start, -1), mention.end)
     found: list[tuple[int, int]] = []
     for para_start, para_end in _paragraphs(text):
         doubles = _pair_marks(doc, para_start, para_end, '"', [])
@@ -243,7 +297,7 @@ def find_quotes(doc: NewsDoc) -> list[tuple[int, int]]:
             if _is_title(words) and not re.search(r"[.!?]\s", inner):
                 continue
             name_start = start + 4 if text[start : start + 4].lower() == "the " else start
-            if any(m.start <= name_start and end - 1 <= m.end for m in doc.mentions if m.entity_type != "state"):
+            if name_ends.get(name_start, -1) >= end - 1:
                 continue  # a name in quotation marks
             if _TITLE_BEFORE.search(text, max(0, start - 40), start):
                 continue  # "a resolution entitled 'Aggression against Ukraine'"
@@ -263,9 +317,13 @@ class _Context:
         self.person_starts = [item[0] for item in self.people_by_mention]
         self.entities = [m for m in doc.mentions if m.entity_type != "person"]
         self.entity_starts = [m.start for m in self.entities]
+        self.sentences = doc.sentences or [(0, len(doc.text))]
+        self.sentence_starts = [start for start, _ in self.sentences]
 
     def person_in(self, start: int, end: int, last: bool = True) -> tuple[Person, int, int] | None:
-        inside = [(s, e, p) for s, e, p in self.people_by_mention if start <= s and e <= end]
+        low = bisect.bisect_left(self.person_starts, start)
+        high = bisect.bisect_left(self.person_starts, end)
+        inside = [(s, e, p) for s, e, p in self.people_by_mention[low:high] if e <= end]
         if not inside:
             return None
         s, e, p = inside[-1] if last else inside[0]
@@ -283,17 +341,18 @@ class _Context:
         """The person a pronoun or "the diplomat" refers to: the first person named in the
         nearest sentence before ``offset`` that names one (credit lines do not count)."""
         doc = self.doc
-        sentences = doc.sentences or [(0, len(doc.text))]
-        starts = [s for s, _ in sentences]
-        index = bisect.bisect_right(starts, offset) - 1
+        sentences = self.sentences
+        index = bisect.bisect_right(self.sentence_starts, offset) - 1
         wanted = _ROLE_FAMILIES.get(role_word or "", None)
         for sentence_index in range(index, max(index - 12, -1), -1):
             s_start, s_end = sentences[sentence_index]
             if len(_LOWER_WORD.findall(doc.text, s_start, s_end)) < 3:
                 continue  # a caption credit or a byline
             limit = min(s_end, offset)
-            for ps, pe, person in self.people_by_mention:
-                if not (s_start <= ps and pe <= limit):
+            low = bisect.bisect_left(self.person_starts, s_start)
+            high = bisect.bisect_left(self.person_starts, limit)
+            for ps, pe, person in self.people_by_mention[low:high]:
+                if pe > limit:
                     continue
                 if wanted is not None and not (
                     person.role is not None and any(word in person.role.lower() for word in wanted)
@@ -346,6 +405,12 @@ def _resolve_phrase(
     if found is not None:
         person, s, e = found
         return person.name, s, e, 0.9
+    last_pronoun = _PRONOUN_LAST.search(phrase)
+    if last_pronoun is not None:
+        # "Beijing, he added, ...": the pronoun next to the verb is the speaker.
+        previous = ctx.subject_before(start + last_pronoun.start())
+        if previous is not None:
+            return previous.name, start + last_pronoun.start(), start + last_pronoun.end(), 0.75
     nominal = _NOMINAL.search(phrase)
     if nominal is not None:
         states = [
@@ -373,7 +438,7 @@ def _resolve_phrase(
                 break
         if len(names) == count:
             return "joint:" + "; ".join(reversed(names)), start + joint.start(), start + joint.end(), 0.6
-    unnamed = _UNNAMED.search(phrase) or _UNNAMED_THE.search(phrase)
+    unnamed = _UNNAMED.search(phrase) or _UNNAMED_THE.search(phrase) or _UNNAMED_PLURAL.search(phrase)
     if unnamed is not None:
         description = re.sub(r"\s+", " ", unnamed.group(1)).strip()
         return f"unnamed:{description}", start + unnamed.start(), start + unnamed.end(), 0.7
@@ -490,7 +555,8 @@ def _attribute_before(
     according = list(_ACCORDING.finditer(lead))
     if according:
         match = according[-1]
-        tail_end = lead_start + len(lead)
+        comma = lead.find(",", match.end())
+        tail_end = lead_start + (comma if comma >= 0 else len(lead))
         resolved = _resolve_phrase(ctx, lead_start + match.end(), tail_end, start)
         if resolved is not None:
             return resolved
@@ -557,11 +623,9 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
             gap_start = previous.end
             gap = text[gap_start:start]
             near = para_number[para_index] - para_number[previous_para] <= 1
-            other = [
-                p
-                for s_, e_, p in ctx.people_by_mention
-                if gap_start <= s_ < start and p.name != previous.speaker
-            ]
+            low = bisect.bisect_left(ctx.person_starts, gap_start)
+            high = bisect.bisect_left(ctx.person_starts, start)
+            other = [p for _, _, p in ctx.people_by_mention[low:high] if p.name != previous.speaker]
             if near and not other and len(gap) < 400:
                 resolved = (previous.speaker, previous.speaker_start, previous.speaker_end, 0.6)
         if resolved is None:

@@ -8,7 +8,7 @@
 from comity.votes._alignment import METRICS, agreement_matrices, agreement_matrix, alignment, pair_indices
 from comity.votes._blocs import VotingBlocs, adjusted_rand_index, normalized_mutual_info
 from comity.votes._cohesion import bloc_since, cohesion, cohesion_indices, group_members
-from comity.votes._ideal import ConvergenceWarning, DynamicIdealPoints, IdealPoints
+from comity.votes._ideal import ConvergenceWarning, DynamicIdealPoints, IdealPoints, ideal_points_table
 from comity.votes._load import (
     DEFAULT_GA_SOURCES,
     ISSUE_CODES,
@@ -19,6 +19,7 @@ from comity.votes._load import (
     load_unvotes,
     load_unvotes_2020,
     load_vetoes,
+    read_repeated_roll_calls,
     read_undl_csv,
     read_undl_resolutions,
     read_unvotes,
@@ -28,6 +29,7 @@ from comity.votes._load import (
     votes_in_store,
 )
 from comity.votes._plots import plot_alignment, plot_cohesion, plot_ideal_points
+from comity.votes._repeats import find_repeated_resolutions
 
 __all__ = [
     "ConvergenceWarning",
@@ -45,7 +47,9 @@ __all__ = [
     "bloc_since",
     "cohesion",
     "cohesion_indices",
+    "find_repeated_resolutions",
     "group_members",
+    "ideal_points_table",
     "load_all",
     "load_undl_csv",
     "load_undl_resolutions",
@@ -57,6 +61,7 @@ __all__ = [
     "plot_alignment",
     "plot_cohesion",
     "plot_ideal_points",
+    "read_repeated_roll_calls",
     "read_undl_csv",
     "read_undl_resolutions",
     "read_unvotes",

@@ -32,6 +32,7 @@ __all__ = ["METRICS", "agreement_matrices", "agreement_matrix", "alignment", "pa
 
 METRICS: tuple[str, ...] = ("agree", "lijphart", "s", "kappa", "pi")
 _CODES = {"yes": 0, "abstain": 1, "no": 2}
+_ISSUES = ("me", "nu", "di", "hr", "co", "ec")
 _DISTANCE = np.abs(np.subtract.outer(np.arange(3), np.arange(3))).astype(np.float64)
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -142,6 +143,12 @@ def _contingency(block: np.ndarray[Any, Any]) -> FloatArray:
 def _filter(votes: pd.DataFrame, issue: str | None, start: int | None, end: int | None) -> pd.DataFrame:
     mask = pd.Series(True, index=votes.index)
     if issue is not None:
+        if issue not in _ISSUES:
+            raise BadInput(
+                f"unknown issue code {issue!r}",
+                hint="Voeten's issue codes: me (Palestinian conflict), nu (nuclear weapons), "
+                "di (arms control), hr (human rights), co (colonialism), ec (economic development).",
+            )
         if "issues" not in votes.columns:
             raise BadInput("the votes table has no issues column, so it cannot be filtered by issue")
         codes = votes["issues"].fillna("").astype(str)

@@ -53,14 +53,26 @@ PlotOption = Annotated[
         "--plot", help="Also draw a figure: .png, .svg, .pdf or self-contained .html.", show_default=False
     ),
 ]
+BodyOption = Annotated[
+    str | None,
+    typer.Option("--body", help="Keep one organ: GA or SC (the undl source has both).", show_default=False),
+]
 SourceOption = Annotated[
     str,
     typer.Option("--source", help="Comma-separated vote sources (shipped: unvotes, unvotes2020, undl)."),
 ]
 
 
-def _load_votes(db: Path | None, source: str) -> Any:
+def _load_votes(db: Path | None, source: str, body: str | None = None) -> Any:
     """Votes from the store at ``db`` (or the default store), else the shipped data."""
+
+    if body is not None and body.upper() not in ("GA", "SC"):
+        raise BadInput(f"--body must be GA or SC, not {body!r}")
+    votes = _read_votes_from(db, source)
+    return votes if body is None else votes[votes["body"] == body.upper()].reset_index(drop=True)
+
+
+def _read_votes_from(db: Path | None, source: str) -> Any:
     from comity.votes._load import read_votes
 
     sources = [s.strip() for s in source.split(",") if s.strip()]
@@ -83,6 +95,21 @@ def _load_votes(db: Path | None, source: str) -> Any:
     if db is not None:
         raise BadInput(f"no store at {db}", hint="Create it with `comity build --db FILE` or leave out --db.")
     return read_votes(None, sources)
+
+
+def _state_codes(names: list[str], votes: Any) -> list[str]:
+    """ISO3 codes of the states named: codes present in the votes as they are, other names
+    (``China``, ``Russian Federation``) through the registry."""
+    present = set(votes["iso3"].unique())
+    codes = []
+    for name in names:
+        if name.upper() in present:
+            codes.append(name.upper())
+            continue
+        from comity.registry import Registry
+
+        codes.append(Registry.default().resolve_state(name))
+    return codes
 
 
 def _echo(value: Any, as_json: bool) -> None:
@@ -118,6 +145,7 @@ def agree(
     ] = None,
     plot: PlotOption = None,
     source: SourceOption = "unvotes,unvotes2020",
+    body: BodyOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -130,17 +158,19 @@ def agree(
 
     if by not in ("year", "none"):
         raise BadInput(f"--by must be 'year' or 'none', not {by!r}")
-    codes = [s.upper() for s in states]
-    if len(codes) + (1 if reference else 0) < 2:
+    if len(states) + (1 if reference else 0) < 2:
         raise BadInput("name at least two states", hint="Example: comity votes agree USA CHN RUS")
     metrics = list(metric) if metric else list(METRICS)
-    votes = _load_votes(db, source)
+    votes = _load_votes(db, source, body)
+    codes = _state_codes(list(states), votes)
+    if reference:
+        reference = _state_codes([reference], votes)[0]
     table = alignment(
         votes,
         codes,
         by="year" if by == "year" else None,
         issue=issue,
-        reference=reference.upper() if reference else None,
+        reference=reference,
         metrics=metrics,
         start=start,
         end=end,
@@ -169,6 +199,7 @@ def cohesion(
     issue: Annotated[str | None, typer.Option("--issue", help="Issue code: me, nu, di, hr, co, ec.")] = None,
     plot: PlotOption = None,
     source: SourceOption = "unvotes,unvotes2020",
+    body: BodyOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -180,11 +211,11 @@ def cohesion(
     from comity.votes._cohesion import cohesion as group_cohesion
     from comity.votes._plots import plot_cohesion
 
-    members: str | list[str] = group[0] if len(group) == 1 else [g.upper() for g in group]
+    votes = _load_votes(db, source, body)
+    members: str | list[str] = group[0] if len(group) == 1 else _state_codes(list(group), votes)
     registry = None
     if isinstance(members, str):
         registry = _registry(db)
-    votes = _load_votes(db, source)
     table = group_cohesion(
         votes, members, start=start, end=end, issue=issue, n_draws=draws, random_state=seed, registry=registry
     )
@@ -246,6 +277,7 @@ def blocs(
     ] = "agree",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Leiden algorithm.")] = 0,
     source: SourceOption = "unvotes,unvotes2020",
+    body: BodyOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -255,7 +287,7 @@ def blocs(
     """
     from comity.votes._blocs import VotingBlocs
 
-    votes = _load_votes(db, source)
+    votes = _load_votes(db, source, body)
     window = votes[(votes["year"] >= year - 1) & (votes["year"] <= year)]
     if not (window["year"] == year).any():
         raise BadInput(
@@ -321,6 +353,7 @@ def ideal(
         str, typer.Option("--states", help="States drawn with --plot (comma-separated).")
     ] = "USA,CHN,RUS",
     source: SourceOption = "unvotes,unvotes2020",
+    body: BodyOption = None,
     db: DbOption = None,
 ) -> None:
     """Ideal points per state and year (yes < abstain < no; USA positive), written to a CSV file.
@@ -333,8 +366,13 @@ def ideal(
     table_function = getattr(_ideal, "ideal_points_table", None)
     if table_function is None:
         raise ComityError("ideal point estimation is not available in this build of comity")
-    votes = _load_votes(db, source)
-    table = table_function(votes, start, end, dynamic)
+    votes = _load_votes(db, source, body)
+    if dynamic:
+        from comity.votes._load import read_repeated_roll_calls
+
+        table = table_function(votes, start, end, dynamic, repeats=read_repeated_roll_calls(found=True))
+    else:
+        table = table_function(votes, start, end, dynamic)
     if not out.parent.exists():
         raise BadInput(f"cannot write {out}: the folder {out.parent} does not exist")
     table.to_csv(out, index=False)
@@ -355,6 +393,7 @@ def load(
     source_id: Annotated[
         str, typer.Option("--source-id", help="Source id of the --undl-csv rows.")
     ] = "undl_csv",
+    force: Annotated[bool, typer.Option("--force", help="Reload shipped data even if unchanged.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -370,7 +409,7 @@ def load(
         if undl_csv is not None:
             counts: dict[str, Any] = {source_id: load_undl_csv(store, undl_csv, source_id=source_id)}
         else:
-            counts = dict(load_all(store))
+            counts = dict(load_all(store, force=force))
     if as_json:
         typer.echo(json.dumps({"db": str(path), "loaded": counts}, indent=2))
         return

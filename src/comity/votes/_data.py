@@ -44,6 +44,7 @@ _SHIPPED = {
     "unvotes2020_roll_calls": "unvotes2020_roll_calls.parquet",
     "undl": "undl_scrape_GA_SC_1946_2021_wide.csv.zip",
     "vetoes": "unsc_vetoes_1946_2022.csv",
+    "bsv_repeats": "unvotes_repeated_resolutions_bsv.csv",
 }
 
 

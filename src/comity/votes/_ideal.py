@@ -28,7 +28,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -80,33 +80,42 @@ def _check_votes(votes: pd.DataFrame, required: Iterable[str]) -> pd.DataFrame:
     missing = [column for column in required if column not in votes.columns]
     if missing:
         raise BadInput(
-            f"The votes table lacks the column(s) {', '.join(missing)} (it has {', '.join(map(str, votes.columns))}).",
+            f"The votes table lacks the column(s) {', '.join(missing)} "
+            f"(it has {', '.join(map(str, votes.columns))}).",
             hint="Ideal points need one row per state and roll call with columns rcid, iso3, vote and year.",
         )
     raw = votes["vote"]
-    text = raw.astype("string").str.strip().str.lower()
-    category = text.map(VOTE_CATEGORIES)
-    known = text.isna() | text.isin(list(VOTE_CATEGORIES)) | text.isin(list(MISSING_VOTES))
-    if not bool(known.all()):
-        bad = sorted(set(raw[~known].astype(str)))
-        first = votes.index[~known.to_numpy()][0]
+    # Normalise the few distinct codes, not every row.
+    codes, distinct = pd.factorize(raw, use_na_sentinel=True)
+    distinct_text = pd.Series(distinct, dtype=object).astype("string").str.strip().str.lower()
+    distinct_category = (
+        distinct_text.map(VOTE_CATEGORIES).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    )
+    distinct_known = (
+        distinct_text.isin(list(VOTE_CATEGORIES)) | distinct_text.isin(list(MISSING_VOTES))
+    ).to_numpy()
+    category = pd.Series(np.where(codes >= 0, distinct_category[codes], np.nan), index=votes.index)
+    unknown = (codes >= 0) & ~distinct_known.astype(bool)[np.maximum(codes, 0)]
+    if unknown.any():
+        bad = sorted(set(raw[unknown].astype(str)))
+        first = votes.index[unknown][0]
         raise BadInput(
             f"Unknown vote code(s) {', '.join(repr(b) for b in bad[:10])} in column 'vote' "
-            f"(first at row {first!r}).",
+            f"(first at row {first}).",
             hint="Use 'yes', 'abstain' or 'no'; 'absent', 'non_voting', 'not_member' and empty values count "
             "as not voting.",
         )
     if votes["iso3"].isna().any():
         first = votes.index[votes["iso3"].isna().to_numpy()][0]
         raise BadInput(
-            f"Column 'iso3' has empty values (first at row {first!r}).",
+            f"Column 'iso3' has empty values (first at row {first}).",
             hint="Map every state to its ISO 3166-1 alpha-3 code before estimating ideal points.",
         )
     table = pd.DataFrame(
         {
             "rcid": votes["rcid"].to_numpy(),
             "iso3": votes["iso3"].astype(str).to_numpy(),
-            "category": category.astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+            "category": category.to_numpy(dtype=float),
         },
         index=votes.index,
     )
@@ -115,7 +124,7 @@ def _check_votes(votes: pd.DataFrame, required: Iterable[str]) -> pd.DataFrame:
         if year.isna().any():
             first = votes.index[year.isna().to_numpy()][0]
             raise BadInput(
-                f"Column 'year' has empty or non-numeric values (first at row {first!r}).",
+                f"Column 'year' has empty or non-numeric values (first at row {first}).",
                 hint="Give every vote its calendar year as an integer.",
             )
         table["year"] = year.astype(np.int64).to_numpy()
@@ -124,8 +133,9 @@ def _check_votes(votes: pd.DataFrame, required: Iterable[str]) -> pd.DataFrame:
         first = table.index[duplicated.to_numpy()][0]
         row = table.loc[first]
         raise BadInput(
-            f"State {row['iso3']} has more than one vote on roll call {row['rcid']!r} (row {first!r}).",
-            hint="Keep one row per state and roll call; roll-call ids must be unique across sessions and datasets.",
+            f"State {row['iso3']} has more than one vote on roll call {row['rcid']!r} (row {first}).",
+            hint="Keep one row per state and roll call; roll-call ids must be unique across sessions "
+            "and datasets.",
         )
     return table[table["category"].notna()].reset_index(drop=True)
 
@@ -193,6 +203,10 @@ class _Problem:
     """Votes as integer arrays: observation -> (position unit, item, category)."""
 
     def __init__(self, unit: IntArray, item: IntArray, category: IntArray, n_units: int, n_items: int):
+        # Votes sorted by category: a 'yes' is bounded only above and a 'no' only below, so
+        # contiguous blocks let ``evaluate`` skip the other bound for most votes.
+        order = np.argsort(category, kind="stable")
+        unit, item, category = unit[order], item[order], category[order]
         self.unit = unit
         self.item = item
         self.category = category
@@ -211,29 +225,48 @@ class _Problem:
         self.upper_slot = np.minimum(category, 1)  # cutpoint that bounds it above
         self.abstained = category == 1
         self.units_per_obs_count = np.bincount(unit, minlength=n_units)
-        self._lower_flat = item * 4 + category  # into [-inf, cut1, cut2, +inf] per item
-        self._upper_flat = self._lower_flat + 1
         self.lo_index = item * 2 + self.lower_slot
         self.up_index = item * 2 + self.upper_slot
+        n_yes, n_abstain = int((category == 0).sum()), int((category == 1).sum())
+        self._yes = slice(0, n_yes)
+        self._abstain = slice(n_yes, n_yes + n_abstain)
+        self._no = slice(n_yes + n_abstain, len(category))
 
     def evaluate(self, x: FloatArray, cut: FloatArray, beta: FloatArray) -> tuple[_Terms, FloatArray]:
         """Likelihood terms of every vote, and each vote's state position."""
-        full = np.empty((self.n_items, 4))
-        full[:, 0] = -np.inf
-        full[:, 1:3] = cut
-        full[:, 3] = np.inf
-        flat = full.ravel()
         x_obs = x[self.unit]
         eta = beta[self.item] * x_obs
-        a = flat[self._lower_flat] - eta
-        b = flat[self._upper_flat] - eta
-        return _interval_terms(a, b), x_obs
+        n = len(eta)
+        terms = _Terms(*(np.zeros(n) for _ in range(6)))
+        lower, upper = cut[:, 0], cut[:, 1]
+        yes, abstain, no = self._yes, self._abstain, self._no
+        with np.errstate(over="ignore", under="ignore"):
+            # yes: log Phi(b), b = cut1 - eta
+            b = lower[self.item[yes]] - eta[yes]
+            loglik = log_ndtr(b)
+            pb = np.exp(-0.5 * b * b - _LOG_SQRT_2PI - loglik)
+            terms.loglik[yes] = loglik
+            terms.d_b[yes] = pb
+            terms.d_bb[yes] = -pb * (b + pb)
+            # no: log(1 - Phi(a)) = log Phi(-a), a = cut2 - eta
+            a = upper[self.item[no]] - eta[no]
+            loglik = log_ndtr(-a)
+            pa = np.exp(-0.5 * a * a - _LOG_SQRT_2PI - loglik)
+            terms.loglik[no] = loglik
+            terms.d_a[no] = -pa
+            terms.d_aa[no] = pa * (a - pa)
+        if abstain.stop > abstain.start:
+            items = self.item[abstain]
+            middle = _interval_terms(lower[items] - eta[abstain], upper[items] - eta[abstain])
+            for name in ("loglik", "d_a", "d_b", "d_aa", "d_bb", "d_ab"):
+                getattr(terms, name)[abstain] = getattr(middle, name)
+        return terms, x_obs
 
     def item_sum(self, weights: FloatArray) -> FloatArray:
-        return np.bincount(self.item, weights, minlength=self.n_items)
+        return cast(FloatArray, np.bincount(self.item, weights, minlength=self.n_items))
 
     def unit_sum(self, weights: FloatArray) -> FloatArray:
-        return np.bincount(self.unit, weights, minlength=self.n_units)
+        return cast(FloatArray, np.bincount(self.unit, weights, minlength=self.n_units))
 
 
 def _initial_cutpoints(problem: _Problem) -> FloatArray:
@@ -267,7 +300,7 @@ def _item_newton_step(
     t = terms
 
     def sum2(index: IntArray, weights: FloatArray) -> FloatArray:
-        return np.bincount(index, weights, minlength=2 * n).reshape(n, 2)
+        return cast(FloatArray, np.bincount(index, weights, minlength=2 * n).reshape(n, 2))
 
     grad = np.zeros((n, 3))
     hess = np.zeros((n, 3, 3))
@@ -278,7 +311,9 @@ def _item_newton_step(
     hess[:, 1, 1] = h_cut_diag[:, 1]
     # Only an abstention has both cutpoints as bounds.
     hess[:, 0, 1] = hess[:, 1, 0] = problem.item_sum(np.where(problem.abstained, t.d_ab, 0.0))
-    cross = sum2(problem.lo_index, -x_obs * (t.d_aa + t.d_ab)) + sum2(problem.up_index, -x_obs * (t.d_bb + t.d_ab))
+    cross = sum2(problem.lo_index, -x_obs * (t.d_aa + t.d_ab)) + sum2(
+        problem.up_index, -x_obs * (t.d_bb + t.d_ab)
+    )
     hess[:, 0, 2] = hess[:, 2, 0] = cross[:, 0]
     hess[:, 1, 2] = hess[:, 2, 1] = cross[:, 1]
     hess[:, 2, 2] = problem.item_sum(x_obs**2 * (t.d_aa + t.d_bb + 2 * t.d_ab))
@@ -375,7 +410,11 @@ def _position_newton(
 
 
 def _first_component(problem: _Problem) -> FloatArray:
-    """Start values: the leading singular vector of the centred unit x item vote matrix."""
+    """Start values: scores on the leading singular vector of the centred unit x item vote matrix.
+
+    A unit's score is averaged over the votes it cast, so that states with many missing votes
+    are not pulled to 0.
+    """
     from scipy.sparse import csr_matrix
     from scipy.sparse.linalg import svds
 
@@ -386,11 +425,11 @@ def _first_component(problem: _Problem) -> FloatArray:
     centred = coded - item_mean[problem.item]
     matrix = csr_matrix((centred, (problem.unit, problem.item)), shape=(problem.n_units, problem.n_items))
     if min(matrix.shape) < 3:
-        start = np.asarray(matrix.sum(axis=1)).ravel()
+        loadings = np.ones(problem.n_items)
     else:
-        u, _, _ = svds(matrix, k=1, random_state=0)
-        start = u[:, 0] * np.sqrt(np.maximum(problem.units_per_obs_count, 1)).mean()
-    start = start / np.maximum(np.sqrt(np.maximum(problem.units_per_obs_count, 1)), 1.0)
+        _, _, right = svds(matrix, k=1, random_state=0)
+        loadings = right[0]
+    start = (matrix @ loadings) / np.maximum(problem.units_per_obs_count, 1)
     spread = start.std()
     if spread > 0:
         start = (start - start.mean()) / spread
@@ -426,7 +465,9 @@ class _BaseIdealPoints:
             )
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{name}={value!r}" for name, value in vars(self).items() if not name.endswith("_"))
+        params = ", ".join(
+            f"{name}={value!r}" for name, value in vars(self).items() if not name.endswith("_")
+        )
         return f"{type(self).__name__}({params})"
 
 
@@ -566,8 +607,10 @@ class IdealPoints(_BaseIdealPoints):
                 estimator = self.fit(year_votes)
             frames.append(estimator.ideal_points_.assign(year=int(str(year))))
         if not frames:
-            raise BadInput("No year has enough contested votes to estimate ideal points.",
-                           hint="Widen the period or check the vote column.")
+            raise BadInput(
+                "No year has enough contested votes to estimate ideal points.",
+                hint="Widen the period or check the vote column.",
+            )
         out = pd.concat(frames, ignore_index=True)
         return out[["iso3", "year", "ideal", "se", "n_votes"]]
 
@@ -685,7 +728,7 @@ class DynamicIdealPoints(_BaseIdealPoints):
 
     def __init__(
         self,
-        evolution_sd: float = 0.1,
+        evolution_sd: float = 0.03,
         model: Literal["ordinal", "binary"] = "ordinal",
         max_iter: int = 500,
         tol: float = 1e-7,
@@ -749,7 +792,9 @@ class DynamicIdealPoints(_BaseIdealPoints):
         unit = unit_index.get_indexer(pd.MultiIndex.from_frame(table[["iso3", "year"]])).astype(np.int64)
         item, group_ids = _encode(table["group"])
         problem = _Problem(unit, item, table["category"].to_numpy(), len(units), len(group_ids))
-        walk = _RandomWalk(units["iso3"].to_numpy(), units["year"].to_numpy(), self.prior_sd, self.evolution_sd)
+        walk = _RandomWalk(
+            units["iso3"].to_numpy(), units["year"].to_numpy(), self.prior_sd, self.evolution_sd
+        )
         start = _yearly_start(problem, units, self.anchor)
         x, cut, beta, se, n_iter, converged, log_post = _fit(
             problem, walk, start, self.cut_prior_sd, self.discrimination_prior_sd, self.max_iter, self.tol
@@ -760,7 +805,7 @@ class DynamicIdealPoints(_BaseIdealPoints):
             ["iso3", "year", "ideal", "se", "n_votes"]
         ]
         rcid_group = table.drop_duplicates("rcid").set_index("rcid")["group"]
-        position = group_ids.get_indexer(rcid_group.to_numpy())
+        position = group_ids.get_indexer(pd.Index(rcid_group.to_numpy()))
         index = pd.Index(rcid_group.index, name="rcid")
         self.item_group_ = pd.Series(position, index=index, name="item_group")
         self.discrimination_ = pd.Series(beta[position], index=index, name="discrimination")
@@ -868,7 +913,11 @@ def _fit(
     max_iter: int,
     tol: float,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int, bool, float]:
-    """Posterior mode by alternating damped Newton steps; returns x, cut, beta, se, rounds, converged, log posterior."""
+    """Posterior mode by alternating damped Newton steps.
+
+    Returns positions, cutpoints, discriminations, standard errors, rounds, whether ``tol`` was
+    met, and the log posterior.
+    """
     x = start
     cut = _initial_cutpoints(problem)
     beta = np.zeros(problem.n_items)
@@ -894,7 +943,9 @@ def _fit(
         x, cut, beta = _rescale(x, cut, beta, walk.level_precision, walk.penalty, cut_sd, beta_sd)
         x_obs = x[problem.unit]
         log_post = (
-            float(terms.loglik.sum()) - walk.penalty(x) + float(_item_log_prior(cut, beta, cut_sd, beta_sd).sum())
+            float(terms.loglik.sum())
+            - walk.penalty(x)
+            + float(_item_log_prior(cut, beta, cut_sd, beta_sd).sum())
         )
         if abs(log_post - previous) <= tol * abs(log_post):
             converged = True

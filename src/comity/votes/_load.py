@@ -37,6 +37,7 @@ __all__ = [
     "read_undl_resolutions",
     "read_unvotes",
     "read_unvotes_2020",
+    "read_repeated_roll_calls",
     "read_vetoes",
     "read_votes",
     "votes_in_store",
@@ -45,6 +46,9 @@ __all__ = [
 #: The General Assembly sources analyses use by default: Voeten's roll calls 1946-2019 and 2020-2024.
 #: (``undl`` repeats many of these votes with another unit, the adopted resolution.)
 DEFAULT_GA_SOURCES: tuple[str, ...] = ("unvotes", "unvotes2020")
+
+#: Bumped when a loader's output changes, so that ``load_all`` reloads unchanged files.
+_LOADER_VERSION = "votes-loaders-1"
 
 #: Voeten's six issue codes, in his order.
 ISSUE_CODES: tuple[str, ...] = ("me", "nu", "di", "hr", "co", "ec")
@@ -522,7 +526,28 @@ def read_undl_resolutions(path: str | Path | None = None) -> VoteTables:
         }
     )
     tidy = _merge_repeated_columns(tidy, label, lines, row_idx)
+    _check_totals(frame, roll_calls["rcid"], tidy, label)
     return VoteTables(roll_calls, tidy)
+
+
+def _check_totals(frame: pd.DataFrame, rcids: pd.Series, votes: pd.DataFrame, label: str) -> None:
+    """The scrape's own YES COUNT and NO COUNT must match the votes read from its state columns;
+    a mismatch means a column was lost or misread."""
+    for column, vote in (("YES COUNT", "yes"), ("NO COUNT", "no")):
+        if column not in frame.columns:
+            continue
+        stated = pd.to_numeric(frame[column].str.strip(), errors="coerce")
+        tally = votes.loc[votes["vote"] == vote, "rcid"].value_counts()
+        counted = tally.reindex(rcids, fill_value=0).to_numpy()
+        wrong = stated.notna().to_numpy() & (stated.to_numpy() != counted)
+        if wrong.any():
+            first = int(np.flatnonzero(wrong)[0])
+            raise LoadError(
+                f"{column} says {int(stated.iloc[first])} but the state columns hold {int(counted[first])} "
+                f"{vote} vote(s) ({int(wrong.sum())} such row(s))",
+                path=label,
+                line=first + 2,
+            )
 
 
 def _merge_repeated_columns(
@@ -598,7 +623,9 @@ def read_undl_csv(path: str | Path, source_id: str = "undl_csv") -> VoteTables:
     if bool(missing_id.any()):
         raise LoadError("empty undl_id", path=label, line=_first_bad(missing_id, 2))
     _check_values(frame["ms_vote"].str.upper(), _UNDL_VOTES.keys(), "ms_vote", label, 2)
-    dates = _parse_dates(frame["date"], label, 2)
+    # Exports may carry a time of day after the date ("2024-12-17T00:00:00"); the day is what counts.
+    day = frame["date"].str.replace(r"^(\d{4}-\d{2}-\d{2})[T ].*$", r"\1", regex=True)
+    dates = _parse_dates(day, label, 2)
     session = pd.to_numeric(frame["session"].where(frame["session"] != ""), errors="coerce")
     bad_session = (frame["session"] != "") & session.isna()
     if bool(bad_session.any()):
@@ -805,14 +832,90 @@ def load_vetoes(store: Any, path: str | Path | None = None) -> dict[str, int]:
     return _write(store, "unsc_vetoes", {"vetoes": read_vetoes(path)}, str(path or "unsc_vetoes"))
 
 
-def load_all(store: Any) -> dict[str, dict[str, int]]:
-    """Load every vote dataset shipped with comity; returns rows stored per source and table."""
-    return {
-        "unvotes": load_unvotes(store),
-        "unvotes2020": load_unvotes_2020(store),
-        "undl": load_undl_resolutions(store),
-        "unsc_vetoes": load_vetoes(store),
+def _count_rows(store: Any, table: str, source_id: str) -> int:
+    row = store.con.execute(f"SELECT count(*) FROM {table} WHERE source_id = ?", [source_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
+#: The shipped files behind each source that ``load_all`` loads.
+_SHIPPED_FILES = {
+    "unvotes": ("unvotes_votes", "unvotes_roll_calls", "unvotes_issues"),
+    "unvotes2020": ("unvotes2020_votes", "unvotes2020_roll_calls"),
+    "undl": ("undl",),
+    "unsc_vetoes": ("vetoes",),
+}
+
+
+def load_all(store: Any, *, force: bool = False) -> dict[str, dict[str, int]]:
+    """Load every vote dataset shipped with comity; returns rows stored per source and table.
+
+    A source whose shipped files (and this version of the loaders) are already in the store,
+    as recorded in its ``loads`` table, is skipped unless ``force``; skipped sources report
+    the rows the store holds.
+    """
+    from comity.store import sha256_of
+
+    loaders = {
+        "unvotes": load_unvotes,
+        "unvotes2020": load_unvotes_2020,
+        "undl": load_undl_resolutions,
+        "unsc_vetoes": load_vetoes,
     }
+    report: dict[str, dict[str, int]] = {}
+    for source, loader in loaders.items():
+        fingerprint = sha256_of(
+            _LOADER_VERSION, *(data_path(name).read_bytes() for name in _SHIPPED_FILES[source])
+        )
+        name = f"votes:{source}"
+        if not force and store.loaded_sha256(name) == fingerprint:
+            tables = ("vetoes",) if source == "unsc_vetoes" else ("roll_calls", "votes")
+            report[source] = {table: _count_rows(store, table, source) for table in tables}
+            continue
+        with store.transaction():
+            report[source] = loader(store)
+            store.record_load(name, fingerprint, sum(report[source].values()))
+    return report
+
+
+# --------------------------------------------------------------------------- bridges between years
+
+
+def read_repeated_roll_calls(found: bool = True, path: str | Path | None = None) -> pd.DataFrame:
+    """Pairs of unvotes roll calls that are one resolution voted again (``rcid1``, ``rcid2``, ``source``).
+
+    The 955 pairs Bailey, Strezhnev and Voeten matched by hand (``source`` ``bsv``), plus, with
+    ``found``, the pairs :func:`comity.votes.find_repeated_resolutions` finds in the roll-call
+    descriptions (``source`` ``found``; pairs already matched by hand are not repeated).
+    rcids are those of :func:`read_unvotes` (``unvotes:<rcid>``).
+    """
+    fpath = data_path("bsv_repeats") if path is None else Path(path)
+    if not fpath.exists():
+        raise LoadError("file not found", path=str(fpath))
+    frame = _read_csv_bytes(fpath.read_bytes(), str(fpath))
+    _require_columns(frame, ["rcid1", "rcid2"], fpath)
+    for column in ("rcid1", "rcid2"):
+        bad = ~frame[column].str.strip().str.fullmatch(r"\d+")
+        if bool(bad.any()):
+            raise LoadError(f"{column} is not a roll-call number", path=str(fpath), line=_first_bad(bad, 2))
+    pairs = pd.DataFrame({
+        "rcid1": "unvotes:" + frame["rcid1"].str.strip(),
+        "rcid2": "unvotes:" + frame["rcid2"].str.strip(),
+        "source": "bsv",
+    })
+    if found:
+        from comity.votes._repeats import find_repeated_resolutions
+
+        calls = pd.read_parquet(data_path("unvotes_roll_calls"))
+        auto = find_repeated_resolutions(calls)
+        auto = pd.DataFrame({
+            "rcid1": "unvotes:" + auto["rcid1"].astype(str),
+            "rcid2": "unvotes:" + auto["rcid2"].astype(str),
+            "source": "found",
+        })
+        known = set(zip(pairs["rcid1"], pairs["rcid2"], strict=True))
+        fresh = [pair not in known for pair in zip(auto["rcid1"], auto["rcid2"], strict=True)]
+        pairs = pd.concat([pairs, auto[fresh]], ignore_index=True)
+    return pairs
 
 
 # --------------------------------------------------------------------------- analysis frames
@@ -873,7 +976,8 @@ def read_votes(
                 f"unknown vote source(s) {', '.join(unknown)} (not in the store, not shipped)",
                 hint=f"Shipped sources: {', '.join(_READERS)}; load others with `comity votes load`.",
             )
-        votes = _shipped_votes(chosen).copy()
+        # Shallow: the cached columns are shared; adding or replacing columns does not touch the cache.
+        votes = _shipped_votes(chosen).copy(deep=False)
     if body is not None:
         votes = votes[votes["body"] == body].reset_index(drop=True)
     return votes
@@ -882,6 +986,8 @@ def read_votes(
 def votes_in_store(store: Any, sources: Sequence[str] = DEFAULT_GA_SOURCES) -> pd.DataFrame:
     """The tidy analysis frame of ``sources`` from the store (empty if it holds none)."""
     placeholders = ", ".join("?" for _ in sources)
+    # A progress bar on stdout would corrupt the CLI's tables and JSON.
+    store.con.execute("SET enable_progress_bar = false")
     frame = store.con.execute(
         f"""SELECT v.rcid, v.iso3, v.vote, r.year, r.date, r.issues, r.body, v.source_id
             FROM votes v JOIN roll_calls r USING (rcid)

@@ -132,10 +132,11 @@ def find_repeated_resolutions(
         raise BadInput("roll_calls needs a 'session' or a 'date' column.", hint="Add the session number.")
     if session.isna().any():
         first = roll_calls.index[session.isna().to_numpy()][0]
-        raise BadInput(f"roll_calls has no session or date at row {first!r}.", hint="Fill in the session.")
+        raise BadInput(f"roll_calls has no session or date at row {first}.", hint="Fill in the session.")
 
-    description = roll_calls["descr"] if "descr" in roll_calls.columns else pd.Series("", index=roll_calls.index)
-    title = roll_calls["short"] if "short" in roll_calls.columns else pd.Series("", index=roll_calls.index)
+    blank = pd.Series("", index=roll_calls.index)
+    description = roll_calls["descr"] if "descr" in roll_calls.columns else blank
+    title = roll_calls["short"] if "short" in roll_calls.columns else blank
     title_tokens = [_normalise(text) for text in title.fillna("").astype(str)]
     documents = [
         _features(_normalise(f"{short} {descr}"), short_tokens)

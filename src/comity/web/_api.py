@@ -153,7 +153,9 @@ async def status(request: Request) -> Response:
             },
         }
 
-    return await _answer(request, compute)
+    # Not cached: the state of the ideal point estimate changes while the server runs.
+    value = await run_in_threadpool(compute, _data(request))
+    return Response(_json_bytes(value), media_type="application/json")
 
 
 # -- registry ------------------------------------------------------------------------------------
@@ -266,7 +268,7 @@ async def quotes(
 
     def compute(data: WebData) -> dict[str, Any]:
         info = data.actor(actor_id)
-        rows = data.quotes_by(info["id"], _speaker_names(info), limit=limit + offset)
+        rows = data.quotes_by(info["id"], _speaker_names(info), limit=1000)
         return paginate(rows, limit, offset).body(actor_id=info["id"])
 
     return await _answer(request, compute)

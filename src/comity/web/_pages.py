@@ -67,12 +67,11 @@ def install(app: FastAPI) -> None:
             return Markup("")
         text = str(entity_id)
         data: WebData = app.state.data
-        name = data.display_name(text)
-        known = name != text or text in _known_ids(data)
-        shown = label if label is not None else (name if known else text)
-        if not known:
-            return escape(shown)
-        return Markup('<a href="/actors/{}" title="{}">{}</a>').format(text, text, shown)
+        target = text if text in _known_ids(data) else data.link_target(text)
+        if target is None:
+            return escape(label if label is not None else text)
+        shown = label if label is not None else (data.display_name(target) if target == text else text)
+        return Markup('<a href="/actors/{}" title="{}">{}</a>').format(target, target, shown)
 
     def links(ids: Any) -> Markup:
         return Markup(", ").join(link(i) for i in (ids or []))

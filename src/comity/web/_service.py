@@ -277,6 +277,14 @@ class WebData:
             info["is_body"] = False
         return info
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019
+    def link_target(self, text: str) -> str | None:
+        """The id a name in a fact stands for (so that pages can link it), or None."""
+        try:
+            return str(self.registry().resolve(text).id)
+        except ComityError:
+            return None
+
     def display_name(self, entity_id: str) -> str:
         return self.registry().name_of(entity_id)
 
@@ -362,7 +370,7 @@ class WebData:
             for line in str(row[0]).splitlines():
                 line = line.strip()
                 if len(line) > 15:
-                    return line[:140]
+                    return line if len(line) <= 140 else line[:140].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
         return story_id
 
     def _facts_of(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -555,13 +563,20 @@ class WebData:
         if "facts" not in self.tables or not names:
             return []
         marks = ", ".join("?" for _ in names)
+        # Words of the actor itself, or of people the reader found acting for it in that document.
         frame = self.query(
-            f"""SELECT f.doc_id, f.payload, f.start_char, f.end_char, f.confidence, d.outlet, d.published,
+            f"""WITH agents AS (
+                    SELECT DISTINCT doc_id, json_extract_string(payload, '$.name') AS name FROM facts
+                    WHERE fact_type = 'person' AND json_extract_string(payload, '$.state') = ?)
+                SELECT f.doc_id, f.payload, f.start_char, f.end_char, f.confidence, d.outlet, d.published,
                        d.story_id
                 FROM facts f JOIN documents d USING (doc_id)
-                WHERE f.fact_type = 'quote' AND json_extract_string(f.payload, '$.speaker') IN ({marks})
+                WHERE f.fact_type = 'quote'
+                  AND (json_extract_string(f.payload, '$.speaker') IN ({marks})
+                       OR EXISTS (SELECT 1 FROM agents a WHERE a.doc_id = f.doc_id
+                                  AND a.name = json_extract_string(f.payload, '$.speaker')))
                 ORDER BY d.published NULLS LAST, f.doc_id, f.start_char LIMIT ?""",
-            [*names, limit],
+            [actor_id, *names, limit],
         )
         records = frame_records(frame)
         for record in records:

@@ -1,0 +1,132 @@
+"""Fixtures of the web tests: one store built from the shipped data, the app over it, a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from comity.registry import build_registry
+from comity.store import Store
+from comity.web import create_app
+
+NEWS_DATA = Path(__file__).parents[1] / "news" / "data"
+#: Ideal points are estimated from these years on in tests (static fits: a few seconds).
+IDEAL_FROM = 2019
+
+
+def _read_news(store: Store) -> int:
+    """Read the annotated news set into the store as `comity read --store` does."""
+    from comity.news import InputDoc, Pipeline, group_stories, iter_documents
+    from comity.news._store import save_documents
+
+    reader = Pipeline()
+    docs = [
+        reader.read(item.text, id=item.id, meta=item.meta)
+        for item in iter_documents([NEWS_DATA])
+        if isinstance(item, InputDoc)
+    ]
+    stories = group_stories(docs)
+    for doc in docs:
+        doc.story = stories.get(doc.id)
+    return save_documents(store, docs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the server's cache of ideal points out of the user's home during tests."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the shipped registry and votes and the annotated news set, built once."""
+    from comity.votes import load_all
+
+    path = tmp_path_factory.mktemp("web") / "comity.duckdb"
+    with Store.open(path) as store:
+        build_registry(store)
+        load_all(store)
+        _read_news(store)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app(web_db: Path) -> FastAPI:
+    return create_app(web_db, ideal_method="static", ideal_from=IDEAL_FROM)
+
+
+def make_client(app: FastAPI) -> httpx.Client:
+    """A client calling ``app`` in process (no socket), answering errors as the server would."""
+    with warnings.catch_warnings():
+        # Starlette >= 1 warns that its test client should move to the httpx2 fork; httpx still works.
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def client(app: FastAPI) -> Iterator[httpx.Client]:
+    with make_client(app) as test_client:
+        yield test_client
+
+
+def wait_for_ideal_points(client: httpx.Client, timeout: float = 180.0) -> None:
+    """Wait until the background estimate of ideal points is done."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = client.get("/api/status").json()["ideal_points"]
+        if status.startswith(("ready", "failed")):
+            return
+        time.sleep(0.5)
+    raise TimeoutError("ideal points were not estimated in time")
+
+
+@pytest.fixture
+def writable_db(web_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the web store that uploads may write to."""
+    target = tmp_path / "comity.duckdb"
+    shutil.copyfile(web_db, target)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(app: FastAPI) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, in a thread; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="comity-test-server", daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
