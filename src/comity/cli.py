@@ -106,8 +106,8 @@ def build(
                 from comity.votes import load_all
             except ImportError:  # the votes package is optional at this stage
                 return
-            for line in load_all(store):
-                typer.echo(str(line))
+            for source, tables in load_all(store, force=force).items():
+                typer.echo(f"votes {source}: " + ", ".join(f"{t} {n:,}" for t, n in tables.items()))
 
 
 @app.command()

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from comity.errors import BadInput
-from comity.news import NewsDoc, Pipeline, registered_stages, stage
+from comity.news import NewsDoc, Pipeline, registered_stages, stage, to_full
 from comity.news._pipeline import _REGISTRY
 
 
@@ -63,3 +65,32 @@ def test_pipeline_accepts_a_new_registered_stage() -> None:
         assert Pipeline(["comity.test_upper.v1"]).read("abc").text == "ABC"
     finally:
         _REGISTRY.pop("comity.test_upper.v1")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.sampled_from(
+            list("abc ABC.,;:'\"\u201c\u201d\u2018\u2019-\n") + ["Lavrov", " said ", "UN", "Mr. "]
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_pipeline_reads_any_text_without_error(core: Pipeline, text: str) -> None:
+    doc = core.read(text, id="fuzz")
+    for quote in doc.quotes:
+        assert 0 <= quote.start <= quote.end <= len(doc.text)
+        raw_start, raw_end = doc.raw_span(quote.start, quote.end)
+        assert 0 <= raw_start <= raw_end <= len(doc.raw)
+    for mention in doc.mentions:
+        assert doc.text[mention.start : mention.end] == mention.text
+
+
+def test_to_full_carries_raw_spans(core: Pipeline) -> None:
+    raw = "\u201cWe will work with all,\u201d Chinese Foreign Minister Wang Yi said&nbsp;today."
+    full = to_full(core(NewsDoc(id="f", raw=raw)))
+    quote = full["quotes"][0]
+    assert raw[quote["raw_start"] : quote["raw_end"]] == "We will work with all,"
+    assert quote["speaker"] == "Wang Yi" and 0 < quote["confidence"] <= 1
+    person = full["people"][0]
+    assert [raw[s:e] for s, e in person["raw_mentions"]] == ["Wang Yi"]

@@ -146,3 +146,20 @@ def test_agreement_matrix_matches_pairwise_alignment() -> None:
     assert np.allclose(np.diag(matrices[2001].to_numpy()), 1.0)
     with pytest.raises(BadInput, match="no votes in 1999"):
         agreement_matrix(frame, 1999)
+
+
+def test_alignment_by_issue_counts_a_roll_call_under_each_of_its_issues() -> None:
+    votes = pd.concat([
+        tidy([("a1", "A", "yes"), ("a1", "B", "yes")], year=2000, issues="hr,me"),
+        tidy([("a2", "A", "yes"), ("a2", "B", "no")], year=2000, issues="hr"),
+        tidy([("b1", "A", "no"), ("b1", "B", "no")], year=2001, issues=None),
+    ], ignore_index=True)
+    by_issue = alignment(votes, ["A", "B"], by="issue", metrics=["agree"])
+    # hr: a1 agree, a2 disagree -> 0.5 on 2 votes; me: a1 only -> 1.0; b1 has no issue code.
+    assert by_issue[["issue", "agree", "n_votes"]].values.tolist() == [["hr", 0.5, 2], ["me", 1.0, 1]]
+    both = alignment(votes, ["A", "B"], by="year,issue", metrics=["agree"], issue="me")
+    assert both[["year", "issue", "agree"]].values.tolist() == [[2000, "me", 1.0]]
+    two_references = alignment(votes, ["A", "B"], reference=["A", "B"], by=None, metrics=["agree"])
+    assert len(two_references) == 1  # the pair A-B once, not twice
+    with pytest.raises(BadInput, match="not supported"):
+        alignment(votes, ["A", "B"], by="decade")

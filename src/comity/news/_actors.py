@@ -595,6 +595,8 @@ def _snake_id(name: str) -> str | None:
 _SKIPPED_KINDS = frozenset({"code", "iso2", "iso3", "cow", "cow_code", "cow_abbr", "id"})
 _HISTORICAL = frozenset({"SUN", "YUG", "CSK", "DDR", "YAR", "YMD", "ZAN", "SCG"})
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+_UN_NAME = re.compile(r"^(?:United Nations|UN|U\.N\.)\s")
+_LOWER_NEAR = re.compile(r"[a-z]{3}")
 
 _DATA_DIR = Path(__file__).resolve().parent.parent / "registry" / "data"
 
@@ -722,6 +724,12 @@ class ActorMatcher:
         for form, entity_id, entity_type, kind in rows:
             if entity_type == "state" and kind == "capital":
                 capital_states.setdefault(form.strip().lower(), set()).add(entity_id)
+        # Organisations of the UN family are known by their acronyms ("OCHA", "UNCTAD").
+        un_family = {
+            entity_id
+            for form, entity_id, entity_type, kind in rows
+            if entity_type == "organisation" and kind in {"name", "alias"} and _UN_NAME.match(form)
+        }
         table: dict[str, dict[tuple[str, str, str], _Entry]] = {}
         for form, entity_id, entity_type, kind in rows:
             form = form.strip()
@@ -742,7 +750,10 @@ class ActorMatcher:
             # An acronym of a lesser-known organisation ("AP", "EPA", "BONN" in the Correlates of War
             # list) counts only when the text also names the organisation in full.
             needs_support = (
-                entity_type == "organisation" and kind == "acronym" and entity_id not in _ORG_FORMS
+                entity_type == "organisation"
+                and kind == "acronym"
+                and entity_id not in _ORG_FORMS
+                and entity_id not in un_family
             )
             entry = _Entry(form, entity_id, entity_type, kind, exact, needs_support)
             bucket = table.setdefault(form.lower(), {})
@@ -795,14 +806,25 @@ class ActorMatcher:
                     mentions.append(_mention(text, inner_start, inner_end, inner, "contained"))
                 elif inner.entity_type == "organisation" and inner.entity_id in {"UN", "UN_CHARTER"}:
                     mentions.append(_mention(text, inner_start, inner_end, inner, "contained"))
+        # Acronyms of lesser-known organisations count only with the full name in the text, except
+        # long ones in running text ("ECOWAS", not "BONN, Germany (AP) -").
+        needs_support = {
+            (start, end, entry.entity_id)
+            for start, end, entry in chosen
+            if entry.needs_support
+            and (len(entry.form) < 4 or not entry.form.isupper() or not _LOWER_NEAR.search(
+                text, max(0, start - 30), min(len(text), end + 30)
+            ))
+        }
         supported = {m.entity_id for m in mentions if m.kind != "acronym"}
         mentions = [
             m
             for m in mentions
-            if not (m.kind == "acronym" and m.entity_type == "organisation" and m.entity_id not in _ORG_FORMS)
-            or m.entity_id in supported
+            if (m.start, m.end, m.entity_id) not in needs_support or m.entity_id in supported
         ]
-        known = {offset for m in mentions if m.entity_type == "organisation" for offset in range(m.start, m.end)}
+        known = {
+            offset for m in mentions if m.entity_type == "organisation" for offset in range(m.start, m.end)
+        }
         for match in _NAMED_AGREEMENT.finditer(text):
             start, end = match.span("name")
             if any(offset in known for offset in range(start, end)):

@@ -25,6 +25,7 @@ or a possessive ("Russia's top diplomat").
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -200,6 +201,7 @@ class _PersonBuild:
     confidence: float = 0.0
 
 
+@functools.lru_cache(maxsize=65536)
 def _plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
@@ -274,9 +276,7 @@ class PersonFinder:
         sentence = text[sent_start:sent_end]
         if not _CAPITAL.search(sentence):
             return []
-        tokens = [
-            (m.start() + sent_start, m.end() + sent_start, m.group()) for m in _TOKEN.finditer(sentence)
-        ]
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, sent_start, sent_end)]
         lower_count = len(_LOWER.findall(sentence))
         shouting = len(_UPPER.findall(sentence)) > 4 * lower_count
         found: list[_Candidate] = []

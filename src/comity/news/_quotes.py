@@ -272,7 +272,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_title(words: list[str]) -> bool:
     content = [word for word in words if word.lower() not in _TITLE_SMALL]
-    return bool(content) and all(word[:1].isupper() or word[:1].isdigit() for word in content)
+    starts_capital = words[0][:1].isupper() or words[0][:1].isdigit()
+    return (
+        starts_capital and bool(content) and all(word[:1].isupper() or word[:1].isdigit() for word in content)
+    )
 
 
 def find_quotes(doc: NewsDoc) -> list[tuple[int, int]]:
@@ -351,7 +354,7 @@ class _Context:
             limit = min(s_end, offset)
             low = bisect.bisect_left(self.person_starts, s_start)
             high = bisect.bisect_left(self.person_starts, limit)
-            for ps, pe, person in self.people_by_mention[low:high]:
+            for _, pe, person in self.people_by_mention[low:high]:
                 if pe > limit:
                     continue
                 if wanted is not None and not (
@@ -490,6 +493,11 @@ _TRAIL_X_SAID = re.compile(
     r"^\s*[,.]?\s*(?P<subject>[^\"\n.;:!?]{1,90}?)\s+(?:has |had |also |then )?(?:" + _SPEECH + r")\b"
 )
 _TRAIL_DASH = re.compile(r"^\s*[-\u2013\u2014]\s*(?=\S)")
+_CITED_DOCUMENT = re.compile(
+    r"\b((?:the|a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,3}?(?:declaration|statement|letter|communiqu[eé]|"
+    r"resolution|charter|report|note|document)\b[^\"'.;:]{0,160}?)\bthat\s*$",
+    re.IGNORECASE,
+)
 _LEAD_COLON = re.compile(r":\s*$")
 
 
@@ -564,6 +572,13 @@ def _attribute_before(
     if verbs:
         verb = verbs[0]
         subject_start = lead_start
+        # "Wang recalled the declaration adopted last September ... that '...'": the words are
+        # the document's, not the speaker's.
+        cited = _CITED_DOCUMENT.search(lead, verb.end())
+        if cited is not None:
+            resolved = _resolve_phrase(ctx, lead_start + cited.start(1), lead_start + cited.end(1), start)
+            if resolved is not None and resolved[0] != "unknown":
+                return resolved
         resolved = _resolve_phrase(ctx, subject_start, lead_start + verb.start(), start)
         if resolved is not None:
             return resolved
@@ -635,6 +650,23 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
         result.append(quote)
         previous = quote
         previous_para = para_index
+    # A quotation of several paragraphs is attributed after its last paragraph: an unattributed
+    # paragraph that runs on into the next quoted one takes that one's speaker.
+    for number in range(len(result) - 2, -1, -1):
+        quote, following = result[number], result[number + 1]
+        if quote.speaker != "unknown" or following.speaker == "unknown":
+            continue
+        gap = text[quote.end : following.start]
+        if "\n" in gap and not gap.strip(" \n\"'"):
+            result[number] = Quote(
+                quote.text,
+                quote.start,
+                quote.end,
+                following.speaker,
+                following.speaker_start,
+                following.speaker_end,
+                min(following.confidence, 0.6),
+            )
     return result
 
 

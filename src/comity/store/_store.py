@@ -89,6 +89,10 @@ class Store:
         store._check_or_create_schema()
         return store
 
+    def _quiet(self) -> None:
+        # DuckDB's progress bar writes to stdout, where it would corrupt tables and JSON.
+        self.con.execute("SET enable_progress_bar = false")
+
     @classmethod
     def memory(cls) -> Store:
         """A fresh store in memory (nothing is written to disk)."""
@@ -111,6 +115,7 @@ class Store:
 
     # -- schema ----------------------------------------------------------------------------
     def _check_or_create_schema(self) -> None:
+        self._quiet()
         try:
             tables = {row[0] for row in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         except duckdb.Error as exc:  # pragma: no cover - duckdb failing on its own catalogue

@@ -164,6 +164,19 @@ def _filter(votes: pd.DataFrame, issue: str | None, start: int | None, end: int 
     return votes[mask.to_numpy()]
 
 
+_BY = {None: (), "none": (), "year": ("year",), "issue": ("issue",), "year,issue": ("year", "issue")}
+
+
+def _by_issue(votes: pd.DataFrame) -> pd.DataFrame:
+    """One row per vote and issue code of its roll call (roll calls without issue codes drop out);
+    the roll call is renamed ``rcid#issue`` so that each issue is its own column of votes."""
+    if "issues" not in votes.columns:
+        raise BadInput("the votes table has no issues column, so it cannot be grouped by issue")
+    exploded = votes.assign(issue=votes["issues"].fillna("").astype(str).str.split(",")).explode("issue")
+    exploded = exploded[exploded["issue"].isin(_ISSUES)]
+    return exploded.assign(rcid=exploded["rcid"].astype(str) + "#" + exploded["issue"])
+
+
 def alignment(
     votes: pd.DataFrame,
     states: Sequence[str] | None = None,
@@ -175,7 +188,7 @@ def alignment(
     start: int | None = None,
     end: int | None = None,
 ) -> pd.DataFrame:
-    """Pairwise voting similarity of states, per year (``by="year"``) or pooled (``by=None``).
+    """Pairwise voting similarity of states, per year, per issue, per both, or pooled.
 
     Parameters
     ----------
@@ -183,6 +196,9 @@ def alignment(
         Tidy votes with columns rcid, iso3, vote, and year and issues for ``by``/``issue``.
     states:
         ISO3 codes; default all states in ``votes``.
+    by:
+        ``"year"``, ``"issue"`` (Voeten's six codes; a roll call with two codes counts under
+        both), ``"year,issue"`` or ``None`` (pooled over everything selected).
     reference:
         One or more ISO3 codes: only pairs (reference, other state) are returned.
         Without it every pair of ``states`` is returned once (iso3_a < iso3_b).
@@ -193,12 +209,13 @@ def alignment(
 
     Returns
     -------
-    DataFrame with iso3_a, iso3_b, year (when by year), one column per metric, n_votes.
+    DataFrame with iso3_a, iso3_b, the ``by`` columns, one column per metric, n_votes.
     """
-    _check_votes(votes, ["rcid", "iso3", "vote"] + (["year"] if by else []))
+    if by not in _BY:
+        raise BadInput(f"by={by!r} is not supported", hint="Use 'year', 'issue', 'year,issue' or None.")
+    keys = _BY[by]
+    _check_votes(votes, ["rcid", "iso3", "vote"] + (["year"] if "year" in keys else []))
     metric_list = _check_metrics(metrics)
-    if by not in (None, "year"):
-        raise BadInput(f"by={by!r} is not supported", hint="Use by='year' or by=None.")
     refs = [reference] if isinstance(reference, str) else list(reference or [])
     chosen = sorted(set(states or []) | set(refs)) if states is not None or refs else None
     data = _filter(votes, issue, start, end)
@@ -210,7 +227,17 @@ def alignment(
                 hint="States are ISO3 codes such as USA, CHN, RUS; check the period and source.",
             )
         data = data[data["iso3"].isin(chosen)]
-    encoded = _Encoded(data, by)
+    if "issue" in keys:
+        data = _by_issue(data)
+        if issue is not None:
+            data = data[data["issue"] == issue]
+    # One integer per group: the year, the issue's position, or year * 10 + position.
+    group_key = pd.Series(0, index=data.index, dtype=np.int64)
+    if "year" in keys:
+        group_key += data["year"].astype(np.int64) * (10 if "issue" in keys else 1)
+    if "issue" in keys:
+        group_key += data["issue"].map({code: i for i, code in enumerate(_ISSUES)}).astype(np.int64)
+    encoded = _Encoded(data.assign(_group=group_key), "_group")
     names = np.asarray(encoded.states, dtype=object)
     rows: list[pd.DataFrame] = []
     for group in encoded.groups:
@@ -222,22 +249,25 @@ def alignment(
             ref_idx = np.flatnonzero(np.isin(names, refs))
             other = np.arange(len(names))
             grid_a, grid_b = np.meshgrid(ref_idx, other, indexing="ij")
-            keep = grid_a != grid_b
+            # Each pair once: a reference against another reference only in name order.
+            keep = (grid_a != grid_b) & ~(np.isin(names[grid_b], refs) & (grid_b < grid_a))
             ia, ib = grid_a[keep].ravel(), grid_b[keep].ravel()
         else:
             ia, ib = np.triu_indices(len(names), k=1)
         frame = pd.DataFrame({"iso3_a": names[ia], "iso3_b": names[ib]})
-        if by:
-            frame["year"] = int(group)
+        if "year" in keys:
+            frame["year"] = group // 10 if "issue" in keys else group
+        if "issue" in keys:
+            frame["issue"] = _ISSUES[group % 10 if "year" in keys else group]
         for metric in metric_list:
             frame[metric] = values[metric][ia, ib]
         frame["n_votes"] = n_votes[ia, ib].astype(np.int64)
         rows.append(frame[frame["n_votes"] > 0])
-    columns = ["iso3_a", "iso3_b"] + (["year"] if by else []) + metric_list + ["n_votes"]
+    columns = ["iso3_a", "iso3_b", *keys, *metric_list, "n_votes"]
     if not rows:
         return pd.DataFrame(columns=columns)
     result = pd.concat(rows, ignore_index=True)[columns]
-    return result.sort_values(columns[: 3 if by else 2], kind="stable").reset_index(drop=True)
+    return result.sort_values(["iso3_a", "iso3_b", *keys], kind="stable").reset_index(drop=True)
 
 
 def _matrix_from_block(block: np.ndarray[Any, Any], metric: str) -> FloatArray:

@@ -130,7 +130,9 @@ def agree(
     states: Annotated[
         list[str], typer.Argument(help="ISO3 codes of two or more states.", show_default=False)
     ],
-    by: Annotated[str, typer.Option("--by", help="'year' or 'none' (pooled over the period).")] = "year",
+    by: Annotated[
+        str, typer.Option("--by", help="'year', 'issue', 'year,issue' or 'none' (pooled over the period).")
+    ] = "year",
     issue: Annotated[str | None, typer.Option("--issue", help="Issue code: me, nu, di, hr, co, ec.")] = None,
     start: FromOption = None,
     end: ToOption = None,
@@ -156,8 +158,8 @@ def agree(
     from comity.votes._alignment import METRICS, alignment
     from comity.votes._plots import plot_alignment
 
-    if by not in ("year", "none"):
-        raise BadInput(f"--by must be 'year' or 'none', not {by!r}")
+    if by not in ("year", "issue", "year,issue", "none"):
+        raise BadInput(f"--by must be 'year', 'issue', 'year,issue' or 'none', not {by!r}")
     if len(states) + (1 if reference else 0) < 2:
         raise BadInput("name at least two states", hint="Example: comity votes agree USA CHN RUS")
     metrics = list(metric) if metric else list(METRICS)
@@ -168,7 +170,7 @@ def agree(
     table = alignment(
         votes,
         codes,
-        by="year" if by == "year" else None,
+        by=None if by == "none" else by,
         issue=issue,
         reference=reference,
         metrics=metrics,

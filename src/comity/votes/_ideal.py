@@ -437,7 +437,10 @@ def _first_component(problem: _Problem) -> FloatArray:
 
 
 def _encode(values: pd.Series) -> tuple[IntArray, pd.Index]:
-    codes, uniques = pd.factorize(values, sort=True)
+    try:
+        codes, uniques = pd.factorize(values, sort=True)
+    except TypeError:  # ids of mixed types (say int and str) cannot be sorted
+        codes, uniques = pd.factorize(values, sort=False)
     return codes.astype(np.int64), pd.Index(uniques)
 
 
