@@ -85,3 +85,18 @@ def test_coalitions_seed_text_lists_group_of_friends(nlp: Pipeline, data_dir: Pa
     assert {"CHN", "RUS", "PRK", "IRN", "DZA", "AGO", "BLR", "CUB", "SYR", "VCT"} <= set(group.members)
     assert "USA" not in group.members
     assert not group.complete  # the list is broken off: "... Syria and The draft note said"
+
+
+def test_coalitions_standing_group_with_listed_members(nlp: Pipeline) -> None:
+    text = (
+        "The foreign ministers of the Quad - Australia, India, Japan and the United States - met on Thursday."
+    )
+    [group] = _coalitions(nlp, text)
+    assert group.org_id == "QUAD"
+    assert sorted(group.members) == ["AUS", "IND", "JPN", "USA"]
+
+
+def test_coalitions_invited_states_are_not_members(nlp: Pipeline) -> None:
+    text = "The BRICS group of Brazil, Russia, India, China and South Africa invited Egypt and Iran to join."
+    [group] = _coalitions(nlp, text)
+    assert sorted(group.members) == ["BRA", "CHN", "IND", "RUS", "ZAF"]

@@ -94,3 +94,12 @@ def test_dates_parse_iso_rejects_impossible_dates() -> None:
     assert parse_iso("2020-09").isoformat() == "2020-09-01"
     with pytest.raises(BadDate):
         parse_iso("2021-02-30")
+
+
+def test_meetings_state_chair_from_rotating_presidency(nlp: Pipeline) -> None:
+    text = (
+        "The UN Security Council on Wednesday failed to adopt the draft after the United States vetoed it. "
+        "Brazil, which holds the rotating presidency of the council this month, regretted the outcome."
+    )
+    [meeting] = _meetings(nlp, text, published="2023-10-18")
+    assert (meeting.body, meeting.date, meeting.chair) == ("UNSC", "2023-10-18", "BRA")

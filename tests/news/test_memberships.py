@@ -70,3 +70,27 @@ def test_memberships_seed_text_us_withdrawals_and_returns(nlp: Pipeline, data_di
     } <= events
     assert {("USA", "WHO", "rejoin"), ("USA", "PARIS_AGREEMENT", "rejoin")} <= events
     assert ("USA", "JCPOA", "rejoin") not in events  # "wants to rejoin" is an intention
+
+
+def test_memberships_invited_states_join_when_membership_takes_effect(nlp: Pipeline) -> None:
+    text = (
+        "The BRICS group on Thursday invited Egypt and Iran to join the bloc. "
+        "Their membership will take effect on Jan. 1, 2024, officials said."
+    )
+    assert _events(nlp, text, published="2023-08-24") == [
+        ("EGY", "BRICS", "join", "2024-01-01"),
+        ("IRN", "BRICS", "join", "2024-01-01"),
+    ]
+    assert _events(nlp, "The group extended invitations to other UN members to join the new body.") == []
+
+
+def test_memberships_announcement_dated_when_made(nlp: Pipeline) -> None:
+    text = "The United States said Thursday it will withdraw from UNESCO at the end of 2018."
+    assert _events(nlp, text, published="2017-10-12") == [
+        ("USA", "UNESCO", "announce_withdrawal", "2017-10-12")
+    ]
+
+
+def test_memberships_suspended_from_the_body_named_after_from(nlp: Pipeline) -> None:
+    text = "The UN General Assembly voted on Thursday to suspend Russia from the Human Rights Council."
+    assert _events(nlp, text, published="2022-04-07") == [("RUS", "UNHRC", "suspend", "2022-04-07")]

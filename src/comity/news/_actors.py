@@ -44,7 +44,7 @@ GazetteerRow = tuple[str, str, str, str]
 # Organisation forms of news writing for the ids of the gold format. The registry holds the
 # canonical names; these are the short, long and journalistic variants a reader meets.
 _ORG_FORMS: dict[str, tuple[str, ...]] = {
-    "UN": ("UN", "U.N.", "United Nations", "U.N", "UNO", "United Nations Organization"),
+    "UN": ("world body", "UN", "U.N.", "United Nations", "U.N", "UNO", "United Nations Organization"),
     "UNGA": (
         "UN General Assembly",
         "U.N. General Assembly",
@@ -81,13 +81,24 @@ _ORG_FORMS: dict[str, tuple[str, ...]] = {
         "Human Rights Commission",
     ),
     "OHCHR": (
+        "UN human rights chief",
+        "U.N. human rights chief",
+        "UN rights chief",
+        "U.N. rights chief",
+        "UN rights office",
         "OHCHR",
         "Office of the High Commissioner for Human Rights",
         "UN human rights office",
         "U.N. human rights office",
         "UN High Commissioner for Human Rights",
     ),
-    "WHO": ("WHO", "World Health Organization", "World Health Organisation"),
+    "WHO": (
+        "UN health agency",
+        "U.N. health agency",
+        "WHO",
+        "World Health Organization",
+        "World Health Organisation",
+    ),
     "UNESCO": (
         "UNESCO",
         "Unesco",
@@ -103,9 +114,20 @@ _ORG_FORMS: dict[str, tuple[str, ...]] = {
         "United Nations High Commissioner for Refugees",
         "UN High Commissioner for Refugees",
     ),
-    "UNRWA": ("UNRWA", "United Nations Relief and Works Agency"),
-    "WFP": ("WFP", "World Food Programme", "World Food Program"),
-    "UNDP": ("UNDP", "United Nations Development Programme", "UN Development Programme"),
+    "UNRWA": (
+        "UN agency for Palestinian refugees",
+        "U.N. agency for Palestinian refugees",
+        "UNRWA",
+        "United Nations Relief and Works Agency",
+    ),
+    "WFP": ("UN food agency", "U.N. food agency", "WFP", "World Food Programme", "World Food Program"),
+    "UNDP": (
+        "UN development agency",
+        "U.N. development agency",
+        "UNDP",
+        "United Nations Development Programme",
+        "UN Development Programme",
+    ),
     "UNFCCC": (
         "UNFCCC",
         "United Nations Framework Convention on Climate Change",
@@ -144,9 +166,24 @@ _ORG_FORMS: dict[str, tuple[str, ...]] = {
     "INF_TREATY": ("INF Treaty", "Intermediate-Range Nuclear Forces Treaty", "INF"),
     "NEW_START": ("New START", "New Start treaty"),
     "OPEN_SKIES": ("Open Skies Treaty", "Treaty on Open Skies", "Open Skies"),
-    "IAEA": ("IAEA", "International Atomic Energy Agency"),
+    "IAEA": (
+        "UN nuclear watchdog",
+        "U.N. nuclear watchdog",
+        "UN atomic agency",
+        "U.N. atomic agency",
+        "IAEA",
+        "International Atomic Energy Agency",
+    ),
     "ICC": ("ICC", "International Criminal Court"),
-    "ICJ": ("ICJ", "International Court of Justice", "World Court"),
+    "ICJ": (
+        "UN's top court",
+        "U.N.'s top court",
+        "UN top court",
+        "U.N. top court",
+        "ICJ",
+        "International Court of Justice",
+        "World Court",
+    ),
     "WTO": ("WTO", "World Trade Organization", "World Trade Organisation"),
     "IMF": ("IMF", "International Monetary Fund"),
     "WORLD_BANK": ("World Bank",),
@@ -471,7 +508,7 @@ _GOVERNMENT_AFTER = re.compile(
 )
 # A dateline: capitals, optional date and agency, then a dash, at the start of a line.
 _DATELINE = re.compile(
-    r"^[ \t]*(?:[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+)*)"
+    r"^[ \t]*(?:[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+)*)(?:,\s*[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2})?"
     r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,\s*\d{4})?)?"
     r"(?:\s*\([A-Za-z./ ]{2,40}\))?\s*(?:-{1,2}|:)\s",
     re.MULTILINE,
@@ -812,9 +849,12 @@ class ActorMatcher:
             (start, end, entry.entity_id)
             for start, end, entry in chosen
             if entry.needs_support
-            and (len(entry.form) < 4 or not entry.form.isupper() or not _LOWER_NEAR.search(
-                text, max(0, start - 30), min(len(text), end + 30)
-            ))
+            and (
+                any(d_start <= start < d_end for d_start, d_end in datelines)
+                or len(entry.form) < 4
+                or not entry.form.isupper()
+                or not _LOWER_NEAR.search(text, max(0, start - 30), min(len(text), end + 30))
+            )
         }
         supported = {m.entity_id for m in mentions if m.kind != "acronym"}
         mentions = [
@@ -840,7 +880,14 @@ class ActorMatcher:
                     )
                 )
         mentions.sort(key=lambda m: (m.start, -m.end))
-        return mentions
+        # One mention per start and entity: the longest ("U.N." rather than "U.N").
+        unique: list[Mention] = []
+        seen: set[tuple[int, str]] = set()
+        for mention in mentions:
+            if (mention.start, mention.entity_id) not in seen:
+                seen.add((mention.start, mention.entity_id))
+                unique.append(mention)
+        return unique
 
     def _candidates(self, text: str) -> list[tuple[int, int, _Entry]]:
         lowered = text.lower()

@@ -115,6 +115,8 @@ _STANDING_GROUPS = frozenset(
     {"BRICS", "G7", "G20", "G77", "NAM", "EU", "AU", "ASEAN", "SCO", "CSTO", "EAEU", "OAS", "ARAB_LEAGUE",
      "OIC", "GCC", "OPEC", "OSCE", "NATO", "QUAD", "AUKUS", "COUNCIL_OF_EUROPE", "HUMANITARIAN_TROIKA"}
 )  # fmt: skip
+# "the Quad - Australia, India, Japan and the United States", "BRICS members Brazil, ..."
+_APPOSITIVE_GAP = re.compile(r"^(?:\s|[-–—(:,]|members?\b|countries\b|states\b|nations\b|of\b|the\b)*$", re.I)
 # A list right after these words is the object of someone else's act, not a group acting.
 _OBJECT_OF = re.compile(
     r"\b(?:invit(?:e|es|ed|ing)|urg(?:e|es|ed|ing)|call(?:s|ed)? on|ask(?:s|ed)?|sanction(?:s|ed)?|"
@@ -220,12 +222,20 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
         if len(run.mentions) < 2 and not (closing or continuing or counted_single):
             continue  # a lone state is a member only when it continues or completes a list
         near_group = [g for g in groups if sent_start <= g.start < sent_end]
-        grouped = bool(_GROUP_WORDS.search(sentence)) and bool(
-            _FORMING.search(sentence)
-            or near_group
-            or closing
-            or _CONTINUING.search(before[-80:])
-            or re.search(r"\bmembers?\b", before[-60:], re.I)
+        appositive = any(
+            0 <= run.start - g.end <= 25 and _APPOSITIVE_GAP.match(text[g.end : run.start])
+            for g in near_group
+        )
+        grouped = (
+            appositive
+            or bool(_GROUP_WORDS.search(sentence))
+            and bool(
+                _FORMING.search(sentence)
+                or near_group
+                or closing
+                or _CONTINUING.search(before[-80:])
+                or re.search(r"\bmembers?\b", before[-60:], re.I)
+            )
         )
         acting = bool(_ACTED_BY.search(before[-60:]) or _ACTS.match(after[:90]))
         if not acting and len(run.mentions) >= 2:

@@ -81,11 +81,12 @@ _CHAIR_PERSON = re.compile(
 _CHAIR_STATE = re.compile(
     r"\b(?:(?:rotating )?presidency|(?:is|was|as) (?:the )?chair|holds? the (?:rotating )?(?:presidency|"
     r"chair)|"
-    r"chairmanship)\b",
+    r"chairmanship|chairs|chaired|chairing)\b",
     re.I,
 )
 _GENERIC_PRESIDENCY = re.compile(
-    r"\b(?:presidency|chair(?:manship)?)\s+(?:of|at|in)\s+the\s+(?:council|assembly|movement|bloc|group|body)\b",
+    r"\b(?:presidency|chair(?:manship|s|ed|ing)?)\s+(?:(?:of|at|in)\s+)?the\s+"
+    r"(?:council|assembly|movement|bloc|group|body)\b",
     re.I,
 )
 _PRESIDENT_OF = re.compile(
@@ -457,7 +458,9 @@ def _find_chair(
     if cue is not None and draft.body != "UN":
         after = sentence[cue.end() : cue.end() + 40]
         body_after_cue = bool(
-            re.match(r"\s*(?:of|at|in)\s+the\s+(?:council|assembly|movement|bloc|group|body)\b", after, re.I)
+            re.match(
+                r"\s*(?:(?:of|at|in)\s+)?the\s+(?:council|assembly|movement|bloc|group|body)\b", after, re.I
+            )
         ) or any(
             m.entity_id == draft.body and 0 <= m.start - (sent_start + cue.end()) < 40
             for m in doc.mentions

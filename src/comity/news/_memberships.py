@@ -59,7 +59,8 @@ _VERBS: tuple[_Verb, ...] = (
         r"quitting|exiting|pulling out)|"
         r"(?:notif(?:y|ies|ied)|gave notice|giving notice|give notice|serv(?:e|ed) notice)\b[^.]{0,40}?"
         r"(?:withdraw|leave|exit|quit)|"
-        r"(?:said|says|decided|declared|confirmed)\s+(?:that\s+)?(?:it|they|the \w+)\s+(?:would|will|"
+        r"(?:said|says|decided|declared|confirmed)\s+(?:on\s+)?(?:\w+day\s+|today\s+)?(?:that\s+)?"
+        r"(?:it|they|the \w+)\s+(?:would|will|"
         r"was going to)"
         r"\s+(?:withdraw|leave|quit|exit|pull out)|"
         r"(?:begun|began|started|launched|initiated|formally started)\s+(?:the\s+)?(?:formal\s+)?"
@@ -149,9 +150,11 @@ def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
     events: list[MembershipChange] = []
     seen: set[tuple[str, str, str]] = set()
     for sent_start, sent_end in doc.sentences or [(0, len(text))]:
-        if not any(sent_start <= b.start < sent_end for b in bodies):
-            continue  # no organisation named: no membership event (and the verb pattern is costly)
         sentence = text[sent_start:sent_end]
+        if not any(sent_start <= b.start < sent_end for b in bodies) and not _BODY_ANAPHOR_ANYWHERE.search(
+            sentence
+        ):
+            continue  # no organisation named: no membership event (and the verb pattern is costly)
         if _VERB_HINT.search(sentence) is None:
             continue
         matches = list(_VERB_RE.finditer(sentence))
@@ -177,9 +180,15 @@ def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
             if verb.object_actor:
                 actor_id = _first_after(actors, end, segment_end)
                 subject_bodies = [b for b in bodies if sent_start <= b.start < start]
-                if actor_id is None or not subject_bodies:
+                # "voted to suspend Russia from the Human Rights Council": the body after "from".
+                from_body = [
+                    b
+                    for b in governed
+                    if re.search(r"\bfrom\s+(?:the\s+)?$", text[max(end, b.start - 12) : b.start])
+                ]
+                if actor_id is None or not (subject_bodies or from_body):
                     continue
-                governed = [subject_bodies[-1]]
+                governed = from_body[:1] or [subject_bodies[-1]]
             else:
                 actor_id = _actor_before(text, actors, sent_start, start)
                 if actor_id is None and _NOUN_ACTIONS.search(match.group(0)):
@@ -197,7 +206,15 @@ def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
                 actor_ids = _unique_ids(a[2] for a in actors if span_start <= a[0] < span_end)
                 if not actor_ids:
                     continue
-            date = _date_near(text, sent_start, sent_end, start, segment_end, anchor)
+            date = _date_near(
+                text,
+                sent_start,
+                sent_end,
+                start,
+                segment_end,
+                anchor,
+                before_only=verb.action == "announce_withdrawal",
+            )
             for body, actor_id in ((b, a) for b in governed for a in actor_ids):
                 key = (actor_id, body.entity_id, verb.action)
                 if key in seen:
@@ -242,6 +259,11 @@ def _unique_ids(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+_BODY_ANAPHOR_ANYWHERE = re.compile(
+    r"\b(?:the|this|that)\s+(?:new\s+)?(?:bloc|group|grouping|alliance|organi[sz]ation|body|union|movement|club|"
+    r"treaty|agreement|accord|pact|deal|convention|council)\b",
+    re.I,
+)
 _BODY_ANAPHOR = re.compile(
     r"\s*(?:the|this|that)\s+(?:new\s+)?(?:bloc|group|grouping|alliance|organi[sz]ation|body|union|movement|club|"
     r"treaty|agreement|accord|pact|deal|convention|council)\b",
@@ -349,9 +371,20 @@ def _first_after(actors: list[tuple[int, int, str]], start: int, end: int) -> st
 
 
 def _date_near(
-    text: str, sent_start: int, sent_end: int, verb_start: int, segment_end: int, anchor: str | None
+    text: str,
+    sent_start: int,
+    sent_end: int,
+    verb_start: int,
+    segment_end: int,
+    anchor: str | None,
+    *,
+    before_only: bool = False,
 ) -> str | None:
     mentions = [m for m in find_dates(text[sent_start:sent_end], anchor) if m.value]
+    if before_only:
+        # An announcement is dated when it is made: "said Thursday it will withdraw at the end of 2018".
+        earlier = [m for m in mentions if m.end <= verb_start - sent_start]
+        mentions = earlier or mentions
     if not mentions:
         return None
     local = verb_start - sent_start

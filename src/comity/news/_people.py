@@ -15,8 +15,12 @@ A *name run* is a run of capitalised tokens that are neither office words ("Fore
   or the name is in the registry's list of people.
 
 A single capitalised word is a person only with an office or honorific before it ("President
-Obama"), when it is the surname (or, for names such as "Wang Yi", the family name) of a
-person already found, or when it stands in a list with found people. All mentions of one
+Obama"), with a state word before a given name ("Chinese Wang"), right after a quotation
+and before a speech verb ('"...," Zakharova said'), before "administration" ("the Trump
+administration"), when the registry knows the name, when it is the surname (or, for names
+such as "Wang Yi", the family name) of a person already found, or when it stands in a list
+with found people. A state's name after a given name is a surname ("John Irish"), and the
+state mention is dropped. All mentions of one
 person are merged under the fullest form of the name the text gives; the office is given
 without the state word, and the state comes from the state word, an "of Country" phrase
 or a possessive ("Russia's top diplomat").
@@ -175,6 +179,7 @@ _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|bint)
 _TOKEN = re.compile(r"\w[\w'’.-]*\w\.?|\w\.?|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _CAPITAL = re.compile(r"[A-Z]")
+_AFTER_QUOTE = re.compile(r"[,.!?]\s*[\"']\s*$")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*")
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
@@ -413,13 +418,14 @@ class PersonFinder:
             candidate.evidence = max(candidate.evidence, 0.85)
         if _VERB_AFTER.match(after) or _VERB_BEFORE.search(before):
             candidate.evidence = max(candidate.evidence, 0.7 if len(words) > 1 else 0.0)
+            # '"...," Zakharova said': a lone name attributing a quotation.
+            if len(words) == 1 and _AFTER_QUOTE.search(before) and _VERB_AFTER.match(after):
+                candidate.evidence = max(candidate.evidence, 0.7)
         if len(words) == 1 and _ADMINISTRATION_AFTER.match(after):
             candidate.evidence = max(candidate.evidence, 0.7)
         known = self.known_people.get(_plain(" ".join(words)))
         if known is not None:
             candidate.evidence = max(candidate.evidence, 0.9)
-            candidate.state = candidate.state or known[1]
-            candidate.role = candidate.role or known[2]
         if len(words) >= 2 and self._is_given(words[0]):
             candidate.evidence = max(candidate.evidence, 0.75)
         if len(words) == 1:

@@ -7,24 +7,33 @@ Finding quotations
     closing) and paired paragraph by paragraph. A mark that looks like an opening one
     while a quotation is open closes it when it follows the end of a sentence (machine
     translation turns many closing marks around); otherwise it is a stray mark inside
-    the quotation. A double quotation left open at the end of a paragraph runs to its end
-    (quotations cut off by the end of an excerpt are kept); a single one is dropped.
-    Single quote marks are looked at only outside double quotations, and an apostrophe
-    inside a word never opens or closes. Quotations of one or two words (scare quotes) and
-    titles (every word capitalised, no sentence punctuation) are left out.
+    the quotation. A double quotation left open runs to the end of its paragraph only when
+    the text ends there (an excerpt cut off) or the next paragraph opens with a quote mark
+    (a quotation of several paragraphs); otherwise it is narrative between stray marks.
+    Single quote marks are looked at only outside double quotations, must open before a
+    word, and an apostrophe inside a word never opens or closes. Left out: quotations of
+    one or two words (scare quotes), titles (every word capitalised, no sentence inside),
+    names of known organisations, and titles announced as such ("a resolution entitled
+    ...", "the resolution, '...'").
 
 Finding the speaker
     In order: an attribution right after the quotation (``, he said``; ``said Pompeo``;
-    ``Power said``; ``the letter read``; ``- UN Secretary-General Guterres``), then one
-    before it in the same sentence (``Blinken noted that``; ``according to``; a colon;
-    the subject of a speech verb), then the speaker of the quotation just before in the same
-    or the previous paragraph when nothing else intervenes. A speaker phrase resolves to
-    a person named in it (their fullest name), a pronoun to the last person named before,
-    "the Chinese minister" to the last person of that state, an unnamed source to
-    ``unnamed:<description>``, a letter, note, statement or group to the group or
+    ``Power said``; ``the letter read``; ``- UN Secretary-General Guterres``; after a
+    quotation that ends its sentence, only a short "Name said."), then one before it in the
+    same sentence (``according to``; a document cited with "that" -- "recalled the
+    declaration ... that"; the subject of the first speech verb; ``said Pompeo,``; a colon;
+    a sentence opening with a person, a resolution or a document), then the speaker of the
+    quotation just before in the same or the previous paragraph when no other person is
+    named in between; an unattributed paragraph running on into the next quoted one takes
+    that one's speaker. A speaker phrase resolves to a person named in it (their fullest
+    name), "he"/"she" next to the verb or alone to the first person named in the nearest
+    sentence that names one (credit lines skipped), "the Chinese minister" to the last
+    person of that state, "the diplomat" or "the IAEA chief" to the nearest person with such
+    an office, "the two leaders" to ``joint:`` and the last two people named, an unnamed
+    source to ``unnamed:<description>``, a letter, note, statement or group to the group or
     declaration named nearest before, an adopted resolution to the organ that voted, a
-    draft to ``unnamed:draft resolution``, a state or organisation to its id, and anything
-    else to ``unknown``.
+    draft to ``unnamed:draft resolution``, a state or organisation to its id (the first
+    named, the grammatical subject), and anything else to ``unknown``.
 """
 
 from __future__ import annotations

@@ -154,21 +154,24 @@ def _minhash_pairs(docs: Sequence[NewsDoc], threshold: float) -> list[tuple[int,
     return pairs
 
 
-def _vectors(docs: Sequence[NewsDoc]) -> np.ndarray:
+def _similarities(docs: Sequence[NewsDoc]) -> np.ndarray:
+    """Cosine similarities of the documents' TF-IDF vectors (terms and found facts), dense n x n."""
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
 
     def analyse(doc_index: int) -> list[str]:
         doc = docs[doc_index]
         return _term_tokens(doc) + story_features(doc)
 
     vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, norm=None)
-    matrix = vectorizer.fit_transform(list(range(len(docs)))).toarray()
+    matrix = vectorizer.fit_transform(list(range(len(docs))))
     names = vectorizer.get_feature_names_out()
-    weights = np.array([_FACT_WEIGHT if ":" in name else 1.0 for name in names])
-    matrix = matrix * weights
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    result: np.ndarray = matrix / norms
+    weights = sparse.diags(np.array([_FACT_WEIGHT if ":" in name else 1.0 for name in names]))
+    # Kept sparse until the product: a vocabulary of tens of thousands of terms times thousands
+    # of documents would not fit dense.
+    vectors = normalize(matrix @ weights)
+    result: np.ndarray = (vectors @ vectors.T).toarray()
     return result
 
 
@@ -199,8 +202,7 @@ def group_stories(
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    vectors = _vectors(docs)
-    distance = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0)
+    distance = np.clip(1.0 - _similarities(docs), 0.0, 2.0)
     _apply_fact_links(docs, distance)
     for i, j in _minhash_pairs(docs, duplicate_threshold):
         distance[i, j] = distance[j, i] = 0.0
@@ -262,11 +264,15 @@ def _slug(docs: Sequence[NewsDoc], used: dict[str, int] | Counter[str]) -> str:
     body = bodies.most_common(1)[0][0] if bodies else "news"
     dates = Counter(m.date[:7] for doc in docs for m in doc.meetings if m.date and len(m.date) >= 7)
     if not dates:
-        dates = Counter(str(doc.meta.get("published"))[:7] for doc in docs if doc.meta.get("published"))
+        from comity.news._dates import page_date
+
+        shown = [page_date(doc.text, published=doc.meta.get("published")) for doc in docs]
+        dates = Counter(value[:7] for value in shown if value and len(value) >= 7)
     date = dates.most_common(1)[0][0] if dates else ""
-    terms = Counter(w for doc in docs for w in _term_tokens(doc) if len(w) > 3)
+    body_words = body.lower().split("_")[:3]
+    terms = Counter(w for doc in docs for w in _term_tokens(doc) if len(w) > 3 and w not in body_words)
     term = terms.most_common(1)[0][0] if terms else ""
-    parts = [body.lower().replace("_", "-"), date, re.sub(r"[^a-z0-9]+", "-", _norm(term))]
+    parts = ["-".join(body_words), date, re.sub(r"[^a-z0-9]+", "-", _norm(term))]
     slug = "-".join(part for part in parts if part).strip("-") or "story"
     if isinstance(used, Counter):
         used[slug] += 1

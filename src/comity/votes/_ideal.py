@@ -14,12 +14,14 @@ of item parameters (bridging), which is what makes years comparable.
 Both estimators find the posterior mode (normal priors on every parameter) by alternating
 Newton steps: all roll calls at once given the positions (a 3 x 3 system per roll call), then
 all positions at once given the roll calls (one number per state, or one tridiagonal system
-over all state-years for the random walk). Each step is a damped Newton step that never lowers
-the log posterior, so the iteration converges; the ordinal probit likelihood is log-concave in
-each block. Standard errors are Laplace approximations: the inverse curvature of the log
-posterior in the positions with the roll-call parameters held at their estimates (they ignore
-the uncertainty of the roll-call parameters, so they are somewhat too small, as are those of
-emIRT).
+over all state-years for the random walk), then a closed-form jump along the likelihood's
+shift-and-scale ridge (which alternating steps would otherwise crawl along). Every step is
+damped so that it never lowers the log posterior, and the ordinal probit likelihood is
+log-concave in each block, so the log posterior rises every round.
+
+Standard errors are Laplace approximations: the inverse curvature of the log posterior in the
+positions with the roll-call parameters held at their estimates. They ignore the uncertainty
+of the roll-call parameters, so they are somewhat too small, as are those of emIRT.
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: Vote codes and their ordered category (yes < abstain < no).
 VOTE_CATEGORIES: dict[str, int] = {"yes": 0, "abstain": 1, "no": 2}

@@ -22,10 +22,16 @@ from comity.errors import BadInput
 
 __all__ = ["find_repeated_resolutions"]
 
-# Boilerplate that the UN Digital Library appends to titles, and words that carry no topic.
+# Boilerplate that the UN Digital Library appends to titles, the chair's procedural phrases
+# quoted in some descriptions (2000s), and words that carry no topic.
 _BOILERPLATE = re.compile(
-    r"resolution\s*/\s*adopted by the general assembl\w*|draft resolution|adopted by the general assembl\w*"
+    r"resolution\s*/\s*adopted by the general assembl\w*|adopted by the general assembl\w*"
+    r"|draft resolution(?: [ivxl]+\b)?|the (?:acting )?president\s*:|i shall now put to the ?vote"
+    r"|may i take it that[^?.]*[?.]|separate,? recorded vote has been requested|it was so decided"
+    r"|in accordance with rule \d+ of the rules of procedure"
 )
+#: Texts with fewer content words than this are too generic to match.
+_MIN_WORDS = 3
 _SYMBOL = re.compile(r"\b[a-z]{1,4}(?:/[a-z0-9.\-]+)+\b")  # A/71/251, R/44/47A, A/C.3/72/L.5
 _NON_WORD = re.compile(r"[^a-z]+")
 _STOPWORDS = frozenset(
@@ -98,7 +104,8 @@ def find_repeated_resolutions(
         One row per roll call with ``rcid``, ``session`` (or ``date``, whose year stands in for
         the session) and at least one of ``descr`` (description) and ``short`` (short title).
         Roll calls flagged as votes on an amendment or a paragraph (``amend``/``para`` = 1) are
-        only matched with roll calls flagged the same way.
+        only matched with roll calls flagged the same way; texts with fewer than three content
+        words (after dropping boilerplate and procedural phrases) are not matched.
     threshold:
         Smallest cosine similarity (0-1) of the TF-IDF vectors of two roll calls' texts.
     max_session_gap:
@@ -137,20 +144,19 @@ def find_repeated_resolutions(
     blank = pd.Series("", index=roll_calls.index)
     description = roll_calls["descr"] if "descr" in roll_calls.columns else blank
     title = roll_calls["short"] if "short" in roll_calls.columns else blank
-    title_tokens = [_normalise(text) for text in title.fillna("").astype(str)]
-    documents = [
-        _features(_normalise(f"{short} {descr}"), short_tokens)
-        for short, descr, short_tokens in zip(
-            title.fillna("").astype(str), description.fillna("").astype(str), title_tokens, strict=True
-        )
+    titles = title.fillna("").astype(str).tolist()
+    words = [
+        _normalise(f"{short} {descr}")
+        for short, descr in zip(titles, description.fillna("").astype(str), strict=True)
     ]
+    documents = [_features(text, _normalise(short)) for text, short in zip(words, titles, strict=True)]
     vectors = _tfidf(documents)
+    empty = np.array([len(text) < _MIN_WORDS for text in words])
     kind = np.zeros(len(roll_calls), dtype=np.int64)
     for weight, column in ((1, "amend"), (2, "para")):
         if column in roll_calls.columns:
             flag = pd.to_numeric(roll_calls[column], errors="coerce").fillna(0).to_numpy()
             kind += weight * (flag > 0).astype(np.int64)
-    empty = np.array([len(document) == 0 for document in documents])
 
     sessions = session.to_numpy(dtype=float)
     rcids = roll_calls["rcid"].to_numpy()

@@ -497,8 +497,8 @@ def _read_upload(data: WebData, body: bytes, media_type: str, doc_id: str | None
     import hashlib
 
     try:
-        from comity.news import Pipeline, to_full
-        from comity.news._input import InputDoc, iter_documents
+        from comity.news import InputDoc, Pipeline, iter_documents, to_full
+        from comity.news._store import save_documents
     except ImportError as exc:
         raise unavailable("The news reader", f"comity.news cannot be imported ({exc}).") from exc
     if media_type == "application/json":
@@ -535,16 +535,10 @@ def _read_upload(data: WebData, body: bytes, media_type: str, doc_id: str | None
     doc = Pipeline().read(item.text, id=final_id, meta=meta)
     stored = False
     if not data.store.read_only:
-        try:
-            from comity.news._store import save_documents
-        except ImportError:
-            save_documents = None
-        if save_documents is not None:
-            try:
-                save_documents(data.store, [doc])
-                stored = True
-            except ComityError:
-                raise
+        # Writes go through the server's one read-write connection, one upload at a time.
+        with data.write_lock:
+            save_documents(data.store, [doc])
+        stored = True
     return {"doc_id": final_id, "stored": stored, "document": to_full(doc)}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +12,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from comity.errors import StoreError
 from comity.store import Store
@@ -109,6 +111,7 @@ def create_app(
     _pages.install(app)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     _install_assets(app)
+    app.add_middleware(ServerTiming)
     if precompute and data.count("votes"):
         data.start_ideal_estimate()
     return app
@@ -140,6 +143,33 @@ def _install_assets(app: FastAPI) -> None:
             )
         # Without Swagger UI's assets: a plain page listing the endpoints from the schema.
         return _pages.api_index_page(request, app.openapi())
+
+
+class ServerTiming:
+    """ASGI middleware adding ``Server-Timing: app;dur=MS`` to every answer (time spent in the app).
+
+    A pure ASGI wrapper (not ``BaseHTTPMiddleware``), so that it costs microseconds: load tests use
+    the header to tell the server's own latency from the client's.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                elapsed = (time.perf_counter() - started) * 1000
+                headers = list(message.get("headers", []))
+                headers.append((b"server-timing", f"app;dur={elapsed:.3f}".encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
 
 
 def _version() -> str:

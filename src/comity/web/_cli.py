@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from comity.errors import BadInput
+
 __all__ = ["register"]
 
 
@@ -54,6 +56,16 @@ def serve(
             help="Enable POST /api/documents for clients sending 'Authorization: Bearer TOKEN'.",
         ),
     ] = None,
+    ideal_method: Annotated[
+        str,
+        typer.Option("--ideal-method", help="Ideal points: 'dynamic' (comparable across years) or 'static'."),
+    ] = "dynamic",
+    precompute: Annotated[
+        bool,
+        typer.Option(
+            "--precompute/--no-precompute", help="Estimate ideal points in the background at start."
+        ),
+    ] = True,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
 ) -> None:
     """Serve the JSON API (/api, documented at /docs) and the web pages on one port.
@@ -65,11 +77,18 @@ def serve(
     from comity.store import default_db_path
     from comity.web._app import create_app
 
+    if ideal_method not in ("dynamic", "static"):
+        raise BadInput(f"--ideal-method {ideal_method!r} is not known.", hint="Use dynamic or static.")
     path = db if db is not None else default_db_path()
     _ensure_store(path)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"comity: listening on {host}, reachable from other machines.", err=True)
-    app = create_app(path, upload_token=upload_token or os.environ.get("COMITY_UPLOAD_TOKEN") or None)
+    app = create_app(
+        path,
+        upload_token=upload_token or os.environ.get("COMITY_UPLOAD_TOKEN") or None,
+        precompute=precompute,
+        ideal_method="static" if ideal_method == "static" else "dynamic",
+    )
     typer.echo(f"comity: serving {path} at http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 

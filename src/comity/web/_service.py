@@ -205,6 +205,8 @@ class WebData:
         self._registry.search("united")
         self._registry.name_of("USA")
         self._lock = threading.Lock()
+        #: Held while writing to the store (uploads), which only the server's own connection may do.
+        self.write_lock = threading.Lock()
         self._votes: pd.DataFrame | None = None
         self._vote_error: ApiError | None = None
         self._ideal: pd.DataFrame | None = None
@@ -531,7 +533,7 @@ class WebData:
             meta={"url": url, "outlet": outlet, "published": published},
             story=story,
         )
-        kinds = {
+        kinds: dict[str, tuple[Any, list[Any]]] = {
             "mention": (news.Mention, doc.mentions),
             "person": (news.Person, doc.people),
             "quote": (news.Quote, doc.quotes),
@@ -927,7 +929,7 @@ def _supports(fact_type: str, value: dict[str, Any], stored: dict[str, Any]) -> 
     p = stored["payload"]
     kind = stored["fact_type"]
     if fact_type in ("state", "organization"):
-        return kind == "mention" and p.get("entity_id") == value.get("entity_id")
+        return kind == "mention" and bool(p.get("entity_id") == value.get("entity_id"))
     if fact_type != kind:
         return False
     if kind == "person":
