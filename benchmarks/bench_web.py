@@ -179,14 +179,21 @@ async def warm_up(base: str, targets: list[str]) -> list[float]:
     return cold
 
 
-async def load(base: str, targets: list[str], clients: int, total: int, time_limit: float) -> Result:
+async def load(
+    base: str, targets: list[str], clients: int, total: int, time_limit: float, start_at: float | None = None
+) -> Result:
+    """Closed loop: each client sends its next request as soon as the last one is answered."""
     result = Result()
     cycle: Iterator[str] = itertools.cycle(targets)
     remaining = total
-    deadline = time.perf_counter() + time_limit
     # One client (one keep-alive connection) per simulated user: a shared pool of 50 connections
     # costs httpx more CPU per request than the server spends answering it.
     sessions = [httpx.AsyncClient(base_url=base, timeout=30) for _ in range(clients)]
+    # Connect every client first (untimed), then start all client processes at the same moment.
+    await asyncio.gather(*(client.get("/api/status") for client in sessions))
+    if start_at is not None:
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+    deadline = time.perf_counter() + time_limit
 
     async def worker(client: httpx.AsyncClient) -> None:
         nonlocal remaining
@@ -218,7 +225,7 @@ async def load(base: str, targets: list[str], clients: int, total: int, time_lim
     return result
 
 
-def _load_in_process(args: tuple[str, list[str], int, int, float]) -> Result:
+def _load_in_process(args: tuple[str, list[str], int, int, float, float]) -> Result:
     return asyncio.run(load(*args))
 
 
@@ -230,7 +237,10 @@ def run_load(
     from concurrent.futures import ProcessPoolExecutor
 
     shares = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
-    jobs = [(base, targets, share, total * share // clients, time_limit) for share in shares if share]
+    start_at = time.time() + 3.0  # time for the client processes to start and connect
+    jobs = [
+        (base, targets, share, total * share // clients, time_limit, start_at) for share in shares if share
+    ]
     merged = Result()
     with ProcessPoolExecutor(max_workers=len(jobs)) as pool:
         for part in pool.map(_load_in_process, jobs):

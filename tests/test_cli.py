@@ -90,7 +90,7 @@ def test_cli_read_only_database_reads_but_refuses_build(db_copy: Path) -> None:
 def test_cli_build_twice_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "c.duckdb"
     code, out, _ = run("build", "--db", str(path), "--no-votes")
-    assert code == 0 and "built" in out
+    assert code == 0 and "registry built" in out
     code, out, _ = run("build", "--db", str(path), "--no-votes")
     assert code == 0 and "already up to date" in out
 

@@ -5,6 +5,7 @@ is in :mod:`comity.votes`, the news reader in :mod:`comity.news`, the web servic
 :mod:`comity.web`.
 """
 
+from comity._build import build_store
 from comity.errors import (
     BadDate,
     BadInput,
@@ -37,5 +38,6 @@ __all__ = [
     "UnknownActor",
     "__version__",
     "build_registry",
+    "build_store",
     "default_db_path",
 ]

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from comity._build import build_store
 from comity._output import render_frame, to_json
 from comity.errors import ComityError
 from comity.registry import Registry, build_registry
@@ -86,6 +87,7 @@ def build(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Delete the store and create it anew.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Reload even if the data has not changed.")] = False,
     votes: Annotated[bool, typer.Option("--votes/--no-votes", help="Also load the shipped UN votes.")] = True,
+    news: Annotated[bool, typer.Option("--news/--no-news", help="Also read the shipped news sample.")] = True,
 ) -> None:
     """Create or update the store from the data shipped with comity.
 
@@ -98,16 +100,8 @@ def build(
         if wal.exists():
             wal.unlink()
     with Store.open(path) as store:
-        report = build_registry(store, force=force)
-        state = "already up to date" if report.skipped else "built"
-        typer.echo(f"registry {state} in {path}: " + ", ".join(f"{k} {v:,}" for k, v in report.counts.items()))
-        if votes:
-            try:
-                from comity.votes import load_all
-            except ImportError:  # the votes package is optional at this stage
-                return
-            for source, tables in load_all(store, force=force).items():
-                typer.echo(f"votes {source}: " + ", ".join(f"{t} {n:,}" for t, n in tables.items()))
+        typer.echo(f"store: {path}")
+        build_store(store, votes=votes, news=news, force=force, progress=typer.echo)
 
 
 @app.command()

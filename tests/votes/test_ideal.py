@@ -213,6 +213,8 @@ def test_ideal_duplicate_votes_and_bad_params_raise(static_data: tuple[pd.DataFr
         IdealPoints(anchor="ZZZ").fit(votes)
     with pytest.raises(BadInput, match="evolution_sd"):
         DynamicIdealPoints(evolution_sd=0).fit(votes)
+    with pytest.raises(BadInput, match="level_sd"):
+        DynamicIdealPoints(level_sd=-1.0).fit(votes)
 
 
 def test_ideal_non_convergence_warns(static_data: tuple[pd.DataFrame, pd.Series]) -> None:
@@ -233,6 +235,8 @@ def test_ideal_dynamic_recovers_drifting_states(
     votes, truth, pairs = panel
     fitted = DynamicIdealPoints(evolution_sd=0.15).fit(votes, pairs)
     table = fitted.ideal_points_.merge(truth, on=["iso3", "year"])
+    pure_walk = DynamicIdealPoints(evolution_sd=0.15, level_sd=None).fit(votes, pairs).ideal_points_
+    assert np.corrcoef(pure_walk["ideal"], table["truth"])[0, 1] >= 0.98
     assert list(fitted.ideal_points_.columns) == ["iso3", "year", "ideal", "se", "n_votes"]
     assert len(table) == 600
     assert np.corrcoef(table["ideal"], table["truth"])[0, 1] >= 0.98

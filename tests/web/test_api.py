@@ -67,6 +67,14 @@ def test_api_actor_resolves_names_and_links(client: httpx.Client) -> None:
     assert who["links"]["members"] == "/api/bodies/WHO/members"
 
 
+def test_api_actor_kind_settles_a_shared_id(client: httpx.Client) -> None:
+    assert client.get("/api/actors/NAM").json()["type"] == "organisation"
+    namibia = client.get("/api/actors/NAM", params={"type": "state"}).json()
+    assert (namibia["id"], namibia["name"]) == ("NAM", "Namibia")
+    assert namibia["links"]["page"] == "/actors/NAM?type=state"
+    assert_error(client.get("/api/actors/NAM", params={"type": "planet"}), 422, "E030")
+
+
 def test_api_actor_unknown_gives_404_with_close_matches(client: httpx.Client) -> None:
     error = assert_error(client.get("/api/actors/Frannce"), 404, "E010")
     assert "France (FRA)" in error["message"]

@@ -10,12 +10,15 @@ from comity.news._actors import ActorMatcher, load_gazetteer
 from comity.news._doc import Coalition, Meeting, MembershipChange, Mention, NewsDoc, Person, Quote
 from comity.news._eval import EvalReport, FieldScore, evaluate, score_documents
 from comity.news._gold import to_full, to_gold
-from comity.news._input import InputDoc, Skipped, iter_documents
+from comity.news._dates import find_dates, page_date
+from comity.news._input import InputDoc, Skipped, iter_documents, read_documents
 from comity.news._normalise import normalise_text
 from comity.news._people import PersonFinder
 from comity.news._pipeline import DEFAULT_STAGES, Pipeline, Resources, StageInfo, registered_stages, stage
 from comity.news._quotes import find_quotes
 from comity.news._sentences import split_sentences
+from comity.news._samples import load_samples, samples_path
+from comity.news._store import save_documents
 from comity.news._stories import Story, StoryFact, group_stories, reconcile
 
 __all__ = [
@@ -39,13 +42,19 @@ __all__ = [
     "Story",
     "StoryFact",
     "evaluate",
+    "find_dates",
     "find_quotes",
     "group_stories",
     "iter_documents",
     "load_gazetteer",
+    "load_samples",
     "normalise_text",
+    "page_date",
+    "read_documents",
     "reconcile",
     "registered_stages",
+    "samples_path",
+    "save_documents",
     "score_documents",
     "split_sentences",
     "stage",

@@ -37,7 +37,9 @@ DbOption = Annotated[
 ]
 JobsOption = Annotated[
     int,
-    typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per CPU). Helps from ~200 documents."),
+    typer.Option(
+        "--jobs", "-j", min=0, help="Worker processes (0: one per CPU; under 128 documents are read in one)."
+    ),
 ]
 MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Skip files larger than this.")]
 PathsArgument = Annotated[
@@ -83,7 +85,7 @@ def read_command(
     format: FormatOption = "gold",
     store: StoreOption = False,
     db: DbOption = None,
-    jobs: JobsOption = 1,
+    jobs: JobsOption = 0,
     max_bytes: MaxBytesOption = 5_000_000,
 ) -> None:
     """Read news documents and print what they say, one JSON object per line.
@@ -127,7 +129,7 @@ def _save(docs: list[Any], db: Path | None) -> None:
 def stories_command(
     paths: PathsArgument,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reconciled stories as JSON.")] = False,
-    jobs: JobsOption = 1,
+    jobs: JobsOption = 0,
     max_bytes: MaxBytesOption = 5_000_000,
 ) -> None:
     """Group news documents into stories and reconcile their facts.

@@ -314,11 +314,19 @@ _SELF_NAME = re.compile(
 )
 
 
+_CAPITALISED_GROUP = re.compile(
+    r"\b((?:[A-Z][\w'’-]*\s+){0,4}(?:Group|Alliance|Coalition|Troika|Quartet|Friends|Bloc|Caucus)"
+    r"(?:\s+(?:of|on|for|in)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’-]*)*)?)"
+)
+
+
 def _self_name(sentence: str) -> str | None:
-    """The name a described group gives itself: 'calling themselves "the Group of ..."'."""
+    """The name a described group gives itself: 'calling themselves "the Group of ..."', or a
+    capitalised group name in the sentence ("the Core Group on Ukraine")."""
     found = _SELF_NAME.search(sentence)
     if not found:
-        return None
+        named = _CAPITALISED_GROUP.search(sentence)
+        return named.group(1).removeprefix("The ").strip() if named else None
     name = found.group("name").strip(" ,.")
     return name[:1].upper() + name[1:] if name else None
 

@@ -18,8 +18,8 @@ from typing import Any, BinaryIO
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
-    "SUFFIXES",
     "InputDoc",
+    "SUFFIXES",
     "Skipped",
     "decode_bytes",
     "iter_documents",

@@ -8,8 +8,9 @@ call ``j``
 
 with ``x_i`` the state's ideal point, ``beta_j`` the roll call's discrimination and two
 cutpoints per roll call. ``DynamicIdealPoints`` lets each state's position follow a Gaussian
-random walk over years and gives roll calls that are the same resolution voted again one set
-of item parameters (bridging), which is what makes years comparable.
+random walk over years (gently pulled towards 0) and gives roll calls that are the same
+resolution voted again one set of item parameters (bridging), which is what makes years
+comparable.
 
 Both estimators find the posterior mode (normal priors on every parameter) by alternating
 Newton steps: all roll calls at once given the positions (a 3 x 3 system per roll call), then
@@ -703,11 +704,21 @@ class DynamicIdealPoints(_BaseIdealPoints):
     Roll calls that are the same resolution voted again (pairs given to ``fit``) share one set
     of item parameters, which bridges the years; the random walk does the rest.
 
+    The prior of a state's positions is the random walk (first year N(0, ``prior_sd``^2), then
+    N(previous, ``evolution_sd``^2) per year) times, with ``level_sd``, an N(0, ``level_sd``^2)
+    term for every year: a random walk pulled gently towards the centre. Without that pull
+    a state that votes alone with a few others on some roll calls (the Soviet bloc in the
+    1960s-70s) has nothing to stop its position running off to -20 while the roll calls'
+    discriminations shrink; each year then has the same prior as a static fit.
+
     Parameters
     ----------
     evolution_sd:
         Standard deviation of a state's yearly move (a gap of ``g`` years between two years
         with votes allows ``evolution_sd * sqrt(g)``).
+    level_sd:
+        Standard deviation of the pull of every state-year towards 0 (``None``: a pure random
+        walk).
     model, max_iter, tol, anchor, n_dims, random_state:
         As for :class:`IdealPoints`; ``anchor``'s mean position is made positive.
     prior_sd, cut_prior_sd, discrimination_prior_sd:
@@ -732,7 +743,8 @@ class DynamicIdealPoints(_BaseIdealPoints):
 
     def __init__(
         self,
-        evolution_sd: float = 0.03,
+        evolution_sd: float = 0.1,
+        level_sd: float | None = 1.0,
         model: Literal["ordinal", "binary"] = "ordinal",
         max_iter: int = 500,
         tol: float = 1e-7,
@@ -744,6 +756,7 @@ class DynamicIdealPoints(_BaseIdealPoints):
         discrimination_prior_sd: float = 2.5,
     ) -> None:
         self.evolution_sd = evolution_sd
+        self.level_sd = level_sd
         self.model = model
         self.max_iter = max_iter
         self.tol = tol
@@ -769,6 +782,8 @@ class DynamicIdealPoints(_BaseIdealPoints):
         _check_common(self.n_dims, self.model, self.max_iter, self.tol)
         for name in ("evolution_sd", "prior_sd", "cut_prior_sd", "discrimination_prior_sd"):
             _check_positive(name, getattr(self, name))
+        if self.level_sd is not None:
+            _check_positive("level_sd", self.level_sd)
         if repeats is not None:
             if not isinstance(repeats, pd.DataFrame) or not {"rcid1", "rcid2"} <= set(repeats.columns):
                 raise BadInput(
@@ -797,7 +812,11 @@ class DynamicIdealPoints(_BaseIdealPoints):
         item, group_ids = _encode(table["group"])
         problem = _Problem(unit, item, table["category"].to_numpy(), len(units), len(group_ids))
         walk = _RandomWalk(
-            units["iso3"].to_numpy(), units["year"].to_numpy(), self.prior_sd, self.evolution_sd
+            units["iso3"].to_numpy(),
+            units["year"].to_numpy(),
+            self.prior_sd,
+            self.evolution_sd,
+            self.level_sd,
         )
         start = _yearly_start(problem, units, self.anchor)
         x, cut, beta, se, n_iter, converged, log_post = _fit(
@@ -832,10 +851,19 @@ class _RandomWalk:
     """Prior precision of the state-year positions: a banded (tridiagonal) matrix.
 
     Units are sorted by state then year; a state's first position is N(0, prior_sd^2) and each
-    later one N(previous, evolution_sd^2 * years elapsed).
+    later one N(previous, evolution_sd^2 * years elapsed), times N(0, level_sd^2) for every
+    position when ``level_sd`` is given. With every unit "first" it is the static model's
+    independent N(0, prior_sd^2) prior.
     """
 
-    def __init__(self, states: npt.NDArray[Any], years: IntArray, prior_sd: float, evolution_sd: float):
+    def __init__(
+        self,
+        states: npt.NDArray[Any],
+        years: IntArray,
+        prior_sd: float,
+        evolution_sd: float,
+        level_sd: float | None = None,
+    ):
         n = len(states)
         same_state = np.zeros(n, dtype=bool)
         same_state[1:] = states[1:] == states[:-1]
@@ -844,6 +872,8 @@ class _RandomWalk:
         link = np.where(same_state, 1.0 / (evolution_sd**2 * gap), 0.0)  # link between unit k-1 and k
         self.first = ~same_state
         self.level_precision = np.where(self.first, 1.0 / prior_sd**2, 0.0)
+        if level_sd is not None:
+            self.level_precision += 1.0 / level_sd**2
         diag = self.level_precision.copy()
         diag += link
         diag[:-1] += link[1:]
@@ -908,6 +938,75 @@ def _yearly_start(problem: _Problem, units: pd.DataFrame, anchor: str | None) ->
     return start
 
 
+@dataclass
+class _State:
+    """Parameters after a round, the likelihood terms at them and the log posterior."""
+
+    x: FloatArray
+    cut: FloatArray
+    beta: FloatArray
+    terms: _Terms
+    x_obs: FloatArray
+    log_post: float
+
+
+def _round(problem: _Problem, walk: _RandomWalk, state: _State, cut_sd: float, beta_sd: float) -> _State:
+    """One round: roll-call step, position step, ridge jump."""
+    x, terms, x_obs = state.x, state.terms, state.x_obs
+    cut, beta, terms = _update_items(problem, x, state.cut, state.beta, terms, x_obs, cut_sd, beta_sd)
+    loglik, grad, curvature = _position_newton(problem, terms, x_obs, beta)
+    old = float(loglik.sum()) - walk.penalty(x)
+    step = walk.solve(-curvature, grad - walk.times(x))
+    scale = 1.0
+    for _ in range(_MAX_HALVINGS):
+        trial = x + scale * step
+        trial_terms, trial_obs = problem.evaluate(trial, cut, beta)
+        if float(trial_terms.loglik.sum()) - walk.penalty(trial) >= old - _SLACK * (1.0 + abs(old)):
+            x, terms, x_obs = trial, trial_terms, trial_obs
+            break
+        scale /= 2
+    # The ridge move leaves every vote's linear predictor, hence ``terms``, unchanged.
+    x, cut, beta = _rescale(x, cut, beta, walk.level_precision, walk.penalty, cut_sd, beta_sd)
+    log_post = (
+        float(terms.loglik.sum()) - walk.penalty(x) + float(_item_log_prior(cut, beta, cut_sd, beta_sd).sum())
+    )
+    return _State(x, cut, beta, terms, x[problem.unit], log_post)
+
+
+def _extrapolate(
+    problem: _Problem, walk: _RandomWalk, states: list[_State], cut_sd: float, beta_sd: float
+) -> _State | None:
+    """SQUAREM jump (Varadhan and Roland 2008) from three successive rounds; None if unusable."""
+    finite = np.isfinite(states[0].cut)
+
+    def flat(state: _State) -> FloatArray:
+        return np.concatenate([state.x, np.where(finite, state.cut, 0.0).ravel(), state.beta])
+
+    p0, p1, p2 = (flat(state) for state in states)
+    r = p1 - p0
+    v = p2 - 2 * p1 + p0
+    v_norm = float(np.linalg.norm(v))
+    if v_norm == 0.0:
+        return None
+    alpha = min(-float(np.linalg.norm(r)) / v_norm, -1.0)
+    jumped = p0 - 2 * alpha * r + alpha**2 * v
+    n_units, n_items = problem.n_units, problem.n_items
+    x = jumped[:n_units]
+    cut = np.where(finite, jumped[n_units : n_units + 2 * n_items].reshape(n_items, 2), states[0].cut)
+    beta = jumped[n_units + 2 * n_items :]
+    with np.errstate(invalid="ignore"):
+        disordered = ~problem.tied & (cut[:, 1] - cut[:, 0] < _MIN_GAP)
+    if disordered.any() or not np.isfinite(jumped).all():
+        return None
+    terms, x_obs = problem.evaluate(x, cut, beta)
+    log_post = (
+        float(terms.loglik.sum()) - walk.penalty(x) + float(_item_log_prior(cut, beta, cut_sd, beta_sd).sum())
+    )
+    if not math.isfinite(log_post):
+        return None
+    return _State(x, cut, beta, terms, x_obs, log_post)
+
+
 def _fit(
     problem: _Problem,
     walk: _RandomWalk,
@@ -917,47 +1016,34 @@ def _fit(
     max_iter: int,
     tol: float,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, int, bool, float]:
-    """Posterior mode by alternating damped Newton steps.
+    """Posterior mode by alternating damped Newton steps, accelerated by SQUAREM.
 
-    Returns positions, cutpoints, discriminations, standard errors, rounds, whether ``tol`` was
-    met, and the log posterior.
+    Every third round starts from an extrapolation of the two before when that does not lower
+    the log posterior. Returns positions, cutpoints, discriminations, standard errors, rounds,
+    whether ``tol`` was met, and the log posterior.
     """
-    x = start
     cut = _initial_cutpoints(problem)
     beta = np.zeros(problem.n_items)
-    terms, x_obs = problem.evaluate(x, cut, beta)
-    previous = -np.inf
+    terms, x_obs = problem.evaluate(start, cut, beta)
+    state = _State(start, cut, beta, terms, x_obs, -np.inf)
+    history: list[_State] = []
     converged = False
     n_iter = 0
-    log_post = -np.inf
     for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
-        cut, beta, terms = _update_items(problem, x, cut, beta, terms, x_obs, cut_sd, beta_sd)
-        loglik, grad, curvature = _position_newton(problem, terms, x_obs, beta)
-        old = float(loglik.sum()) - walk.penalty(x)
-        step = walk.solve(-curvature, grad - walk.times(x))
-        scale = 1.0
-        for _ in range(_MAX_HALVINGS):
-            trial = x + scale * step
-            trial_terms, trial_obs = problem.evaluate(trial, cut, beta)
-            if float(trial_terms.loglik.sum()) - walk.penalty(trial) >= old - _SLACK * (1.0 + abs(old)):
-                x, terms, x_obs = trial, trial_terms, trial_obs
-                break
-            scale /= 2
-        # The ridge move leaves every vote's linear predictor, hence ``terms``, unchanged.
-        x, cut, beta = _rescale(x, cut, beta, walk.level_precision, walk.penalty, cut_sd, beta_sd)
-        x_obs = x[problem.unit]
-        log_post = (
-            float(terms.loglik.sum())
-            - walk.penalty(x)
-            + float(_item_log_prior(cut, beta, cut_sd, beta_sd).sum())
-        )
-        if abs(log_post - previous) <= tol * abs(log_post):
+        previous = state.log_post
+        state = _round(problem, walk, state, cut_sd, beta_sd)
+        if abs(state.log_post - previous) <= tol * abs(state.log_post):
             converged = True
             break
-        previous = log_post
-    _, _, curvature = _position_newton(problem, terms, x_obs, beta)
+        history = [*history[-2:], state]
+        if len(history) == 3:
+            jumped = _extrapolate(problem, walk, history, cut_sd, beta_sd)
+            if jumped is not None and jumped.log_post > state.log_post:
+                state = jumped
+            history = []
+    _, _, curvature = _position_newton(problem, state.terms, state.x_obs, state.beta)
     se = walk.marginal_sd(-curvature)
-    return x, cut, beta, se, n_iter, converged, log_post
+    return state.x, state.cut, state.beta, se, n_iter, converged, state.log_post
 
 
 # ---------------------------------------------------------------------------------------------

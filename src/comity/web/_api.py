@@ -189,14 +189,18 @@ async def search(
 async def actor(
     request: Request,
     actor_id: Annotated[str, Path(max_length=200, description="Id or any name.", examples=["USA"])],
+    kind: Annotated[
+        Literal["state", "organisation", "person"] | None,
+        Query(alias="type", description="Only this kind (ids such as NAM name a state and a body)."),
+    ] = None,
 ) -> Response:
     """What comity knows of a state, organisation, coalition or person: record, names, memberships today."""
 
     def compute(data: WebData) -> dict[str, Any]:
-        info = dict(data.actor(actor_id))
+        info = dict(data.actor(actor_id, kind))
         base = f"/api/actors/{info['id']}"
         info["links"] = {
-            "page": f"/actors/{info['id']}",
+            "page": info["url"],
             "timeline": f"{base}/timeline",
             "memberships": f"{base}/memberships",
             "quotes": f"{base}/quotes",

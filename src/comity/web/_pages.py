@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.templating import Jinja2Templates
@@ -24,7 +24,7 @@ from comity.web._service import DOC_FACT_TYPES, FACT_TYPES, WebData
 __all__ = ["api_index_page", "install", "router"]
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+_TEMPLATES = Path(__file__).parent / "templates"
 
 #: States compared with by default on actor pages and in the votes explorer.
 DEFAULT_PARTNERS = ("USA", "CHN", "RUS")
@@ -38,6 +38,7 @@ def _data(request: Request) -> WebData:
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
     response: HTMLResponse = templates.TemplateResponse(request, name, context, status_code=status)
     return response
 
@@ -59,24 +60,34 @@ def _chart(kind: str, **payload: Any) -> str:
 
 
 def install(app: FastAPI) -> None:
-    """Register the helpers templates use, and the HTML error page."""
+    """Give ``app`` its templates (helpers bound to its store), and the HTML error page."""
+    templates = Jinja2Templates(directory=_TEMPLATES)
+    app.state.templates = templates
     env = templates.env
 
-    def link(entity_id: Any, label: Any = None) -> Markup:
+    def link(entity_id: Any, label: Any = None, kind: str | None = None) -> Markup:
         if entity_id is None or entity_id == "":
             return Markup("")
         text = str(entity_id)
         data: WebData = app.state.data
+        if kind == "state" and text in data.state_names:
+            shown = label if label is not None else data.state_names[text]
+            return Markup('<a href="{}" title="{}">{}</a>').format(data.actor_url(text, "state"), text, shown)
         target = text if text in _known_ids(data) else data.link_target(text)
         if target is None:
             return escape(label if label is not None else text)
         shown = label if label is not None else (data.display_name(target) if target == text else text)
         return Markup('<a href="/actors/{}" title="{}">{}</a>').format(target, target, shown)
 
-    def links(ids: Any) -> Markup:
-        return Markup(", ").join(link(i) for i in (ids or []))
+    def state(iso3: Any, label: Any = None) -> Markup:
+        return link(iso3, label, "state")
+
+    def links(ids: Any, kind: str | None = None) -> Markup:
+        return Markup(", ").join(link(i, None, kind) for i in (ids or []))
 
     env.globals["link"] = link
+    env.globals["state"] = state
+    env.globals["state_ids"] = app.state.data.state_names
     env.globals["links"] = links
     env.globals["fact_types"] = FACT_TYPES
     env.globals["doc_fact_types"] = DOC_FACT_TYPES
@@ -165,9 +176,10 @@ def actor_page(
     request: Request,
     actor_id: str,
     partners: Annotated[str | None, Query(alias="with", max_length=400)] = None,
+    kind: Annotated[Literal["state", "organisation", "person"] | None, Query(alias="type")] = None,
 ) -> Response:
     data = _data(request)
-    info = data.actor(actor_id)
+    info = data.actor(actor_id, kind)
     if info["id"] != actor_id:
         # A name or alias: send the browser to the page's canonical address.
         target = f"/actors/{info['id']}" + (f"?{request.url.query}" if request.url.query else "")

@@ -37,6 +37,8 @@ __all__ = ["DOC_FACT_TYPES", "FACT_TYPES", "Page", "WebData", "paginate"]
 T = TypeVar("T")
 log = logging.getLogger("comity.web")
 _IDEAL_CACHE_VERSION = "1"
+#: Facts longer than this (characters) other than quotes are listed but not marked in the text.
+_LONGEST_MARK = 160
 
 #: Vote measures of :func:`comity.votes.alignment`, in the CLI's order.
 MEASURES: tuple[str, ...] = ("agree", "lijphart", "s", "kappa", "pi")
@@ -53,6 +55,8 @@ FACT_TYPES: tuple[str, ...] = (
     "meeting",
 )
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+_TAG = re.compile(r"<[^>]{0,200}>")
+_META_LINE = re.compile(r"^(date|by|source|published|posted|updated)\b[ :]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -241,9 +245,8 @@ class WebData:
 
     def clear_caches(self) -> None:
         """Forget cached answers (after the store was written)."""
-        self.tables = {
-            str(r[0]) for r in self.store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-        }
+        rows = self.local_store().con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        self.tables = {str(r[0]) for r in rows}
         # Uploads add documents and facts only: the registry and vote caches stay valid.
         for name in ("stories", "document", "story"):
             getattr(self, name).cache_clear()
@@ -259,25 +262,56 @@ class WebData:
     # -- registry --------------------------------------------------------------------------
     def search(self, q: str, limit: int) -> list[dict[str, Any]]:
         hits = self.registry().search(q, limit=limit)
-        return [{**h.__dict__, "url": self.entity_url(h.id, h.type)} for h in hits]
-
-    def entity_url(self, entity_id: str, entity_type: str | None = None) -> str:
-        return f"/actors/{entity_id}"
+        return [{**h.__dict__, "url": self.actor_url(h.id, h.type)} for h in hits]
 
     def resolve(self, name: str, types: tuple[str, ...] | None = None) -> Any:
         return self.registry().resolve(name, types=types)
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - one WebData per server; the store is immutable
-    def actor(self, name: str) -> dict[str, Any]:
-        """What the registry knows of an actor, plus whether it is a body with members."""
+    def actor(self, name: str, kind: str | None = None) -> dict[str, Any]:
+        """What the registry knows of an actor, plus whether it is a body with members.
+
+        ``kind`` (state, organisation, person) settles ids that two kinds share: NAM is Namibia
+        and the Non-Aligned Movement, GEO Georgia and the Group on Earth Observations.
+        """
         registry = self.registry()
-        info = registry.show(name)
+        if kind is not None:
+            found = registry.resolve(name, types=(kind,))
+            # The registry's display names are keyed by id alone: a shared id shows the body's name.
+            shown = self.state_names.get(found.id, found.name) if kind == "state" else found.name
+            info = registry.show(shown)
+            if info["id"] != found.id or info["type"] != kind:
+                raise BadInput(f"{shown} ({found.id}) cannot be shown as a {kind}.")
+            info["name"] = shown
+            info["url"] = self.actor_url(found.id, kind)
+        else:
+            info = registry.show(name)
+            info["url"] = self.actor_url(info["id"], info["type"])
         if info["type"] == "organisation":
             info["is_body"] = True
             info["kind"] = (info.get("record") or {}).get("kind")
         else:
             info["is_body"] = False
         return info
+
+    @functools.cached_property
+    def shared_ids(self) -> frozenset[str]:
+        """Ids that name a state and an organisation at once."""
+        rows = self.local_store().con.execute(
+            "SELECT iso3 FROM states WHERE iso3 IN (SELECT org_id FROM organisations)"
+        ).fetchall()
+        return frozenset(str(r[0]) for r in rows)
+
+    def actor_url(self, entity_id: str, kind: str | None = None) -> str:
+        """The page of an actor; ``?type=`` only where its id is shared by two kinds."""
+        if entity_id in self.shared_ids and kind is not None:
+            return f"/actors/{entity_id}?type={kind}"
+        return f"/actors/{entity_id}"
+
+    @functools.cached_property
+    def state_names(self) -> dict[str, str]:
+        rows = self.local_store().con.execute("SELECT iso3, name_short FROM states").fetchall()
+        return {str(i): str(n) for i, n in rows}
 
     @functools.lru_cache(maxsize=8192)  # noqa: B019
     def link_target(self, text: str) -> str | None:
@@ -369,9 +403,10 @@ class WebData:
             .fetchone()
         )
         if row:
-            for line in str(row[0]).splitlines():
-                line = line.strip()
-                if len(line) > 15:
+            for raw_line in str(row[0]).splitlines():
+                # Rewritten pages carry debris: stray tags, "date ..." and byline lines.
+                line = " ".join(_TAG.sub(" ", raw_line).split())
+                if len(line) > 15 and not _META_LINE.match(line):
                     return line if len(line) <= 140 else line[:140].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
         return story_id
 
@@ -412,7 +447,10 @@ class WebData:
             if mentions:
                 # A person's span runs from first to last mention: highlight the mentions themselves.
                 spans += [(int(m[0]), int(m[1]), fact["index"]) for m in mentions if len(m) == 2]
-            elif fact["start_char"] is not None:
+            elif fact["start_char"] is not None and (
+                fact["fact_type"] == "quote" or fact["end_char"] - fact["start_char"] <= _LONGEST_MARK
+            ):
+                # A coalition or meeting may span a paragraph: marking it would hide the facts inside.
                 spans.append((fact["start_char"], fact["end_char"], fact["index"]))
         record["facts"] = facts
         record["segments"] = highlight_segments(record["text"], spans)

@@ -124,13 +124,13 @@
       });
       Plotly.newPlot(el, traces, layout(spec, {
         height: 380, yaxis: { title: { text: spec.ytitle || "" }, range: spec.yrange || undefined },
-        xaxis: { title: { text: "year" } }
+        xaxis: { dtick: undefined }
       }), config);
     },
     heatmap: function (el, spec) {
       var n = spec.states.length;
       Plotly.newPlot(el, [{ type: "heatmap", x: spec.states, y: spec.states, z: spec.z, zmin: 0, zmax: 1,
-                            colorscale: "RdBu", reversescale: false, hoverongaps: false }],
+                            colorscale: "RdBu", reversescale: true, hoverongaps: false }],
         layout(spec, { height: Math.max(320, 120 + 16 * n),
                        xaxis: { type: "category", tickangle: -60, automargin: true },
                        yaxis: { type: "category", autorange: "reversed", automargin: true } }), config);
@@ -156,7 +156,7 @@
       }
       traces.push({ type: "scatter", mode: "lines+markers", x: x, y: rows.map(function (r) { return r[valueKey]; }),
                     line: { color: palette[1], width: 2 }, marker: { size: 4 }, name: "this group" });
-      Plotly.newPlot(el, traces, layout(spec, { height: 380, xaxis: { title: { text: "year" } },
+      Plotly.newPlot(el, traces, layout(spec, { height: 380,
                                                 yaxis: { title: { text: index === "ai" ? "agreement index" : "Rice index" } } }), config);
     },
     blocs: function (el, spec) {
