@@ -23,4 +23,6 @@ def test_build_store_twice_changes_nothing(tmp_path: Path) -> None:
         build_store(store)
         assert {t: store.count(t) for t in TABLES} == counts
         assert store.query("SELECT name, sha256, loaded_at FROM loads ORDER BY name").equals(loads)
-        assert store.query("SELECT * FROM facts ORDER BY doc_id, fact_type, start_char, payload").equals(facts)
+        assert store.query("SELECT * FROM facts ORDER BY doc_id, fact_type, start_char, payload").equals(
+            facts
+        )

@@ -20,8 +20,15 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_cli_members_group_of_friends_json(db_copy: Path) -> None:
-    code, out, _ = run("members", "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER", "--on", "founding",
-                       "--db", str(db_copy), "--json")
+    code, out, _ = run(
+        "members",
+        "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER",
+        "--on",
+        "founding",
+        "--db",
+        str(db_copy),
+        "--json",
+    )
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 17 and "PSE" in {r["actor_id"] for r in rows}

@@ -17,6 +17,10 @@ def test_exported_members_match_all(name: str) -> None:
     assert list(exported) == sorted(exported), f"{name}.__all__ is not sorted"
     for member in exported:
         assert hasattr(module, member), f"{name}.__all__ names {member!r}, which it does not define"
-    public = {n for n in vars(module) if not n.startswith("_") and not isinstance(getattr(module, n), type(module))}
+    public = {
+        n for n in vars(module) if not n.startswith("_") and not isinstance(getattr(module, n), type(module))
+    }
     public -= {"annotations"}
-    assert public <= set(exported), f"{name} exports names missing from __all__: {sorted(public - set(exported))}"
+    assert public <= set(exported), (
+        f"{name} exports names missing from __all__: {sorted(public - set(exported))}"
+    )

@@ -27,8 +27,10 @@ def build_store(
     report: dict[str, dict[str, int]] = {}
     registry = build_registry(store, force=force)
     report["registry"] = dict(registry.counts)
-    say(("registry already up to date: " if registry.skipped else "registry built: ")
-        + ", ".join(f"{k} {v:,}" for k, v in registry.counts.items()))
+    say(
+        ("registry already up to date: " if registry.skipped else "registry built: ")
+        + ", ".join(f"{k} {v:,}" for k, v in registry.counts.items())
+    )
     if votes:
         from comity.votes import load_all
 

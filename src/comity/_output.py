@@ -19,7 +19,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, datetime | pd.Timestamp):
-        return value.isoformat()[:10] if value.hour == value.minute == value.second == 0 else value.isoformat()
+        return (
+            value.isoformat()[:10] if value.hour == value.minute == value.second == 0 else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, np.generic):
@@ -50,8 +52,11 @@ def render_frame(frame: pd.DataFrame, *, max_width: int = 60) -> str:
     shown = frame.copy()
     for column in shown.columns:
         shown[column] = [
-            "" if _plain(v) is None else (str(_plain(v))[: max_width - 1] + "…" if len(str(_plain(v))) > max_width
-                                         else str(_plain(v)))
+            ""
+            if _plain(v) is None
+            else (
+                str(_plain(v))[: max_width - 1] + "…" if len(str(_plain(v))) > max_width else str(_plain(v))
+            )
             for v in shown[column]
         ]
     return shown.to_string(index=False)

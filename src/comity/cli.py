@@ -20,6 +20,7 @@ from comity.errors import ComityError
 from comity.registry import Registry, build_registry
 from comity.store import Store, default_db_path
 
+
 class _ComityGroup(TyperGroup):
     """Turns comity's own errors into one message on stderr and exit code 2, never a traceback."""
 
@@ -42,8 +43,11 @@ app = typer.Typer(
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -128,11 +132,16 @@ def show(
         typer.echo(f"  {kind}: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}")
     if info.get("roles"):
         for role in info["roles"]:
-            typer.echo(f"  role: {role['role']} ({role.get('state') or role.get('org_id') or ''}) "
-                       f"{role.get('start_date') or ''}–{role.get('end_date') or ''}")
+            typer.echo(
+                f"  role: {role['role']} ({role.get('state') or role.get('org_id') or ''}) "
+                f"{role.get('start_date') or ''}–{role.get('end_date') or ''}"
+            )
     if info.get("memberships_today"):
         bodies = [m["body_id"] for m in info["memberships_today"]]
-        typer.echo(f"  member today of {len(bodies)} bodies: {', '.join(bodies[:25])}{' …' if len(bodies) > 25 else ''}")
+        typer.echo(
+            f"  member today of {len(bodies)} bodies: {', '.join(bodies[:25])}"
+            + (" …" if len(bodies) > 25 else "")
+        )
     if "members_today" in info:
         typer.echo(f"  members today: {info['members_today']}")
 

@@ -84,7 +84,8 @@ class UnknownActor(ComityError, KeyError):
             message += " Closest matches: " + ", ".join(self.suggestions) + "."
         super().__init__(
             message,
-            hint=hint or "Search with `comity show NAME`; ids, names, aliases, demonyms and capitals all work.",
+            hint=hint
+            or "Search with `comity show NAME`; ids, names, aliases, demonyms and capitals all work.",
         )
 
     # KeyError.__str__ would repr() the message; keep ours.
@@ -127,7 +128,9 @@ class LoadError(BadInput):
             if line is not None:
                 where += f", line {line}"
             where += ": "
-        super().__init__(where + message, hint=hint or "Nothing from this file was stored; fix it and load it again.")
+        super().__init__(
+            where + message, hint=hint or "Nothing from this file was stored; fix it and load it again."
+        )
 
 
 class ExtractionError(ComityError):

@@ -13,7 +13,9 @@ from comity.store import Store
 
 
 def _snapshot(store: Store) -> dict[str, int]:
-    return {t: store.count(t) for t in ("states", "organisations", "aliases", "memberships", "membership_events")}
+    return {
+        t: store.count(t) for t in ("states", "organisations", "aliases", "memberships", "membership_events")
+    }
 
 
 def test_build_is_idempotent(db_copy: Path) -> None:
@@ -26,7 +28,9 @@ def test_build_is_idempotent(db_copy: Path) -> None:
         assert _snapshot(store) == before
 
 
-def test_build_interrupted_midway_leaves_store_as_it_was(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_interrupted_midway_leaves_store_as_it_was(
+    db_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Store.open(db_copy) as store:
         before = _snapshot(store)
         calls = {"n": 0}

@@ -12,10 +12,23 @@ GROUP_OF_FRIENDS = "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Beijing", "CHN"), ("beijing", "CHN"), ("Kremlin", "RUS"), ("Chinese", "CHN"), ("U.S.", "USA"),
-     ("United States of America", "USA"), ("Holy See", "VAT"), ("Kosovo", "XKX"), ("Taiwan", "TWN"),
-     ("Soviet Union", "SUN"), ("State of Palestine", "PSE"), ("who", "WHO"), ("World Health Organization", "WHO"),
-     ("Security Council", "UNSC"), ("Antony Blinken", "antony_blinken")],
+    [
+        ("Beijing", "CHN"),
+        ("beijing", "CHN"),
+        ("Kremlin", "RUS"),
+        ("Chinese", "CHN"),
+        ("U.S.", "USA"),
+        ("United States of America", "USA"),
+        ("Holy See", "VAT"),
+        ("Kosovo", "XKX"),
+        ("Taiwan", "TWN"),
+        ("Soviet Union", "SUN"),
+        ("State of Palestine", "PSE"),
+        ("who", "WHO"),
+        ("World Health Organization", "WHO"),
+        ("Security Council", "UNSC"),
+        ("Antony Blinken", "antony_blinken"),
+    ],
 )
 def test_registry_resolve_names(registry: Registry, name: str, expected: str) -> None:
     assert registry.resolve(name).id == expected
@@ -93,7 +106,8 @@ def test_registry_search_prefix(registry: Registry) -> None:
 def test_registry_memberships_never_overlap_within_a_source(registry: Registry) -> None:
     spells = registry.store.query(
         """SELECT a.actor_id, a.body_id, a.kind, a.source_id FROM memberships a JOIN memberships b
-           ON a.actor_id = b.actor_id AND a.body_id = b.body_id AND a.kind = b.kind AND a.source_id = b.source_id
+           ON a.actor_id = b.actor_id AND a.body_id = b.body_id AND a.kind = b.kind
+           AND a.source_id = b.source_id
            AND a.start_date < b.start_date AND (a.end_date IS NULL OR a.end_date >= b.start_date)"""
     )
     assert spells.empty, spells.head(10).to_string()

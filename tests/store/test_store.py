@@ -80,7 +80,9 @@ def test_store_missing_file_read_only_says_build(tmp_path: Path) -> None:
 
 def test_store_transaction_rolls_back_on_error() -> None:
     store = Store.memory()
-    frame = pd.DataFrame({"source_id": ["s"], "title": ["t"], "url": [None], "licence": [None], "note": [None]})
+    frame = pd.DataFrame(
+        {"source_id": ["s"], "title": ["t"], "url": [None], "licence": [None], "note": [None]}
+    )
     with pytest.raises(RuntimeError):
         with store.transaction():
             store.insert_frame("sources", frame)
@@ -90,8 +92,15 @@ def test_store_transaction_rolls_back_on_error() -> None:
 
 def test_store_replace_source_is_idempotent() -> None:
     store = Store.memory()
-    frame = pd.DataFrame({"rcid": ["a:1", "a:1"], "iso3": ["USA", "CHN"], "vote": ["yes", "no"],
-                          "source_id": ["a", "a"], "source_ref": ["row 1", "row 2"]})
+    frame = pd.DataFrame(
+        {
+            "rcid": ["a:1", "a:1"],
+            "iso3": ["USA", "CHN"],
+            "vote": ["yes", "no"],
+            "source_id": ["a", "a"],
+            "source_ref": ["row 1", "row 2"],
+        }
+    )
     store.replace_source("a", "votes", frame)
     first = store.query("SELECT * FROM votes ORDER BY iso3")
     store.replace_source("a", "votes", frame)

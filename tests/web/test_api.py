@@ -251,6 +251,9 @@ def test_api_blocs_of_a_year(client: httpx.Client) -> None:
     assert body["year"] == 2022
     states = {r["iso3"] for r in body["blocs"]}
     assert len(states) > 150
+    assert body["stability"]["previous"] == 2021
+    assert 0 <= body["stability"]["ari"] <= 1
+    assert all(m["bloc"] != m["previous_bloc"] for m in body["movers"])
     bloc_of = {r["iso3"]: r["bloc"] for r in body["blocs"]}
     assert bloc_of["USA"] != bloc_of["CHN"] or len(set(bloc_of.values())) == 1
 

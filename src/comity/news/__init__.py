@@ -7,17 +7,17 @@
 """
 
 from comity.news._actors import ActorMatcher, load_gazetteer
+from comity.news._dates import find_dates, page_date
 from comity.news._doc import Coalition, Meeting, MembershipChange, Mention, NewsDoc, Person, Quote
 from comity.news._eval import EvalReport, FieldScore, evaluate, score_documents
 from comity.news._gold import to_full, to_gold
-from comity.news._dates import find_dates, page_date
 from comity.news._input import InputDoc, Skipped, iter_documents, read_documents
 from comity.news._normalise import normalise_text
 from comity.news._people import PersonFinder
 from comity.news._pipeline import DEFAULT_STAGES, Pipeline, Resources, StageInfo, registered_stages, stage
 from comity.news._quotes import find_quotes
-from comity.news._sentences import split_sentences
 from comity.news._samples import load_samples, samples_path
+from comity.news._sentences import split_sentences
 from comity.news._store import save_documents
 from comity.news._stories import Story, StoryFact, group_stories, reconcile
 

@@ -25,11 +25,23 @@ from comity.store._schema import REGISTRY_TABLES
 __all__ = ["BuildReport", "build_registry", "data_dir", "registry_frames"]
 
 MEMBERSHIP_KINDS = frozenset(
-    {"member", "observer", "party", "signatory", "permanent_seat", "elected_seat", "associate", "partner", "suspended"}
+    {
+        "member",
+        "observer",
+        "party",
+        "signatory",
+        "permanent_seat",
+        "elected_seat",
+        "associate",
+        "partner",
+        "suspended",
+    }
 )
 EVENT_ACTIONS = frozenset({"join", "withdraw", "announce_withdrawal", "rejoin", "suspend", "expel"})
 _COW_STATUS = {"full": "member", "associate": "associate", "observer": "observer"}
 _COW_LAST_YEAR = 2014
+# numpy's stubs refuse None as a choice, and None (SQL NULL) is what these columns need.
+_where: Any = np.where
 
 
 def data_dir() -> Path:
@@ -58,7 +70,9 @@ def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
             empty = frame[column].isna()
             if empty.any():
                 line = int(np.flatnonzero(empty.to_numpy())[0]) + 2
-                raise LoadError(f"row has no {column}: every fact needs its source.", path=str(path), line=line)
+                raise LoadError(
+                    f"row has no {column}: every fact needs its source.", path=str(path), line=line
+                )
     return frame
 
 
@@ -98,8 +112,14 @@ def _check_values(frame: pd.DataFrame, column: str, allowed: frozenset[str], pat
         )
 
 
-def _alias_rows(entity_ids: pd.Series, entity_type: str, aliases: pd.Series, kind: str | pd.Series,
-                source_id: pd.Series | str, source_ref: pd.Series | str) -> pd.DataFrame:
+def _alias_rows(
+    entity_ids: pd.Series,
+    entity_type: str,
+    aliases: pd.Series,
+    kind: str | pd.Series,
+    source_id: pd.Series | str,
+    source_ref: pd.Series | str,
+) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "entity_id": entity_ids.to_numpy(),
@@ -119,9 +139,25 @@ def _states(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = folder / "states.csv"
     states = _read_csv(
         path,
-        ["iso3", "iso2", "m49", "cow_code", "cow_abbr", "name_short", "name_official", "capital", "un_status",
-         "un_admission", "un_end", "exists_from", "exists_to", "historical", "continued_by", "source_id",
-         "source_ref"],
+        [
+            "iso3",
+            "iso2",
+            "m49",
+            "cow_code",
+            "cow_abbr",
+            "name_short",
+            "name_official",
+            "capital",
+            "un_status",
+            "un_admission",
+            "un_end",
+            "exists_from",
+            "exists_to",
+            "historical",
+            "continued_by",
+            "source_id",
+            "source_ref",
+        ],
     )
     dup = states["iso3"].duplicated()
     if dup.any():
@@ -142,7 +178,9 @@ def _states(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     unknown = ~aliases["iso3"].isin(set(states["iso3"]))
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise LoadError(f"alias for unknown state {aliases['iso3'].iloc[i]!r}.", path=str(alias_path), line=i + 2)
+        raise LoadError(
+            f"alias for unknown state {aliases['iso3'].iloc[i]!r}.", path=str(alias_path), line=i + 2
+        )
     ref = "states.csv iso3=" + states["iso3"]
     own = pd.concat(
         [
@@ -152,8 +190,14 @@ def _states(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             _alias_rows(states["iso3"], "state", states["capital"], "capital", states["source_id"], ref),
         ]
     )
-    listed = _alias_rows(aliases["iso3"], "state", aliases["alias"], aliases["kind"], aliases["source_id"],
-                         aliases["source_ref"])
+    listed = _alias_rows(
+        aliases["iso3"],
+        "state",
+        aliases["alias"],
+        aliases["kind"],
+        aliases["source_id"],
+        aliases["source_ref"],
+    )
     return out, pd.concat([own, listed], ignore_index=True)
 
 
@@ -161,8 +205,18 @@ def _organisations(folder: Path, cow_orgs: pd.DataFrame) -> tuple[pd.DataFrame, 
     path = folder / "organisations.csv"
     orgs = _read_csv(
         path,
-        ["org_id", "name", "acronym", "kind", "founded", "dissolved", "parent_id", "cow_ioname", "source_id",
-         "source_ref"],
+        [
+            "org_id",
+            "name",
+            "acronym",
+            "kind",
+            "founded",
+            "dissolved",
+            "parent_id",
+            "cow_ioname",
+            "source_id",
+            "source_ref",
+        ],
     )
     dup = orgs["org_id"].duplicated()
     if dup.any():
@@ -175,7 +229,9 @@ def _organisations(folder: Path, cow_orgs: pd.DataFrame) -> tuple[pd.DataFrame, 
     # The 534 COW IGOs: linked to a curated organisation by cow_ioname, else added under their
     # own id (the COW short name in upper case, prefixed where it would clash with a curated id).
     ioname_to_id: dict[str, str] = {
-        str(io): str(org) for io, org in zip(orgs["cow_ioname"], orgs["org_id"], strict=True) if isinstance(io, str)
+        str(io): str(org)
+        for io, org in zip(orgs["cow_ioname"], orgs["org_id"], strict=True)
+        if isinstance(io, str)
     }
     taken = set(orgs["org_id"])
     extra = []
@@ -193,8 +249,8 @@ def _organisations(folder: Path, cow_orgs: pd.DataFrame) -> tuple[pd.DataFrame, 
                 "name": str(row.longorgname or row.orgname),
                 "acronym": ioname,
                 "kind": "igo",
-                "founded": None if pd.isna(row.sdate) else str(int(row.sdate)),
-                "dissolved": None if pd.isna(row.deaddate) else str(int(row.deaddate)),
+                "founded": None if pd.isna(row.sdate) else str(int(float(str(row.sdate)))),
+                "dissolved": None if pd.isna(row.deaddate) else str(int(float(str(row.deaddate)))),
                 "parent_id": None,
                 "cow_ioname": ioname,
                 "source_id": "cow_igo",
@@ -208,20 +264,33 @@ def _organisations(folder: Path, cow_orgs: pd.DataFrame) -> tuple[pd.DataFrame, 
     unknown = ~aliases["org_id"].isin(taken)
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise LoadError(f"alias for unknown organisation {aliases['org_id'].iloc[i]!r}.", path=str(alias_path),
-                        line=i + 2)
+        raise LoadError(
+            f"alias for unknown organisation {aliases['org_id'].iloc[i]!r}.", path=str(alias_path), line=i + 2
+        )
     ref = "organisations.csv org_id=" + all_orgs["org_id"]
     cow = cow_orgs.assign(org_id=cow_orgs["ioname"].map(ioname_to_id))
     cow_ref = "organizations.parquet ioname=" + cow["ioname"].astype(str)
     alias_frame = pd.concat(
         [
-            _alias_rows(all_orgs["org_id"], "organisation", all_orgs["org_id"], "code", all_orgs["source_id"], ref),
-            _alias_rows(all_orgs["org_id"], "organisation", all_orgs["name"], "name", all_orgs["source_id"], ref),
-            _alias_rows(all_orgs["org_id"], "organisation", all_orgs["acronym"], "acronym", all_orgs["source_id"], ref),
+            _alias_rows(
+                all_orgs["org_id"], "organisation", all_orgs["org_id"], "code", all_orgs["source_id"], ref
+            ),
+            _alias_rows(
+                all_orgs["org_id"], "organisation", all_orgs["name"], "name", all_orgs["source_id"], ref
+            ),
+            _alias_rows(
+                all_orgs["org_id"], "organisation", all_orgs["acronym"], "acronym", all_orgs["source_id"], ref
+            ),
             _alias_rows(cow["org_id"], "organisation", cow["orgname"], "name", "cow_igo", cow_ref),
             _alias_rows(cow["org_id"], "organisation", cow["longorgname"], "name", "cow_igo", cow_ref),
-            _alias_rows(aliases["org_id"], "organisation", aliases["alias"], aliases["kind"], aliases["source_id"],
-                        aliases["source_ref"]),
+            _alias_rows(
+                aliases["org_id"],
+                "organisation",
+                aliases["alias"],
+                aliases["kind"],
+                aliases["source_id"],
+                aliases["source_ref"],
+            ),
         ],
         ignore_index=True,
     )
@@ -232,11 +301,15 @@ def _people(folder: Path, states: set[str]) -> tuple[pd.DataFrame, pd.DataFrame,
     path = folder / "people.csv"
     people = _read_csv(path, ["person_id", "name", "aliases", "source_id", "source_ref"])
     roles_path = folder / "roles.csv"
-    roles = _read_csv(roles_path, ["person_id", "role", "state", "org_id", "start", "end", "source_id", "source_ref"])
+    roles = _read_csv(
+        roles_path, ["person_id", "role", "state", "org_id", "start", "end", "source_id", "source_ref"]
+    )
     unknown = ~roles["person_id"].isin(set(people["person_id"]))
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise LoadError(f"role of unknown person {roles['person_id'].iloc[i]!r}.", path=str(roles_path), line=i + 2)
+        raise LoadError(
+            f"role of unknown person {roles['person_id'].iloc[i]!r}.", path=str(roles_path), line=i + 2
+        )
     _date_columns(roles, "start", roles_path, end=False, prefix="start")
     _date_columns(roles, "end", roles_path, end=True, prefix="end")
     split = people.assign(alias=people["aliases"].fillna("").str.split(";")).explode("alias")
@@ -245,39 +318,64 @@ def _people(folder: Path, states: set[str]) -> tuple[pd.DataFrame, pd.DataFrame,
     alias_frame = pd.concat(
         [
             _alias_rows(people["person_id"], "person", people["name"], "name", people["source_id"], ref),
-            _alias_rows(split["person_id"], "person", split["alias"], "alias", split["source_id"],
-                        "people.csv person_id=" + split["person_id"]),
+            _alias_rows(
+                split["person_id"],
+                "person",
+                split["alias"],
+                "alias",
+                split["source_id"],
+                "people.csv person_id=" + split["person_id"],
+            ),
         ],
         ignore_index=True,
     )
-    role_cols = ["person_id", "role", "state", "org_id", "start_date", "start_precision", "end_date",
-                 "end_precision", "source_id", "source_ref"]
+    role_cols = [
+        "person_id",
+        "role",
+        "state",
+        "org_id",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "source_id",
+        "source_ref",
+    ]
     return people[["person_id", "name", "source_id", "source_ref"]], roles[role_cols], alias_frame
 
 
 def _curated_memberships(folder: Path, known_ids: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = folder / "memberships.csv"
-    spells = _read_csv(path, ["actor_id", "body_id", "kind", "start", "end", "source_id", "source_ref", "note"])
+    spells = _read_csv(
+        path, ["actor_id", "body_id", "kind", "start", "end", "source_id", "source_ref", "note"]
+    )
     _check_values(spells, "kind", MEMBERSHIP_KINDS, path)
     for column in ("actor_id", "body_id"):
         _check_values(spells, column, frozenset(known_ids), path)
     _date_columns(spells, "start", path, end=False, prefix="start")
     _date_columns(spells, "end", path, end=True, prefix="end")
-    bad = spells["start_date"].notna() & spells["end_date"].notna() & (spells["start_date"] > spells["end_date"])
+    bad = (
+        spells["start_date"].notna()
+        & spells["end_date"].notna()
+        & (spells["start_date"] > spells["end_date"])
+    )
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise LoadError("membership ends before it starts.", path=str(path), line=i + 2)
     spells["observed_to"] = None
 
     events_path = folder / "membership_events.csv"
-    events = _read_csv(events_path, ["actor_id", "body_id", "action", "date", "source_id", "source_ref", "note"])
+    events = _read_csv(
+        events_path, ["actor_id", "body_id", "action", "date", "source_id", "source_ref", "note"]
+    )
     _check_values(events, "action", EVENT_ACTIONS, events_path)
     for column in ("actor_id", "body_id"):
         _check_values(events, column, frozenset(known_ids), events_path)
     _date_columns(events, "date", events_path, end=False, prefix="date")
     events = events.rename(columns={"date_date": "event_date"})
-    events = events[["actor_id", "body_id", "action", "event_date", "date_precision", "source_id", "source_ref",
-                     "note"]].rename(columns={"event_date": "date"})
+    events = events[
+        ["actor_id", "body_id", "action", "event_date", "date_precision", "source_id", "source_ref", "note"]
+    ].rename(columns={"event_date": "date"})
     return spells, events
 
 
@@ -288,11 +386,18 @@ def _cow_state_table(states: pd.DataFrame, state_aliases: pd.DataFrame) -> pd.Da
         return pd.to_numeric(values.astype(str).str[:4], errors="coerce").fillna(default).astype(int)
 
     own = states[states["cow_code"].notna()]
-    table = pd.DataFrame({"ccode": own["cow_code"].astype(int), "iso3": own["iso3"],
-                          "from_year": year(own["exists_from"], -9999), "to_year": year(own["exists_to"], 9999)})
+    table = pd.DataFrame(
+        {
+            "ccode": own["cow_code"].astype(int),
+            "iso3": own["iso3"],
+            "from_year": year(own["exists_from"], -9999),
+            "to_year": year(own["exists_to"], 9999),
+        }
+    )
     codes = state_aliases[(state_aliases["kind"] == "cow_code") & state_aliases["alias"].str.isdigit()]
-    extra = pd.DataFrame({"ccode": codes["alias"].astype(int), "iso3": codes["entity_id"], "from_year": -9999,
-                          "to_year": 9999})
+    extra = pd.DataFrame(
+        {"ccode": codes["alias"].astype(int), "iso3": codes["entity_id"], "from_year": -9999, "to_year": 9999}
+    )
     return pd.concat([table, extra], ignore_index=True)
 
 
@@ -302,13 +407,16 @@ def _cow_actor(rows: pd.DataFrame, cow_states: pd.DataFrame) -> pd.Series:
     keyed = rows[["ccode", "year"]].reset_index().merge(cow_states, on="ccode", how="left")
     inside = (keyed["year"] >= keyed["from_year"]) & (keyed["year"] <= keyed["to_year"])
     keyed = keyed.assign(_inside=inside.astype(int)).sort_values(
-        ["index", "_inside", "from_year"], ascending=[True, False, False])
+        ["index", "_inside", "from_year"], ascending=[True, False, False]
+    )
     best = keyed.drop_duplicates("index").set_index("index")["iso3"]
     return best.reindex(rows.index)
 
 
 def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, str]) -> pd.DataFrame:
-    rows = pd.read_parquet(folder / "cow" / "memberships.parquet", columns=["ccode", "year", "ioname", "status"])
+    rows = pd.read_parquet(
+        folder / "cow" / "memberships.parquet", columns=["ccode", "year", "ioname", "status"]
+    )
     rows = rows[rows["status"].isin(list(_COW_STATUS))]
     rows = rows.assign(actor_id=_cow_actor(rows, cow_states), body_id=rows["ioname"].map(ioname_to_id))
     unmapped = rows["actor_id"].isna()
@@ -329,10 +437,15 @@ def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, 
     new_spell = ~(same_pair & same_status & contiguous)
     rows["spell"] = new_spell.cumsum()
     spells = rows.groupby("spell", sort=False).agg(
-        ccode=("ccode", "first"), ioname=("ioname", "first"), actor_id=("actor_id", "first"),
-        body_id=("body_id", "first"), status=("status", "first"), first=("year", "min"), last=("year", "max"),
+        ccode=("ccode", "first"),
+        ioname=("ioname", "first"),
+        actor_id=("actor_id", "first"),
+        body_id=("body_id", "first"),
+        status=("status", "first"),
+        first=("year", "min"),
+        last=("year", "max"),
     )
-    censored = spells["last"] >= _COW_LAST_YEAR
+    censored = (spells["last"] >= _COW_LAST_YEAR).to_numpy()
     out = pd.DataFrame(
         {
             "actor_id": spells["actor_id"].to_numpy(),
@@ -341,16 +454,25 @@ def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, 
             "kind": spells["status"].map(_COW_STATUS).to_numpy(),
             "start_date": pd.to_datetime(spells["first"].astype(str) + "-01-01").dt.date.to_numpy(),
             "start_precision": "year",
-            "end_date": np.where(censored, None,
-                                 pd.to_datetime(spells["last"].astype(str) + "-12-31").dt.date.to_numpy()),
-            "end_precision": np.where(censored, None, "year"),
-            "observed_to": np.where(censored, pd.Timestamp(f"{_COW_LAST_YEAR}-12-31").date(), None),
+            "end_date": _where(
+                censored, None, pd.to_datetime(spells["last"].astype(str) + "-12-31").dt.date.to_numpy()
+            ),
+            "end_precision": _where(censored, None, "year"),
+            "observed_to": _where(censored, pd.Timestamp(f"{_COW_LAST_YEAR}-12-31").date(), None),
             "source_id": "cow_igo",
             "source_ref": (
-                "memberships.parquet ccode=" + spells["ccode"].astype(str) + " ioname=" + spells["ioname"].astype(str)
-                + " years " + spells["first"].astype(str) + "-" + spells["last"].astype(str)
+                "memberships.parquet ccode="
+                + spells["ccode"].astype(str)
+                + " ioname="
+                + spells["ioname"].astype(str)
+                + " years "
+                + spells["first"].astype(str)
+                + "-"
+                + spells["last"].astype(str)
             ).to_numpy(),
-            "note": np.where(censored, "COW data end in 2014; membership after 2014 assumed to continue", None),
+            "note": _where(
+                censored, "COW data end in 2014; membership after 2014 assumed to continue", None
+            ),
         }
     )
     return out
@@ -372,7 +494,7 @@ def _un_spells(states: pd.DataFrame, folder: Path) -> pd.DataFrame:
         rows.loc[chosen, "un_admission"] = when.first
         rows.loc[chosen, "source_id"] = item.source_id
         rows.loc[chosen, "source_ref"] = f"un_seat_successions.csv line {i + 2}: {item.source_ref}"
-    kind = np.where(rows["un_status"] == "observer", "observer", "member")
+    kind = _where(rows["un_status"] == "observer", "observer", "member")
     return pd.DataFrame(
         {
             "actor_id": rows["iso3"].to_numpy(),
@@ -380,9 +502,9 @@ def _un_spells(states: pd.DataFrame, folder: Path) -> pd.DataFrame:
             "body_id": "UN",
             "kind": kind,
             "start_date": rows["un_admission"].to_numpy(),
-            "start_precision": np.where(rows["un_admission"].notna(), "day", None),
+            "start_precision": _where(rows["un_admission"].notna().to_numpy(), "day", None),
             "end_date": rows["un_end"].to_numpy(),
-            "end_precision": np.where(rows["un_end"].notna(), "day", None),
+            "end_precision": _where(rows["un_end"].notna().to_numpy(), "day", None),
             "observed_to": None,
             "source_id": rows["source_id"].to_numpy(),
             "source_ref": rows["source_ref"].to_numpy(),
@@ -404,14 +526,20 @@ def _unsc_elected_spells(folder: Path, resolve: dict[str, str]) -> pd.DataFrame:
     frame["actor_id"] = frame["name"].map(lambda n: resolve.get(normalise_name(n)))
     if frame["actor_id"].isna().any():
         names = sorted(set(frame.loc[frame["actor_id"].isna(), "name"]))
-        raise LoadError(f"Security Council members with no registry state: {names}.", path=str(path),
-                        hint="Add the names to state_aliases.csv.")
+        raise LoadError(
+            f"Security Council members with no registry state: {names}.",
+            path=str(path),
+            hint="Add the names to state_aliases.csv.",
+        )
     frame = frame.sort_values(["actor_id", "year"], kind="stable")
     new_term = (frame["actor_id"] != frame["actor_id"].shift()) | (frame["year"] - frame["year"].shift() != 1)
     frame["term"] = new_term.cumsum()
     terms = frame.groupby("term", sort=False).agg(
-        actor_id=("actor_id", "first"), first=("year", "min"), last=("year", "max"),
-        line_min=("line", "min"), line_max=("line", "max"),
+        actor_id=("actor_id", "first"),
+        first=("year", "min"),
+        last=("year", "max"),
+        line_min=("line", "min"),
+        line_max=("line", "max"),
     )
     return pd.DataFrame(
         {
@@ -425,8 +553,12 @@ def _unsc_elected_spells(folder: Path, resolve: dict[str, str]) -> pd.DataFrame:
             "end_precision": "year",
             "observed_to": None,
             "source_id": "unsc_elected",
-            "source_ref": ("elected_members_1946_2019.csv lines " + terms["line_min"].astype(str) + "-"
-                           + terms["line_max"].astype(str)).to_numpy(),
+            "source_ref": (
+                "elected_members_1946_2019.csv lines "
+                + terms["line_min"].astype(str)
+                + "-"
+                + terms["line_max"].astype(str)
+            ).to_numpy(),
             "note": None,
         }
     )
@@ -453,38 +585,66 @@ def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
 
     aliases = pd.concat([state_aliases, org_aliases, person_aliases], ignore_index=True)
     aliases["alias_norm"] = aliases["alias"].map(normalise_name)
-    aliases = aliases[aliases["alias_norm"] != ""].drop_duplicates(["entity_id", "entity_type", "alias", "kind"])
+    aliases = aliases[aliases["alias_norm"] != ""].drop_duplicates(
+        ["entity_id", "entity_type", "alias", "kind"]
+    )
 
     state_names = aliases[aliases["entity_type"] == "state"]
     resolve = dict(zip(state_names["alias_norm"], state_names["entity_id"], strict=True))
     cow_states = _cow_state_table(states, state_aliases)
 
-    spells = spells.assign(actor_type=np.where(spells["actor_id"].isin(set(states["iso3"])), "state", "organisation"))
+    spells = spells.assign(
+        actor_type=np.where(spells["actor_id"].isin(set(states["iso3"])), "state", "organisation")
+    )
     curated_pairs = set(zip(spells["actor_id"], spells["body_id"], strict=True))
     cow = _cow_spells(folder, cow_states, ioname_to_id)
-    # Where comity's own sources follow a pair past 2014, they, not an assumed continuation, say what happened.
-    overridden = np.array([(a, b) in curated_pairs for a, b in zip(cow["actor_id"], cow["body_id"], strict=True)],
-                          dtype=bool)
+    # Where comity's own sources follow a pair past 2014, they say what happened,
+    # not an assumed continuation.
+    overridden = np.array(
+        [(a, b) in curated_pairs for a, b in zip(cow["actor_id"], cow["body_id"], strict=True)], dtype=bool
+    )
     cow.loc[overridden & cow["observed_to"].notna(), "end_date"] = cow.loc[
-        overridden & cow["observed_to"].notna(), "observed_to"]
+        overridden & cow["observed_to"].notna(), "observed_to"
+    ]
     cow.loc[overridden & cow["observed_to"].notna(), "end_precision"] = "year"
     cow.loc[overridden, "note"] = None
-    columns = ["actor_id", "actor_type", "body_id", "kind", "start_date", "start_precision", "end_date",
-               "end_precision", "observed_to", "source_id", "source_ref", "note"]
+    columns = [
+        "actor_id",
+        "actor_type",
+        "body_id",
+        "kind",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "observed_to",
+        "source_id",
+        "source_ref",
+        "note",
+    ]
     memberships = pd.concat(
-        [spells[columns], _un_spells(states, folder)[columns], _unsc_elected_spells(folder, resolve)[columns], cow[columns]],
+        [
+            spells[columns],
+            _un_spells(states, folder)[columns],
+            _unsc_elected_spells(folder, resolve)[columns],
+            cow[columns],
+        ],
         ignore_index=True,
     )
     for frame, name in ((memberships, "memberships"), (events, "membership_events"), (roles, "roles")):
         unknown = set(frame["source_id"]) - set(sources["source_id"])
         if unknown:
-            raise LoadError(f"{name} cite sources missing from sources.csv: {sorted(unknown)}.",
-                            path=str(folder / "sources.csv"))
+            raise LoadError(
+                f"{name} cite sources missing from sources.csv: {sorted(unknown)}.",
+                path=str(folder / "sources.csv"),
+            )
     return {
         "sources": sources,
         "states": states,
         "organisations": orgs.drop(columns=[c for c in orgs.columns if c.endswith("_date")], errors="ignore"),
-        "aliases": aliases[["entity_id", "entity_type", "alias", "alias_norm", "kind", "source_id", "source_ref"]],
+        "aliases": aliases[
+            ["entity_id", "entity_type", "alias", "alias_norm", "kind", "source_id", "source_ref"]
+        ],
         "people": people,
         "roles": roles,
         "memberships": memberships,

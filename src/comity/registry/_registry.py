@@ -19,14 +19,31 @@ from comity.store import Store
 __all__ = ["Actor", "Registry", "SearchHit"]
 
 # Which surface form wins when one name could mean several things.
-_KIND_RANK = {"code": 0, "name": 1, "acronym": 2, "alias": 3, "capital": 4, "government": 5, "demonym": 6,
-              "cow_code": 7}
+_KIND_RANK = {
+    "code": 0,
+    "name": 1,
+    "acronym": 2,
+    "alias": 3,
+    "capital": 4,
+    "government": 5,
+    "demonym": 6,
+    "cow_code": 7,
+}
 _TYPE_RANK = {"state": 0, "organisation": 1, "person": 2}
 # Bulk sources (the COW panel) answer only for (actor, body) pairs that no source compiled for
 # comity covers: where comity has the pair's own dated record, COW's yearly rows would only blur it.
 _BULK_SOURCES = ("cow_igo",)
-_KIND_ORDER = ["permanent_seat", "elected_seat", "member", "party", "associate", "observer", "partner",
-               "signatory", "suspended"]
+_KIND_ORDER = [
+    "permanent_seat",
+    "elected_seat",
+    "member",
+    "party",
+    "associate",
+    "observer",
+    "partner",
+    "signatory",
+    "suspended",
+]
 
 
 @dataclass(frozen=True)
@@ -116,7 +133,9 @@ class Registry:
         """The display name of an id (the id itself if unknown)."""
         return self._display_names().get(entity_id, ("", entity_id))[1]
 
-    def resolve(self, name: str, *, on: str | date | None = None, types: tuple[str, ...] | None = None) -> Actor:
+    def resolve(
+        self, name: str, *, on: str | date | None = None, types: tuple[str, ...] | None = None
+    ) -> Actor:
         """The state, organisation or person that ``name`` stands for.
 
         Ids, names, aliases, acronyms, demonyms and capitals all work, case-insensitively.
@@ -148,7 +167,8 @@ class Registry:
                 historical, start, end = row
                 if when is not None:
                     inside = (not start or str(start)[:4] <= str(when.year)) and (
-                        not end or str(end)[:4] >= str(when.year))
+                        not end or str(end)[:4] >= str(when.year)
+                    )
                     existed = 0 if inside else 1
                 else:
                     existed = 1 if historical else 0
@@ -161,8 +181,9 @@ class Registry:
     def suggest(self, text: str, *, types: tuple[str, ...] | None = None, limit: int = 5) -> list[str]:
         """Close matches for an unknown name, as 'Name (ID)'."""
         index = self._alias_index()
-        hits = process.extract(normalise_name(text), index.choices, scorer=fuzz.WRatio, limit=limit * 4,
-                               score_cutoff=60)
+        hits = process.extract(
+            normalise_name(text), index.choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60
+        )
         names = self._display_names()
         out: list[str] = []
         for norm, _score, _ in hits:
@@ -185,13 +206,24 @@ class Registry:
         names = self._display_names()
         scored: dict[str, SearchHit] = {}
         prefix = [c for c in index.choices if c.startswith(norm)][: limit * 5]
-        fuzzy = [h[0] for h in process.extract(norm, index.choices, scorer=fuzz.WRatio, limit=limit * 3,
-                                               score_cutoff=70)]
+        fuzzy = [
+            h[0]
+            for h in process.extract(
+                norm, index.choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=70
+            )
+        ]
         for rank, choice in enumerate(prefix + fuzzy):
-            score = 100.0 if choice == norm else (90.0 - rank * 0.01 if choice.startswith(norm) else
-                                                   float(fuzz.WRatio(norm, choice)) * 0.85)
+            score = (
+                100.0
+                if choice == norm
+                else (
+                    90.0 - rank * 0.01 if choice.startswith(norm) else float(fuzz.WRatio(norm, choice)) * 0.85
+                )
+            )
             for entity_id, entity_type, kind, alias in index.by_norm[choice]:
-                hit = SearchHit(entity_id, entity_type, names.get(entity_id, ("", entity_id))[1], alias, kind, score)
+                hit = SearchHit(
+                    entity_id, entity_type, names.get(entity_id, ("", entity_id))[1], alias, kind, score
+                )
                 key = entity_id
                 if key not in scored or scored[key].score < score:
                     scored[key] = hit
@@ -211,8 +243,11 @@ class Registry:
         info: dict[str, Any] = {"id": actor.id, "type": actor.type, "name": actor.name}
         if actor.matched and actor.match_kind != "id":
             info["matched"] = {"text": actor.matched, "as": actor.match_kind}
-        table = {"state": ("states", "iso3"), "organisation": ("organisations", "org_id"),
-                 "person": ("people", "person_id")}[actor.type]
+        table = {
+            "state": ("states", "iso3"),
+            "organisation": ("organisations", "org_id"),
+            "person": ("people", "person_id"),
+        }[actor.type]
         record = self.store.query(f"SELECT * FROM {table[0]} WHERE {table[1]} = ?", [actor.id])
         if not record.empty:
             info["record"] = _jsonable(record.iloc[0].to_dict())
@@ -222,9 +257,13 @@ class Registry:
         )
         info["aliases"] = {k: sorted(set(g["alias"])) for k, g in aliases.groupby("kind")}
         if actor.type == "person":
-            info["roles"] = _records(self.store.query(
-                "SELECT role, state, org_id, start_date, end_date, source_id, source_ref FROM roles "
-                "WHERE person_id = ? ORDER BY start_date", [actor.id]))
+            info["roles"] = _records(
+                self.store.query(
+                    "SELECT role, state, org_id, start_date, end_date, source_id, source_ref FROM roles "
+                    "WHERE person_id = ? ORDER BY start_date",
+                    [actor.id],
+                )
+            )
         else:
             info["memberships_today"] = _records(self.memberships_of(actor.id))
         if actor.type == "organisation":
@@ -232,7 +271,9 @@ class Registry:
         return info
 
     # -- memberships -----------------------------------------------------------------------
-    def members(self, body: str, *, on: str | date | None = None, include_observers: bool = True) -> pd.DataFrame:
+    def members(
+        self, body: str, *, on: str | date | None = None, include_observers: bool = True
+    ) -> pd.DataFrame:
         """The members of ``body`` on a date (today by default), one row per member.
 
         ``on="founding"`` asks for the founding members: those on the last day of the period the
@@ -241,12 +282,17 @@ class Registry:
         Columns: actor_id, name, kind, start_date, end_date, source_id, source_ref, note.
         """
         org = self.resolve(body, types=("organisation",))
-        when = self.founding_date(org.id) if str(on).strip().lower() == "founding" else parse_date(on, what="--on date")
+        when = (
+            self.founding_date(org.id)
+            if str(on).strip().lower() == "founding"
+            else parse_date(on, what="--on date")
+        )
         rows = self.store.query(
             """SELECT actor_id, kind, start_date, start_precision, end_date, end_precision, observed_to,
                       source_id, source_ref, note
                FROM memberships m
-               WHERE body_id = ? AND (start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date >= ?)
+               WHERE body_id = ? AND (start_date IS NULL OR start_date <= ?)
+                 AND (end_date IS NULL OR end_date >= ?)
                  AND NOT (source_id IN (SELECT unnest(?)) AND EXISTS (
                      SELECT 1 FROM memberships c WHERE c.actor_id = m.actor_id AND c.body_id = m.body_id
                      AND c.source_id NOT IN (SELECT unnest(?))))""",
@@ -260,7 +306,9 @@ class Registry:
         rows["_kind"] = rows["kind"].map({k: i for i, k in enumerate(_KIND_ORDER)}).fillna(99)
         rows = rows.sort_values(["actor_id", "_bulk", "_kind"]).drop_duplicates("actor_id")
         assumed = rows["observed_to"].notna() & (pd.to_datetime(rows["observed_to"]) < pd.Timestamp(when))
-        rows.loc[assumed, "note"] = rows.loc[assumed, "note"].fillna("assumed to continue after the source ends")
+        rows.loc[assumed, "note"] = rows.loc[assumed, "note"].fillna(
+            "assumed to continue after the source ends"
+        )
         rows["name"] = rows["actor_id"].map(self.name_of)
         out = rows[["actor_id", "name", "kind", "start_date", "end_date", "source_id", "source_ref", "note"]]
         return out.sort_values("actor_id").reset_index(drop=True)
@@ -268,10 +316,14 @@ class Registry:
     def founding_date(self, body: str) -> date:
         """The last day of the period in which ``body`` was founded."""
         org = self.resolve(body, types=("organisation",))
-        row = self.store.con.execute("SELECT founded FROM organisations WHERE org_id = ?", [org.id]).fetchone()
+        row = self.store.con.execute(
+            "SELECT founded FROM organisations WHERE org_id = ?", [org.id]
+        ).fetchone()
         if row is None or not row[0]:
-            raise BadDate(f"The founding date of {org.name} ({org.id}) is not known.",
-                          hint="Give a date with --on YYYY-MM-DD instead.")
+            raise BadDate(
+                f"The founding date of {org.name} ({org.id}) is not known.",
+                hint="Give a date with --on YYYY-MM-DD instead.",
+            )
         return parse_partial_date(str(row[0])).last
 
     def memberships_of(self, actor: str, *, on: str | date | None = None) -> pd.DataFrame:
@@ -280,7 +332,8 @@ class Registry:
         when = parse_date(on, what="--on date")
         rows = self.store.query(
             """SELECT body_id, kind, start_date, end_date, source_id, source_ref, note FROM memberships m
-               WHERE actor_id = ? AND (start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date >= ?)
+               WHERE actor_id = ? AND (start_date IS NULL OR start_date <= ?)
+                 AND (end_date IS NULL OR end_date >= ?)
                  AND NOT (source_id IN (SELECT unnest(?)) AND EXISTS (
                      SELECT 1 FROM memberships c WHERE c.actor_id = m.actor_id AND c.body_id = m.body_id
                      AND c.source_id NOT IN (SELECT unnest(?))))""",
@@ -322,13 +375,25 @@ class Registry:
             best = spells.groupby("body_id")["_bulk"].transform("min")
             spells = spells[spells["_bulk"] == best]
             for row in spells.itertuples(index=False):
-                for when, precision, action in ((row.start_date, row.start_precision, "join"),
-                                                (row.end_date, row.end_precision, "leave")):
+                for when, precision, action in (
+                    (row.start_date, row.start_precision, "join"),
+                    (row.end_date, row.end_precision, "leave"),
+                ):
                     if when is None or pd.isna(when):
                         continue
-                    derived.append({"date": when, "precision": precision, "actor_id": row.actor_id,
-                                    "body_id": row.body_id, "action": action, "kind": row.kind,
-                                    "source_id": row.source_id, "source_ref": row.source_ref, "note": None})
+                    derived.append(
+                        {
+                            "date": when,
+                            "precision": precision,
+                            "actor_id": row.actor_id,
+                            "body_id": row.body_id,
+                            "action": action,
+                            "kind": row.kind,
+                            "source_id": row.source_id,
+                            "source_ref": row.source_ref,
+                            "note": None,
+                        }
+                    )
         derived_frame = pd.DataFrame(derived, columns=events.columns)
         if not derived_frame.empty and not events.empty:
             # A spell boundary within a year of a recorded event of the same pair is that event.
@@ -336,7 +401,7 @@ class Registry:
             keep = []
             for row in derived_frame.itertuples(index=False):
                 same = recorded[recorded["body_id"] == row.body_id]
-                gap = (same["date"] - pd.Timestamp(row.date)).abs()
+                gap = (same["date"] - pd.Timestamp(str(row.date))).abs()
                 keep.append(not (gap <= pd.Timedelta(days=366)).any())
             derived_frame = derived_frame[keep]
         frames = [f for f in (events, derived_frame) if not f.empty]
@@ -345,11 +410,29 @@ class Registry:
         out = pd.concat(frames, ignore_index=True)
         out["date"] = pd.to_datetime(out["date"]).dt.date
         out["body_name"] = out["body_id"].map(self.name_of)
-        order = {"announce_withdrawal": 0, "withdraw": 1, "leave": 2, "suspend": 3, "expel": 4, "join": 5, "rejoin": 6}
+        order = {
+            "announce_withdrawal": 0,
+            "withdraw": 1,
+            "leave": 2,
+            "suspend": 3,
+            "expel": 4,
+            "join": 5,
+            "rejoin": 6,
+        }
         out["_order"] = out["action"].map(order).fillna(9)
         out = out.sort_values(["date", "body_id", "_order"]).drop(columns="_order")
-        columns = ["date", "precision", "actor_id", "body_id", "body_name", "action", "kind", "source_id",
-                   "source_ref", "note"]
+        columns = [
+            "date",
+            "precision",
+            "actor_id",
+            "body_id",
+            "body_name",
+            "action",
+            "kind",
+            "source_id",
+            "source_ref",
+            "note",
+        ]
         return out[columns].reset_index(drop=True)
 
     # -- summaries -------------------------------------------------------------------------
@@ -358,9 +441,11 @@ class Registry:
         return self.store.query(
             """SELECT 'state' AS what, coalesce(un_status, 'unknown') AS kind, count(*) AS n,
                       min(un_admission)::TEXT AS first, max(un_admission)::TEXT AS last FROM states GROUP BY 2
-               UNION ALL SELECT 'organisation', kind, count(*), min(founded), max(founded) FROM organisations GROUP BY 2
-               UNION ALL SELECT 'membership', kind || ' (' || source_id || ')', count(*), min(start_date)::TEXT,
-                      max(coalesce(end_date, observed_to, start_date))::TEXT FROM memberships GROUP BY kind, source_id
+               UNION ALL SELECT 'organisation', kind, count(*), min(founded), max(founded)
+                      FROM organisations GROUP BY 2
+               UNION ALL SELECT 'membership', kind || ' (' || source_id || ')', count(*),
+                      min(start_date)::TEXT, max(coalesce(end_date, observed_to, start_date))::TEXT
+                      FROM memberships GROUP BY kind, source_id
                UNION ALL SELECT 'event', action, count(*), min(date)::TEXT, max(date)::TEXT
                       FROM membership_events GROUP BY 2
                UNION ALL SELECT 'person', 'person', count(*), NULL, NULL FROM people
@@ -370,23 +455,32 @@ class Registry:
 
 
 def _empty_members() -> pd.DataFrame:
-    return pd.DataFrame(columns=["actor_id", "name", "kind", "start_date", "end_date", "source_id", "source_ref",
-                                 "note"])
+    return pd.DataFrame(
+        columns=["actor_id", "name", "kind", "start_date", "end_date", "source_id", "source_ref", "note"]
+    )
 
 
-def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
+def _jsonable(record: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in record.items():
-        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
-            out[key] = None
+        if (
+            value is None
+            or (isinstance(value, float) and pd.isna(value))
+            or value is pd.NA
+            or value is pd.NaT
+        ):
+            out[str(key)] = None
         elif isinstance(value, date | pd.Timestamp):
-            out[key] = value.isoformat()[:10]
+            out[str(key)] = value.isoformat()[:10]
         elif hasattr(value, "item"):
-            out[key] = value.item()
+            out[str(key)] = value.item()
         else:
-            out[key] = value
+            out[str(key)] = value
     return out
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [_jsonable(r) for r in frame.drop(columns=[c for c in frame.columns if c.startswith("_")]).to_dict("records")]
+    return [
+        _jsonable(r)
+        for r in frame.drop(columns=[c for c in frame.columns if c.startswith("_")]).to_dict("records")
+    ]

@@ -53,7 +53,8 @@ DDL: tuple[str, ...] = (
         date DATE, date_precision TEXT, source_id TEXT NOT NULL, source_ref TEXT NOT NULL, note TEXT)""",
     """CREATE TABLE roll_calls (
         rcid TEXT PRIMARY KEY, body TEXT NOT NULL, session INTEGER, date DATE, year INTEGER,
-        resolution TEXT, title TEXT, description TEXT, issues TEXT, important BOOLEAN, amend BOOLEAN, para BOOLEAN,
+        resolution TEXT, title TEXT, description TEXT, issues TEXT,
+        important BOOLEAN, amend BOOLEAN, para BOOLEAN,
         source_id TEXT NOT NULL, source_ref TEXT NOT NULL)""",
     """CREATE TABLE votes (
         rcid TEXT NOT NULL, iso3 TEXT NOT NULL, vote TEXT NOT NULL,

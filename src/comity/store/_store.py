@@ -7,7 +7,7 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,9 @@ class Store:
             try:
                 db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"Cannot create the folder for the store at {where}: {exc.strerror}.") from exc
+                raise StoreError(
+                    f"Cannot create the folder for the store at {where}: {exc.strerror}."
+                ) from exc
         elif not read_only and not _writable(db_path):
             raise StoreError(
                 f"The store at {where} is read-only: it cannot be written.",
@@ -124,7 +126,8 @@ class Store:
         if "meta" not in tables:
             if tables:
                 raise StoreError(
-                    f"{where} is a DuckDB database but not a comity store (tables: {', '.join(sorted(tables)[:5])}).",
+                    f"{where} is a DuckDB database but not a comity store "
+                    f"(tables: {', '.join(sorted(tables)[:5])}).",
                     hint="Pass another --db for comity's own store.",
                 )
             if self.read_only:
@@ -134,7 +137,7 @@ class Store:
                     self.con.execute(statement)
                 self.con.execute(
                     "INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",
-                    [str(SCHEMA_VERSION), datetime.now(timezone.utc).isoformat(timespec="seconds")],
+                    [str(SCHEMA_VERSION), datetime.now(UTC).isoformat(timespec="seconds")],
                 )
             return
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -212,7 +215,7 @@ class Store:
             self.con.execute("DELETE FROM loads WHERE name = ?", [name])
             self.con.execute(
                 "INSERT INTO loads VALUES (?, ?, ?, ?)",
-                [name, sha256, n_rows, datetime.now(timezone.utc).replace(tzinfo=None)],
+                [name, sha256, n_rows, datetime.now(UTC).replace(tzinfo=None)],
             )
 
     def loaded_sha256(self, name: str) -> str | None:
