@@ -15,30 +15,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from comity.registry import build_registry
+from comity._build import build_store
 from comity.store import Store
 from comity.web import create_app
 
-NEWS_DATA = Path(__file__).parents[1] / "news" / "data"
 #: Ideal points are estimated from these years on in tests (static fits: a few seconds).
 IDEAL_FROM = 2019
-
-
-def _read_news(store: Store) -> int:
-    """Read the annotated news set into the store as `comity read --store` does."""
-    from comity.news import InputDoc, Pipeline, group_stories, iter_documents
-    from comity.news._store import save_documents
-
-    reader = Pipeline()
-    docs = [
-        reader.read(item.text, id=item.id, meta=item.meta)
-        for item in iter_documents([NEWS_DATA])
-        if isinstance(item, InputDoc)
-    ]
-    stories = group_stories(docs)
-    for doc in docs:
-        doc.story = stories.get(doc.id)
-    return save_documents(store, docs)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -55,14 +37,10 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with the shipped registry and votes and the annotated news set, built once."""
-    from comity.votes import load_all
-
+    """A store built from everything shipped (registry, votes, news sample), as `comity build` does."""
     path = tmp_path_factory.mktemp("web") / "comity.duckdb"
     with Store.open(path) as store:
-        build_registry(store)
-        load_all(store)
-        _read_news(store)
+        build_store(store)
     return path
 
 

@@ -203,13 +203,21 @@ def test_browser_votes_explorer_draws_ideal_points_and_blocs(page: tuple[Any, Co
 
 
 def test_browser_pages_fit_a_phone(browser: Any, live_server: str) -> None:
-    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844},
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     tab = context.new_page()
     console = Console()
     console.watch(tab)
-    for path, name in (("/", "phone-home"), (f"/coalitions/{GOF}", "phone-coalition"),
-                       ("/actors/CHN", "phone-actor")):
+    for path, name in (
+        ("/", "phone-home"),
+        (f"/coalitions/{GOF}", "phone-coalition"),
+        ("/actors/CHN", "phone-actor"),
+    ):
         tab.goto(path)
         tab.wait_for_load_state("networkidle")
         overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")

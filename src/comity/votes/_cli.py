@@ -224,8 +224,14 @@ def cohesion(
     if table.empty:
         raise BadInput("the group had fewer than two voting members in every year of the period")
     if plot is not None:
-        label = group[0] if len(group) == 1 else " ".join(members)
-        plot_cohesion(table, plot, title=f"Cohesion of {label} (Agreement Index) against random groups")
+        if len(group) == 1:
+            from comity.registry import Registry
+
+            label = Registry.default().resolve(group[0]).name
+        else:
+            label = " ".join(members)
+        # A long coalition name goes on a line of its own so the title fits the figure.
+        plot_cohesion(table, plot, title=f"{label}\nAgreement Index against random groups of the same size")
         typer.echo(f"figure written to {plot}", err=True)
     since = bloc_since(table)
     if as_json:

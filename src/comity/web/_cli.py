@@ -14,24 +14,22 @@ __all__ = ["register"]
 
 
 def _ensure_store(path: Path) -> None:
-    """Build the store from the shipped data if there is none (or it lacks the registry or votes)."""
-    from comity.registry import build_registry
+    """Build the store from the shipped data if there is none, or complete it (registry, votes, news)."""
+    from comity._build import build_store
     from comity.store import Store
 
-    fresh = not path.exists()
-    if not fresh:
+    if path.exists():
         with Store.open(path, read_only=True) as store:
-            complete = store.loaded_sha256("registry") is not None and store.count("votes") > 0
+            complete = (
+                store.loaded_sha256("registry") is not None
+                and store.count("votes") > 0
+                and store.count("documents") > 0
+            )
         if complete:
             return
     typer.echo(f"comity: building the store at {path} from the shipped data…", err=True)
     with Store.open(path) as store:
-        build_registry(store)
-        try:
-            from comity.votes import load_all
-        except ImportError:  # vote analysis not installed: the registry and news still serve
-            return
-        load_all(store)
+        build_store(store, progress=lambda line: typer.echo(f"comity: {line}", err=True))
 
 
 def serve(

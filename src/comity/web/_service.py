@@ -297,9 +297,11 @@ class WebData:
     @functools.cached_property
     def shared_ids(self) -> frozenset[str]:
         """Ids that name a state and an organisation at once."""
-        rows = self.local_store().con.execute(
-            "SELECT iso3 FROM states WHERE iso3 IN (SELECT org_id FROM organisations)"
-        ).fetchall()
+        rows = (
+            self.local_store()
+            .con.execute("SELECT iso3 FROM states WHERE iso3 IN (SELECT org_id FROM organisations)")
+            .fetchall()
+        )
         return frozenset(str(r[0]) for r in rows)
 
     def actor_url(self, entity_id: str, kind: str | None = None) -> str:
