@@ -190,7 +190,7 @@ def bench_dynamic(votes: pd.DataFrame, auto_pairs: pd.DataFrame, evolution_sd: f
             f"r with BSV pooled {pooled:.4f}, mean within-year {within:.4f} ({n} state-years)"
         )
     print("sensitivity (hand + found pairs):")
-    for evolution, level in ((0.03, 1.0), (0.05, 1.0), (0.3, 1.0), (evolution_sd, None)):
+    for evolution, level in ((0.03, 1.0), (0.1, 1.0), (0.3, 1.0), (evolution_sd, None)):
         start = time.perf_counter()
         other = DynamicIdealPoints(evolution_sd=evolution, level_sd=level).fit(votes, pairs)
         seconds = time.perf_counter() - start

@@ -255,13 +255,11 @@ def free_port() -> int:
 
 
 def build_store(path: Path) -> None:
-    from comity.registry import build_registry
+    from comity._build import build_store as build_everything
     from comity.store import Store
-    from comity.votes import load_all
 
     with Store.open(path) as store:
-        build_registry(store)
-        load_all(store)
+        build_everything(store, news=False)
 
 
 def main() -> None:

@@ -19,8 +19,8 @@ from comity._build import build_store
 from comity.store import Store
 from comity.web import create_app
 
-#: Ideal points are estimated from these years on in tests (static fits: a few seconds).
-IDEAL_FROM = 2019
+#: Ideal points are estimated from this year on in tests (one dynamic fit: a few seconds).
+IDEAL_FROM = 2000
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -46,7 +46,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def app(web_db: Path) -> FastAPI:
-    return create_app(web_db, ideal_method="static", ideal_from=IDEAL_FROM)
+    return create_app(web_db, ideal_method="dynamic", ideal_from=IDEAL_FROM)
 
 
 def make_client(app: FastAPI) -> httpx.Client:

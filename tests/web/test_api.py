@@ -68,10 +68,11 @@ def test_api_actor_resolves_names_and_links(client: httpx.Client) -> None:
 
 
 def test_api_actor_kind_settles_a_shared_id(client: httpx.Client) -> None:
-    assert client.get("/api/actors/NAM").json()["type"] == "organisation"
-    namibia = client.get("/api/actors/NAM", params={"type": "state"}).json()
-    assert (namibia["id"], namibia["name"]) == ("NAM", "Namibia")
-    assert namibia["links"]["page"] == "/actors/NAM?type=state"
+    # A bare shared id means the state (as in the registry); the type settles it the other way.
+    assert client.get("/api/actors/NAM").json()["type"] == "state"
+    movement = client.get("/api/actors/NAM", params={"type": "organisation"}).json()
+    assert (movement["id"], movement["name"]) == ("NAM", "Non-Aligned Movement")
+    assert movement["links"]["page"] == "/actors/NAM?type=organisation"
     assert_error(client.get("/api/actors/NAM", params={"type": "planet"}), 422, "E030")
 
 

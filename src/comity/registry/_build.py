@@ -201,7 +201,9 @@ def _states(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return out, pd.concat([own, listed], ignore_index=True)
 
 
-def _organisations(folder: Path, cow_orgs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+def _organisations(
+    folder: Path, cow_orgs: pd.DataFrame, state_codes: set[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     path = folder / "organisations.csv"
     orgs = _read_csv(
         path,
@@ -233,7 +235,8 @@ def _organisations(folder: Path, cow_orgs: pd.DataFrame) -> tuple[pd.DataFrame, 
         for io, org in zip(orgs["cow_ioname"], orgs["org_id"], strict=True)
         if isinstance(io, str)
     }
-    taken = set(orgs["org_id"])
+    # A COW id that would read as a state's ISO3 code (GEO, Group on Earth Observations) is prefixed.
+    taken = set(orgs["org_id"]) | state_codes
     extra = []
     for row in cow_orgs.itertuples(index=False):
         ioname = str(row.ioname)
@@ -261,7 +264,7 @@ def _organisations(folder: Path, cow_orgs: pd.DataFrame) -> tuple[pd.DataFrame, 
 
     alias_path = folder / "org_aliases.csv"
     aliases = _read_csv(alias_path, ["org_id", "alias", "kind", "source_id", "source_ref"])
-    unknown = ~aliases["org_id"].isin(taken)
+    unknown = ~aliases["org_id"].isin(set(all_orgs["org_id"]))
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])
         raise LoadError(
@@ -578,7 +581,7 @@ def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     sources = _read_csv(folder / "sources.csv", ["source_id", "title", "url", "licence", "note"])
     states, state_aliases = _states(folder)
     cow_orgs = pd.read_parquet(folder / "cow" / "organizations.parquet")
-    orgs, org_aliases, ioname_to_id = _organisations(folder, cow_orgs)
+    orgs, org_aliases, ioname_to_id = _organisations(folder, cow_orgs, set(states["iso3"]))
     people, roles, person_aliases = _people(folder, set(states["iso3"]))
     known_ids = set(states["iso3"]) | set(orgs["org_id"])
     spells, events = _curated_memberships(folder, known_ids)

@@ -89,7 +89,7 @@ class Registry:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._index: _AliasIndex | None = None
-        self._names: dict[str, tuple[str, str]] | None = None
+        self._names: dict[str, dict[str, str]] | None = None
 
     @classmethod
     def from_store(cls, store: Store) -> Registry:
@@ -119,19 +119,35 @@ class Registry:
             self._index = index
         return self._index
 
-    def _display_names(self) -> dict[str, tuple[str, str]]:
+    def _display_names(self) -> dict[str, dict[str, str]]:
+        """Display names by entity type, then id (an id may name a state and a body: NAM)."""
         if self._names is None:
             rows = self.store.con.execute(
                 """SELECT iso3, 'state', name_short FROM states
                    UNION ALL SELECT org_id, 'organisation', name FROM organisations
                    UNION ALL SELECT person_id, 'person', name FROM people"""
             ).fetchall()
-            self._names = {str(i): (str(t), str(n)) for i, t, n in rows}
+            names: dict[str, dict[str, str]] = {t: {} for t in _TYPE_RANK}
+            for entity_id, entity_type, name in rows:
+                names[str(entity_type)][str(entity_id)] = str(name)
+            self._names = names
         return self._names
 
-    def name_of(self, entity_id: str) -> str:
-        """The display name of an id (the id itself if unknown)."""
-        return self._display_names().get(entity_id, ("", entity_id))[1]
+    def name_of(self, entity_id: str, entity_type: str | None = None) -> str:
+        """The display name of an id (states first where an id is also a body's); the id if unknown."""
+        names = self._display_names()
+        for kind in (entity_type,) if entity_type else tuple(_TYPE_RANK):
+            if entity_id in names.get(kind, {}):
+                return names[kind][entity_id]
+        return entity_id
+
+    def _by_id(self, text: str, types: tuple[str, ...] | None) -> Actor | None:
+        names = self._display_names()
+        for kind in types or tuple(_TYPE_RANK):
+            for key in (text, text.upper(), text.lower()):
+                if key in names.get(kind, {}):
+                    return Actor(key, kind, names[kind][key], text, "id")
+        return None
 
     def resolve(
         self, name: str, *, on: str | date | None = None, types: tuple[str, ...] | None = None
@@ -139,14 +155,13 @@ class Registry:
         """The state, organisation or person that ``name`` stands for.
 
         Ids, names, aliases, acronyms, demonyms and capitals all work, case-insensitively.
-        Raises :class:`~comity.errors.UnknownActor` with the closest matches otherwise.
+        A bare id that is both a state's and a body's (NAM) means the state unless ``types``
+        says otherwise. Raises :class:`~comity.errors.UnknownActor` with the closest matches.
         """
         text = str(name).strip()
-        names = self._display_names()
-        direct = names.get(text) or names.get(text.upper()) or names.get(text.lower())
-        if direct is not None and (types is None or direct[0] in types):
-            entity_id = text if text in names else text.upper() if text.upper() in names else text.lower()
-            return Actor(entity_id, direct[0], direct[1], text, "id")
+        direct = self._by_id(text, types)
+        if direct is not None:
+            return direct
         norm = normalise_name(text)
         candidates = [c for c in self._alias_index().by_norm.get(norm, []) if types is None or c[1] in types]
         if not candidates:
@@ -154,7 +169,7 @@ class Registry:
             raise UnknownActor(text, suggestions=self.suggest(text, types=types), kind=kind)
         when = parse_date(on) if on is not None else None
         best = min(candidates, key=lambda c: self._rank(c, when))
-        return Actor(best[0], best[1], names.get(best[0], (best[1], best[0]))[1], best[3], best[2])
+        return Actor(best[0], best[1], self.name_of(best[0], best[1]), best[3], best[2])
 
     def _rank(self, candidate: tuple[str, str, str, str], when: date | None) -> tuple[int, int, int, str]:
         entity_id, entity_type, kind, _ = candidate
@@ -184,13 +199,12 @@ class Registry:
         hits = process.extract(
             normalise_name(text), index.choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60
         )
-        names = self._display_names()
         out: list[str] = []
         for norm, _score, _ in hits:
             for entity_id, entity_type, _kind, _alias in index.by_norm[norm]:
                 if types is not None and entity_type not in types:
                     continue
-                label = f"{names.get(entity_id, ('', entity_id))[1]} ({entity_id})"
+                label = f"{self.name_of(entity_id, entity_type)} ({entity_id})"
                 if label not in out:
                     out.append(label)
             if len(out) >= limit:
@@ -203,7 +217,6 @@ class Registry:
         if not norm:
             return []
         index = self._alias_index()
-        names = self._display_names()
         scored: dict[str, SearchHit] = {}
         prefix = [c for c in index.choices if c.startswith(norm)][: limit * 5]
         fuzzy = [
@@ -222,7 +235,7 @@ class Registry:
             )
             for entity_id, entity_type, kind, alias in index.by_norm[choice]:
                 hit = SearchHit(
-                    entity_id, entity_type, names.get(entity_id, ("", entity_id))[1], alias, kind, score
+                    entity_id, entity_type, self.name_of(entity_id, entity_type), alias, kind, score
                 )
                 key = entity_id
                 if key not in scored or scored[key].score < score:
@@ -237,9 +250,9 @@ class Registry:
         )
 
     # -- entities --------------------------------------------------------------------------
-    def show(self, name: str) -> dict[str, Any]:
+    def show(self, name: str, *, types: tuple[str, ...] | None = None) -> dict[str, Any]:
         """Everything the registry knows of one actor, as a JSON-ready dict."""
-        actor = self.resolve(name)
+        actor = self.resolve(name, types=types)
         info: dict[str, Any] = {"id": actor.id, "type": actor.type, "name": actor.name}
         if actor.matched and actor.match_kind != "id":
             info["matched"] = {"text": actor.matched, "as": actor.match_kind}
@@ -288,7 +301,7 @@ class Registry:
             else parse_date(on, what="--on date")
         )
         rows = self.store.query(
-            """SELECT actor_id, kind, start_date, start_precision, end_date, end_precision, observed_to,
+            """SELECT actor_id, actor_type, kind, start_date, start_precision, end_date, end_precision, observed_to,
                       source_id, source_ref, note
                FROM memberships m
                WHERE body_id = ? AND (start_date IS NULL OR start_date <= ?)
@@ -309,7 +322,7 @@ class Registry:
         rows.loc[assumed, "note"] = rows.loc[assumed, "note"].fillna(
             "assumed to continue after the source ends"
         )
-        rows["name"] = rows["actor_id"].map(self.name_of)
+        rows["name"] = [self.name_of(a, t) for a, t in zip(rows["actor_id"], rows["actor_type"], strict=True)]
         out = rows[["actor_id", "name", "kind", "start_date", "end_date", "source_id", "source_ref", "note"]]
         return out.sort_values("actor_id").reset_index(drop=True)
 
@@ -343,7 +356,7 @@ class Registry:
             return rows.assign(name=pd.Series(dtype=str))
         rows["_bulk"] = rows["source_id"].isin(_BULK_SOURCES)
         rows = rows.sort_values(["body_id", "_bulk"]).drop_duplicates("body_id").drop(columns="_bulk")
-        rows.insert(1, "name", rows["body_id"].map(self.name_of))
+        rows.insert(1, "name", [self.name_of(b, "organisation") for b in rows["body_id"]])
         return rows.reset_index(drop=True)
 
     def timeline(self, actor: str, body: str | None = None) -> pd.DataFrame:
@@ -409,7 +422,7 @@ class Registry:
             return events
         out = pd.concat(frames, ignore_index=True)
         out["date"] = pd.to_datetime(out["date"]).dt.date
-        out["body_name"] = out["body_id"].map(self.name_of)
+        out["body_name"] = [self.name_of(b, "organisation") for b in out["body_id"]]
         order = {
             "announce_withdrawal": 0,
             "withdraw": 1,

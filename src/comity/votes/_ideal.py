@@ -743,7 +743,7 @@ class DynamicIdealPoints(_BaseIdealPoints):
 
     def __init__(
         self,
-        evolution_sd: float = 0.1,
+        evolution_sd: float = 0.05,
         level_sd: float | None = 1.0,
         model: Literal["ordinal", "binary"] = "ordinal",
         max_iter: int = 500,

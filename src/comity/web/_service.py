@@ -275,18 +275,8 @@ class WebData:
         and the Non-Aligned Movement, GEO Georgia and the Group on Earth Observations.
         """
         registry = self.registry()
-        if kind is not None:
-            found = registry.resolve(name, types=(kind,))
-            # The registry's display names are keyed by id alone: a shared id shows the body's name.
-            shown = self.state_names.get(found.id, found.name) if kind == "state" else found.name
-            info = registry.show(shown)
-            if info["id"] != found.id or info["type"] != kind:
-                raise BadInput(f"{shown} ({found.id}) cannot be shown as a {kind}.")
-            info["name"] = shown
-            info["url"] = self.actor_url(found.id, kind)
-        else:
-            info = registry.show(name)
-            info["url"] = self.actor_url(info["id"], info["type"])
+        info = registry.show(name, types=(kind,) if kind is not None else None)
+        info["url"] = self.actor_url(info["id"], info["type"])
         if info["type"] == "organisation":
             info["is_body"] = True
             info["kind"] = (info.get("record") or {}).get("kind")

@@ -60,8 +60,9 @@
 
   // -- charts --------------------------------------------------------------------------------------
   if (typeof window.Plotly === "undefined") { return; }
-  var palette = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b8860b",
-                 "#2c3e50", "#e84393"];
+  // Category10 without its cyan, so that no two of the first series look alike.
+  var palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f",
+                 "#bcbd22", "#17becf"];
   var baseLayout = {
     margin: { l: 60, r: 20, t: 40, b: 40 },
     font: { family: "system-ui, sans-serif", size: 12 },
