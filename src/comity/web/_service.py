@@ -36,7 +36,7 @@ __all__ = ["DOC_FACT_TYPES", "FACT_TYPES", "Page", "WebData", "paginate"]
 
 T = TypeVar("T")
 log = logging.getLogger("comity.web")
-_IDEAL_CACHE_VERSION = "1"
+_IDEAL_CACHE_VERSION = "2"
 #: Facts longer than this (characters) other than quotes are listed but not marked in the text.
 _LONGEST_MARK = 160
 
@@ -902,21 +902,21 @@ class WebData:
 
 
 def _estimate_ideal_points(module: Any, votes: pd.DataFrame, method: str) -> tuple[pd.DataFrame, str]:
-    """Ideal points per state and year: one dynamic fit over all years, or one static fit per year."""
+    """Ideal points per state and year: one dynamic fit over all years, or one static fit per year.
+
+    The dynamic fit is bridged by the repeated resolutions (hand-matched and found), as
+    ``comity votes ideal --dynamic`` does, so the web shows the same numbers as the CLI.
+    """
     import warnings
 
     columns = ["iso3", "year", "ideal", "se", "n_votes"]
+    dynamic = method == "dynamic"
+    repeats = module.read_repeated_roll_calls(found=True) if dynamic else None
     with warnings.catch_warnings():
         # A fit that stops at max_iter still gives usable positions; the API reports the method.
         warnings.simplefilter("ignore")
-        if method == "dynamic":
-            fitted = module.DynamicIdealPoints().fit(votes)
-            return fitted.ideal_points_[columns].reset_index(drop=True), "dynamic"
-        frames = []
-        for year, data in votes.groupby("year", sort=True):
-            static = module.IdealPoints().fit(data)
-            frames.append(static.ideal_points_.assign(year=int(str(year))))
-    return pd.concat(frames, ignore_index=True)[columns], "static per year"
+        table = module.ideal_points_table(votes, dynamic=dynamic, repeats=repeats)
+    return table[columns].reset_index(drop=True), "dynamic" if dynamic else "static per year"
 
 
 def _write_quietly(table: pd.DataFrame, path: Path) -> None:
