@@ -149,11 +149,14 @@ def test_agreement_matrix_matches_pairwise_alignment() -> None:
 
 
 def test_alignment_by_issue_counts_a_roll_call_under_each_of_its_issues() -> None:
-    votes = pd.concat([
-        tidy([("a1", "A", "yes"), ("a1", "B", "yes")], year=2000, issues="hr,me"),
-        tidy([("a2", "A", "yes"), ("a2", "B", "no")], year=2000, issues="hr"),
-        tidy([("b1", "A", "no"), ("b1", "B", "no")], year=2001, issues=None),
-    ], ignore_index=True)
+    votes = pd.concat(
+        [
+            tidy([("a1", "A", "yes"), ("a1", "B", "yes")], year=2000, issues="hr,me"),
+            tidy([("a2", "A", "yes"), ("a2", "B", "no")], year=2000, issues="hr"),
+            tidy([("b1", "A", "no"), ("b1", "B", "no")], year=2001, issues=None),
+        ],
+        ignore_index=True,
+    )
     by_issue = alignment(votes, ["A", "B"], by="issue", metrics=["agree"])
     # hr: a1 agree, a2 disagree -> 0.5 on 2 votes; me: a1 only -> 1.0; b1 has no issue code.
     assert by_issue[["issue", "agree", "n_votes"]].values.tolist() == [["hr", 0.5, 2], ["me", 1.0, 1]]

@@ -86,10 +86,13 @@ def test_cohesion_of_registry_group_takes_members_per_year(registry: object) -> 
     group = "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"
     members = sorted(registry.members(group, on="2022-07-01")["actor_id"])  # type: ignore[attr-defined]
     outsiders = [[f"X{i:02d}"] for i in range(30)]
-    votes = pd.concat([
-        planted_votes([members, *outsiders], n_calls=30, year=year, loyalty=0.95, seed=year)
-        for year in (2000, 2022)
-    ], ignore_index=True)
+    votes = pd.concat(
+        [
+            planted_votes([members, *outsiders], n_calls=30, year=year, loyalty=0.95, seed=year)
+            for year in (2000, 2022)
+        ],
+        ignore_index=True,
+    )
     table = cohesion(votes, group, n_draws=100, random_state=0, registry=registry).set_index("year")
     assert table.loc[2022, "members_on"] == "2022-07-01"
     assert table.loc[2022, "n_members"] == len(members)

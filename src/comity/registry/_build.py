@@ -473,9 +473,7 @@ def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, 
                 + "-"
                 + spells["last"].astype(str)
             ).to_numpy(),
-            "note": _where(
-                censored, "COW data end in 2014; membership after 2014 assumed to continue", None
-            ),
+            "note": _where(censored, "COW data end in 2014; membership after 2014 assumed to continue", None),
         }
     )
     return out

@@ -301,8 +301,8 @@ class Registry:
             else parse_date(on, what="--on date")
         )
         rows = self.store.query(
-            """SELECT actor_id, actor_type, kind, start_date, start_precision, end_date, end_precision, observed_to,
-                      source_id, source_ref, note
+            """SELECT actor_id, actor_type, kind, start_date, start_precision, end_date, end_precision,
+                      observed_to, source_id, source_ref, note
                FROM memberships m
                WHERE body_id = ? AND (start_date IS NULL OR start_date <= ?)
                  AND (end_date IS NULL OR end_date >= ?)

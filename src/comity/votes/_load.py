@@ -897,21 +897,25 @@ def read_repeated_roll_calls(found: bool = True, path: str | Path | None = None)
         bad = ~frame[column].str.strip().str.fullmatch(r"\d+")
         if bool(bad.any()):
             raise LoadError(f"{column} is not a roll-call number", path=str(fpath), line=_first_bad(bad, 2))
-    pairs = pd.DataFrame({
-        "rcid1": "unvotes:" + frame["rcid1"].str.strip(),
-        "rcid2": "unvotes:" + frame["rcid2"].str.strip(),
-        "source": "bsv",
-    })
+    pairs = pd.DataFrame(
+        {
+            "rcid1": "unvotes:" + frame["rcid1"].str.strip(),
+            "rcid2": "unvotes:" + frame["rcid2"].str.strip(),
+            "source": "bsv",
+        }
+    )
     if found:
         from comity.votes._repeats import find_repeated_resolutions
 
         calls = pd.read_parquet(data_path("unvotes_roll_calls"))
         auto = find_repeated_resolutions(calls)
-        auto = pd.DataFrame({
-            "rcid1": "unvotes:" + auto["rcid1"].astype(str),
-            "rcid2": "unvotes:" + auto["rcid2"].astype(str),
-            "source": "found",
-        })
+        auto = pd.DataFrame(
+            {
+                "rcid1": "unvotes:" + auto["rcid1"].astype(str),
+                "rcid2": "unvotes:" + auto["rcid2"].astype(str),
+                "source": "found",
+            }
+        )
         known = set(zip(pairs["rcid1"], pairs["rcid2"], strict=True))
         fresh = [pair not in known for pair in zip(auto["rcid1"], auto["rcid2"], strict=True)]
         pairs = pd.concat([pairs, auto[fresh]], ignore_index=True)
