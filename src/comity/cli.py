@@ -12,44 +12,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from comity._build import build_store
+from comity._cli_common import ComityGroup, DbOption, JsonOption
 from comity._output import render_frame, to_json
-from comity.errors import ComityError
 from comity.registry import Registry, build_registry
 from comity.store import Store, default_db_path
 
-
-class _ComityGroup(TyperGroup):
-    """Turns comity's own errors into one message on stderr and exit code 2, never a traceback."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ComityError as error:
-            typer.echo(f"Error: {error}", err=True)
-            raise typer.Exit(2) from error
-
-
 app = typer.Typer(
-    cls=_ComityGroup,
+    cls=ComityGroup,
     name="comity",
     help="Model and measure the multilateral system: registry, news reader, UN votes, web app.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 def open_store(db: Path | None, *, write: bool = False) -> Store:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from comity._cli_common import DbOption
 from comity.errors import BadInput, ComityError
 
 __all__ = ["eval_app", "register"]
@@ -26,14 +27,6 @@ FormatOption = Annotated[
 ]
 StoreOption = Annotated[
     bool, typer.Option("--store/--no-store", help="Also save the documents and their facts in the store.")
-]
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default: $COMITY_DB or ~/.local/share/comity/comity.duckdb).",
-        show_default=False,
-    ),
 ]
 JobsOption = Annotated[
     int,

@@ -12,39 +12,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
+from comity._cli_common import ComityGroup, DbOption, JsonOption
 from comity.errors import BadInput, ComityError
 
 __all__ = ["votes_app"]
 
 
-class _VotesGroup(TyperGroup):
-    """comity's errors as one line on stderr and exit code 2 (also when run on its own)."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ComityError as error:
-            typer.echo(f"Error: {error}", err=True)
-            raise typer.Exit(2) from error
-
-
 votes_app = typer.Typer(
-    cls=_VotesGroup,
+    cls=ComityGroup,
     help="UN roll calls: alignment, cohesion, blocs, ideal points.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="Store file (default: $COMITY_DB or the user data folder).", show_default=False
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 FromOption = Annotated[int | None, typer.Option("--from", help="First year.", show_default=False)]
 ToOption = Annotated[int | None, typer.Option("--to", help="Last year.", show_default=False)]
 PlotOption = Annotated[
