@@ -77,3 +77,24 @@ def test_build_rejects_fact_without_source(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     with pytest.raises(LoadError, match="no source_id"):
         build_registry(Store.memory(), folder=folder)
+
+
+def test_build_round_trip_returns_the_shipped_rows() -> None:
+    from comity.registry import registry_frames
+
+    frames = registry_frames()
+    store = Store.memory()
+    build_registry(store)
+    for table, key in (("states", "iso3"), ("organisations", "org_id"), ("membership_events", None)):
+        stored = store.query(f"SELECT * FROM {table}")
+        shipped = frames[table]
+        assert len(stored) == len(shipped)
+        if key is not None:
+            assert set(stored[key]) == set(shipped[key])
+    shipped_spells = frames["memberships"][["actor_id", "body_id", "kind", "source_ref"]]
+    stored_spells = store.query("SELECT actor_id, body_id, kind, source_ref FROM memberships")
+    key_columns = ["actor_id", "body_id", "kind", "source_ref"]
+    pd.testing.assert_frame_equal(
+        stored_spells.sort_values(key_columns).reset_index(drop=True),
+        shipped_spells.sort_values(key_columns).reset_index(drop=True).astype(stored_spells.dtypes.to_dict()),
+    )
