@@ -100,11 +100,13 @@ def main() -> None:
     print(f"plain numpy, one BLAS thread,       all years: {plain_one_time:.3f} s (best of {args.repeat})")
     print(f"plain numpy, products only (matrices pre-built, not timed): {products_time:.3f} s")
     print(f"comity agreement_matrices,   all years: {comity_time:.3f} s (best of {args.repeat})")
-    fastest_plain = min(plain_time, plain_one_time, products_time)
+    # Like for like: both start from the tidy votes frame. The products-only figure leaves out the
+    # encoding that comity's time includes, so it is shown but not the yardstick.
+    fastest_plain = min(plain_time, plain_one_time)
     print(
         f"ratio plain/comity: {plain_time / comity_time:.1f}x (default BLAS threads), "
         f"{plain_one_time / comity_time:.1f}x (one thread), "
-        f"{products_time / comity_time:.1f}x (products only); "
+        f"{products_time / comity_time:.1f}x (products only, encoding not timed); "
         "goal < 0.5 s and at least as fast: "
         f"{'met' if comity_time < 0.5 and comity_time <= fastest_plain else 'NOT met'}"
     )

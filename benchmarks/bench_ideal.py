@@ -111,7 +111,7 @@ def bench_repeats(roll_calls: pd.DataFrame) -> pd.DataFrame:
     return found[["rcid1", "rcid2"]]
 
 
-def bench_pscl(votes: pd.DataFrame, roll_calls: pd.DataFrame) -> None:
+def bench_pscl(votes: pd.DataFrame, roll_calls: pd.DataFrame) -> pd.Series | None:
     print("\n== a. pscl::ideal against comity IdealPoints, sessions 65-74 (2010-2019) ==")
     rcids = set(roll_calls.loc[roll_calls["session"].between(65, 74), "rcid"].astype(str))
     subset = votes[votes["rcid"].isin(rcids)]
@@ -136,7 +136,7 @@ def bench_pscl(votes: pd.DataFrame, roll_calls: pd.DataFrame) -> None:
 
     if shutil.which("Rscript") is None:
         print("Rscript not found: pscl part skipped (apt-get install r-base-core r-cran-pscl)")
-        return
+        return None
     wide = binary.assign(code=(binary["vote"] == "yes").astype(int)).pivot(
         index="iso3", columns="rcid", values="code"
     )
@@ -163,9 +163,16 @@ def bench_pscl(votes: pd.DataFrame, roll_calls: pd.DataFrame) -> None:
             f"{len(common)} states); time ratio pscl/comity = {inside / timings[model]:.0f}x (in-R time), "
             f"{wall / timings[model]:.0f}x (wall)"
         )
+    return reference
 
 
-def bench_dynamic(votes: pd.DataFrame, auto_pairs: pd.DataFrame, evolution_sd: float, static: bool) -> None:
+def bench_dynamic(
+    votes: pd.DataFrame,
+    auto_pairs: pd.DataFrame,
+    evolution_sd: float,
+    static: bool,
+    pscl: pd.Series | None = None,
+) -> None:
     print("\n== b. Dynamic ideal points 1946-2024 against Bailey-Strezhnev-Voeten (July 2025) ==")
     bsv = pd.read_csv(DATA / "bsv-ideal-points/IdealpointsJuly2025.csv")
     bsv = bsv.dropna(subset=["idealpointall"])
@@ -198,6 +205,14 @@ def bench_dynamic(votes: pd.DataFrame, auto_pairs: pd.DataFrame, evolution_sd: f
         print(
             f"  evolution_sd={evolution}, level_sd={level}: {seconds:.1f} s, {other.n_iter_} rounds; "
             f"r with BSV pooled {pooled:.4f}, mean within-year {within:.4f}"
+        )
+    if pscl is not None:
+        # pscl's one static fit of 2010-2019 against each state's mean dynamic position over those years.
+        decade = main_fit.ideal_points_.query("2010 <= year <= 2019").groupby("iso3")["ideal"].mean()
+        common = pscl.index.intersection(decade.index)
+        r = float(np.corrcoef(pscl[common], decade[common])[0, 1])
+        print(
+            f"dynamic (hand + found), mean 2010-2019 per state: r with pscl = {r:.4f} ({len(common)} states)"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(f"peak resident memory of this process so far: {peak:.2f} GiB")
@@ -232,9 +247,8 @@ def main() -> None:
     )
     votes, roll_calls = load_votes()
     auto_pairs = bench_repeats(roll_calls)
-    if not args.skip_pscl:
-        bench_pscl(votes, roll_calls)
-    bench_dynamic(votes, auto_pairs, args.evolution_sd, static=not args.skip_static)
+    pscl = None if args.skip_pscl else bench_pscl(votes, roll_calls)
+    bench_dynamic(votes, auto_pairs, args.evolution_sd, static=not args.skip_static, pscl=pscl)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -262,6 +265,52 @@ def build_store(path: Path) -> None:
         build_everything(store, news=False)
 
 
+_WRK_SCRIPT = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(base: str, targets: list[str], connections: int, seconds: float) -> dict[str, float]:
+    """Load ``targets`` in turn with wrk; requests, req/s, p50 and p99 in ms, errors."""
+    paths = ", ".join(json.dumps(t if t.startswith("/") else "/" + t.split("/", 3)[-1]) for t in targets)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_WRK_SCRIPT % paths)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--latency", "-s", script.name, base],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(match.group(1)) * _WRK_UNITS[match.group(2)] if match else float("nan")
+
+    requests = re.search(r"(\d+) requests in", out)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0)
+    return {
+        "requests": float(requests.group(1)) if requests else 0.0,
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": float(errors),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="Store to serve (default: build one from the shipped data).")
@@ -269,6 +318,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5000, help="Requests per endpoint group.")
     parser.add_argument("--time-limit", type=float, default=60.0, help="Seconds per endpoint group at most.")
     parser.add_argument("--processes", type=int, default=2, help="Client processes sharing the clients.")
+    parser.add_argument("--wrk-seconds", type=float, default=10.0, help="Seconds per group for the wrk pass.")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -327,11 +377,33 @@ def main() -> None:
                     result.line(group) + f"   (cold, first request of each of {len(targets)} URLs: median "
                     f"{statistics.median(cold) * 1000:.0f} ms, max {max(cold) * 1000:.0f} ms)"
                 )
+            wrk_p99: dict[str, float] = {}
+            if shutil.which("wrk"):
+                # A load generator in C takes far less of the two shared cores than the Python
+                # client, so its figures say more about the server.
+                print(f"wrk: {args.clients} connections, 2 threads, {args.wrk_seconds:.0f} s per group")
+                print(
+                    f"{'endpoint':<10} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+                )
+                for group in ("actor", "coalition", "alignment"):
+                    run = run_wrk(base, urls(group), args.clients, args.wrk_seconds)
+                    wrk_p99[group] = run["p99"] if run["errors"] == 0 else float("inf")
+                    print(
+                        f"{group:<10} {run['requests']:>8.0f} {run['rps']:>9.0f} {run['p50']:>8.1f} "
+                        f"{run['p99']:>8.1f} {run['errors']:>6.0f}"
+                    )
+            else:
+                print("wrk not found (apt-get install wrk): C load generator pass skipped")
             for group in ("actor", "coalition"):
                 ms = sorted(x * 1000 for x in results[group].latencies)
                 p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))] if ms else float("inf")
                 verdict = "met" if p99 < 50 and results[group].errors == 0 else "NOT met"
-                print(f"goal p99 < 50 ms with no errors, {group}: {verdict} (p99 {p99:.1f} ms)")
+                print(f"goal p99 < 50 ms, no errors, {group}, httpx clients: {verdict} (p99 {p99:.1f} ms)")
+                if group in wrk_p99:
+                    verdict = "met" if wrk_p99[group] < 50 else "NOT met"
+                    print(
+                        f"goal p99 < 50 ms, no errors, {group}, wrk: {verdict} (p99 {wrk_p99[group]:.1f} ms)"
+                    )
         finally:
             server.terminate()
             server.wait(timeout=30)
