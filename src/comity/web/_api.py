@@ -318,7 +318,7 @@ async def members(
 async def coalition(
     request: Request,
     body_id: Annotated[str, Path(max_length=200, examples=["GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"])],
-    limit: Limit = 200,
+    limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
     """A body (coalition, organisation or agreement), its members today, and every membership spell."""
