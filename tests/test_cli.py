@@ -102,8 +102,27 @@ def test_cli_build_twice_changes_nothing(tmp_path: Path) -> None:
     assert code == 0 and "already up to date" in out
 
 
-@pytest.mark.parametrize("command", ["build", "show", "members", "timeline", "search", "stats"])
-def test_cli_every_command_has_help_with_example(command: str) -> None:
-    code, out, _ = run(command, "--help")
+def _all_commands() -> list[tuple[str, ...]]:
+    import typer.main
+
+    def walk(group: object, prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+        found: list[tuple[str, ...]] = []
+        for name, command in getattr(group, "commands", {}).items():
+            path = (*prefix, name)
+            found.extend(walk(command, path) if hasattr(command, "commands") else [path])
+        return found
+
+    return walk(typer.main.get_command(app), ())
+
+
+def test_cli_command_list_covers_every_capability() -> None:
+    names = {" ".join(c) for c in _all_commands()}
+    assert {"build", "show", "members", "timeline", "read", "stories", "eval news", "serve"} <= names
+    assert {"votes agree", "votes cohesion", "votes blocs", "votes ideal"} <= names
+
+
+@pytest.mark.parametrize("command", _all_commands(), ids=" ".join)
+def test_cli_every_command_has_help_with_example(command: tuple[str, ...]) -> None:
+    code, out, _ = run(*command, "--help")
     assert code == 0
-    assert "Example" in out
+    assert "Example" in out, f"`comity {' '.join(command)} --help` shows no example"
