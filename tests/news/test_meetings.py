@@ -103,3 +103,13 @@ def test_meetings_state_chair_from_rotating_presidency(nlp: Pipeline) -> None:
     )
     [meeting] = _meetings(nlp, text, published="2023-10-18")
     assert (meeting.body, meeting.date, meeting.chair) == ("UNSC", "2023-10-18", "BRA")
+
+
+def test_meetings_chaired_by_names_the_chair_not_the_speaker_nearby(nlp: Pipeline) -> None:
+    text = (
+        "Speaking after a closed-door meeting of the U.N. Security Council chaired by Slovenia, "
+        "Iranian Foreign Minister Abbas Araqchi said Tehran remained committed to diplomacy."
+    )
+    [meeting] = _meetings(nlp, text)
+    assert meeting.body == "UNSC"
+    assert meeting.chair == "SVN"

@@ -94,3 +94,27 @@ def test_memberships_announcement_dated_when_made(nlp: Pipeline) -> None:
 def test_memberships_suspended_from_the_body_named_after_from(nlp: Pipeline) -> None:
     text = "The UN General Assembly voted on Thursday to suspend Russia from the Human Rights Council."
     assert _events(nlp, text, published="2022-04-07") == [("RUS", "UNHRC", "suspend", "2022-04-07")]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "Burkina Faso and Mali announced in January 2024 that they would withdraw from ECOWAS.",
+            None,
+            [
+                ("BFA", "ECOWAS", "announce_withdrawal", "2024-01"),
+                ("MLI", "ECOWAS", "announce_withdrawal", "2024-01"),
+            ],
+        ),
+        (
+            "Hungary announced on Thursday it would quit the International Criminal Court.",
+            "2025-04-05",
+            [("HUN", "ICC", "announce_withdrawal", "2025-04-03")],
+        ),
+    ],
+)
+def test_memberships_announcement_with_a_time_phrase(
+    nlp: Pipeline, text: str, published: str | None, expected: list[tuple[str, str, str, str | None]]
+) -> None:
+    assert _events(nlp, text, published) == expected

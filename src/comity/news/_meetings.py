@@ -125,6 +125,8 @@ class _Draft:
     participants: list[str] = field(default_factory=list)
     chair: str | None = None
     chair_state: str | None = None
+    # Set when the text says outright who chaired ("chaired by Slovenia"): nothing overrides it.
+    chair_settled: bool = False
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -436,6 +438,9 @@ def _add_participants(
             draft.participants.append(state)
 
 
+_CHAIR_PASSIVE = re.compile(r"\b(?:chaired|presided(?: over)?|hosted|convened)\s+by\s+(?:the\s+)?", re.I)
+
+
 def _find_chair(
     doc: NewsDoc,
     draft: _Draft,
@@ -443,9 +448,24 @@ def _find_chair(
     sent_end: int,
     people: list[tuple[int, int, str, str | None]],
 ) -> None:
-    if draft.chair is not None:
+    if draft.chair is not None or draft.chair_settled:
         return
     sentence = doc.text[sent_start:sent_end]
+    # "chaired by Slovenia", "presided over by Wang Yi": the chair is whoever "by" names, and a
+    # person standing nearby (often the speaker of the sentence) is not.
+    passive = _CHAIR_PASSIVE.search(sentence)
+    if passive is not None:
+        at = sent_start + passive.end()
+        for start, _end, name, _state in people:
+            if 0 <= start - at <= 3:
+                draft.chair = name
+                draft.chair_settled = True
+                return
+        for mention in doc.mentions:
+            if mention.entity_type == "state" and 0 <= mention.start - at <= 6:
+                draft.chair_state = mention.entity_id
+                draft.chair_settled = True
+                return
     cue = _CHAIR_PERSON.search(sentence)
     if cue is not None:
         at = sent_start + cue.start()

@@ -53,8 +53,12 @@ _VERBS: tuple[_Verb, ...] = (
         "rejoin",
     ),
     _Verb(
-        r"announc(?:e|es|ed|ing)\s+(?:(?:its|their|a|the|plans?|intention|decision|that it|it)\s+)*"
-        r"(?:to\s+|would\s+|will\s+|was\s+|is\s+)?(?:withdrawal|withdraw|leave|quit|exit|pull out|end|"
+        # "announced on Thursday that it would quit", "announced in January 2024 that they would withdraw"
+        r"announc(?:e|es|ed|ing)\s+"
+        r"(?:(?:on|in|at|last|this|late|early)\b[\w ,]{0,25}?\s+(?=that\b|it\b|they\b))?"
+        r"(?:(?:its|their|a|the|plans?|intention|decision|that|it|they)\s+)*"
+        r"(?:to\s+|would\s+|will\s+|was\s+|is\s+|were\s+)?"
+        r"(?:withdrawal|withdraw|leave|quit|exit|pull out|end|"
         r"leaving|withdrawing|"
         r"quitting|exiting|pulling out)|"
         r"(?:notif(?:y|ies|ied)|gave notice|giving notice|give notice|serv(?:e|ed) notice)\b[^.]{0,40}?"
