@@ -108,6 +108,11 @@ def test_memberships_suspended_from_the_body_named_after_from(nlp: Pipeline) -> 
             ],
         ),
         (
+            "Egypt and Iran became full members of BRICS on January 1, 2024.",
+            None,
+            [("EGY", "BRICS", "join", "2024-01-01"), ("IRN", "BRICS", "join", "2024-01-01")],
+        ),
+        (
             "Hungary announced on Thursday it would quit the International Criminal Court.",
             "2025-04-05",
             [("HUN", "ICC", "announce_withdrawal", "2025-04-03")],

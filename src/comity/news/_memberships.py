@@ -86,7 +86,7 @@ _VERBS: tuple[_Verb, ...] = (
     _Verb(
         r"join(?:s|ed|ing)?(?!\s+(?:forces|hands|efforts|the call|calls|talks|us|in\b|with\b))|"
         r"accede[sd]?\s+to|acceding\s+to|accession\s+to|(?:was|were|been|be|is|are)\s+admitted"
-        r"(?:\s+(?:to|into|as))?|became\s+(?:a\s+|the\s+\w+\s+)?(?:full\s+)?(?:member|party|signatory)\s+"
+        r"(?:\s+(?:to|into|as))?|became\s+(?:a\s+|the\s+\w+\s+)?(?:full\s+)?(?:members?|part(?:y|ies)|signator(?:y|ies))\s+"
         r"(?:of|to)|ratif(?:y|ies|ied)",
         "join",
     ),
