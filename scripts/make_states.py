@@ -32,30 +32,14 @@ import country_converter
 import pandas as pd
 import pycountry
 
+from comity.registry._build import STATE_COLUMNS as _STATE_COLUMNS
+
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "src" / "comity" / "registry" / "data"
 HAND_DIR = DATA_DIR / "hand"
 DEFAULT_SHARED = Path(os.environ.get("COMITY_SHARED", REPO.parent / "shared"))
 
-STATE_COLUMNS = [
-    "iso3",
-    "iso2",
-    "m49",
-    "cow_code",
-    "cow_abbr",
-    "name_short",
-    "name_official",
-    "capital",
-    "un_status",
-    "un_admission",
-    "un_end",
-    "exists_from",
-    "exists_to",
-    "historical",
-    "continued_by",
-    "source_id",
-    "source_ref",
-]
+STATE_COLUMNS = list(_STATE_COLUMNS)
 ALIAS_COLUMNS = ["iso3", "alias", "kind", "source_id", "source_ref"]
 ALIAS_KINDS = ("name", "alias", "demonym", "capital", "government", "code", "cow_code")
 UN_STATUSES = ("member", "observer", "non_member", "former_member")

@@ -37,6 +37,26 @@ MEMBERSHIP_KINDS = frozenset(
         "suspended",
     }
 )
+#: The columns of ``states.csv``, in order (``scripts/make_states.py`` writes them).
+STATE_COLUMNS = (
+    "iso3",
+    "iso2",
+    "m49",
+    "cow_code",
+    "cow_abbr",
+    "name_short",
+    "name_official",
+    "capital",
+    "un_status",
+    "un_admission",
+    "un_end",
+    "exists_from",
+    "exists_to",
+    "historical",
+    "continued_by",
+    "source_id",
+    "source_ref",
+)
 EVENT_ACTIONS = frozenset({"join", "withdraw", "announce_withdrawal", "rejoin", "suspend", "expel"})
 _COW_STATUS = {"full": "member", "associate": "associate", "observer": "observer"}
 _COW_LAST_YEAR = 2014
@@ -137,28 +157,7 @@ def _alias_rows(
 
 def _states(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = folder / "states.csv"
-    states = _read_csv(
-        path,
-        [
-            "iso3",
-            "iso2",
-            "m49",
-            "cow_code",
-            "cow_abbr",
-            "name_short",
-            "name_official",
-            "capital",
-            "un_status",
-            "un_admission",
-            "un_end",
-            "exists_from",
-            "exists_to",
-            "historical",
-            "continued_by",
-            "source_id",
-            "source_ref",
-        ],
-    )
+    states = _read_csv(path, list(STATE_COLUMNS))
     dup = states["iso3"].duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
