@@ -7,7 +7,6 @@ Each command parses its arguments, calls one library function, and prints a tabl
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,8 +15,11 @@ import typer
 from comity._build import build_store
 from comity._cli_common import ComityGroup, DbOption, JsonOption
 from comity._output import render_frame, to_json
+from comity.news._cli import register as _register_news
 from comity.registry import Registry, build_registry
 from comity.store import Store, default_db_path
+from comity.votes._cli import votes_app
+from comity.web._cli import register as _register_web
 
 app = typer.Typer(
     cls=ComityGroup,
@@ -184,34 +186,10 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     echo_result(registry_for(db).counts(), as_json)
 
 
-def _mount_optional(loader: Callable[[], None]) -> None:
-    try:
-        loader()
-    except ImportError as exc:  # a capability still being built must not break the rest
-        if "comity" not in str(exc):
-            raise
-
-
-def _mount_votes() -> None:
-    from comity.votes._cli import votes_app
-
-    app.add_typer(votes_app, name="votes", help="UN roll calls: alignment, cohesion, blocs, ideal points.")
-
-
-def _mount_news() -> None:
-    from comity.news._cli import register
-
-    register(app)
-
-
-def _mount_web() -> None:
-    from comity.web._cli import register
-
-    register(app)
-
-
-for _loader in (_mount_votes, _mount_news, _mount_web):
-    _mount_optional(_loader)
+# Each capability adds its own commands.
+app.add_typer(votes_app, name="votes", help="UN roll calls: alignment, cohesion, blocs, ideal points.")
+_register_news(app)
+_register_web(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from comity.store import Store
-
-SHARED = Path("/work/shared/data")
+from comity.votes._data import data_path
 
 
 @pytest.fixture
@@ -46,14 +45,22 @@ def planted_votes(
 
 @pytest.fixture(scope="session")
 def unvotes_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Sessions 1 and 26 of the real unvotes data (China's seat changes hands in 1971), as files."""
-    source = SHARED / "unga-votes"
+    """Sessions 1 and 26 of the shipped unvotes data (China's seat changes hands in 1971), as files."""
     target = tmp_path_factory.mktemp("unvotes")
-    calls = pd.read_parquet(source / "roll_calls.parquet")
+    calls = pd.read_parquet(data_path("unvotes_roll_calls"))
     calls = pd.concat([calls[calls["session"] == 1].head(20), calls[calls["session"] == 26]])
-    votes = pd.read_parquet(source / "votes.parquet")
-    issues = pd.read_parquet(source / "roll_call_issues.parquet")
+    votes = pd.read_parquet(data_path("unvotes_votes"))
+    issues = pd.read_parquet(data_path("unvotes_issues"))
     calls.to_parquet(target / "roll_calls.parquet", index=False)
     votes[votes["rcid"].isin(calls["rcid"])].to_parquet(target / "votes.parquet", index=False)
     issues[issues["rcid"].isin(calls["rcid"])].to_parquet(target / "roll_call_issues.parquet", index=False)
+    return target
+
+
+@pytest.fixture(scope="session")
+def unvotes_2020_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped 2020-2024 roll calls under the file names of the source data set."""
+    target = tmp_path_factory.mktemp("unvotes2020")
+    for name, stem in (("unvotes2020_votes", "votes"), ("unvotes2020_roll_calls", "roll_calls")):
+        (target / f"{stem}.parquet").write_bytes(data_path(name).read_bytes())
     return target

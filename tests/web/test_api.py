@@ -467,3 +467,16 @@ def test_api_upload_reads_json(uploader: httpx.Client) -> None:
     assert response.status_code == 201, response.text
     doc = uploader.get("/api/documents/json-note").json()
     assert doc["outlet"] == "Example Wire" and doc["published"] == "2021-05-07"
+
+
+def test_pages_home_offers_the_starting_coalitions(client: httpx.Client) -> None:
+    page = client.get("/").text
+    assert 'href="/coalitions/GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"' in page
+
+
+def test_pages_shared_id_shows_the_body_when_asked(client: httpx.Client) -> None:
+    page = client.get("/actors/NAM", params={"type": "organisation"}).text
+    assert "Non-Aligned Movement" in page
+    coalition = client.get("/api/coalitions/NAM").json()
+    assert coalition["name"] == "Non-Aligned Movement"
+    assert all(item["name"] != "Non-Aligned Movement" for item in coalition["items"])

@@ -278,7 +278,7 @@ class Registry:
                 )
             )
         else:
-            info["memberships_today"] = _records(self.memberships_of(actor.id))
+            info["memberships_today"] = _records(self.memberships_of(actor.id, types=(actor.type,)))
         if actor.type == "organisation":
             info["members_today"] = int(len(self.members(actor.id)))
         return info
@@ -339,9 +339,11 @@ class Registry:
             )
         return parse_partial_date(str(row[0])).last
 
-    def memberships_of(self, actor: str, *, on: str | date | None = None) -> pd.DataFrame:
-        """The bodies ``actor`` belongs to on a date (today by default)."""
-        who = self.resolve(actor)
+    def memberships_of(
+        self, actor: str, *, on: str | date | None = None, types: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
+        """The bodies ``actor`` belongs to on a date (today by default); ``types`` as in :meth:`resolve`."""
+        who = self.resolve(actor, types=types)
         when = parse_date(on, what="--on date")
         rows = self.store.query(
             """SELECT body_id, kind, start_date, end_date, source_id, source_ref, note FROM memberships m
@@ -359,14 +361,59 @@ class Registry:
         rows.insert(1, "name", [self.name_of(b, "organisation") for b in rows["body_id"]])
         return rows.reset_index(drop=True)
 
-    def timeline(self, actor: str, body: str | None = None) -> pd.DataFrame:
+    def has(self, entity_id: str, entity_type: str | None = None) -> bool:
+        """Whether ``entity_id`` is an id of the registry (of ``entity_type``, if given)."""
+        return (
+            bool(self.types_of(entity_id)) if entity_type is None else entity_type in self.types_of(entity_id)
+        )
+
+    def types_of(self, entity_id: str) -> tuple[str, ...]:
+        """The kinds of entity ``entity_id`` is the id of, states first: ('state', 'organisation') for NAM."""
+        names = self._display_names()
+        return tuple(kind for kind in _TYPE_RANK if entity_id in names.get(kind, {}))
+
+    def spells(self, entity_id: str, *, as_body: bool = False, limit: int | None = None) -> pd.DataFrame:
+        """Membership spells of an actor in bodies or, ``as_body``, of the members of a body.
+
+        Where comity's own sources cover a pair, the bulk COW spells of that pair are left out;
+        with ``limit``, the spells of at most that many counterparts, those of comity's own
+        sources first. Columns: other, name, kind, start_date, end_date, observed_to, source_id,
+        source_ref; sorted by start date.
+        """
+        column, other = ("body_id", "actor_id") if as_body else ("actor_id", "body_id")
+        frame = self.store.query(
+            f"""SELECT {other} AS other, actor_type, kind, start_date, end_date, observed_to, source_id,
+                       source_ref FROM memberships WHERE {column} = ?""",
+            [entity_id],
+        )
+        if frame.empty:
+            return frame.drop(columns="actor_type").assign(name=pd.Series(dtype=str))
+        frame["_bulk"] = frame["source_id"].isin(_BULK_SOURCES)
+        frame = frame[frame["_bulk"] == frame.groupby("other")["_bulk"].transform("min")]
+        frame = frame.sort_values(["_bulk", "start_date", "other"], na_position="first")
+        if limit is not None:
+            frame = frame[frame["other"].isin(list(dict.fromkeys(frame["other"]))[:limit])]
+        frame = frame.sort_values(["start_date", "other"], na_position="first")
+        frame.insert(
+            1,
+            "name",
+            [
+                self.name_of(o, t if as_body else "organisation")
+                for o, t in zip(frame["other"], frame["actor_type"], strict=True)
+            ],
+        )
+        return frame.drop(columns=["_bulk", "actor_type"]).reset_index(drop=True)
+
+    def timeline(
+        self, actor: str, body: str | None = None, *, types: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
         """Membership events of ``actor`` (in ``body``, or everywhere) in date order, with sources.
 
         Recorded events (join, withdraw, announce_withdrawal, rejoin, suspend, expel) come from
         comity's sources; where a membership spell's start or end has no recorded event, it is
         shown as ``join`` or ``leave`` with the spell's source.
         """
-        who = self.resolve(actor)
+        who = self.resolve(actor, types=types)
         params: list[Any] = [who.id]
         where = "actor_id = ?"
         if body is not None:

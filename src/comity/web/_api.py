@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from comity.errors import BadInput, ComityError
-from comity.web._errors import ApiError, unavailable
+from comity.web._errors import ApiError
 from comity.web._service import WebData, paginate, round_floats
 
 __all__ = ["MAX_UPLOAD_BYTES", "UPLOAD_TYPES", "router"]
@@ -141,7 +141,8 @@ async def status(request: Request) -> Response:
         ]
         counts = {t: data.count(t) for t in tables}
         return {
-            "store": str(data.store.path or ":memory:"),
+            # The file name only: where the server keeps its files is none of a client's business.
+            "store": data.store.path.name if data.store.path else ":memory:",
             "read_only": data.store.read_only,
             "counts": counts,
             "ideal_points": data.ideal_status(),
@@ -325,7 +326,7 @@ async def coalition(
 
     def compute(data: WebData) -> dict[str, Any]:
         found = data.resolve(body_id, types=("organisation",))
-        info = data.actor(found.id)
+        info = data.actor(found.id, "organisation")
         _, today = data.members(found.id, None)
         spells = data.membership_spells(found.id, as_body=True, limit=10_000)
         return {
@@ -500,11 +501,8 @@ def _too_large() -> ApiError:
 def _read_upload(data: WebData, body: bytes, media_type: str, doc_id: str | None) -> dict[str, Any]:
     import hashlib
 
-    try:
-        from comity.news import InputDoc, Pipeline, iter_documents, to_full
-        from comity.news._store import save_documents
-    except ImportError as exc:
-        raise unavailable("The news reader", f"comity.news cannot be imported ({exc}).") from exc
+    from comity.news import InputDoc, Pipeline, iter_documents, save_documents, to_full
+
     if media_type == "application/json":
         try:
             record = json.loads(body)

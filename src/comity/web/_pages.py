@@ -70,14 +70,22 @@ def install(app: FastAPI) -> None:
             return Markup("")
         text = str(entity_id)
         data: WebData = app.state.data
-        if kind == "state" and text in data.state_names:
-            shown = label if label is not None else data.state_names[text]
-            return Markup('<a href="{}" title="{}">{}</a>').format(data.actor_url(text, "state"), text, shown)
-        target = text if text in _known_ids(data) else data.link_target(text)
-        if target is None:
-            return escape(label if label is not None else text)
-        shown = label if label is not None else (data.display_name(target) if target == text else text)
-        return Markup('<a href="/actors/{}" title="{}">{}</a>').format(target, target, shown)
+        registry = data.registry()
+        if registry.has(text, kind):
+            target, target_kind = text, kind or registry.types_of(text)[0]
+        else:
+            found = data.link_target(text, kind)
+            if found is None:
+                return escape(label if label is not None else text)
+            target, target_kind = found
+        shown = (
+            label
+            if label is not None
+            else (registry.name_of(target, target_kind) if target == text else text)
+        )
+        return Markup('<a href="{}" title="{}">{}</a>').format(
+            data.actor_url(target, target_kind), target, shown
+        )
 
     def state(iso3: Any, label: Any = None) -> Markup:
         return link(iso3, label, "state")
@@ -87,7 +95,6 @@ def install(app: FastAPI) -> None:
 
     env.globals["link"] = link
     env.globals["state"] = state
-    env.globals["state_ids"] = app.state.data.state_names
     env.globals["links"] = links
     env.globals["fact_types"] = FACT_TYPES
     env.globals["doc_fact_types"] = DOC_FACT_TYPES
@@ -101,14 +108,6 @@ def install(app: FastAPI) -> None:
         )
 
     app.state.render_error = render_error
-
-
-def _known_ids(data: WebData) -> frozenset[str]:
-    ids: frozenset[str] | None = getattr(data, "_known_ids_cache", None)
-    if ids is None:
-        ids = frozenset(data.registry()._display_names())
-        data._known_ids_cache = ids  # type: ignore[attr-defined]
-    return ids
 
 
 def api_index_page(request: Request, schema: dict[str, Any]) -> HTMLResponse:
@@ -153,7 +152,7 @@ def home(request: Request) -> HTMLResponse:
             "G7",
             "ALLIANCE_FOR_MULTILATERALISM",
         )
-        if s in _known_ids(data)
+        if data.registry().has(s, "organisation")
     ]
     return _render(
         request,
@@ -184,7 +183,7 @@ def actor_page(
         # A name or alias: send the browser to the page's canonical address.
         target = f"/actors/{info['id']}" + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(target, status_code=307)
-    _, timeline = data.timeline(info["id"], None)
+    _, timeline = data.timeline(info["id"], None, info["type"])
     spells = data.membership_spells(info["id"], as_body=False, limit=40)
     charts: dict[str, str] = {}
     notes: list[str] = []

@@ -300,21 +300,14 @@ class WebData:
             return f"/actors/{entity_id}?type={kind}"
         return f"/actors/{entity_id}"
 
-    @functools.cached_property
-    def state_names(self) -> dict[str, str]:
-        rows = self.local_store().con.execute("SELECT iso3, name_short FROM states").fetchall()
-        return {str(i): str(n) for i, n in rows}
-
     @functools.lru_cache(maxsize=8192)  # noqa: B019
-    def link_target(self, text: str) -> str | None:
-        """The id a name in a fact stands for (so that pages can link it), or None."""
+    def link_target(self, text: str, kind: str | None = None) -> tuple[str, str] | None:
+        """The (id, kind) a name in a fact stands for (so that pages can link it), or None."""
         try:
-            return str(self.registry().resolve(text).id)
+            found = self.registry().resolve(text, types=(kind,) if kind else None)
         except ComityError:
             return None
-
-    def display_name(self, entity_id: str) -> str:
-        return self.registry().name_of(entity_id)
+        return str(found.id), found.type
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019
     def members(self, body: str, on: str | None) -> tuple[str, list[dict[str, Any]]]:
@@ -323,16 +316,20 @@ class WebData:
         return org.id, frame_records(registry.members(org.id, on=on))
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019
-    def memberships_of(self, actor: str, on: str | None) -> tuple[str, list[dict[str, Any]]]:
+    def memberships_of(
+        self, actor: str, on: str | None, kind: str | None = None
+    ) -> tuple[str, list[dict[str, Any]]]:
         registry = self.registry()
-        who = registry.resolve(actor)
-        return who.id, frame_records(registry.memberships_of(who.id, on=on))
+        who = registry.resolve(actor, types=(kind,) if kind else None)
+        return who.id, frame_records(registry.memberships_of(who.id, on=on, types=(who.type,)))
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019
-    def timeline(self, actor: str, body: str | None) -> tuple[str, list[dict[str, Any]]]:
+    def timeline(
+        self, actor: str, body: str | None, kind: str | None = None
+    ) -> tuple[str, list[dict[str, Any]]]:
         registry = self.registry()
-        who = registry.resolve(actor)
-        return who.id, frame_records(registry.timeline(who.id, body))
+        who = registry.resolve(actor, types=(kind,) if kind else None)
+        return who.id, frame_records(registry.timeline(who.id, body, types=(who.type,)))
 
     @functools.lru_cache(maxsize=512)  # noqa: B019
     def membership_spells(
@@ -342,27 +339,7 @@ class WebData:
 
         Spells from comity's own sources outrank the bulk COW data for the same pair.
         """
-        column = "body_id" if as_body else "actor_id"
-        other = "actor_id" if as_body else "body_id"
-        frame = self.query(
-            f"""SELECT {other} AS other, kind, start_date, end_date, observed_to, source_id, source_ref
-                FROM memberships WHERE {column} = ?""",
-            [actor_id],
-        )
-        if frame.empty:
-            return []
-        frame["_bulk"] = frame["source_id"].isin(("cow_igo",))
-        best = frame.groupby("other")["_bulk"].transform("min")
-        frame = frame[frame["_bulk"] == best]
-        # comity's own, curated memberships first; the bulk COW spells fill the rest.
-        frame = frame.sort_values(["_bulk", "start_date", "other"], na_position="first")
-        keep = list(dict.fromkeys(frame["other"]))[:limit]
-        frame = frame[frame["other"].isin(keep)].drop(columns="_bulk")
-        frame = frame.sort_values(["start_date", "other"], na_position="first")
-        records = frame_records(frame)
-        for record in records:
-            record["name"] = self.display_name(record["other"])
-        return records
+        return frame_records(self.registry().spells(actor_id, as_body=as_body, limit=limit))
 
     # -- news ------------------------------------------------------------------------------
     def has_news(self) -> bool:
@@ -496,10 +473,7 @@ class WebData:
             )
         doc_ids = [d["doc_id"] for d in docs]
         facts = self._facts_of(doc_ids)
-        try:
-            reconciled = self._reconcile_with_reader(story_id, doc_ids, facts)
-        except ImportError:  # the news reader is not installed: count support here
-            reconciled = _reconcile_by_key(facts)
+        reconciled = self._reconcile_with_reader(story_id, doc_ids, facts)
         order = {t: i for i, t in enumerate(FACT_TYPES)}
         reconciled.sort(key=lambda g: (order.get(g["fact_type"], 99), -g["support"], g["label"]))
         info = next((s for s in self.stories() if s["story_id"] == story_id), None)
@@ -627,19 +601,11 @@ class WebData:
         return ""
 
     # -- votes ---------------------------------------------------------------------------------
-    def _votes_module(self) -> Any:
-        try:
-            import comity.votes as votes
-        except ImportError as exc:  # pragma: no cover - the votes package ships with comity
-            raise unavailable("Vote analysis", f"comity.votes cannot be imported ({exc}).") from exc
-        return votes
-
     def _votes_function(self, name: str) -> Callable[..., Any]:
-        module = self._votes_module()
-        function = getattr(module, name, None)
-        if function is None:
-            raise unavailable("Vote analysis", f"comity.votes has no {name}() yet.")
-        return function  # type: ignore[no-any-return]
+        import comity.votes
+
+        function: Callable[..., Any] = getattr(comity.votes, name)
+        return function
 
     def votes(self) -> pd.DataFrame:
         """The General Assembly votes of the default sources, loaded once from the store."""
@@ -857,7 +823,9 @@ class WebData:
             if cache is not None and cache.is_file():
                 table, method = pd.read_parquet(cache), self.ideal_method
             else:
-                table, method = _estimate_ideal_points(self._votes_module(), votes, self.ideal_method)
+                import comity.votes
+
+                table, method = _estimate_ideal_points(comity.votes, votes, self.ideal_method)
                 if cache is not None:
                     _write_quietly(table, cache)
         except (ComityError, ApiError) as error:
@@ -871,10 +839,13 @@ class WebData:
             with self._lock:
                 self._ideal_error = failure
             return
-        except Exception as exc:  # a failed estimate must not take the server down
+        except Exception:  # a failed estimate must not take the server down
             log.exception("estimating ideal points failed")
             with self._lock:
-                self._ideal_error = ApiError(503, "E503", f"Ideal points could not be estimated ({exc}).")
+                # The cause is in the log; clients get no detail of a bug.
+                self._ideal_error = ApiError(
+                    503, "E503", "Ideal points could not be estimated.", "See the server's log for the cause."
+                )
             return
         with self._lock:
             self._ideal = table
@@ -975,56 +946,6 @@ def _supports(fact_type: str, value: dict[str, Any], stored: dict[str, Any]) -> 
     if kind == "meeting":
         return bool(p.get("body") == value.get("body"))
     return False
-
-
-def _reconcile_by_key(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Facts of a story grouped by what they state, with support counts (without the news reader)."""
-    groups: dict[str, dict[str, Any]] = {}
-    for fact in facts:
-        key = fact_key(fact["fact_type"], fact["payload"])
-        group = groups.setdefault(
-            key,
-            {
-                "fact_type": fact["fact_type"],
-                "payload": fact["payload"],
-                "label": fact["label"],
-                "documents": [],
-                "spans": [],
-            },
-        )
-        if fact["doc_id"] not in group["documents"]:
-            group["documents"].append(fact["doc_id"])
-        group["spans"].append(
-            {"doc_id": fact["doc_id"], "start_char": fact["start_char"], "end_char": fact["end_char"]}
-        )
-        if fact["fact_type"] == "coalition":
-            group.setdefault("variants", set()).add(tuple(sorted(fact["payload"].get("members") or [])))
-        # Keep the most complete version (longest member list, longest quote).
-        if len(json.dumps(fact["payload"])) > len(json.dumps(group["payload"])):
-            group["payload"], group["label"] = fact["payload"], fact["label"]
-    reconciled = list(groups.values())
-    for group in reconciled:
-        group["support"] = len(group["documents"])
-    _flag_conflicts(reconciled)
-    return reconciled
-
-
-def _flag_conflicts(groups: list[dict[str, Any]]) -> None:
-    """Mark coalitions whose member lists differ between the documents of a story."""
-    for group in groups:
-        variants: set[tuple[str, ...]] = group.pop("variants", set())
-        group["conflict"] = None
-        if len(variants) > 1:
-            counts = ", ".join(sorted(str(len(v)) for v in variants))
-            group["conflict"] = f"member lists differ between documents ({counts} members)"
-
-
-def safe(function: Callable[[], T], default: T) -> T:
-    """Run ``function``; on a comity error or a 503, give ``default`` (for optional parts of a page)."""
-    try:
-        return function()
-    except (ComityError, ApiError):
-        return default
 
 
 def round_floats(records: list[dict[str, Any]], digits: int = 4) -> list[dict[str, Any]]:
