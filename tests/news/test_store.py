@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,8 +83,18 @@ def test_store_document_row_has_hash_and_meta(store: Store, doc: NewsDoc) -> Non
 def test_store_one_transaction_rolls_back_on_error(store: Store, doc: NewsDoc) -> None:
     save_documents(store, [doc])
     before = _facts(store)
-    broken = NewsDoc(id="broken", raw="x")
-    broken.mentions = "not a list"  # type: ignore[assignment]
-    with pytest.raises(AttributeError):
-        save_documents(store, [doc, broken])
+    # Fail inside the transaction, after the documents are written and while the facts go in.
+    original = Store.insert_frame
+
+    def failing(self: Store, table: str, frame: Any) -> int:
+        if table == "facts":
+            raise RuntimeError("disk full")
+        return original(self, table, frame)
+
+    again = NewsDoc(id="second", raw=TEXT, meta={"published": "2021-05-10"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Store, "insert_frame", failing)
+        with pytest.raises(RuntimeError, match="disk full"):
+            save_documents(store, [doc, again])
     assert _facts(store) == before
+    assert store.count("documents") == 1

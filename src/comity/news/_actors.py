@@ -27,12 +27,9 @@ Aho-Corasick automaton over the lower-cased forms finds every candidate; then
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from comity.news._doc import Mention, NewsDoc
 from comity.news._pipeline import Resources, stage
@@ -77,7 +74,6 @@ _ORG_FORMS: dict[str, tuple[str, ...]] = {
         "United Nations Human Rights Council",
         "Human Rights Council",
         "UNHRC",
-        "Human R council",
         "Human Rights Commission",
     ),
     "OHCHR": (
@@ -635,47 +631,13 @@ _ISO3 = re.compile(r"^[A-Z]{3}$")
 _UN_NAME = re.compile(r"^(?:United Nations|UN|U\.N\.)\s")
 _LOWER_NEAR = re.compile(r"[a-z]{3}")
 
-_DATA_DIR = Path(__file__).resolve().parent.parent / "registry" / "data"
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
 
 def _registry_rows() -> list[GazetteerRow]:
-    """Rows from the registry: its API when it exists, else its CSV files."""
-    try:
-        from comity.registry import Registry
+    """Every surface form of the registry: (alias, entity_id, entity_type, kind)."""
+    from comity.registry import Registry
 
-        rows: Any = Registry.default().gazetteer()
-        if hasattr(rows, "itertuples"):
-            rows = rows.itertuples(index=False)
-        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
-    except (ImportError, AttributeError, NotImplementedError):
-        pass
-    except Exception:  # an unfinished registry must not stop the reader: fall back to its CSVs
-        pass
-    rows_out: list[GazetteerRow] = []
-    for row in _read_csv(_DATA_DIR / "states.csv"):
-        iso3 = row.get("iso3") or row.get("id") or ""
-        name = row.get("name") or row.get("name_short") or ""
-        if iso3 and name:
-            rows_out.append((name, iso3, "state", "name"))
-    for row in _read_csv(_DATA_DIR / "state_aliases.csv"):
-        if row.get("iso3") and row.get("alias"):
-            rows_out.append((row["alias"], row["iso3"], "state", row.get("kind") or "alias"))
-    for row in _read_csv(_DATA_DIR / "organisations.csv"):
-        org_id = row.get("org_id") or row.get("id") or ""
-        name = row.get("name") or ""
-        if org_id and name:
-            rows_out.append((name, org_id, "organisation", "name"))
-    for row in _read_csv(_DATA_DIR / "org_aliases.csv"):
-        if row.get("org_id") and row.get("alias"):
-            rows_out.append((row["alias"], row["org_id"], "organisation", row.get("kind") or "alias"))
-    return rows_out
+    rows = Registry.default().gazetteer().itertuples(index=False)
+    return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
 
 
 def _country_converter_rows() -> list[GazetteerRow]:

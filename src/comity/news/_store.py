@@ -8,27 +8,15 @@ previous facts in the same transaction, so reading a document again changes noth
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
 from comity.news._doc import NewsDoc
-from comity.store import Store
+from comity.store import Store, sha256_of
 
-__all__ = ["NEWS_DDL", "document_facts", "save_documents"]
-
-#: The tables this module writes (the store's schema creates them; kept here for reference and for
-#: stores opened without it).
-NEWS_DDL: tuple[str, ...] = (
-    """CREATE TABLE IF NOT EXISTS documents (
-        doc_id TEXT PRIMARY KEY, story_id TEXT, url TEXT, outlet TEXT, published TEXT, text TEXT NOT NULL,
-        sha256 TEXT NOT NULL, source_path TEXT)""",
-    """CREATE TABLE IF NOT EXISTS facts (
-        doc_id TEXT NOT NULL, fact_type TEXT NOT NULL, payload JSON NOT NULL, start_char INTEGER,
-        end_char INTEGER, confidence DOUBLE, stage TEXT)""",
-)
+__all__ = ["document_facts", "save_documents"]
 
 _FACT_COLUMNS = ("doc_id", "fact_type", "payload", "start_char", "end_char", "confidence", "stage")
 
@@ -127,7 +115,7 @@ def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
                 "outlet": doc.meta.get("outlet"),
                 "published": doc.meta.get("published"),
                 "text": doc.raw,
-                "sha256": hashlib.sha256(doc.raw.encode("utf-8")).hexdigest(),
+                "sha256": sha256_of(doc.raw),
                 "source_path": doc.meta.get("source_path"),
             }
             for doc in docs
@@ -137,8 +125,6 @@ def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
     ids = documents["doc_id"].tolist()
     placeholders = ", ".join("?" for _ in ids)
     with store.transaction():
-        for statement in NEWS_DDL:
-            store.con.execute(statement)
         store.con.execute(f"DELETE FROM facts WHERE doc_id IN ({placeholders})", ids)
         store.con.execute(f"DELETE FROM documents WHERE doc_id IN ({placeholders})", ids)
         store.insert_frame("documents", documents)
