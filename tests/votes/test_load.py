@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from comity.errors import LoadError
+from comity.errors import BadInput, LoadError
 from comity.store import Store
 from comity.votes import (
     load_undl_csv,
@@ -408,3 +408,17 @@ def test_repeated_roll_calls_name_shipped_roll_calls() -> None:
     assert len(pairs) == 955 and set(pairs["source"]) == {"bsv"}
     rcids = set(read_unvotes().roll_calls["rcid"])
     assert pairs["rcid1"].isin(rcids).mean() > 0.99 and pairs["rcid2"].isin(rcids).mean() > 0.99
+
+
+def test_read_votes_fills_sources_the_store_lacks(store: Store, unvotes_slice: Path) -> None:
+    load_unvotes(store, unvotes_slice)
+    votes = read_votes(store)
+    # The store holds two sessions of unvotes only; 2020-2024 come from the shipped data.
+    assert set(votes["source_id"]) == {"unvotes", "unvotes2020"}
+    assert votes.loc[votes["source_id"] == "unvotes", "year"].max() < 1975
+    assert votes["year"].max() >= 2023
+
+
+def test_read_votes_rejects_an_unknown_body() -> None:
+    with pytest.raises(BadInput, match="unknown body"):
+        read_votes(body="ECOSOC")

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from comity._cli_common import ComityGroup, DbOption, JsonOption
-from comity.errors import BadInput, ComityError
+from comity.errors import BadInput
 
 __all__ = ["votes_app"]
 
@@ -350,21 +350,16 @@ def ideal(
 
     Example: comity votes ideal --from 1946 --to 2024 --dynamic --out ideal.csv --plot ideal.png
     """
-    from comity.votes import _ideal
+    from comity.votes._ideal import ideal_points_table
+    from comity.votes._load import read_repeated_roll_calls
     from comity.votes._plots import plot_ideal_points
 
-    table_function = getattr(_ideal, "ideal_points_table", None)
-    if table_function is None:
-        raise ComityError("ideal point estimation is not available in this build of comity")
-    votes = _load_votes(db, source, body)
-    if dynamic:
-        from comity.votes._load import read_repeated_roll_calls
-
-        table = table_function(votes, start, end, dynamic, repeats=read_repeated_roll_calls(found=True))
-    else:
-        table = table_function(votes, start, end, dynamic)
+    # Checked before the fit, which can take a while: a bad path should not cost it.
     if not out.parent.exists():
         raise BadInput(f"cannot write {out}: the folder {out.parent} does not exist")
+    votes = _load_votes(db, source, body)
+    repeats = read_repeated_roll_calls(found=True) if dynamic else None
+    table = ideal_points_table(votes, start, end, dynamic, repeats=repeats)
     table.to_csv(out, index=False)
     typer.echo(f"{len(table):,} state-years written to {out}")
     if plot is not None:

@@ -968,30 +968,32 @@ def read_votes(
     chosen = tuple(sources)
     if not chosen:
         raise BadInput("no vote source chosen", hint=f"Use some of {', '.join(_READERS)}.")
-    votes: pd.DataFrame | None = None
-    if store is not None:
-        votes = votes_in_store(store, chosen)
-        if votes.empty:
-            votes = None
-    if votes is None:
-        unknown = [s for s in chosen if s not in _READERS]
-        if unknown:
-            raise BadInput(
-                f"unknown vote source(s) {', '.join(unknown)} (not in the store, not shipped)",
-                hint=f"Shipped sources: {', '.join(_READERS)}; load others with `comity votes load`.",
-            )
-        # Shallow: the cached columns are shared; adding or replacing columns does not touch the cache.
-        votes = _shipped_votes(chosen).copy(deep=False)
+    if body is not None and body.upper() not in ("GA", "SC"):
+        raise BadInput(f"unknown body {body!r}", hint="Use GA (General Assembly) or SC (Security Council).")
+    stored = votes_in_store(store, chosen) if store is not None else None
+    present = set(stored["source_id"].unique()) if stored is not None else set()
+    missing = tuple(s for s in chosen if s not in present)
+    unknown = [s for s in missing if s not in _READERS]
+    if unknown:
+        raise BadInput(
+            f"unknown vote source(s) {', '.join(unknown)} (not in the store, not shipped)",
+            hint=f"Shipped sources: {', '.join(_READERS)}; load others with `comity votes load`.",
+        )
+    # A source the store lacks comes from the shipped data, so that no asked-for year goes missing.
+    # Shallow copy: the cached columns are shared; adding or replacing columns does not touch the cache.
+    shipped = _shipped_votes(missing).copy(deep=False) if missing else None
+    parts = [p for p in (stored, shipped) if p is not None and not p.empty]
+    votes = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else shipped
+    if votes is None:  # pragma: no cover - every source is either stored or shipped
+        raise BadInput("no votes found for the chosen sources")
     if body is not None:
-        votes = votes[votes["body"] == body].reset_index(drop=True)
+        votes = votes[votes["body"] == body.upper()].reset_index(drop=True)
     return votes
 
 
 def votes_in_store(store: Any, sources: Sequence[str] = DEFAULT_GA_SOURCES) -> pd.DataFrame:
     """The tidy analysis frame of ``sources`` from the store (empty if it holds none)."""
     placeholders = ", ".join("?" for _ in sources)
-    # A progress bar on stdout would corrupt the CLI's tables and JSON.
-    store.con.execute("SET enable_progress_bar = false")
     frame = store.con.execute(
         f"""SELECT v.rcid, v.iso3, v.vote, r.year, r.date, r.issues, r.body, v.source_id
             FROM votes v JOIN roll_calls r USING (rcid)
