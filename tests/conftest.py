@@ -15,6 +15,69 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# ----------------------------------------------------------------------------- shared data
+# Third-party data and the annotated news corpus are never in the repository: tests read them
+# from the shared folder beside it (`<repo>/../shared`, or $COMITY_SHARED), its upstream mirror
+# (`shared/data/upstream`, or $COMITY_DATA) and its corpus (`shared/corpus`). Where they are
+# absent, the tests that need them skip with the reason; under `.ci/run`
+# (COMITY_REQUIRE_SHARED=1) they fail instead, so that CI never passes by skipping.
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Tests never touch the network: comity.data may read the mirror or the cache, never download.
+os.environ["COMITY_OFFLINE"] = "1"
+
+
+def shared_missing(what: str) -> None:
+    """Skip the calling test because ``what`` is absent, or fail under COMITY_REQUIRE_SHARED=1."""
+    reason = f"{what} is not available (set COMITY_SHARED / COMITY_DATA, or put shared/ beside the repo)"
+    if os.environ.get("COMITY_REQUIRE_SHARED", "").strip() in {"1", "true", "yes"}:
+        pytest.fail(reason + "; COMITY_REQUIRE_SHARED is set, so this is a failure, not a skip")
+    pytest.skip(reason)
+
+
+def _shared_root() -> Path:
+    env = os.environ.get("COMITY_SHARED", "").strip()
+    return Path(env) if env else REPO_ROOT.parent / "shared"
+
+
+def _mirror_root() -> Path:
+    env = os.environ.get("COMITY_DATA", "").strip()
+    return Path(env) if env else _shared_root() / "data" / "upstream"
+
+
+# The library finds the mirror through COMITY_DATA; point it at the shared one when there is one.
+if not os.environ.get("COMITY_DATA", "").strip() and _mirror_root().is_dir():
+    os.environ["COMITY_DATA"] = str(_mirror_root())
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The shared folder (data and corpus); skips (or fails under COMITY_REQUIRE_SHARED) if absent."""
+    root = _shared_root()
+    if not root.is_dir():
+        shared_missing(f"the shared folder {root}")
+    return root
+
+
+@pytest.fixture(scope="session")
+def data_mirror() -> Path:
+    """The upstream data mirror (MANIFEST.csv and `<owner>__<repo>/<path>` files)."""
+    root = _mirror_root()
+    if not (root / "MANIFEST.csv").is_file():
+        shared_missing(f"the upstream data mirror {root}")
+    return root
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    """The annotated news corpus (`news-dev/`, `news-train/`)."""
+    env = os.environ.get("COMITY_CORPUS", "").strip()
+    root = Path(env) if env else _shared_root() / "corpus"
+    if not (root / "news-dev").is_dir():
+        shared_missing(f"the annotated news corpus {root}")
+    return root
+
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:

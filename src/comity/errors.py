@@ -10,6 +10,8 @@
     ├── ExtractionError               the news reader could not read a document
     ├── StoreError                    the database file is missing, corrupt, locked or read-only
     │   └── SchemaVersionError        the store was written by another schema version
+    ├── DataError                     a third-party data file is unknown, missing or cannot be fetched
+    │   └── HashMismatch              a data file's bytes are not those its manifest entry pins
     └── NotFittedError (ValueError, AttributeError)   an estimator used before ``fit``
 
 Every message says what went wrong, where, and what to do; each carries a numbered code
@@ -22,7 +24,9 @@ __all__ = [
     "BadDate",
     "BadInput",
     "ComityError",
+    "DataError",
     "ExtractionError",
+    "HashMismatch",
     "LoadError",
     "NotFittedError",
     "SchemaVersionError",
@@ -158,3 +162,23 @@ class NotFittedError(ComityError, ValueError, AttributeError):
 
     code = "E060"
     status = 409
+
+
+class DataError(ComityError):
+    """A third-party data file is unknown, missing from the mirror or cache, or cannot be fetched."""
+
+    code = "E070"
+    status = 503
+
+    def __init__(
+        self, message: str, *, key: str | None = None, path: str | None = None, hint: str | None = None
+    ) -> None:
+        self.key = key
+        self.path = path
+        super().__init__(message, hint=hint)
+
+
+class HashMismatch(DataError):
+    """A data file's bytes are not those its manifest entry pins (damaged, or changed at the source)."""
+
+    code = "E071"
