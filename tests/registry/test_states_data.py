@@ -185,7 +185,6 @@ def test_states_data_alias_resolves(aliases: pd.DataFrame, surface: str, iso3: s
         "Falkland Islands",
         "Bermuda",
         "Guam",
-        "Hong Kong",
         "England",
         "Scotland",
         "Manx",
@@ -197,6 +196,12 @@ def test_states_data_alias_resolves(aliases: pd.DataFrame, surface: str, iso3: s
 def test_states_data_territories_are_not_aliases(aliases: pd.DataFrame, territory: str) -> None:
     # The demonym table lists overseas territories under their parent state; they are not its names.
     assert set(aliases.loc[aliases["alias"].map(norm) == norm(territory), "iso3"]) == set()
+
+
+@pytest.mark.parametrize(("name", "actor"), [("Hong Kong", "HKG"), ("Macao", "MAC"), ("Macau", "MAC")])
+def test_states_data_wto_territories_name_themselves(aliases: pd.DataFrame, name: str, actor: str) -> None:
+    # Hong Kong and Macao are actors of their own (WTO members), never names of China.
+    assert set(aliases.loc[aliases["alias"].map(norm) == norm(name), "iso3"]) == {actor}
 
 
 def test_states_data_no_undocumented_ambiguity(aliases: pd.DataFrame) -> None:
