@@ -33,9 +33,18 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = Path(os.environ.get("COMITY_NEWS_DEV", ROOT / "tests" / "news" / "data"))
-if not DEV.exists():
-    DEV = Path("/work/shared/corpus/news-dev")
+
+
+def _dev_dir() -> Path:
+    """news-dev of the shared corpus ($COMITY_CORPUS or shared/corpus beside the repository)."""
+    from comity.news._corpus import corpus_root
+
+    root = corpus_root()
+    if root is None or not (root / "news-dev").is_dir():
+        sys.exit("No annotated corpus: set COMITY_CORPUS or put shared/corpus beside the repository.")
+    return root / "news-dev"
+
+
 REGISTRY_DATA = ROOT / "src" / "comity" / "registry" / "data"
 
 
@@ -155,9 +164,9 @@ def _cpu() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def _dev() -> tuple[list[str], list[str], dict[str, dict[str, Any]]]:
+def _dev(folder: Path) -> tuple[list[str], list[str], dict[str, dict[str, Any]]]:
     ids, texts, gold = [], [], {}
-    for path in sorted(DEV.glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         ids.append(path.stem)
         texts.append(path.read_text(encoding="utf-8"))
         gold[path.stem] = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
@@ -185,13 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     from comity.news import Pipeline
     from comity.news._eval import evaluate, score_documents
 
-    ids, texts, gold = _dev()
+    dev = _dev_dir()
+    ids, texts, gold = _dev(dev)
     words = sum(len(t.split()) for t in texts) / len(texts)
     size = sum(len(t.encode("utf-8")) for t in texts) / len(texts)
-    print(f"dev set: {DEV} ({len(ids)} documents, {size:,.0f} bytes and {words:,.0f} words on average)")
+    print(f"dev set: {dev} ({len(ids)} documents, {size:,.0f} bytes and {words:,.0f} words on average)")
 
     # -- quality ----------------------------------------------------------------------------
-    comity_report = evaluate(DEV)
+    comity_report = evaluate(dev)
     baseline = Baseline()
     records = baseline.records(texts, ids)
     # The baseline groups nothing: every document is its own story.

@@ -14,16 +14,36 @@ from comity.store import Store
 runner = CliRunner()
 
 
+# Three short reports written for these tests: two tell one event, the third another.
+REPORTS = {
+    "veto-wire": (
+        "UNITED NATIONS, Dec. 20 - Russia and China vetoed a Security Council draft on Friday that "
+        "would have kept two border crossings open for aid deliveries into Syria. Thirteen members "
+        "voted in favour. U.S. Secretary of State Mike Pompeo said the two vetoes were "
+        '"a shameful act that will cost lives in the northwest." Russian Ambassador Vassily Nebenzia '
+        "told the Council that a shorter mandate was enough."
+    ),
+    "veto-blog": (
+        "Moscow and Beijing blocked the Security Council draft on Syria aid crossings on Friday, "
+        "casting two vetoes. Thirteen of the fifteen members backed the text. Mike Pompeo called "
+        'the vetoes "a shameful act that will cost lives." Vassily Nebenzia said Russia wanted a '
+        "shorter mandate for the border crossings."
+    ),
+    "anniversary": (
+        "The General Assembly adopted a declaration marking the 75th anniversary of the United "
+        "Nations on Monday. Secretary-General Antonio Guterres told leaders that "
+        '"we need a networked multilateralism more than ever." The declaration pledges to upgrade '
+        "the organisation and to protect the planet."
+    ),
+}
+
+
 @pytest.fixture
-def two_reports(data_dir: Path, tmp_path: Path) -> Path:
+def two_reports(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
     folder.mkdir()
-    for doc_id in (
-        "syria-veto-2019-12-rferl",
-        "syria-veto-2019-12-voltairenet",
-        "un75-declaration-2020-09-wrex",
-    ):
-        (folder / f"{doc_id}.txt").write_text((data_dir / f"{doc_id}.txt").read_text(encoding="utf-8"))
+    for doc_id, text in REPORTS.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
     return folder
 
 
@@ -31,21 +51,15 @@ def test_cli_read_gold_one_json_object_per_line(two_reports: Path) -> None:
     result = runner.invoke(app, ["read", str(two_reports), "--format", "gold"])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["id"] for r in records] == [
-        "syria-veto-2019-12-rferl",
-        "syria-veto-2019-12-voltairenet",
-        "un75-declaration-2020-09-wrex",
-    ]
-    assert records[0]["story"] == records[1]["story"] != records[2]["story"]
+    assert [r["id"] for r in records] == ["anniversary", "veto-blog", "veto-wire"]
+    assert records[1]["story"] == records[2]["story"] != records[0]["story"]
     assert {"states", "organizations", "people", "quotes", "coalitions", "memberships", "meetings"} <= set(
         records[0]
     )
 
 
 def test_cli_read_full_has_spans(two_reports: Path) -> None:
-    result = runner.invoke(
-        app, ["read", str(two_reports / "syria-veto-2019-12-rferl.txt"), "--format", "full"]
-    )
+    result = runner.invoke(app, ["read", str(two_reports / "veto-wire.txt"), "--format", "full"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     assert record["mentions"] and {"start", "end", "raw_start", "raw_end"} <= set(record["mentions"][0])
@@ -119,3 +133,13 @@ def test_cli_help_has_an_example(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example: comity" in result.stdout
+
+
+def test_cli_eval_news_split_and_bad_split(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Moscow said no.", encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps({"states": ["RUS"], "story": "a-story"}), encoding="utf-8")
+    result = runner.invoke(app, ["eval", "news", str(tmp_path), "--split", "train", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["documents"] == 1
+    bad = runner.invoke(app, ["eval", "news", str(tmp_path), "--split", "test"])
+    assert bad.exit_code == 2 and "--split" in bad.stderr and "Traceback" not in bad.output

@@ -8,6 +8,7 @@ import pytest
 
 from comity.errors import BadInput
 from comity.news import Pipeline, evaluate, score_documents
+from comity.news._corpus import HELDOUT_STORIES, corpus_root, split_documents
 from comity.news._eval import same_speaker, story_pair_counts, word_overlap
 
 
@@ -132,3 +133,32 @@ def test_eval_dev_set_meets_the_goals(data_dir: Path, reader: Pipeline) -> None:
     assert report.documents == 31
     for name in ("states", "organizations", "people", "quotes"):
         assert report.fields[name].f1 >= 0.8, (name, report.format())
+
+
+def test_eval_splits_by_story(tmp_path: Path, core: Pipeline) -> None:
+    held = sorted(HELDOUT_STORIES)[0]
+    for doc_id, story in (("a", "some-other-story"), ("b", held), ("c", held)):
+        (tmp_path / f"{doc_id}.txt").write_text("The Kremlin said Moscow would reply.", encoding="utf-8")
+        (tmp_path / f"{doc_id}.json").write_text(json.dumps(_record(states=["RUS"], story=story)))
+    assert split_documents(tmp_path, "train") == {"a"}
+    assert split_documents(tmp_path, "heldout") == {"b", "c"}
+    assert evaluate(tmp_path, core, split="train").documents == 1
+    assert evaluate(tmp_path, core, split="heldout").documents == 2
+    assert evaluate(tmp_path, core).documents == 3
+    with pytest.raises(BadInput, match="split"):
+        split_documents(tmp_path, "test")  # type: ignore[arg-type]
+
+
+def test_eval_empty_split_is_an_error(tmp_path: Path, core: Pipeline) -> None:
+    (tmp_path / "a.txt").write_text("Moscow said no.", encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps(_record(story="not-held-out")))
+    with pytest.raises(BadInput, match="'heldout' split"):
+        evaluate(tmp_path, core, split="heldout")
+
+
+def test_eval_corpus_root_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMITY_CORPUS", str(tmp_path))
+    assert corpus_root() == tmp_path
+    monkeypatch.setenv("COMITY_CORPUS", str(tmp_path / "missing"))
+    with pytest.raises(BadInput, match="COMITY_CORPUS"):
+        corpus_root()

@@ -9,7 +9,7 @@ def _people(core: Pipeline, text: str) -> dict[str, Person]:
 
 def test_people_title_state_and_role(core: Pipeline) -> None:
     people = _people(
-        core, "Russian Foreign Minister Sergey Lavrov met U.S. Secretary of State Antony Blinken."
+        core, "Russian Foreign Minister Sergey Lavrov phoned U.S. Secretary of State Antony Blinken."
     )
     assert people["Sergey Lavrov"].state == "RUS"
     assert people["Sergey Lavrov"].role == "Foreign Minister"
@@ -27,7 +27,7 @@ def test_people_surname_merges_with_fullest_name(core: Pipeline) -> None:
 
 def test_people_apposition_and_possessive_state(core: Pipeline) -> None:
     people = _people(
-        core, "Rodolfo Reyes Rodriguez, Permanent Representative of Cuba to the United Nations, sat."
+        core, "Rodolfo Reyes Rodriguez, Permanent Representative of Cuba to the United Nations, spoke."
     )
     person = people["Rodolfo Reyes Rodriguez"]
     assert person.state == "CUB"
@@ -35,19 +35,19 @@ def test_people_apposition_and_possessive_state(core: Pipeline) -> None:
 
 
 def test_people_bylines_and_photo_credits(core: Pipeline) -> None:
-    text = "By Stephen Feller\nPhoto by Amanda Voisard/UPI\nKyiv. (AP Photo/Efrem Lukatsky, Pool)"
+    text = "By Maria Lindqvist\nPhoto by Tomas Berger/UPI\nLviv. (AP Photo/Olena Marchuk, Pool)"
     people = _people(core, text)
-    assert {"Stephen Feller", "Amanda Voisard", "Efrem Lukatsky"} <= set(people)
-    assert people["Stephen Feller"].state is None and people["Stephen Feller"].role is None
+    assert {"Maria Lindqvist", "Tomas Berger", "Olena Marchuk"} <= set(people)
+    assert people["Maria Lindqvist"].state is None and people["Maria Lindqvist"].role is None
     assert "Pool" not in people
 
 
 def test_people_capitalised_non_names_are_left_out(core: Pipeline) -> None:
-    text = "The Security Council met at Villa Madama in New York on Friday. Human Rights Watch objected."
+    text = "The Security Council gathered at Villa Madama in New York. Human Rights Watch protested."
     assert _people(core, text) == {}
 
 
 def test_people_arabic_article_names(core: Pipeline) -> None:
-    people = _people(core, "Syrian President Bashar al-Assad refused. Assad said so.")
+    people = _people(core, "Syrian President Bashar al-Assad declined the offer. Assad gave no reason.")
     assert set(people) == {"Bashar al-Assad"}
     assert people["Bashar al-Assad"].state == "SYR"

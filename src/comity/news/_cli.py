@@ -182,15 +182,27 @@ def _stories_table(stories: list[Any]) -> str:
 def eval_news_command(
     directory: Annotated[Path, typer.Argument(help="A folder of <id>.txt texts with <id>.json annotations.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    split: Annotated[
+        str,
+        typer.Option(
+            "--split",
+            help="all documents; train: all but the held-out stories; heldout: only those (scores only).",
+        ),
+    ] = "all",
 ) -> None:
     """Score the news reader against gold annotations: P/R/F1 per field and macro-F1.
 
-    Example: comity eval news corpus/news-dev
+    Example: comity eval news corpus/news-train --split heldout
+
+    The held-out stories (comity.news._corpus.HELDOUT_STORIES) are scored in aggregate only.
     """
+    from comity.news._corpus import SPLITS
     from comity.news._eval import evaluate
 
     try:
-        report = evaluate(directory)
+        if split not in SPLITS:
+            raise BadInput(f"Unknown --split {split!r}.", hint=f"Use one of: {', '.join(SPLITS)}.")
+        report = evaluate(directory, split=split)  # type: ignore[arg-type]
     except ComityError as error:
         raise _fail(error) from error
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())

@@ -139,6 +139,9 @@ class NewsDoc:
     meetings: list[Meeting] = field(default_factory=list)
     story: str | None = None
     offsets: list[int] = field(default_factory=list, repr=False)
+    #: Dependency parses by sentence span (``comity.parse.v1``); dropped when the document is
+    #: pickled (sent back from a worker process), as they are only needed while reading.
+    parses: dict[tuple[int, int], Any] = field(default_factory=dict, repr=False, compare=False)
     _sentence_starts: tuple[list[tuple[int, int]], list[int]] | None = field(
         default=None, repr=False, compare=False
     )
@@ -146,6 +149,11 @@ class NewsDoc:
     def __post_init__(self) -> None:
         if not self.text and self.raw:
             self.text = self.raw
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["parses"] = {}
+        return state
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the span of ``raw`` it came from.

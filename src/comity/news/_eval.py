@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from comity.errors import BadInput
+from comity.news._corpus import Split, split_documents
 from comity.news._doc import NewsDoc
 from comity.news._gold import to_gold
 from comity.news._pipeline import Pipeline
@@ -344,7 +345,7 @@ def _group_stories(docs: list[NewsDoc]) -> dict[str, str | None] | None:
     return {str(k): (None if v is None else str(v)) for k, v in grouped.items()}
 
 
-def evaluate(directory: str | Path, pipeline: Pipeline | None = None) -> EvalReport:
+def evaluate(directory: str | Path, pipeline: Pipeline | None = None, *, split: Split = "all") -> EvalReport:
     """Run the reader on every ``<id>.txt`` in ``directory`` and score it against ``<id>.json``.
 
     Parameters
@@ -353,15 +354,21 @@ def evaluate(directory: str | Path, pipeline: Pipeline | None = None) -> EvalRep
         A folder of ``.txt`` texts with ``.json`` gold annotations beside them.
     pipeline:
         The reader; default ``Pipeline()`` (all default stages).
+    split:
+        ``all`` documents, or only those outside (``train``) or inside (``heldout``) the
+        held-out stories (:data:`comity.news._corpus.HELDOUT_STORIES`).
     """
     folder = Path(directory)
     if not folder.is_dir():
         raise BadInput(f"{folder} is not a directory.", hint="Give a folder of <id>.txt and <id>.json files.")
+    keep = None if split == "all" else split_documents(folder, split)
     reader = pipeline if pipeline is not None else Pipeline()
     gold: dict[str, dict[str, Any]] = {}
     docs: list[NewsDoc] = []
     skipped: list[str] = []
     for text_path in sorted(folder.glob("*.txt")):
+        if keep is not None and text_path.stem not in keep:
+            continue
         gold_path = text_path.with_suffix(".json")
         if not gold_path.exists():
             skipped.append(f"{text_path.name}: no {gold_path.name} beside it")
@@ -378,7 +385,8 @@ def evaluate(directory: str | Path, pipeline: Pipeline | None = None) -> EvalRep
         docs.append(reader(doc))
     if not gold:
         raise BadInput(
-            f"{folder} holds no <id>.txt with an <id>.json beside it.",
+            f"{folder} holds no <id>.txt with an <id>.json beside it"
+            + ("." if split == "all" else f" in the {split!r} split."),
             hint="Each text needs its gold annotation with the same stem.",
         )
     stories = _group_stories(docs)

@@ -44,6 +44,7 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "comity.sentences.v1",
     "comity.actors.v1",
     "comity.people.v1",
+    "comity.parse.v1",
     "comity.quotes.v1",
     "comity.coalitions.v1",
     "comity.memberships.v1",
@@ -216,8 +217,11 @@ class Pipeline:
         self.resources = resources if resources is not None else Resources.default()
         self.stage_names: list[str] = []
         self._funcs: list[StageFunc] = []
+        # Import every stage's module before building any: a module may declare what an
+        # earlier stage needs to know (the parse stage's triggers).
         for name in names:
             _import_stage_module(name)
+        for name in names:
             info = _REGISTRY[name]
             func: StageFunc = info.func(self.resources) if info.factory else info.func
             self.stage_names.append(name)

@@ -1,0 +1,91 @@
+"""Where the annotated news corpus lives, and the project's held-out split of it.
+
+The corpus (``news-dev``, ``news-train``: ``<id>.txt`` texts with ``<id>.json`` annotations in
+the gold format) is other people's text, so it is never copied into the repository: it is read
+from ``$COMITY_CORPUS`` or from a ``shared/corpus`` folder beside the repository (the first
+ancestor of this package that has one).
+
+:data:`HELDOUT_STORIES` names the stories of ``news-train`` set aside before the reader's second
+version was written. Their texts are not read while rules are developed; they are scored only
+in aggregate (per field), so that the scores say how the reader does on stories it has not seen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from comity.errors import BadInput
+
+__all__ = ["HELDOUT_STORIES", "SPLITS", "corpus_root", "split_documents"]
+
+#: Stories of news-train held out from development (6 stories, 18 documents), chosen on
+#: 2026-12-05 before any rule of the second reader was written.
+HELDOUT_STORIES: frozenset[str] = frozenset(
+    {
+        "g7-carbis-bay-2021",
+        "open-skies-withdrawal-2020",
+        "philippines-icc-withdrawal",
+        "quad-summit-2021-03",
+        "unga-jerusalem-2017",
+        "unhrc-election-2020",
+    }
+)
+
+Split = Literal["all", "train", "heldout"]
+#: ``all``: every annotated document; ``train``: all but the held-out stories; ``heldout``: only them.
+SPLITS: tuple[Split, ...] = ("all", "train", "heldout")
+
+
+def corpus_root() -> Path | None:
+    """The folder holding ``news-dev`` and ``news-train``, or None when there is none.
+
+    ``$COMITY_CORPUS`` wins when set (an error if it is not a folder); otherwise the first
+    ``shared/corpus`` folder found going up from this package (``<repo>/../shared/corpus``
+    for a checkout that sits beside ``shared``).
+    """
+    env = os.environ.get("COMITY_CORPUS")
+    if env:
+        path = Path(env)
+        if not path.is_dir():
+            raise BadInput(
+                f"COMITY_CORPUS={env} is not a folder.",
+                hint="Point COMITY_CORPUS at the folder that holds news-dev and news-train, or unset it.",
+            )
+        return path
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "corpus"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _story(gold_path: Path) -> str | None:
+    try:
+        record = json.loads(gold_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None  # evaluate() reports unreadable annotations with their path
+    story = record.get("story") if isinstance(record, dict) else None
+    return story if isinstance(story, str) else None
+
+
+def split_documents(folder: str | Path, split: Split, heldout: Iterable[str] = HELDOUT_STORIES) -> set[str]:
+    """The stems of the annotated documents of ``folder`` in ``split``.
+
+    A document's story is the ``story`` of its annotation; ``heldout`` lists the stories held
+    out (default :data:`HELDOUT_STORIES`).
+    """
+    if split not in SPLITS:
+        raise BadInput(f"Unknown split {split!r}.", hint=f"Use one of: {', '.join(SPLITS)}.")
+    held = set(heldout)
+    stems = set()
+    for gold_path in sorted(Path(folder).glob("*.json")):
+        if not gold_path.with_suffix(".txt").exists():
+            continue
+        in_heldout = _story(gold_path) in held
+        if split == "all" or (split == "heldout") == in_heldout:
+            stems.add(gold_path.stem)
+    return stems
