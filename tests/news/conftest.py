@@ -6,41 +6,31 @@ from pathlib import Path
 import pytest
 
 from comity.news import Pipeline
-from comity.news._corpus import corpus_root
 
 #: The stages of this package's core (no coalitions, memberships or meetings).
 CORE_STAGES = ["normalise", "sentences", "actors", "people", "quotes"]
 
 
-def shared_corpus(name: str) -> Path:
-    """The folder ``name`` of the shared annotated corpus (never copied into the repository).
-
-    Found through ``$COMITY_CORPUS`` or ``shared/corpus`` beside the repository. Absent, the
-    test is skipped -- or fails, when ``COMITY_REQUIRE_SHARED=1`` (as in CI).
-    """
-    root = corpus_root()
-    folder = root / name if root is not None else None
-    if folder is not None and folder.is_dir():
-        return folder
-    reason = (
-        f"the annotated corpus {name!r} is not available: set COMITY_CORPUS to the folder that "
-        "holds news-dev and news-train, or put shared/corpus beside the repository"
-    )
-    if os.environ.get("COMITY_REQUIRE_SHARED") == "1":
-        pytest.fail(f"COMITY_REQUIRE_SHARED=1 but {reason}")
-    pytest.skip(reason)
+def _corpus_folder(root: Path, name: str) -> Path:
+    folder = root / name
+    if not folder.is_dir():
+        reason = f"the annotated corpus {folder} is not available (set COMITY_CORPUS or COMITY_SHARED)"
+        if os.environ.get("COMITY_REQUIRE_SHARED", "").strip() in {"1", "true", "yes"}:
+            pytest.fail(reason + "; COMITY_REQUIRE_SHARED is set, so this is a failure, not a skip")
+        pytest.skip(reason)
+    return folder
 
 
 @pytest.fixture(scope="session")
-def data_dir() -> Path:
-    """The annotated development set, read from the shared corpus (news-dev)."""
-    return shared_corpus("news-dev")
+def data_dir(shared_corpus: Path) -> Path:
+    """The annotated development set, read from the shared corpus (news-dev), never copied."""
+    return _corpus_folder(shared_corpus, "news-dev")
 
 
 @pytest.fixture(scope="session")
-def train_dir() -> Path:
-    """The annotated training set, read from the shared corpus (news-train)."""
-    return shared_corpus("news-train")
+def train_dir(shared_corpus: Path) -> Path:
+    """The annotated training set, read from the shared corpus (news-train), never copied."""
+    return _corpus_folder(shared_corpus, "news-train")
 
 
 @pytest.fixture(scope="session")

@@ -43,11 +43,12 @@ SPLITS: tuple[Split, ...] = ("all", "train", "heldout")
 def corpus_root() -> Path | None:
     """The folder holding ``news-dev`` and ``news-train``, or None when there is none.
 
-    ``$COMITY_CORPUS`` wins when set (an error if it is not a folder); otherwise the first
-    ``shared/corpus`` folder found going up from this package (``<repo>/../shared/corpus``
+    ``$COMITY_CORPUS`` wins when set (an error if it is not a folder), then
+    ``$COMITY_SHARED/corpus``; otherwise the first ``shared/corpus`` folder found going up from
+    this package (``<repo>/../shared/corpus``
     for a checkout that sits beside ``shared``).
     """
-    env = os.environ.get("COMITY_CORPUS")
+    env = os.environ.get("COMITY_CORPUS", "").strip()
     if env:
         path = Path(env)
         if not path.is_dir():
@@ -56,6 +57,9 @@ def corpus_root() -> Path | None:
                 hint="Point COMITY_CORPUS at the folder that holds news-dev and news-train, or unset it.",
             )
         return path
+    shared = os.environ.get("COMITY_SHARED", "").strip()
+    if shared and (Path(shared) / "corpus").is_dir():
+        return Path(shared) / "corpus"
     for parent in Path(__file__).resolve().parents:
         candidate = parent / "shared" / "corpus"
         if candidate.is_dir():
