@@ -261,7 +261,7 @@ def build_store(path: Path) -> None:
     from comity._build import build_store as build_everything
     from comity.store import Store
 
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         build_everything(store, news=False)
 
 

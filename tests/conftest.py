@@ -89,7 +89,7 @@ def registry() -> Registry:
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store file with the shipped registry, built once; tests copy it before writing."""
     path = tmp_path_factory.mktemp("store") / "comity.duckdb"
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         build_registry(store)
     return path
 

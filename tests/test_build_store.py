@@ -12,14 +12,14 @@ TABLES = ("states", "organisations", "memberships", "roll_calls", "votes", "veto
 def test_build_store_twice_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "full.duckdb"
     lines: list[str] = []
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         build_store(store, progress=lines.append)
         counts = {t: store.count(t) for t in TABLES}
         loads = store.query("SELECT name, sha256, loaded_at FROM loads ORDER BY name")
         facts = store.query("SELECT * FROM facts ORDER BY doc_id, fact_type, start_char, payload")
     assert counts["votes"] > 1_500_000 and counts["documents"] == 31 and counts["facts"] > 500
     assert any(line.startswith("news sample: 31 documents") for line in lines)
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         build_store(store)
         assert {t: store.count(t) for t in TABLES} == counts
         assert store.query("SELECT name, sha256, loaded_at FROM loads ORDER BY name").equals(loads)

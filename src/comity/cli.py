@@ -35,7 +35,7 @@ def open_store(db: Path | None, *, write: bool = False) -> Store:
     """Open the store for a command, building it from the shipped data on first use."""
     path = db if db is not None else default_db_path()
     if write or not path.exists():
-        store = Store.open(path)
+        store = Store.open(path, read_only=False)
         if not write:
             typer.echo(f"comity: building the store at {path} (first use)…", err=True)
             build_registry(store)
@@ -44,7 +44,7 @@ def open_store(db: Path | None, *, write: bool = False) -> Store:
     if store.loaded_sha256("registry") is None:
         store.close()
         typer.echo(f"comity: loading the registry into {path}…", err=True)
-        store = Store.open(path)
+        store = Store.open(path, read_only=False)
         build_registry(store)
     return store
 
@@ -82,7 +82,7 @@ def build(
         wal = path.with_name(path.name + ".wal")
         if wal.exists():
             wal.unlink()
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         typer.echo(f"store: {path}")
         build_store(store, votes=votes, news=news, force=force, progress=typer.echo)
 

@@ -21,7 +21,7 @@ TEXT = (
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "news.duckdb")
+    return Store.open(tmp_path / "news.duckdb", read_only=False)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ def _snapshot(store: Store) -> dict[str, int]:
 
 
 def test_build_is_idempotent(db_copy: Path) -> None:
-    with Store.open(db_copy) as store:
+    with Store.open(db_copy, read_only=False) as store:
         before = _snapshot(store)
         report = build_registry(store)
         assert report.skipped
@@ -31,7 +31,7 @@ def test_build_is_idempotent(db_copy: Path) -> None:
 def test_build_interrupted_midway_leaves_store_as_it_was(
     db_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with Store.open(db_copy) as store:
+    with Store.open(db_copy, read_only=False) as store:
         before = _snapshot(store)
         calls = {"n": 0}
         original = Store.insert_frame

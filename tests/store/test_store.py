@@ -12,7 +12,7 @@ from comity.store import SCHEMA_VERSION, Store, default_db_path
 
 def test_store_creates_schema_and_reopens(tmp_path: Path) -> None:
     path = tmp_path / "c.duckdb"
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         assert store.count("states") == 0
     with Store.open(path, read_only=True) as store:
         row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -22,10 +22,10 @@ def test_store_creates_schema_and_reopens(tmp_path: Path) -> None:
 @pytest.mark.parametrize("version", [SCHEMA_VERSION + 1, SCHEMA_VERSION - 1])
 def test_store_refuses_other_schema_versions(tmp_path: Path, version: int) -> None:
     path = tmp_path / "c.duckdb"
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         store.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
     with pytest.raises(SchemaVersionError, match=f"schema version {version}") as info:
-        Store.open(path)
+        Store.open(path, read_only=False)
     assert "comity build --rebuild" in str(info.value)
 
 
@@ -33,17 +33,17 @@ def test_store_refuses_corrupt_file(tmp_path: Path) -> None:
     path = tmp_path / "c.duckdb"
     path.write_bytes(b"this is not a database\n" * 200)
     with pytest.raises(StoreError, match="not a DuckDB database"):
-        Store.open(path)
+        Store.open(path, read_only=False)
     assert path.read_bytes().startswith(b"this is not")  # left as it was
 
 
 def test_store_refuses_truncated_database(tmp_path: Path) -> None:
     path = tmp_path / "c.duckdb"
-    Store.open(path).close()
+    Store.open(path, read_only=False).close()
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3])
     with pytest.raises(StoreError):
-        Store.open(path)
+        Store.open(path, read_only=False)
 
 
 def test_store_refuses_foreign_duckdb(tmp_path: Path) -> None:
@@ -54,16 +54,16 @@ def test_store_refuses_foreign_duckdb(tmp_path: Path) -> None:
     con.execute("CREATE TABLE t (x INT)")
     con.close()
     with pytest.raises(StoreError, match="not a comity store"):
-        Store.open(path)
+        Store.open(path, read_only=False)
 
 
 def test_store_read_only_file_cannot_be_written_but_can_be_read(tmp_path: Path) -> None:
     path = tmp_path / "c.duckdb"
-    Store.open(path).close()
+    Store.open(path, read_only=False).close()
     os.chmod(path, 0o444)
     try:
         with pytest.raises(StoreError, match="read-only"):
-            Store.open(path)
+            Store.open(path, read_only=False)
         with Store.open(path, read_only=True) as store:
             assert store.count("states") == 0
             with pytest.raises(StoreError, match="read-only"):

@@ -14,7 +14,7 @@ from comity.votes._data import data_path
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """An empty store file of its own."""
-    with Store.open(tmp_path / "votes.duckdb") as opened:
+    with Store.open(tmp_path / "votes.duckdb", read_only=False) as opened:
         yield opened
 
 

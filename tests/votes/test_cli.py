@@ -16,7 +16,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory, unvotes_slice: Path) -> Path:
     path = tmp_path_factory.mktemp("cli") / "votes.duckdb"
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         load_unvotes(store, unvotes_slice)
     return path
 
@@ -125,7 +125,7 @@ def test_cli_blocs(small_db: Path) -> None:
 def test_cli_errors_are_one_line_and_exit_2(small_db: Path, tmp_path: Path) -> None:
     result = runner.invoke(votes_app, ["agree", "USA", "ZZZ", "--source", "unvotes", "--db", str(small_db)])
     assert result.exit_code == 2
-    assert "Unknown state 'ZZZ'" in result.stderr and "Traceback" not in result.output
+    assert "unknown state(s): ZZZ" in result.stderr and "Traceback" not in result.output
     result = runner.invoke(
         votes_app, ["blocs", "--year", "1800", "--source", "unvotes", "--db", str(small_db)]
     )

@@ -290,10 +290,11 @@ def test_ideal_points_table_static_and_dynamic(
     votes, _, pairs = panel
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        static = ideal_points_table(votes, 1992, 1994)
-        dynamic = ideal_points_table(votes, 1992, 1994, dynamic=True, repeats=pairs)
+        static = ideal_points_table(votes, 1992, 1994, dynamic=False)
+        dynamic = ideal_points_table(votes, 1992, 1994, repeats=pairs)  # dynamic by default
     for table in (static, dynamic):
-        assert list(table.columns) == ["iso3", "year", "ideal", "se", "n_votes"]
+        assert list(table.columns) == ["iso3", "year", "ideal", "se", "n_votes", "thin"]
+        assert (table["thin"] == (table["n_votes"] < 20)).all()
         assert sorted(table["year"].unique()) == [1992, 1993, 1994]
     with pytest.raises(BadInput, match="No votes"):
         ideal_points_table(votes, 2030, 2031)

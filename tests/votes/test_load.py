@@ -56,9 +56,10 @@ def test_load_unvotes_maps_seats_and_reload_changes_nothing(store: Store, unvote
         "FROM votes v JOIN roll_calls r USING (rcid) "
         "WHERE v.iso3 IN ('CHN', 'TWN', 'RUS', 'SUN') GROUP BY 1"
     ).set_index("iso3")
-    # The Chinese seat is Taiwan's until 25 October 1971, the PRC's after; USSR votes are Russia's.
+    # The Chinese seat is Taiwan's until 25 October 1971, the PRC's after; the USSR's votes, filed
+    # as Russia's by unvotes, stay the USSR's (Russia continues its seat only from 1991-12-24).
     assert str(seats.loc["TWN", "last"]) < "1971-10-25" <= str(seats.loc["CHN", "first"])
-    assert "SUN" not in seats.index and str(seats.loc["RUS", "first"]).startswith("1946")
+    assert "RUS" not in seats.index and str(seats.loc["SUN", "first"]).startswith("1946")
     sample = store.query("SELECT * FROM roll_calls WHERE rcid = 'unvotes:3'").iloc[0]
     assert sample["body"] == "GA" and sample["year"] == 1946 and sample["source_id"] == "unvotes"
     assert sample["source_ref"] == "roll_calls.parquet row 1"
@@ -172,8 +173,9 @@ def test_load_undl_resolutions_maps_capital_names_and_seats(store: Store, tmp_pa
     assert counts == {"roll_calls": 4, "votes": 12}  # 4 + 3 + (5 - 1 merged) + 1
     votes = store.query("SELECT rcid, iso3, vote FROM votes ORDER BY rcid, iso3")
     got = {(r.rcid, r.iso3): r.vote for r in votes.itertuples()}
-    # 1950: China's seat is Taiwan's and the USSR's vote is Russia's; Y/N/A/X -> yes/no/abstain/non_voting.
-    assert got[("undl:100", "TWN")] == "no" and got[("undl:100", "RUS")] == "yes"
+    # 1950: China's seat is Taiwan's and the vote under Russia's column the USSR's; Y/N/A/X ->
+    # yes/no/abstain/non_voting.
+    assert got[("undl:100", "TWN")] == "no" and got[("undl:100", "SUN")] == "yes"
     assert got[("undl:100", "SWZ")] == "abstain"
     assert got[("undl:101", "CHN")] == "yes" and got[("undl:102", "USA")] == "non_voting"
     # SWAZILAND and ESWATINI are one state: the two equal cells become one vote.
@@ -349,9 +351,12 @@ def test_shipped_votes_follow_the_seat_convention(shipped_votes: pd.DataFrame) -
     china = shipped_votes[shipped_votes["iso3"].isin(["CHN", "TWN"])]
     assert (china.loc[china["iso3"] == "TWN", "date"].astype(str) < "1971-10-25").all()
     assert (china.loc[china["iso3"] == "CHN", "date"].astype(str) >= "1971-10-25").all()
-    assert years.loc["RUS", "min"] == 1946 and "SUN" not in years.index
+    # Each vote is the state's that cast it, by the registry's dated successions.
+    assert years.loc["SUN", "max"] == 1991 and years.loc["RUS", "min"] == 1992
     assert years.loc["DEU", "min"] == 1973 and years.loc["DDR", "max"] <= 1990
-    assert years.loc["YUG", "max"] == 1992 and years.loc["SRB", "min"] == 2000
+    assert years.loc["YUG", "max"] == 1992 and years.loc["SCG", "min"] == 2000
+    assert years.loc["SCG", "max"] == 2006 and years.loc["SRB", "min"] == 2006
+    assert years.loc["YAR", "max"] <= 1990 and years.loc["YEM", "min"] == 1990
     for historical in ("YAR", "YMD", "CSK", "ZAN"):
         assert historical in years.index
     assert years["max"].max() == 2024 and shipped_votes["year"].min() == 1946
@@ -364,7 +369,9 @@ def test_shipped_undl_and_vetoes_parse() -> None:
     assert set(tables.roll_calls["body"]) == {"GA", "SC"}
     assert set(tables.votes["vote"]) == {"yes", "no", "abstain", "non_voting"}
     vetoes = read_vetoes()
-    assert set(vetoes["iso3"]) <= {"RUS", "USA", "GBR", "FRA", "CHN", "TWN"}
+    assert set(vetoes["iso3"]) <= {"SUN", "RUS", "USA", "GBR", "FRA", "CHN", "TWN"}
+    assert vetoes.loc[vetoes["iso3"] == "SUN", "year"].max() <= 1991
+    assert vetoes.loc[vetoes["iso3"] == "RUS", "year"].min() >= 1992
     assert vetoes["year"].between(1946, 2022).all()
 
 

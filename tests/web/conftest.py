@@ -39,7 +39,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built from everything shipped (registry, votes, news sample), as `comity build` does."""
     path = tmp_path_factory.mktemp("web") / "comity.duckdb"
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         build_store(store)
     return path
 

@@ -111,7 +111,7 @@ def _save(docs: list[Any], db: Path | None) -> None:
     from comity.store import Store, default_db_path
 
     path = db if db is not None else default_db_path()
-    target = Store.open(path)
+    target = Store.open(path, read_only=False)
     try:
         written = save_documents(target, docs)
     finally:

@@ -51,8 +51,13 @@ class Store:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Store:
-        """Open (and, when writable, create) the store at ``path`` or :func:`default_db_path`."""
+    def open(cls, path: str | Path | None = None, *, read_only: bool = True) -> Store:
+        """Open the store at ``path`` or :func:`default_db_path`: read-only unless ``read_only=False``.
+
+        Read-only by default, so that a notebook exploring a store cannot change it by accident
+        (and several readers can share it); pass ``read_only=False`` to load data, which also
+        creates the file when it does not exist.
+        """
         db_path = Path(path).expanduser() if path is not None else default_db_path()
         where = str(db_path)
         if db_path.is_dir():

@@ -9,10 +9,18 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from comity.votes._alignment import METRICS, agreement_matrices, agreement_matrix, alignment, pair_indices
+    from comity.votes._alignment import (
+        METRICS,
+        THIN_ROLL_CALLS,
+        agreement_matrices,
+        agreement_matrix,
+        alignment,
+        pair_indices,
+    )
     from comity.votes._blocs import VotingBlocs, adjusted_rand_index, normalized_mutual_info
-    from comity.votes._cohesion import bloc_since, cohesion, cohesion_indices, group_members
+    from comity.votes._cohesion import DEFAULT_SEED, bloc_since, cohesion, cohesion_indices, group_members
     from comity.votes._ideal import ConvergenceWarning, DynamicIdealPoints, IdealPoints, ideal_points_table
+    from comity.votes._identity import follow_successors, successor_map
     from comity.votes._load import (
         DEFAULT_GA_SOURCES,
         ISSUE_CODES,
@@ -38,10 +46,12 @@ if _typing.TYPE_CHECKING:
 __all__ = [
     "ConvergenceWarning",
     "DEFAULT_GA_SOURCES",
+    "DEFAULT_SEED",
     "DynamicIdealPoints",
     "ISSUE_CODES",
     "IdealPoints",
     "METRICS",
+    "THIN_ROLL_CALLS",
     "VoteTables",
     "VotingBlocs",
     "adjusted_rand_index",
@@ -52,6 +62,7 @@ __all__ = [
     "cohesion",
     "cohesion_indices",
     "find_repeated_resolutions",
+    "follow_successors",
     "group_members",
     "ideal_points_table",
     "load_all",
@@ -72,6 +83,7 @@ __all__ = [
     "read_unvotes_2020",
     "read_vetoes",
     "read_votes",
+    "successor_map",
     "votes_in_store",
 ]
 
@@ -80,10 +92,12 @@ __all__ = [
 _HOMES = {
     "ConvergenceWarning": "comity.votes._ideal",
     "DEFAULT_GA_SOURCES": "comity.votes._load",
+    "DEFAULT_SEED": "comity.votes._cohesion",
     "DynamicIdealPoints": "comity.votes._ideal",
     "ISSUE_CODES": "comity.votes._load",
     "IdealPoints": "comity.votes._ideal",
     "METRICS": "comity.votes._alignment",
+    "THIN_ROLL_CALLS": "comity.votes._alignment",
     "VoteTables": "comity.votes._load",
     "VotingBlocs": "comity.votes._blocs",
     "adjusted_rand_index": "comity.votes._blocs",
@@ -94,6 +108,7 @@ _HOMES = {
     "cohesion": "comity.votes._cohesion",
     "cohesion_indices": "comity.votes._cohesion",
     "find_repeated_resolutions": "comity.votes._repeats",
+    "follow_successors": "comity.votes._identity",
     "group_members": "comity.votes._cohesion",
     "ideal_points_table": "comity.votes._ideal",
     "load_all": "comity.votes._load",
@@ -114,6 +129,7 @@ _HOMES = {
     "read_unvotes_2020": "comity.votes._load",
     "read_vetoes": "comity.votes._load",
     "read_votes": "comity.votes._load",
+    "successor_map": "comity.votes._identity",
     "votes_in_store": "comity.votes._load",
 }
 
@@ -122,3 +138,8 @@ def __getattr__(name: str) -> _typing.Any:
     if name in _HOMES:
         return getattr(_importlib.import_module(_HOMES[name]), name)
     raise AttributeError(f"module 'comity.votes' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # The names load on first use; completion in a notebook should still offer them.
+    return sorted({*globals(), *__all__})

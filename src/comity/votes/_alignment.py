@@ -13,12 +13,19 @@ yes (0) < abstain (1) < no (2) and two votes are ``|a - b|`` apart:
   expected distance comes from each state's own vote shares (Cohen's kappa) or from their
   pooled shares (Scott's pi). Undefined (NaN) when chance alone predicts no disagreement.
 
+Each row carries ``n_votes`` (the roll calls both states voted on) and ``thin`` (fewer than
+:data:`THIN_ROLL_CALLS`). With ``n_boot``, 95% percentile bootstrap intervals
+(``<metric>_lo``, ``<metric>_hi``) come from resampling the roll calls of each group with
+replacement; each group's resamples are seeded by ``(random_state, group)``, so a year's
+interval does not depend on the other years asked for.
+
 Counting is done with one-hot matrix products (one BLAS call per year for all pairs), so that
 all-pairs matrices of every year take milliseconds.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -28,9 +35,19 @@ import pandas as pd
 
 from comity.errors import BadInput
 
-__all__ = ["METRICS", "agreement_matrices", "agreement_matrix", "alignment", "pair_indices"]
+__all__ = [
+    "METRICS",
+    "THIN_ROLL_CALLS",
+    "agreement_matrices",
+    "agreement_matrix",
+    "alignment",
+    "pair_indices",
+]
 
 METRICS: tuple[str, ...] = ("agree", "lijphart", "s", "kappa", "pi")
+#: A year (or pair-year) with fewer roll calls than this is flagged ``thin`` in cohesion,
+#: alignment and ideal-point tables: an index over a handful of votes says little.
+THIN_ROLL_CALLS = 20
 _CODES = {"yes": 0, "abstain": 1, "no": 2}
 _ISSUES = ("me", "nu", "di", "hr", "co", "ec")
 _DISTANCE = np.abs(np.subtract.outer(np.arange(3), np.arange(3))).astype(np.float64)
@@ -187,6 +204,8 @@ def alignment(
     metrics: Sequence[str] = METRICS,
     start: int | None = None,
     end: int | None = None,
+    n_boot: int = 0,
+    random_state: int = 0,
 ) -> pd.DataFrame:
     """Pairwise voting similarity of states, per year, per issue, per both, or pooled.
 
@@ -206,11 +225,17 @@ def alignment(
         Keep roll calls of one of Voeten's issue codes (me, nu, di, hr, co, ec).
     metrics:
         Some of ``agree``, ``lijphart``, ``s``, ``kappa``, ``pi``.
+    n_boot, random_state:
+        Bootstrap resamples of the roll calls (0: none) and their seed; with ``n_boot``, each
+        metric gets ``<metric>_lo`` and ``<metric>_hi``, the 2.5 and 97.5 percentiles.
 
     Returns
     -------
-    DataFrame with iso3_a, iso3_b, the ``by`` columns, one column per metric, n_votes.
+    DataFrame with iso3_a, iso3_b, the ``by`` columns, one column per metric (and its interval),
+    n_votes, thin.
     """
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 0:
+        raise BadInput(f"n_boot must be a whole number >= 0, not {n_boot!r}")
     if by not in _BY:
         raise BadInput(f"by={by!r} is not supported", hint="Use 'year', 'issue', 'year,issue' or None.")
     keys = _BY[by]
@@ -259,15 +284,54 @@ def alignment(
             frame["year"] = group // 10 if "issue" in keys else group
         if "issue" in keys:
             frame["issue"] = _ISSUES[group % 10 if "year" in keys else group]
+        bounds = {}
+        if n_boot:
+            bounds = _bootstrap(encoded.block(group), metric_list, n_boot, random_state, group, ia, ib)
         for metric in metric_list:
             frame[metric] = values[metric][ia, ib]
+            if n_boot:
+                frame[f"{metric}_lo"], frame[f"{metric}_hi"] = bounds[metric]
         frame["n_votes"] = n_votes[ia, ib].astype(np.int64)
+        frame["thin"] = frame["n_votes"] < THIN_ROLL_CALLS
         rows.append(frame[frame["n_votes"] > 0])
-    columns = ["iso3_a", "iso3_b", *keys, *metric_list, "n_votes"]
+    intervals = [f"{m}_{end}" for m in metric_list for end in ("lo", "hi")] if n_boot else []
+    columns = ["iso3_a", "iso3_b", *keys, *metric_list, *intervals, "n_votes", "thin"]
     if not rows:
         return pd.DataFrame(columns=columns)
     result = pd.concat(rows, ignore_index=True)[columns]
     return result.sort_values(["iso3_a", "iso3_b", *keys], kind="stable").reset_index(drop=True)
+
+
+def _bootstrap(
+    block: np.ndarray[Any, Any],
+    metrics: list[str],
+    n_boot: int,
+    seed: int,
+    group: int,
+    ia: np.ndarray[Any, Any],
+    ib: np.ndarray[Any, Any],
+) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """2.5 and 97.5 percentiles of each metric over ``n_boot`` resamples of the block's roll calls."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), int(group)]))
+    n_calls = block.shape[1]
+    stacked = _one_hot(block).reshape(3 * block.shape[0], n_calls)
+    draws = {m: np.empty((n_boot, len(ia))) for m in metrics}
+    with _single_threaded_blas():
+        for b in range(n_boot):
+            weights = np.bincount(rng.integers(0, n_calls, n_calls), minlength=n_calls).astype(np.float32)
+            gram = (stacked * weights) @ stacked.T
+            n = block.shape[0]
+            table = np.asarray(gram.reshape(3, n, 3, n).transpose(0, 2, 1, 3), dtype=np.float64)
+            values = pair_indices(table[:, :, ia, ib], metrics)
+            for metric in metrics:
+                draws[metric][b] = values[metric]
+    out: dict[str, tuple[FloatArray, FloatArray]] = {}
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: pairs without common votes
+        for metric in metrics:
+            lo, hi = np.nanpercentile(draws[metric], [2.5, 97.5], axis=0)
+            out[metric] = (np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64))
+    return out
 
 
 def _matrix_from_block(block: np.ndarray[Any, Any], metric: str) -> FloatArray:

@@ -36,8 +36,19 @@ PlotOption = Annotated[
     ),
 ]
 BodyOption = Annotated[
-    str | None,
-    typer.Option("--body", help="Keep one organ: GA or SC (the undl source has both).", show_default=False),
+    str,
+    typer.Option("--body", help="Organ: GA (default), SC, or all (the undl source mixes GA and SC votes)."),
+]
+SuccessorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--successors",
+        help="Count states that no longer exist as their successor (SUN as RUS, YUG as SRB), as BSV do.",
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Also write the table: .csv, .parquet or Stata .dta.", show_default=False),
 ]
 SourceOption = Annotated[
     str,
@@ -45,16 +56,15 @@ SourceOption = Annotated[
 ]
 
 
-def _load_votes(db: Path | None, source: str, body: str | None = None) -> Any:
-    """Votes from the store at ``db`` (or the default store), else the shipped data."""
+def _load_votes(db: Path | None, source: str, body: str = "GA", successors: bool = False) -> Any:
+    """Votes of one organ (or ``all``) from the store at ``db`` (or the default store), else the
+    shipped data."""
+    if body.upper() not in ("GA", "SC", "ALL"):
+        raise BadInput(f"--body must be GA, SC or all, not {body!r}")
+    return _read_votes_from(db, source, body, successors)
 
-    if body is not None and body.upper() not in ("GA", "SC"):
-        raise BadInput(f"--body must be GA or SC, not {body!r}")
-    votes = _read_votes_from(db, source)
-    return votes if body is None else votes[votes["body"] == body.upper()].reset_index(drop=True)
 
-
-def _read_votes_from(db: Path | None, source: str) -> Any:
+def _read_votes_from(db: Path | None, source: str, body: str, successors: bool) -> Any:
     from comity.votes._load import read_votes
 
     sources = [s.strip() for s in source.split(",") if s.strip()]
@@ -71,27 +81,56 @@ def _read_votes_from(db: Path | None, source: str) -> Any:
 
         store = Store.open(path, read_only=True)
         try:
-            return read_votes(store, sources)
+            return read_votes(store, sources, body=body, successors=successors)
         finally:
             store.close()
     if db is not None:
         raise BadInput(f"no store at {db}", hint="Create it with `comity build --db FILE` or leave out --db.")
-    return read_votes(None, sources)
+    return read_votes(None, sources, body=body, successors=successors)
 
 
-def _state_codes(names: list[str], votes: Any) -> list[str]:
+def _state_codes(names: list[str], votes: Any, successors: bool = False) -> list[str]:
     """ISO3 codes of the states named: codes present in the votes as they are, other names
-    (``China``, ``Russian Federation``) through the registry."""
+    (``China``, ``Russian Federation``) through the registry. Names that are neither are an
+    error that lists them all. With ``successors``, a state that no longer exists stands for
+    the one that continues it (SUN for RUS), as in the votes."""
+    from comity.errors import ComityError
+
     present = set(votes["iso3"].unique())
-    codes = []
+    codes, unknown = [], []
     for name in names:
         if name.upper() in present:
             codes.append(name.upper())
             continue
         from comity.registry import Registry
 
-        codes.append(Registry.default().resolve_state(name))
+        try:
+            code = Registry.default().resolve_state(name)
+        except ComityError:
+            unknown.append(name)
+            continue
+        if successors:
+            from comity.votes._identity import successor_map
+
+            heir = successor_map().get(code, code)
+            if heir != code:
+                typer.echo(f"{code} is counted as {heir} (--successors)", err=True)
+            code = heir
+        codes.append(code)
+    if unknown:
+        raise BadInput(
+            f"unknown state(s): {', '.join(unknown)}",
+            hint="Use ISO3 codes (USA, CHN, SUN) or names the registry knows; see `comity search NAME`.",
+        )
     return codes
+
+
+def _write_out(table: Any, out: Path | None) -> None:
+    if out is not None:
+        from comity._export import write_table
+
+        write_table(table, out)
+        typer.echo(f"table written to {out}", err=True)
 
 
 def _echo(value: Any, as_json: bool) -> None:
@@ -127,15 +166,21 @@ def agree(
     reference: Annotated[
         str | None, typer.Option("--reference", help="Only pairs with this state.", show_default=False)
     ] = None,
+    boot: Annotated[
+        int, typer.Option("--boot", help="Bootstrap resamples of roll calls for 95% intervals (0: none).")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
     plot: PlotOption = None,
+    out: OutOption = None,
     source: SourceOption = "unvotes,unvotes2020",
-    body: BodyOption = None,
+    body: BodyOption = "GA",
+    successors: SuccessorsOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Voting alignment between states, by year or pooled.
+    """Voting alignment between states, by year or pooled; thin years (few common votes) flagged.
 
-    Example: comity votes agree USA CHN RUS --by year --from 1991 --issue hr
+    Example: comity votes agree USA CHN RUS --by year --from 1991 --issue hr --out agree.dta
     """
     from comity.votes._alignment import METRICS, alignment
     from comity.votes._plots import plot_alignment
@@ -145,10 +190,14 @@ def agree(
     if len(states) + (1 if reference else 0) < 2:
         raise BadInput("name at least two states", hint="Example: comity votes agree USA CHN RUS")
     metrics = list(metric) if metric else list(METRICS)
-    votes = _load_votes(db, source, body)
-    codes = _state_codes(list(states), votes)
+    if out is not None:
+        from comity._export import check_table_path
+
+        check_table_path(out)
+    votes = _load_votes(db, source, body, successors)
+    codes = _state_codes(list(states), votes, successors)
     if reference:
-        reference = _state_codes([reference], votes)[0]
+        reference = _state_codes([reference], votes, successors)[0]
     table = alignment(
         votes,
         codes,
@@ -158,12 +207,15 @@ def agree(
         metrics=metrics,
         start=start,
         end=end,
+        n_boot=boot,
+        random_state=seed,
     )
     if plot is not None:
         if by != "year":
             raise BadInput("--plot needs --by year")
         plot_alignment(table, plot, metric=metrics[0])
         typer.echo(f"figure written to {plot}", err=True)
+    _write_out(table, out)
     _echo(table, as_json)
 
 
@@ -181,13 +233,25 @@ def cohesion(
     draws: Annotated[int, typer.Option("--draws", help="Random groups per year.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random groups.")] = 0,
     issue: Annotated[str | None, typer.Option("--issue", help="Issue code: me, nu, di, hr, co, ec.")] = None,
+    projected: Annotated[
+        bool,
+        typer.Option(
+            "--projected/--no-projected",
+            help="Keep the years before the group existed (founders projected back; flagged).",
+        ),
+    ] = True,
     plot: PlotOption = None,
+    out: OutOption = None,
     source: SourceOption = "unvotes,unvotes2020",
-    body: BodyOption = None,
+    body: BodyOption = "GA",
+    successors: SuccessorsOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Cohesion of a group per year against random groups of the same size: is it a bloc, since when?
+
+    A group id takes the group's members on 1 July of each year. Each year's random groups are
+    seeded by (--seed, year), so a year's answer does not depend on the period asked for.
 
     Example: comity votes cohesion GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER --from 1991 --to 2024
     """
@@ -195,13 +259,25 @@ def cohesion(
     from comity.votes._cohesion import cohesion as group_cohesion
     from comity.votes._plots import plot_cohesion
 
-    votes = _load_votes(db, source, body)
-    members: str | list[str] = group[0] if len(group) == 1 else _state_codes(list(group), votes)
+    if out is not None:
+        from comity._export import check_table_path
+
+        check_table_path(out)
+    votes = _load_votes(db, source, body, successors)
+    members: str | list[str] = group[0] if len(group) == 1 else _state_codes(list(group), votes, successors)
     registry = None
     if isinstance(members, str):
         registry = _registry(db)
     table = group_cohesion(
-        votes, members, start=start, end=end, issue=issue, n_draws=draws, random_state=seed, registry=registry
+        votes,
+        members,
+        start=start,
+        end=end,
+        issue=issue,
+        n_draws=draws,
+        random_state=seed,
+        registry=registry,
+        projected=projected,
     )
     if table.empty:
         raise BadInput("the group had fewer than two voting members in every year of the period")
@@ -215,6 +291,7 @@ def cohesion(
         # A long coalition name goes on a line of its own so the title fits the figure.
         plot_cohesion(table, plot, title=f"{label}\nAgreement Index against random groups of the same size")
         typer.echo(f"figure written to {plot}", err=True)
+    _write_out(table, out)
     since = bloc_since(table)
     if as_json:
         from comity._output import frame_records
@@ -238,7 +315,11 @@ def cohesion(
             "ai_random_lo",
             "ai_random_hi",
             "ai_percentile",
+            "ai_percentile_lo",
+            "ai_percentile_hi",
             "bloc",
+            "thin",
+            "projected",
         ]
     ]
     _echo(shown, False)
@@ -246,6 +327,35 @@ def cohesion(
         "bloc (AI percentile >= 95) since: "
         + (str(since) if since is not None else "not a bloc in the last year")
     )
+    for note in _cohesion_notes(table, since):
+        typer.echo(note)
+
+
+def _cohesion_notes(table: Any, since: int | None) -> list[str]:
+    """Warnings a reader of the table needs: thin years, projected years, uncertain verdicts."""
+    from comity.votes._cohesion import THIN_ROLL_CALLS
+
+    notes = []
+    thin = table[table["thin"]]
+    if len(thin):
+        listed = ", ".join(f"{int(r.year)} ({int(r.n_votes)})" for r in thin.itertuples())
+        notes.append(f"thin years (< {THIN_ROLL_CALLS} roll calls; roll calls in brackets): {listed}")
+    if since is not None and bool(table.loc[table["year"] >= since, "thin"].all()):
+        notes.append(f"warning: 'bloc since {since}' rests only on thin years")
+    projected = table[table["projected"]]
+    if len(projected):
+        notes.append(
+            f"projected: {int(projected['year'].min())}-{int(projected['year'].max())} are before the group "
+            "existed; its founding members are projected back (--no-projected leaves them out)"
+        )
+    unsure = table[~table["bloc_certain"]]
+    if len(unsure):
+        notes.append(
+            "Monte-Carlo interval of the percentile straddles 95 in: "
+            + ", ".join(str(int(y)) for y in unsure["year"])
+            + " (raise --draws)"
+        )
+    return notes
 
 
 def _registry(db: Path | None) -> Any:
@@ -266,8 +376,10 @@ def blocs(
         str, typer.Option("--metric", help="Edge weight: agree, lijphart, s, kappa, pi.")
     ] = "agree",
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Leiden algorithm.")] = 0,
+    out: OutOption = None,
     source: SourceOption = "unvotes,unvotes2020",
-    body: BodyOption = None,
+    body: BodyOption = "GA",
+    successors: SuccessorsOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -277,7 +389,11 @@ def blocs(
     """
     from comity.votes._blocs import VotingBlocs
 
-    votes = _load_votes(db, source, body)
+    if out is not None:
+        from comity._export import check_table_path
+
+        check_table_path(out)
+    votes = _load_votes(db, source, body, successors)
     window = votes[(votes["year"] >= year - 1) & (votes["year"] <= year)]
     if not (window["year"] == year).any():
         raise BadInput(
@@ -287,6 +403,16 @@ def blocs(
     found = model.blocs(year)
     stability = model.stability_[model.stability_["period"] == year]
     movers = model.movers_[model.movers_["period"] == year]
+    if out is not None:
+        import pandas as pd
+
+        _write_out(
+            pd.DataFrame(
+                [(year, iso3, label) for label, members in found.items() for iso3 in members],
+                columns=["year", "iso3", "bloc"],
+            ),
+            out,
+        )
     if as_json:
         payload = {
             "year": year,
@@ -331,39 +457,57 @@ def blocs(
 def ideal(
     out: Annotated[
         Path,
-        typer.Option("--out", help="CSV file to write (iso3, year, ideal, se, n_votes).", show_default=False),
+        typer.Option(
+            "--out",
+            help="File to write: .csv, .parquet or Stata .dta (iso3, year, ideal, se, ...).",
+            show_default=False,
+        ),
     ],
     start: FromOption = None,
     end: ToOption = None,
     dynamic: Annotated[
-        bool, typer.Option("--dynamic", help="One dynamic fit over all years (random walk).")
-    ] = False,
+        bool,
+        typer.Option(
+            "--dynamic/--per-year",
+            help="One dynamic fit over all years, comparable over time (default), or a separate "
+            "fit per year (each year on its own scale).",
+        ),
+    ] = True,
+    boot: Annotated[
+        int,
+        typer.Option("--boot", help="Parametric bootstrap refits for standard errors (se_boot; 0: none)."),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
     plot: PlotOption = None,
     states: Annotated[
         str, typer.Option("--states", help="States drawn with --plot (comma-separated).")
     ] = "USA,CHN,RUS",
     source: SourceOption = "unvotes,unvotes2020",
-    body: BodyOption = None,
+    body: BodyOption = "GA",
+    successors: SuccessorsOption = False,
     db: DbOption = None,
 ) -> None:
-    """Ideal points per state and year (yes < abstain < no; USA positive), written to a CSV file.
+    """Ideal points per state and year (yes < abstain < no; USA positive), written to a file.
 
-    Example: comity votes ideal --from 1946 --to 2024 --dynamic --out ideal.csv --plot ideal.png
+    Example: comity votes ideal --from 1991 --to 2024 --out ideal.dta --plot ideal.png
     """
+    from comity._export import check_table_path, write_table
     from comity.votes._ideal import ideal_points_table
     from comity.votes._load import read_repeated_roll_calls
     from comity.votes._plots import plot_ideal_points
 
-    # Checked before the fit, which can take a while: a bad path should not cost it.
-    if not out.parent.exists():
-        raise BadInput(f"cannot write {out}: the folder {out.parent} does not exist")
-    votes = _load_votes(db, source, body)
+    # Checked before the fit, which can take a while: a bad path or state should not cost it.
+    check_table_path(out)
+    votes = _load_votes(db, source, body, successors)
+    drawn = (
+        _state_codes([s.strip() for s in states.split(",") if s.strip()], votes, successors) if plot else []
+    )
     repeats = read_repeated_roll_calls(found=True) if dynamic else None
-    table = ideal_points_table(votes, start, end, dynamic, repeats=repeats)
-    table.to_csv(out, index=False)
+    table = ideal_points_table(votes, start, end, dynamic, repeats=repeats, n_boot=boot, random_state=seed)
+    write_table(table, out)
     typer.echo(f"{len(table):,} state-years written to {out}")
     if plot is not None:
-        plot_ideal_points(table, plot, states=[s.strip().upper() for s in states.split(",") if s.strip()])
+        plot_ideal_points(table, plot, states=drawn)
         typer.echo(f"figure written to {plot}", err=True)
 
 
@@ -390,7 +534,7 @@ def load(
     from comity.votes._load import load_all, load_undl_csv
 
     path = db if db is not None else default_db_path()
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         if undl_csv is not None:
             counts: dict[str, Any] = {source_id: load_undl_csv(store, undl_csv, source_id=source_id)}
         else:

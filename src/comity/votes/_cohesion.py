@@ -11,6 +11,16 @@ Two indices per roll call, averaged over the roll calls of a year:
 For each year, ``n_draws`` random groups of as many states as the group had voting are drawn
 from all of that year's voters; the group's percentile among them says whether it votes as a
 bloc. A group is a bloc in a year when its percentile reaches ``threshold``.
+
+Reproducibility: each year's draws come from a generator seeded with ``(random_state, year)``,
+so a year's answer is the same whether it is asked alone or within a longer period, and the
+default seed (:data:`DEFAULT_SEED`) makes two calls agree. The percentile is a Monte-Carlo
+estimate: ``ai_percentile_lo``/``_hi`` give its 95% Wilson interval over the draws, and
+``bloc_certain`` says whether that interval lies wholly on one side of ``threshold``.
+
+Years with fewer than :data:`THIN_ROLL_CALLS` contested roll calls are flagged ``thin``: an
+index over a handful of votes says little. Years before the group existed (its founding
+members projected back) are flagged ``projected``.
 """
 
 from __future__ import annotations
@@ -23,9 +33,22 @@ import numpy as np
 import pandas as pd
 
 from comity.errors import BadInput
-from comity.votes._alignment import _Encoded, _filter, _single_threaded_blas
+from comity.votes._alignment import THIN_ROLL_CALLS, _Encoded, _filter, _single_threaded_blas
+from comity.votes._identity import successor_map
 
-__all__ = ["bloc_since", "cohesion", "cohesion_indices", "group_members"]
+__all__ = [
+    "DEFAULT_SEED",
+    "THIN_ROLL_CALLS",
+    "bloc_since",
+    "cohesion",
+    "cohesion_indices",
+    "group_members",
+    "year_generator",
+]
+
+#: Seed of the random groups when none is given: a fixed number, so results repeat.
+DEFAULT_SEED = 0
+
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -90,9 +113,10 @@ def cohesion(
     end: int | None = None,
     issue: str | None = None,
     n_draws: int = 1000,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = DEFAULT_SEED,
     threshold: float = 95.0,
     registry: Any = None,
+    projected: bool = True,
 ) -> pd.DataFrame:
     """Cohesion of ``group`` per year against random groups of the same size.
 
@@ -103,15 +127,22 @@ def cohesion(
     group:
         A list of ISO3 codes, or a registry coalition or organisation id (members taken per year).
     n_draws, random_state:
-        Number of random groups per year and the seed that makes them reproducible.
+        Number of random groups per year and the seed that makes them reproducible (default
+        :data:`DEFAULT_SEED`; ``None`` draws a fresh seed; a Generator gives one base seed).
+        Each year's generator is seeded with ``(seed, year)``.
     threshold:
         Percentile at or above which the group counts as a bloc in a year.
+    projected:
+        Keep the years before the group existed, when its founding members are projected back
+        (flagged ``projected``); ``False`` leaves them out.
 
     Returns
     -------
-    DataFrame, one row per year: year, n_members (voting), n_votes (roll calls), rice, ai,
-    rice_random_mean, rice_random_lo, rice_random_hi (2.5 and 97.5 percentiles),
-    rice_percentile, the same four for ai, bloc (ai_percentile >= threshold), members_on.
+    DataFrame, one row per year: year, n_members (voting), n_votes (roll calls), thin
+    (n_votes < :data:`THIN_ROLL_CALLS`), rice, ai, rice_random_mean, rice_random_lo,
+    rice_random_hi (2.5 and 97.5 percentiles), rice_percentile, the same four for ai,
+    ai_percentile_lo and ai_percentile_hi (95% Monte-Carlo interval), bloc
+    (ai_percentile >= threshold), bloc_certain, members_on, projected.
     """
     if n_draws < 1:
         raise BadInput(f"n_draws must be at least 1, not {n_draws}")
@@ -119,16 +150,24 @@ def cohesion(
         raise BadInput(f"threshold is a percentile between 0 and 100, not {threshold}")
     if _is_iso3_list(group) and len(group) < 2:
         raise BadInput("a group needs at least two states", hint="Pass two or more ISO3 codes or a group id.")
-    rng = np.random.default_rng(random_state)
+    seed = _base_seed(random_state)
     data = _filter(votes, issue, start, end)
     encoded = _Encoded(data, "year")
     names = np.asarray(encoded.states, dtype=object)
     rows: list[dict[str, Any]] = []
     for year in encoded.groups:
         members, members_on = group_members(group, year, registry)
+        if members_on == "founding" and not projected:
+            continue
+        rng = year_generator(seed, year)
         block = encoded.block(year)
         voters = np.flatnonzero((block >= 0).any(axis=1))
         block = block[voters]
+        # Votes merged along lines of succession (successors=True) file SUN's votes as RUS's:
+        # a member absent from the votes then counts through the state that continues it.
+        voting = set(names[voters])
+        heirs = successor_map()
+        members = [m if m in voting else heirs.get(m, m) for m in members]
         in_group = np.isin(names[voters], members)
         k = int(in_group.sum())
         if k < 2:
@@ -149,6 +188,7 @@ def cohesion(
             "n_members": k,
             "n_votes": int(np.isfinite(agreement[0]).sum()),
         }
+        row["thin"] = row["n_votes"] < THIN_ROLL_CALLS
         for label, values in (("rice", rice_year), ("ai", ai_year)):
             observed, random = values[0], values[1:]
             random = random[np.isfinite(random)]
@@ -157,19 +197,51 @@ def cohesion(
             row[f"{label}_random_lo"] = float(np.percentile(random, 2.5)) if len(random) else np.nan
             row[f"{label}_random_hi"] = float(np.percentile(random, 97.5)) if len(random) else np.nan
             row[f"{label}_percentile"] = _percentile_of(observed, random)
+        n_random = int(np.isfinite(ai_year[1:]).sum())
+        row["ai_percentile_lo"], row["ai_percentile_hi"] = _wilson(row["ai_percentile"], n_random)
         row["bloc"] = bool(row["ai_percentile"] >= threshold)
+        row["bloc_certain"] = bool(
+            row["ai_percentile_lo"] >= threshold or row["ai_percentile_hi"] < threshold
+        )
         row["members_on"] = members_on
+        row["projected"] = members_on == "founding"
         rows.append(row)
     columns = (
-        ["year", "n_members", "n_votes", "rice", "ai"]
+        ["year", "n_members", "n_votes", "thin", "rice", "ai"]
         + [
             f"{label}_{part}"
             for label in ("rice", "ai")
             for part in ("random_mean", "random_lo", "random_hi", "percentile")
         ]
-        + ["bloc", "members_on"]
+        + ["ai_percentile_lo", "ai_percentile_hi", "bloc", "bloc_certain", "members_on", "projected"]
     )
     return pd.DataFrame(rows, columns=columns)
+
+
+def _base_seed(random_state: int | np.random.Generator | None) -> int:
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**63))
+    if random_state is None:
+        return int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
+    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer) or random_state < 0:
+        raise BadInput(f"random_state must be a whole number >= 0, not {random_state!r}")
+    return int(random_state)
+
+
+def year_generator(seed: int, year: int) -> np.random.Generator:
+    """The generator of one year's random groups: seeded by the base seed and the year, so that a
+    year's draws do not depend on the other years asked for."""
+    return np.random.default_rng(np.random.SeedSequence([int(seed), int(year)]))
+
+
+def _wilson(percentile: float, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """95% Wilson interval of a percentile estimated from ``n`` random draws."""
+    if n == 0 or not np.isfinite(percentile):
+        return float("nan"), float("nan")
+    p = percentile / 100.0
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half)
 
 
 def _nanmean_rows(values: FloatArray) -> FloatArray:

@@ -29,12 +29,6 @@ __all__ = [
 #: The vote values the store holds.
 VOTE_CODES: tuple[str, ...] = ("yes", "no", "abstain", "absent", "non_voting")
 
-#: The People's Republic of China took the Chinese seat on 25 October 1971 (resolution 2758 (XXVI));
-#: before that the seat's votes are the Republic of China's (TWN), as in Bailey-Strezhnev-Voeten.
-PRC_SEATED = dt.date(1971, 10, 25)
-#: The Federal Republic of Yugoslavia was admitted as a new member on 1 November 2000; its votes (and
-#: those of Serbia and Montenegro) continue as Serbia's, while the SFRY's seat (YUG) ends in 1992.
-FRY_ADMITTED = dt.date(2000, 11, 1)
 
 _SHIPPED = {
     "unvotes_votes": "unvotes_votes.parquet",
@@ -147,28 +141,17 @@ def known_iso3() -> frozenset[str]:
 
 
 def seat_iso3(iso3: str, date: dt.date | None) -> str:
-    """The ISO3 a UN seat's vote is counted under, by the Bailey-Strezhnev-Voeten convention.
+    """The state that cast a vote filed under ``iso3`` on ``date`` (see :mod:`comity.votes._identity`).
 
-    USSR votes count as Russia's; the Chinese seat is Taiwan's before 25 October 1971; the
-    Federal Republic of Yugoslavia (2000-2003) and Serbia and Montenegro count as Serbia.
+    The USSR's votes stay SUN's, the Chinese seat's are Taiwan's before 25 October 1971, and
+    ``Yugoslavia`` after 2000 is Serbia and Montenegro (SCG) until Serbia continues it in 2006.
     """
-    if iso3 == "SUN":
-        return "RUS"
-    if iso3 == "CHN" and date is not None and date < PRC_SEATED:
-        return "TWN"
-    if iso3 in {"YUG", "SCG"} and date is not None and date >= FRY_ADMITTED:
-        return "SRB"
-    if iso3 == "SCG":
-        return "SRB"
-    return iso3
+    when = pd.Series([pd.NaT if date is None else pd.Timestamp(date)])
+    return str(seat_iso3_series(pd.Series([iso3]), when).iloc[0])
 
 
 def seat_iso3_series(iso3: pd.Series, dates: pd.Series) -> pd.Series:
     """Vectorised :func:`seat_iso3` over a Series of ISO3 codes and a parallel Series of dates."""
-    codes = iso3.astype(object).copy()
-    when = pd.to_datetime(dates, errors="coerce")
-    codes[codes == "SUN"] = "RUS"
-    codes[(codes == "CHN") & (when < pd.Timestamp(PRC_SEATED)).to_numpy()] = "TWN"
-    codes[(codes == "YUG") & (when >= pd.Timestamp(FRY_ADMITTED)).to_numpy()] = "SRB"
-    codes[codes == "SCG"] = "SRB"
-    return codes
+    from comity.votes._identity import voting_state_series
+
+    return voting_state_series(iso3, dates)

@@ -462,8 +462,18 @@ def _as_category_codes(table: pd.DataFrame, model: str) -> pd.DataFrame:
 class _BaseIdealPoints:
     """Fitted-state checks shared by the two estimators."""
 
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes that do not exist: a learned attribute (trailing _) read
+        # before fit is a NotFittedError (also an AttributeError, so hasattr() still works).
+        if name.endswith("_") and not name.startswith("__"):
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet, so it has no {name}.",
+                hint="Call fit(votes) before reading results.",
+            )
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _check_fitted(self) -> None:
-        if not hasattr(self, "ideal_points_"):
+        if "ideal_points_" not in vars(self):
             raise NotFittedError(
                 f"This {type(self).__name__} is not fitted yet.",
                 hint="Call fit(votes) before reading results.",
@@ -1047,6 +1057,57 @@ def _fit(
 
 
 # ---------------------------------------------------------------------------------------------
+# Parametric bootstrap
+
+
+def _simulate_votes(model: _BaseIdealPoints, votes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """New votes on the roll calls and state(-years) of a fitted model, drawn from the model itself
+    (latent ``beta * x + N(0, 1)`` cut at the roll call's cutpoints)."""
+    fitted = model.ideal_points_
+    keys = ["iso3", "year"] if "year" in fitted.columns else ["iso3"]
+    table = votes[votes["vote"].isin(list(VOTE_CATEGORIES))]
+    table = table[table["rcid"].isin(model.discrimination_.index)]
+    position = table[keys].merge(fitted[[*keys, "ideal"]], on=keys, how="left")["ideal"].to_numpy()
+    keep = np.isfinite(position)
+    table, position = table[keep], position[keep]
+    beta = model.discrimination_.reindex(table["rcid"]).to_numpy()
+    cuts = model.cutpoints_.reindex(table["rcid"])
+    latent = beta * position + rng.standard_normal(len(table))
+    above = np.where(latent >= cuts["cut2"].to_numpy(), 2, 1)
+    category = np.where(latent < cuts["cut1"].to_numpy(), 0, above)
+    names = np.array(list(VOTE_CATEGORIES))
+    simulated: pd.DataFrame = table.assign(vote=names[category])
+    return simulated
+
+
+def _bootstrap_se(
+    model: _BaseIdealPoints,
+    votes: pd.DataFrame,
+    n_boot: int,
+    rng: np.random.Generator,
+    refit: Callable[[pd.DataFrame], _BaseIdealPoints],
+) -> FloatArray:
+    """Standard deviation of each fitted position over ``n_boot`` refits to votes simulated from the
+    fit: item parameters are re-estimated in every refit, so the errors are not conditional on
+    them (unlike the Laplace ``se``)."""
+    fitted = model.ideal_points_
+    keys = ["iso3", "year"] if "year" in fitted.columns else ["iso3"]
+    draws = np.full((n_boot, len(fitted)), np.nan)
+    for b in range(n_boot):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            again = refit(_simulate_votes(model, votes, rng)).ideal_points_
+        matched = fitted[keys].merge(again[[*keys, "ideal"]], on=keys, how="left")["ideal"].to_numpy()
+        # Without an anchor the sign of a refit is arbitrary: turn it to agree with the fit.
+        if np.nansum(matched * fitted["ideal"].to_numpy()) < 0:
+            matched = -matched
+        draws[b] = matched
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanstd(draws, axis=0, ddof=1), dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
 # Table for the CLI
 
 
@@ -1054,8 +1115,9 @@ def ideal_points_table(
     votes: pd.DataFrame,
     start: int | None = None,
     end: int | None = None,
-    dynamic: bool = False,
+    dynamic: bool = True,
     repeats: pd.DataFrame | None = None,
+    n_boot: int = 0,
     **params: Any,
 ) -> pd.DataFrame:
     """Ideal points per state and year from ``start`` to ``end`` (inclusive), as one table.
@@ -1067,20 +1129,31 @@ def ideal_points_table(
     start, end:
         First and last calendar year (``None``: no bound).
     dynamic:
-        ``True``: one :class:`DynamicIdealPoints` fit over all the years (comparable over
-        time); ``False``: a static :class:`IdealPoints` fit per year (each year on its own
-        scale).
+        ``True`` (default): one :class:`DynamicIdealPoints` fit over all the years (comparable
+        over time); ``False``: a static :class:`IdealPoints` fit per year (each year on its own
+        scale, not comparable across years).
     repeats:
         For the dynamic fit, pairs of roll calls that are the same resolution (``rcid1``,
         ``rcid2``), e.g. ``repeated_resolutions_bsv.csv`` plus ``find_repeated_resolutions``.
+    n_boot:
+        Parametric bootstrap refits (0: none). Adds ``se_boot``, the standard deviation of each
+        position over refits to votes simulated from the fit, item parameters re-estimated
+        each time; seeded by ``random_state`` (default 0).
     **params:
-        Passed to the estimator (``evolution_sd``, ``model``, ``anchor``...).
+        Passed to the estimator (``evolution_sd``, ``model``, ``anchor``, ``random_state``...).
 
     Returns
     -------
     DataFrame
-        ``iso3, year, ideal, se, n_votes`` sorted by year then iso3.
+        ``iso3, year, ideal, se, n_votes, thin`` (and ``se_boot``) sorted by year then iso3;
+        ``thin`` marks state-years with fewer than 20 contested votes.
     """
+    from comity.votes._alignment import THIN_ROLL_CALLS
+
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 0:
+        raise BadInput(f"n_boot must be a whole number >= 0, not {n_boot!r}")
+    seed = params.get("random_state")
+    rng = np.random.default_rng(0 if seed is None else seed)
     if not isinstance(votes, pd.DataFrame) or "year" not in votes.columns:
         raise BadInput(
             "votes must be a DataFrame with a 'year' column.",
@@ -1100,8 +1173,42 @@ def ideal_points_table(
             f"No votes between {start} and {end}.",
             hint="UN General Assembly votes shipped with comity run from 1946 to 2024.",
         )
+    columns = ["iso3", "year", "ideal", "se", "n_votes"]
     if dynamic:
-        table = DynamicIdealPoints(**params).fit(selected, repeats).ideal_points_
+        model = DynamicIdealPoints(**params).fit(selected, repeats)
+        table = model.ideal_points_.copy()
+        if n_boot:
+
+            def refit(simulated: pd.DataFrame) -> DynamicIdealPoints:
+                return DynamicIdealPoints(**params).fit(simulated, repeats)
+
+            table["se_boot"] = _bootstrap_se(model, selected, n_boot, rng, refit)
     else:
-        table = IdealPoints(**params).fit_by_year(selected)
-    return table.sort_values(["year", "iso3"], ignore_index=True)[["iso3", "year", "ideal", "se", "n_votes"]]
+        static = IdealPoints(**params)
+        table = static.fit_by_year(selected)
+        if n_boot:
+            table = _bootstrap_by_year(static, selected, table, n_boot, rng)
+    table["thin"] = table["n_votes"] < THIN_ROLL_CALLS
+    columns += ["thin"] + (["se_boot"] if n_boot else [])
+    return table.sort_values(["year", "iso3"], ignore_index=True)[columns]
+
+
+def _bootstrap_by_year(
+    static: IdealPoints, votes: pd.DataFrame, table: pd.DataFrame, n_boot: int, rng: np.random.Generator
+) -> pd.DataFrame:
+    """``se_boot`` of per-year static fits: each year refitted to votes simulated from its own fit."""
+    parts = []
+    for year, rows in table.groupby("year", sort=True):
+        year_votes = votes[votes["year"] == year]
+        params = static._params()
+        if params.get("anchor") is not None and params["anchor"] not in set(rows["iso3"]):
+            params["anchor"] = None
+        model = IdealPoints(**params).fit(year_votes)
+
+        def refit(simulated: pd.DataFrame, fixed: dict[str, Any] = params) -> IdealPoints:
+            return IdealPoints(**fixed).fit(simulated)
+
+        se = _bootstrap_se(model, year_votes, n_boot, rng, refit)
+        boot = model.ideal_points_[["iso3"]].assign(se_boot=se)
+        parts.append(rows.merge(boot, on="iso3", how="left"))
+    return pd.concat(parts, ignore_index=True)

@@ -48,7 +48,7 @@ __all__ = [
 DEFAULT_GA_SOURCES: tuple[str, ...] = ("unvotes", "unvotes2020")
 
 #: Bumped when a loader's output changes, so that ``load_all`` reloads unchanged files.
-_LOADER_VERSION = "votes-loaders-1"
+_LOADER_VERSION = "votes-loaders-2"  # 2: votes keep the state that cast them (SUN, SCG, YAR...)
 
 #: Voeten's six issue codes, in his order.
 ISSUE_CODES: tuple[str, ...] = ("me", "nu", "di", "hr", "co", "ec")
@@ -946,11 +946,16 @@ def _shipped_votes(sources: tuple[str, ...]) -> pd.DataFrame:
     return votes
 
 
+#: ``body`` value of :func:`read_votes` that keeps both organs.
+BOTH_BODIES = "all"
+
+
 def read_votes(
     store: Any | None = None,
     sources: Sequence[str] = DEFAULT_GA_SOURCES,
     *,
-    body: str | None = None,
+    body: str | None = "GA",
+    successors: bool = False,
 ) -> pd.DataFrame:
     """One tidy votes frame for analysis: rcid, iso3, vote, year, date, issues, body, source_id.
 
@@ -963,13 +968,24 @@ def read_votes(
         Source ids; default Voeten's General Assembly roll calls 1946-2024. The shipped ones are
         ``unvotes``, ``unvotes2020`` and ``undl`` (GA and SC resolutions, 1946-2021).
     body:
-        ``GA`` or ``SC`` to keep one organ.
+        ``GA`` (the default) or ``SC`` keeps one organ; ``"all"`` (or ``None``) keeps both. The
+        default matters for ``undl``, which mixes Security Council and General Assembly votes:
+        agreement over both is not comparable with agreement in the Assembly.
+    successors:
+        ``False`` (default): each vote is the state's that cast it (SUN until 1991, YUG, SCG,
+        DDR, YAR...). ``True``: states that no longer exist count as the state that continues
+        them (SUN and RUS one series, YUG and SCG in SRB), as Bailey, Strezhnev and Voeten do;
+        see :func:`comity.votes.successor_map`.
     """
     chosen = tuple(sources)
     if not chosen:
         raise BadInput("no vote source chosen", hint=f"Use some of {', '.join(_READERS)}.")
-    if body is not None and body.upper() not in ("GA", "SC"):
-        raise BadInput(f"unknown body {body!r}", hint="Use GA (General Assembly) or SC (Security Council).")
+    organ = None if body is None or body.lower() == BOTH_BODIES else body.upper()
+    if organ is not None and organ not in ("GA", "SC"):
+        raise BadInput(
+            f"unknown body {body!r}",
+            hint="Use GA (General Assembly), SC (Security Council) or all (both organs).",
+        )
     stored = votes_in_store(store, chosen) if store is not None else None
     present = set(stored["source_id"].unique()) if stored is not None else set()
     missing = tuple(s for s in chosen if s not in present)
@@ -986,8 +1002,12 @@ def read_votes(
     votes = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else shipped
     if votes is None:  # pragma: no cover - every source is either stored or shipped
         raise BadInput("no votes found for the chosen sources")
-    if body is not None:
-        votes = votes[votes["body"] == body.upper()].reset_index(drop=True)
+    if organ is not None:
+        votes = votes[votes["body"] == organ].reset_index(drop=True)
+    if successors:
+        from comity.votes._identity import follow_successors
+
+        votes = follow_successors(votes)
     return votes
 
 

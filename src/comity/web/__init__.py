@@ -23,3 +23,8 @@ def __getattr__(name: str) -> _typing.Any:
     if name in _HOMES:
         return getattr(_importlib.import_module(_HOMES[name]), name)
     raise AttributeError(f"module 'comity.web' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # The names load on first use; completion in a notebook should still offer them.
+    return sorted({*globals(), *__all__})

@@ -28,7 +28,7 @@ def _ensure_store(path: Path) -> None:
         if complete:
             return
     typer.echo(f"comity: building the store at {path} from the shipped data…", err=True)
-    with Store.open(path) as store:
+    with Store.open(path, read_only=False) as store:
         build_store(store, progress=lambda line: typer.echo(f"comity: {line}", err=True))
 
 
