@@ -70,6 +70,11 @@ def parse_partial_date(text: str, *, what: str = "date") -> PartialDate:
         )
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None  # the pattern requires it
+    if year < 1:
+        # Python's dates (and the calendar the sources use) start at year 1; there was no year 0.
+        raise BadDate(
+            f"{what} {text!r} has year 0, which does not exist.", hint="Years run from 0001 to 9999."
+        )
     if month is not None and not 1 <= month <= 12:
         raise BadDate(f"{what} {text!r} has no month {month}.", hint="Months run from 01 to 12.")
     if day is not None:

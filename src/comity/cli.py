@@ -35,7 +35,9 @@ def open_store(db: Path | None, *, write: bool = False) -> Store:
     """Open the store for a command, building it from the shipped data on first use."""
     path = db if db is not None else default_db_path()
     if write or not path.exists():
-        store = Store.open(path, read_only=False)
+        # Only the default store is built on first use: a --db naming no store is a typo, and
+        # must not leave new folders and an empty store behind (`comity build --db` creates one).
+        store = Store.open(path, read_only=False, create=db is None)
         if not write:
             typer.echo(f"comity: building the store at {path} (first use)…", err=True)
             build_registry(store)
@@ -85,6 +87,11 @@ def build(
     with Store.open(path, read_only=False) as store:
         typer.echo(f"store: {path}")
         build_store(store, votes=votes, news=news, force=force, progress=typer.echo)
+    # Read back from disk what was written (blocks still in memory would not be checked): a store
+    # that was damaged before, or by a failing disk, is an error, never a success.
+    with Store.open(path, read_only=True) as written:
+        written.verify()
+    typer.echo("store checked: every table reads back intact")
 
 
 @app.command()

@@ -12,6 +12,7 @@
     │   └── SchemaVersionError        the store was written by another schema version
     ├── DataError                     a third-party data file is unknown, missing or cannot be fetched
     │   └── HashMismatch              a data file's bytes are not those its manifest entry pins
+    ├── FileError                     a file that cannot be read or written (names path and reason)
     └── NotFittedError (ValueError, AttributeError)   an estimator used before ``fit``
 
 Every message says what went wrong, where, and what to do; each carries a numbered code
@@ -26,6 +27,7 @@ __all__ = [
     "ComityError",
     "DataError",
     "ExtractionError",
+    "FileError",
     "HashMismatch",
     "LoadError",
     "NotFittedError",
@@ -149,6 +151,38 @@ class StoreError(ComityError):
 
     code = "E050"
     status = 503
+
+
+class FileError(ComityError):
+    """A file or folder that cannot be read or written: not there, a folder, read-only, disk full."""
+
+    code = "E080"
+    status = 422
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, *, action: str | None = None) -> FileError:
+        """Say which path failed and why, with what to do for the usual reasons."""
+        import errno
+
+        if action is None:
+            action = "write" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG) else "use"
+
+        path = exc.filename if exc.filename is not None else "the file"
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        hints = {
+            errno.ENOSPC: "The disk is full: free some space, or give a path on another disk.",
+            errno.EDQUOT: "The disk quota is used up: free some space, or give a path on another disk.",
+            errno.EROFS: "That file system is read-only: give a path on a writable one.",
+            errno.EISDIR: "That is a folder: give a file name inside it.",
+            errno.ENOTDIR: "A part of the path is a file, not a folder: check the path.",
+            errno.EACCES: "You may not use that path: choose another one or change its permissions.",
+            errno.EPERM: "You may not use that path: choose another one or change its permissions.",
+            errno.ENOENT: "Check the path: the file or its folder does not exist.",
+        }
+        return cls(
+            f"Cannot {action} {path}: {reason}.",
+            hint=hints.get(exc.errno or 0, "Check the path and try again."),
+        )
 
 
 class SchemaVersionError(StoreError):

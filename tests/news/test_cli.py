@@ -69,7 +69,7 @@ def test_cli_read_skips_bad_files_per_file_and_reads_the_rest(two_reports: Path)
     (two_reports / "empty.txt").write_bytes(b"")
     (two_reports / "binary.txt").write_bytes(b"\x00\x01\x02garbage")
     result = runner.invoke(app, ["read", str(two_reports)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # some inputs were skipped; the others were read
     assert "empty.txt: empty file" in result.stderr
     assert "binary.txt: binary file" in result.stderr
     assert len(result.stdout.splitlines()) == 3
@@ -90,8 +90,8 @@ def test_cli_read_bad_format_exits_2(two_reports: Path) -> None:
     assert "--format" in result.stderr
 
 
-def test_cli_read_store_twice_changes_nothing(two_reports: Path, tmp_path: Path) -> None:
-    db = tmp_path / "news.duckdb"
+def test_cli_read_store_twice_changes_nothing(two_reports: Path, db_copy: Path) -> None:
+    db = db_copy
     for _ in range(2):
         result = runner.invoke(app, ["read", str(two_reports), "--store", "--db", str(db)])
         assert result.exit_code == 0, result.output

@@ -50,16 +50,18 @@ def _fail(error: ComityError) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _read(paths: list[str], *, max_bytes: int, jobs: int) -> list[Any]:
-    """Read, run the pipeline and group stories; skipped inputs go to stderr."""
-    from comity.news._input import InputDoc, iter_documents, read_documents
+def _read(paths: list[str], *, max_bytes: int, jobs: int) -> tuple[list[Any], int]:
+    """Read, run the pipeline and group stories; skipped inputs go to stderr and are counted."""
+    from comity.news._input import InputDoc, iter_documents, read_documents, unique_documents
     from comity.news._stories import group_stories
 
     items: list[InputDoc] = []
-    for item in iter_documents(paths, max_bytes=max_bytes):
+    skipped = 0
+    for item in unique_documents(iter_documents(paths, max_bytes=max_bytes)):
         if isinstance(item, InputDoc):
             items.append(item)
         else:
+            skipped += 1
             typer.echo(str(item), err=True)
     if not items:
         raise BadInput(
@@ -70,7 +72,14 @@ def _read(paths: list[str], *, max_bytes: int, jobs: int) -> list[Any]:
     stories = group_stories(docs)
     for doc in docs:
         doc.story = stories.get(doc.id)
-    return docs
+    return docs, skipped
+
+
+def _some_skipped(skipped: int) -> None:
+    """Exit 1 (the documents read were printed and stored) when some inputs were left out."""
+    if skipped:
+        typer.echo(f"{skipped} input(s) skipped (reasons above); the others were read.", err=True)
+        raise typer.Exit(1)
 
 
 def read_command(
@@ -90,33 +99,46 @@ def read_command(
     With --store the documents and their facts (spans in the text as published) are saved in the store.
 
     Reading a document again replaces its facts.
+
+    Exit code 0: all read; 1: some inputs skipped (each named on stderr), the others read and
+    stored; 2: nothing read, or an error.
     """
     from comity.news._gold import to_full, to_gold
 
     try:
         if format not in ("gold", "full"):
             raise BadInput(f"Unknown --format {format!r}.", hint="Use --format gold or --format full.")
-        docs = _read(paths, max_bytes=max_bytes, jobs=jobs)
-        convert = to_gold if format == "gold" else to_full
-        for doc in docs:
-            typer.echo(json.dumps(convert(doc), ensure_ascii=False))
-        if store:
-            _save(docs, db)
+        # The store is opened (and its lock taken) before any reading, so that a store another
+        # process holds is refused at once rather than after minutes of work.
+        target = _open_for_writing(db) if store else None
+        try:
+            docs, skipped = _read(paths, max_bytes=max_bytes, jobs=jobs)
+            convert = to_gold if format == "gold" else to_full
+            for doc in docs:
+                typer.echo(json.dumps(convert(doc), ensure_ascii=False))
+            if target is not None:
+                _save(docs, target)
+        finally:
+            if target is not None:
+                target.close()
     except ComityError as error:
         raise _fail(error) from error
+    _some_skipped(skipped)
 
 
-def _save(docs: list[Any], db: Path | None) -> None:
-    from comity.news._store import save_documents
+def _open_for_writing(db: Path | None) -> Any:
     from comity.store import Store, default_db_path
 
+    # Only the default store is created on first use; a --db that names no store is a typo.
     path = db if db is not None else default_db_path()
-    target = Store.open(path, read_only=False)
-    try:
-        written = save_documents(target, docs)
-    finally:
-        target.close()
-    typer.echo(f"stored {len(docs)} documents and {written} facts in {path}", err=True)
+    return Store.open(path, read_only=False, create=db is None)
+
+
+def _save(docs: list[Any], target: Any) -> None:
+    from comity.news._store import save_documents
+
+    written = save_documents(target, docs)
+    typer.echo(f"stored {len(docs)} documents and {written} facts in {target.path}", err=True)
 
 
 def stories_command(
@@ -136,17 +158,18 @@ def stories_command(
     from comity.news._stories import reconcile
 
     try:
-        docs = _read(paths, max_bytes=max_bytes, jobs=jobs)
+        docs, skipped = _read(paths, max_bytes=max_bytes, jobs=jobs)
         by_story: dict[str, list[Any]] = {}
         for doc in docs:
             by_story.setdefault(doc.story or doc.id, []).append(doc)
         stories = [reconcile(group, story_id) for story_id, group in by_story.items()]
         if as_json:
             typer.echo(json.dumps([story.to_dict() for story in stories], ensure_ascii=False, indent=2))
-            return
-        typer.echo(_stories_table(stories))
+        else:
+            typer.echo(_stories_table(stories))
     except ComityError as error:
         raise _fail(error) from error
+    _some_skipped(skipped)
 
 
 def _stories_table(stories: list[Any]) -> str:

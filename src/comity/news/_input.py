@@ -4,12 +4,17 @@ Accepted: ``.txt`` (any encoding, detected), ``.html``/``.htm`` (main text taken
 page boilerplate dropped, title kept), ``.jsonl`` (one document a line: ``id``, ``text`` and
 optional ``url``, ``outlet``, ``published``), directories of these (recursive, in sorted order)
 and ``-`` for stdin. A file that cannot be read (empty, binary, too large, undecodable, a bad JSON
-line) becomes a :class:`Skipped` with the reason, and the rest are still read.
+line, a JSON document with a bad field) becomes a :class:`Skipped` with the reason and where it
+is, and the rest are still read. ``published`` may be a date (``YYYY``, ``YYYY-MM``,
+``YYYY-MM-DD``) or an ISO date-time (``2021-05-07T10:00:00Z``: the day as written is kept).
+A NUL character anywhere (a raw byte or a JSON ``\\u0000``) marks an input as binary, never text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +28,9 @@ __all__ = [
     "Skipped",
     "decode_bytes",
     "iter_documents",
+    "normalise_published",
     "read_documents",
+    "unique_documents",
 ]
 
 #: Files larger than this are skipped (a news page is a few kilobytes; 5 MB is a mistake).
@@ -88,7 +95,9 @@ def decode_bytes(data: bytes) -> tuple[str, str] | str:
     """
     if not data.strip():
         return "empty file"
-    if b"\x00" in data[:65536]:
+    # Anywhere, not only at the start: a NUL is never part of a news text, and a store or a page
+    # must not receive one that was hidden after the first block.
+    if b"\x00" in data:
         return "binary file (contains NUL bytes), not text"
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -234,15 +243,87 @@ def _parse_jsonl(text: str, source: str) -> Iterator[InputDoc | Skipped]:
         if not isinstance(body, str) or not body.strip():
             yield Skipped(source, f"document {doc_id!r} has a missing or empty 'text'", line=number)
             continue
+        if "\x00" in body or "\x00" in str(doc_id):
+            yield Skipped(source, f"document {doc_id!r} contains a NUL character (binary data)", line=number)
+            continue
         meta: dict[str, Any] = {"source_path": source, "line": number}
+        problem = None
         for key in _META_KEYS:
             value = record.get(key)
             if value is not None and not isinstance(value, str):
                 value = str(value)
+            if value is not None and "\x00" in value:
+                problem = f"its {key!r} contains a NUL character"
+                break
+            if key == "published" and value is not None:
+                published = normalise_published(value)
+                if published is None:
+                    problem = (
+                        f"its 'published' {value[:40]!r} is not a date "
+                        "(use YYYY-MM-DD, YYYY-MM, YYYY or an ISO date-time such as 2021-05-07T10:00:00Z)"
+                    )
+                    break
+                value = published
             meta[key] = value
+        if problem is not None:
+            yield Skipped(source, f"document {str(doc_id)[:60]!r}: {problem}", line=number)
+            continue
         yield InputDoc(str(doc_id), body, meta)
     if not found:
         yield Skipped(source, "empty file (no JSON lines)")
+
+
+_DATE_ONLY = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def normalise_published(value: str) -> str | None:
+    """A publication date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or None if it is not one.
+
+    ISO date-times (``2021-05-07T10:00:00Z``, ``2021-05-07 10:00+02:00``) give their day as
+    written: the page's own calendar day, not the day in UTC. Years before 1 or after 9999 and
+    days that cannot exist are refused, as are words such as ``yesterday`` (nothing to resolve
+    them against).
+    """
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if _DATE_ONLY.match(text):
+            if len(text) == 4:
+                return text if int(text) >= 1 else None
+            if len(text) == 7:
+                dt.date(int(text[:4]), int(text[5:7]), 1)
+                return text
+            return dt.date.fromisoformat(text).isoformat()
+        return dt.datetime.fromisoformat(text).date().isoformat()
+    except ValueError:
+        return None
+
+
+def unique_documents(items: Iterable[InputDoc | Skipped]) -> Iterator[InputDoc | Skipped]:
+    """Pass inputs through, turning a second document with an id already seen into a :class:`Skipped`.
+
+    Ids key the store: two documents of one batch with the same id would silently replace each
+    other. The first one is kept, and the report says where the duplicate is and where the first
+    came from.
+    """
+    seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        where = str(item.meta.get("source_path", ""))
+        if item.meta.get("line") is not None:
+            where += f", line {item.meta['line']}"
+        if item.id in seen:
+            yield Skipped(
+                str(item.meta.get("source_path", "")),
+                f"duplicate id {item.id[:60]!r} (first read from {seen[item.id]}); ids must be unique",
+                line=item.meta.get("line"),
+            )
+            continue
+        seen[item.id] = where
+        yield item
 
 
 def _parse_html(html: str, doc_id: str, source: str, encoding: str) -> Iterator[InputDoc | Skipped]:
@@ -260,6 +341,10 @@ def _parse_html(html: str, doc_id: str, source: str, encoding: str) -> Iterator[
         yield Skipped(source, "HTML page without readable text")
         return
     title = (record.get("title") or "").strip()
+    published = record.get("date")
+    if published is not None:
+        # trafilatura's guess from the page; one it cannot vouch for is dropped, not the page.
+        published = normalise_published(str(published))
     text = f"{title}\n\n{body}" if title and not body.startswith(title) else body
     meta: dict[str, Any] = {
         "source_path": source,
@@ -267,7 +352,7 @@ def _parse_html(html: str, doc_id: str, source: str, encoding: str) -> Iterator[
         "title": title or None,
         "url": record.get("url"),
         "outlet": record.get("sitename"),
-        "published": record.get("date"),
+        "published": published,
     }
     yield InputDoc(doc_id, text, meta)
 

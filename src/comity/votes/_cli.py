@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from comity._cli_common import ComityGroup, DbOption, JsonOption
+from comity._files import check_writable, writing
 from comity.errors import BadInput
 
 __all__ = ["votes_app"]
@@ -27,8 +28,13 @@ votes_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-FromOption = Annotated[int | None, typer.Option("--from", help="First year.", show_default=False)]
-ToOption = Annotated[int | None, typer.Option("--to", help="Last year.", show_default=False)]
+# Bounds as the HTTP API's: years of UN votes, seeds of numpy's generators, draws that fit in memory.
+FromOption = Annotated[
+    int | None, typer.Option("--from", min=1945, max=2100, help="First year.", show_default=False)
+]
+ToOption = Annotated[
+    int | None, typer.Option("--to", min=1945, max=2100, help="Last year.", show_default=False)
+]
 PlotOption = Annotated[
     Path | None,
     typer.Option(
@@ -89,6 +95,14 @@ def _read_votes_from(db: Path | None, source: str, body: str, successors: bool) 
     return read_votes(None, sources, body=body, successors=successors)
 
 
+def _check_period(start: int | None, end: int | None) -> None:
+    if start is not None and end is not None and start > end:
+        raise BadInput(
+            f"--from {start} comes after --to {end}: the period is empty.",
+            hint=f"Swap them: --from {end} --to {start}.",
+        )
+
+
 def _state_codes(names: list[str], votes: Any, successors: bool = False) -> list[str]:
     """ISO3 codes of the states named: codes present in the votes as they are, other names
     (``China``, ``Russian Federation``) through the registry. Names that are neither are an
@@ -129,7 +143,8 @@ def _write_out(table: Any, out: Path | None) -> None:
     if out is not None:
         from comity._export import write_table
 
-        write_table(table, out)
+        with writing(out):
+            write_table(table, out)
         typer.echo(f"table written to {out}", err=True)
 
 
@@ -190,10 +205,13 @@ def agree(
     if len(states) + (1 if reference else 0) < 2:
         raise BadInput("name at least two states", hint="Example: comity votes agree USA CHN RUS")
     metrics = list(metric) if metric else list(METRICS)
+    _check_period(start, end)
     if out is not None:
         from comity._export import check_table_path
 
-        check_table_path(out)
+        check_table_path(check_writable(out, option="--out"))
+    if plot is not None:
+        check_writable(plot, option="--plot")
     votes = _load_votes(db, source, body, successors)
     codes = _state_codes(list(states), votes, successors)
     if reference:
@@ -213,7 +231,8 @@ def agree(
     if plot is not None:
         if by != "year":
             raise BadInput("--plot needs --by year")
-        plot_alignment(table, plot, metric=metrics[0])
+        with writing(plot):
+            plot_alignment(table, plot, metric=metrics[0])
         typer.echo(f"figure written to {plot}", err=True)
     _write_out(table, out)
     _echo(table, as_json)
@@ -230,8 +249,8 @@ def cohesion(
     ],
     start: FromOption = None,
     end: ToOption = None,
-    draws: Annotated[int, typer.Option("--draws", help="Random groups per year.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random groups.")] = 0,
+    draws: Annotated[int, typer.Option("--draws", min=10, max=5000, help="Random groups per year.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**31, help="Seed of the random groups.")] = 0,
     issue: Annotated[str | None, typer.Option("--issue", help="Issue code: me, nu, di, hr, co, ec.")] = None,
     projected: Annotated[
         bool,
@@ -259,10 +278,13 @@ def cohesion(
     from comity.votes._cohesion import cohesion as group_cohesion
     from comity.votes._plots import plot_cohesion
 
+    _check_period(start, end)
     if out is not None:
         from comity._export import check_table_path
 
-        check_table_path(out)
+        check_table_path(check_writable(out, option="--out"))
+    if plot is not None:
+        check_writable(plot, option="--plot")
     votes = _load_votes(db, source, body, successors)
     members: str | list[str] = group[0] if len(group) == 1 else _state_codes(list(group), votes, successors)
     registry = None
@@ -289,7 +311,10 @@ def cohesion(
         else:
             label = " ".join(members)
         # A long coalition name goes on a line of its own so the title fits the figure.
-        plot_cohesion(table, plot, title=f"{label}\nAgreement Index against random groups of the same size")
+        with writing(plot):
+            plot_cohesion(
+                table, plot, title=f"{label}\nAgreement Index against random groups of the same size"
+            )
         typer.echo(f"figure written to {plot}", err=True)
     _write_out(table, out)
     since = bloc_since(table)
@@ -370,12 +395,18 @@ def _registry(db: Path | None) -> Any:
 
 @votes_app.command()
 def blocs(
-    year: Annotated[int, typer.Option("--year", help="The year whose blocs to find.", show_default=False)],
-    resolution: Annotated[float, typer.Option("--resolution", help="Higher: more, smaller blocs.")] = 1.0,
+    year: Annotated[
+        int,
+        typer.Option("--year", min=1945, max=2100, help="The year whose blocs to find.", show_default=False),
+    ],
+    resolution: Annotated[
+        float,
+        typer.Option("--resolution", min=0.001, max=10.0, help="Higher: more, smaller blocs (0.001 to 10)."),
+    ] = 1.0,
     metric: Annotated[
         str, typer.Option("--metric", help="Edge weight: agree, lijphart, s, kappa, pi.")
     ] = "agree",
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the Leiden algorithm.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**31, help="Seed of the Leiden algorithm.")] = 0,
     out: OutOption = None,
     source: SourceOption = "unvotes,unvotes2020",
     body: BodyOption = "GA",
@@ -392,7 +423,7 @@ def blocs(
     if out is not None:
         from comity._export import check_table_path
 
-        check_table_path(out)
+        check_table_path(check_writable(out, option="--out"))
     votes = _load_votes(db, source, body, successors)
     window = votes[(votes["year"] >= year - 1) & (votes["year"] <= year)]
     if not (window["year"] == year).any():
@@ -494,20 +525,26 @@ def ideal(
     from comity._export import check_table_path, write_table
     from comity.votes._ideal import ideal_points_table
     from comity.votes._load import read_repeated_roll_calls
-    from comity.votes._plots import plot_ideal_points
+    from comity.votes._plots import _format_of, plot_ideal_points
 
     # Checked before the fit, which can take a while: a bad path or state should not cost it.
-    check_table_path(out)
+    _check_period(start, end)
+    check_table_path(check_writable(out, option="--out"))
+    if plot is not None:
+        check_writable(plot, option="--plot")
+        _format_of(plot)  # the figure's kind, from its extension, before the fit
     votes = _load_votes(db, source, body, successors)
     drawn = (
         _state_codes([s.strip() for s in states.split(",") if s.strip()], votes, successors) if plot else []
     )
     repeats = read_repeated_roll_calls(found=True) if dynamic else None
     table = ideal_points_table(votes, start, end, dynamic, repeats=repeats, n_boot=boot, random_state=seed)
-    write_table(table, out)
+    with writing(out):
+        write_table(table, out)
     typer.echo(f"{len(table):,} state-years written to {out}")
     if plot is not None:
-        plot_ideal_points(table, plot, states=drawn)
+        with writing(plot):
+            plot_ideal_points(table, plot, states=drawn)
         typer.echo(f"figure written to {plot}", err=True)
 
 

@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -41,17 +42,31 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (1 to 500).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
+# The schema says what the server accepts (a schemathesis run checks it): full dates of years 1
+# to 9999 (a day a month lacks, such as 02-30, is answered 422), years of UN votes up to next year.
+_DAY = r"(\d{3}[1-9]|\d\d[1-9]0|\d[1-9]00|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 OnDate = Annotated[
     str | None,
     Query(
-        description="Date YYYY, YYYY-MM or YYYY-MM-DD (default: today).",
+        description="Date YYYY-MM-DD or 'today' (the default).",
         max_length=10,
+        pattern=rf"^({_DAY}|today)$",
+        examples=["2021-05-07"],
+    ),
+]
+MembersOn = Annotated[
+    str | None,
+    Query(
+        description="Date YYYY-MM-DD, 'today' (the default) or 'founding' (the founding members).",
+        max_length=10,
+        pattern=rf"^({_DAY}|today|founding)$",
         examples=["2021-05-07"],
     ),
 ]
 Issue = Literal["me", "nu", "di", "hr", "co", "ec"]
-YearFrom = Annotated[int | None, Query(alias="from", ge=1946, le=2100, description="First year.")]
-YearTo = Annotated[int | None, Query(alias="to", ge=1946, le=2100, description="Last year.")]
+_LAST_YEAR = date.today().year + 1
+YearFrom = Annotated[int | None, Query(alias="from", ge=1946, le=_LAST_YEAR, description="First year.")]
+YearTo = Annotated[int | None, Query(alias="to", ge=1946, le=_LAST_YEAR, description="Last year.")]
 
 
 class _AnswerCache:
@@ -297,7 +312,7 @@ def _speaker_names(info: dict[str, Any]) -> list[str]:
 async def members(
     request: Request,
     body_id: Annotated[str, Path(max_length=200, examples=["UNSC"])],
-    on: OnDate = None,
+    on: MembersOn = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
@@ -516,6 +531,9 @@ def _read_upload(data: WebData, body: bytes, media_type: str, doc_id: str | None
                 "The JSON document needs a string field 'text'.",
                 hint='Send {"text": "...", "url": ..., "outlet": ..., "published": ...}.',
             )
+        if record.get("id") in (None, ""):
+            # As documented: without an id (in the JSON or the query) it is derived from the content.
+            record["id"] = doc_id or "upload-" + hashlib.sha256(record["text"].encode()).hexdigest()[:16]
         body = (json.dumps(record, ensure_ascii=False) + "\n").encode()
     # The bytes are read from memory: nothing of the request names a file.
     read = [d for d in iter_documents(["-"], stdin=io.BytesIO(body), max_bytes=MAX_UPLOAD_BYTES)]
@@ -601,7 +619,7 @@ def _check_order(start: int | None, end: int | None) -> None:
 )
 async def agreement(
     request: Request,
-    year: Annotated[int, Query(ge=1946, le=2100, examples=[2023])],
+    year: Annotated[int, Query(ge=1946, le=_LAST_YEAR, examples=[2023])],
     states: Annotated[
         str, Query(max_length=2000, description="States, comma-separated.", examples=["USA,CHN,RUS,FRA,GBR"])
     ],
@@ -674,7 +692,7 @@ def _group(data: WebData, group: str) -> str | tuple[str, ...]:
 @router.get("/votes/blocs", tags=["votes"], summary="Voting blocs of one year", responses=_ERROR_RESPONSES)
 async def blocs(
     request: Request,
-    year: Annotated[int, Query(ge=1946, le=2100, examples=[2023])],
+    year: Annotated[int, Query(ge=1946, le=_LAST_YEAR, examples=[2023])],
     resolution: Annotated[float, Query(gt=0, le=10, description="Higher: more, smaller blocs.")] = 1.0,
     metric: Annotated[
         Literal["agree", "lijphart", "s", "kappa", "pi"], Query(description="Edge weight.")

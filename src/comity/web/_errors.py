@@ -157,7 +157,40 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         if status == 405:
             message = f"Method {request.method} is not allowed on {request.url.path}."
         hint = "See /docs for the methods and parameters of each endpoint."
-    return _answer(request, status, f"E{status}", message, hint, dict(exc.headers or {}) or None)
+    headers = dict(exc.headers or {})
+    if status == 405:
+        # Starlette names the methods of the first route of this path only (GET /api/documents),
+        # not of every route of the path (also POST).
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return _answer(request, status, f"E{status}", message, hint, headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    from starlette.routing import Match
+
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.insert(1, "HEAD")
+    return allowed
+
+
+async def _duckdb_error(request: Request, exc: Exception) -> Response:
+    from comity.store._store import as_store_error
+
+    error = as_store_error(exc, request.app.state.data.store.path)
+    # Over HTTP the store's path is not named: the client cannot act on it, the operator reads the log.
+    log.error("the store failed on %s %s: %s", request.method, request.url.path, error.message)
+    return _answer(
+        request,
+        503,
+        error.code,
+        "The store could not be read: it is damaged or its disk failed.",
+        "The server's operator must move the store away and run `comity build`.",
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
@@ -177,4 +210,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    import duckdb
+
+    app.add_exception_handler(duckdb.Error, _duckdb_error)
     app.add_exception_handler(Exception, _unexpected_error)
