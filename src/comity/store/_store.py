@@ -56,9 +56,7 @@ class Store:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(
-        cls, path: str | Path | None = None, *, read_only: bool = True, create: bool = True
-    ) -> Store:
+    def open(cls, path: str | Path | None = None, *, read_only: bool = True, create: bool = True) -> Store:
         """Open the store at ``path`` or :func:`default_db_path`: read-only unless ``read_only=False``.
 
         Read-only by default, so that a notebook exploring a store cannot change it by accident
