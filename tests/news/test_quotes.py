@@ -89,3 +89,72 @@ def test_quotes_text_is_taken_from_the_raw_text(core: Pipeline) -> None:
     text = "Blinken said \u201cthe treaty \u2013 old as it is \u2013 still protects us all\u201d."
     record = to_gold(core(NewsDoc(id="t", raw=text)))
     assert record["quotes"][0]["text"] == "the treaty \u2013 old as it is \u2013 still protects us all"
+
+
+# Each test below names the general pattern a speaker rule covers, with a sentence written for it.
+
+
+def test_quotes_subject_with_long_apposition_by_parse(core: Pipeline) -> None:
+    # "Name, <a long description>, said": the subject of the speech verb, not the last name nearby.
+    text = (
+        '"The court cannot become a shield for those in power," Maria Olsen, a lawyer who heads the '
+        "justice programme of a rights group based in Oslo, said in a statement on Friday."
+    )
+    assert _quotes(core, text) == [("Maria Olsen", "The court cannot become a shield for those in power,")]
+
+
+def test_quotes_pronoun_takes_the_last_person_of_its_gender(core: Pipeline) -> None:
+    text = (
+        "Ambassador Linda Haverford spoke after the vote, which President Donald Trump had demanded. "
+        '"This is a dark day for the council", she said.'
+    )
+    assert _quotes(core, text) == [("Linda Haverford", "This is a dark day for the council")]
+
+
+def test_quotes_surname_after_the_closing_mark_and_comma(core: Pipeline) -> None:
+    text = '"The stockpiles must be destroyed without delay", Ayrault said.'
+    assert _quotes(core, text) == [("Ayrault", "The stockpiles must be destroyed without delay")]
+
+
+def test_quotes_office_of_a_person_is_unnamed(core: Pipeline) -> None:
+    text = (
+        "Prime Minister Benjamin Netanyahu did not attend. "
+        'Netanyahu\'s office said the vote "abandoned its closest friend in the region."'
+    )
+    assert _quotes(core, text) == [
+        ("unnamed:Netanyahu's office", "abandoned its closest friend in the region.")
+    ]
+
+
+def test_quotes_speaker_introduced_in_the_sentence_before(core: Pipeline) -> None:
+    text = (
+        "Russian Deputy Ambassador Vladimir Safronkov said the draft was biased.\n"
+        '"We see this as a way to derail the talks in Geneva."'
+    )
+    assert _quotes(core, text) == [
+        ("Vladimir Safronkov", "We see this as a way to derail the talks in Geneva.")
+    ]
+
+
+def test_quotes_ministry_statement_speaks_for_its_state(core: Pipeline) -> None:
+    text = (
+        "The Russian Foreign Ministry announced the end of the treaty on Friday. "
+        '"The treaty has ceased to exist as of today," said a ministry statement.'
+    )
+    assert _quotes(core, text) == [("RUS", "The treaty has ceased to exist as of today,")]
+
+
+def test_quotes_demonym_office_without_article_is_the_last_person_of_that_state(core: Pipeline) -> None:
+    text = (
+        "Foreign Minister Jean Martin of France recalled the envoys. The cancelled contract is "
+        '"a betrayal between allies and friends," French foreign minister declared.'
+    )
+    assert _quotes(core, text) == [("Jean Martin", "a betrayal between allies and friends,")]
+
+
+def test_quotes_verb_of_expressing_takes_its_subject(core: Pipeline) -> None:
+    text = (
+        "Secretary-General Antonio Guterres took the oath. In his speech, the former prime minister "
+        'expressed his "deep sense of duty to every member state".'
+    )
+    assert _quotes(core, text) == [("Antonio Guterres", "deep sense of duty to every member state")]

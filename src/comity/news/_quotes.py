@@ -39,11 +39,14 @@ Finding the speaker
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from comity.news._doc import Mention, NewsDoc, Person, Quote
+from comity.news._parse import parse_spans
 from comity.news._pipeline import Resources, stage
 
 __all__ = ["find_quotes", "quotes"]
@@ -93,12 +96,14 @@ _DOCUMENT_WORDS = re.compile(
 )
 _RESOLUTION = re.compile(r"\b(?:(draft)\s+)?resolution\b", re.IGNORECASE)
 _NOMINAL = re.compile(
-    r"\b[Tt]he\s+([A-Z][\w.'-]+)\s+((?:top |foreign |chief |senior |deputy )?(?:minister|diplomat|president|"
+    r"(?:\b[Tt]he\s+|^\s*|\b[Hh]is\s+|\b[Hh]er\s+)([A-Z][\w.'-]+)\s+"
+    r"((?:top |foreign |chief |senior |deputy )?"
+    r"(?:minister|diplomat|president|"
     r"leader|envoy|ambassador|premier|chancellor|spokesman|spokeswoman|official|secretary|representative|"
     r"delegate|counterpart))\b"
 )
 _BARE_NOMINAL = re.compile(
-    r"\b[Tt]he\s+(?:top |foreign |chief |senior |deputy |former |US |U\.S\. |[A-Z][\w.]*[A-Z]\.? )?"
+    r"\b[Tt]he\s+(?:(?:top|foreign|chief|senior|deputy|former|prime|new|US|U\.S\.|[A-Z][\w.]*[A-Z]\.?) ){0,2}"
     r"(minister|diplomat|president|leader|envoy|ambassador|premier|chancellor|spokesman|spokeswoman|"
     r"secretary|secretary-general|representative|delegate|chief|head|director|director-general)\b"
 )
@@ -107,6 +112,18 @@ _JOINT = re.compile(
     r"heads of state|foreign ministers|prime ministers|envoys|ambassadors)\b"
 )
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4}
+# A state's own bodies speak as the state (gold format): "the ministry", "a government statement".
+_STATE_BODY = re.compile(
+    r"\b(?:government|ministry|foreign ministry|foreign office|presidency|state department|"
+    r"department|administration|cabinet|kremlin|embassy|mission)\b",
+    re.IGNORECASE,
+)
+_STATE_BODY_AFTER = re.compile(
+    r"['’]?s?\s+(?:[A-Z][\w-]+\s+){0,2}(?:Ministry|ministry|[Gg]overnment|Presidency|[Ee]mbassy|Mission)\b"
+)
+# "Netanyahu's office": the office of a named person is not the person (gold: unnamed).
+_OFFICE_OF = re.compile(r"['’]s\s+(office|spokes(?:man|woman|person)|aides?|camp|team|lawyers?)\b")
+_THEY = re.compile(r"^\s*(?:[Tt]hey|[Tt]hose)\s*$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
     "diplomat": ("minister", "secretary", "ambassador", "envoy", "diplomat", "representative", "delegate"),
@@ -349,9 +366,12 @@ class _Context:
                 return p, s, e
         return None
 
-    def subject_before(self, offset: int, role_word: str | None = None) -> Person | None:
+    def subject_before(
+        self, offset: int, role_word: str | None = None, gender: str | None = None
+    ) -> Person | None:
         """The person a pronoun or "the diplomat" refers to: the first person named in the
-        nearest sentence before ``offset`` that names one (credit lines do not count)."""
+        nearest sentence before ``offset`` that names one (credit lines do not count) and is
+        compatible (an office of the family of ``role_word``; not of the other ``gender``)."""
         doc = self.doc
         sentences = self.sentences
         index = bisect.bisect_right(self.sentence_starts, offset) - 1
@@ -369,6 +389,8 @@ class _Context:
                 if wanted is not None and not (
                     person.role is not None and any(word in person.role.lower() for word in wanted)
                 ):
+                    continue
+                if gender is not None and _gender(person.name) not in (gender, None):
                     continue
                 return person
         return None
@@ -397,6 +419,35 @@ class _Context:
         return None
 
 
+@functools.cache
+def _gender_detector() -> Any:
+    try:
+        from gender_guesser.detector import Detector  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:  # without it, pronouns take the nearest person of any gender
+        return None
+    return Detector(case_sensitive=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _gender(name: str) -> str | None:
+    """'he', 'she' or None (unknown) for a person's name, from the given name's usual gender."""
+    detector = _gender_detector()
+    first = name.split()[0] if name.split() else ""
+    if detector is None or not first:
+        return None
+    guess = detector.get_gender(first)
+    if guess in ("male", "mostly_male"):
+        return "he"
+    if guess in ("female", "mostly_female"):
+        return "she"
+    return None
+
+
+def _pronoun_gender(word: str) -> str | None:
+    word = word.lower()
+    return "he" if word in ("he", "him", "his") else "she" if word in ("she", "her") else None
+
+
 def _is_group(mention: Mention) -> bool:
     return (
         mention.entity_type == "organisation"
@@ -416,11 +467,15 @@ def _resolve_phrase(
     found = ctx.person_in(start, end)
     if found is not None:
         person, s, e = found
+        office = _OFFICE_OF.match(text, e)
+        if office is not None and office.end() <= end:
+            return f"unnamed:{text[s : office.end()]}", s, office.end(), 0.6
         return person.name, s, e, 0.9
     last_pronoun = _PRONOUN_LAST.search(phrase)
     if last_pronoun is not None:
         # "Beijing, he added, ...": the pronoun next to the verb is the speaker.
-        previous = ctx.subject_before(start + last_pronoun.start())
+        word = last_pronoun.group().strip(" ,")
+        previous = ctx.subject_before(start + last_pronoun.start(), gender=_pronoun_gender(word))
         if previous is not None:
             return previous.name, start + last_pronoun.start(), start + last_pronoun.end(), 0.75
     nominal = _NOMINAL.search(phrase)
@@ -456,7 +511,7 @@ def _resolve_phrase(
         return f"unnamed:{description}", start + unnamed.start(), start + unnamed.end(), 0.7
     pronoun = _PRONOUN.search(phrase)
     if pronoun is not None and not ctx.entities_in(start, end):
-        previous = ctx.subject_before(start + pronoun.start())
+        previous = ctx.subject_before(start + pronoun.start(), gender=_pronoun_gender(pronoun.group()))
         if previous is not None:
             return previous.name, start + pronoun.start(), start + pronoun.end(), 0.75
         return None
@@ -475,6 +530,15 @@ def _resolve_phrase(
         if organ is not None:
             return organ.entity_id, start + resolution.start(), start + resolution.end(), 0.6
     entities = ctx.entities_in(start, end)
+    body = _STATE_BODY.search(phrase)
+    if body is not None:
+        states = [m for m in entities if m.entity_type == "state" and m.kind != "contained"]
+        if states:
+            return states[0].entity_id, states[0].start, states[0].end, 0.65
+        if not entities:
+            body_state = _state_of_body_before(ctx, quote_start)
+            if body_state is not None:
+                return body_state, start + body.start(), start + body.end(), 0.55
     groups = [m for m in entities if _is_group(m)]
     if groups:
         return groups[-1].entity_id, groups[-1].start, groups[-1].end, 0.75
@@ -494,6 +558,16 @@ def _resolve_phrase(
         chosen = actors[0]
         return chosen.entity_id, chosen.start, chosen.end, 0.6
     return None
+
+
+def _state_of_body_before(ctx: _Context, offset: int) -> str | None:
+    """The state whose ministry or government the text last named before ``offset``."""
+    text = ctx.doc.text
+    mention = ctx.last_entity_before(
+        offset,
+        lambda m: m.entity_type == "state" and _STATE_BODY_AFTER.match(text, m.end, m.end + 60) is not None,
+    )
+    return mention.entity_id if mention is not None else None
 
 
 _TRAIL_PRONOUN = re.compile(r"^\s*[,.]?\s*(?:he|she|He|She)\s+(?:" + _SPEECH + r")\b")
@@ -614,6 +688,191 @@ def _attribute_before(
     return None
 
 
+_SPEECH_WORDS = frozenset(_SPEECH.split("|")) | frozenset(
+    """express expresses expressed classify classifies classified describe term terms termed dub dubs dubbed
+    label labels labelled labeled brand brands branded hail hails hailed welcome welcomes welcomed
+    criticise criticises criticised criticize criticizes criticized praise praises praised
+    call say tell add note stress urge warn insist declare state argue explain write tweet ask reply
+    recall continue conclude emphasize emphasise underline observe remark acknowledge admit claim
+    comment respond answer announce promise promises promised""".split()
+)
+# Dependency labels of a verb's subject, and of the clause parts a speaker phrase stops before.
+_SUBJECTS = ("nsubj", "nsubjpass")
+_CLAUSAL = frozenset(
+    {"relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj", "appos", "prep", "parataxis"}
+)
+
+
+def _phrase_span(parse: Any, token: Any) -> tuple[int, int]:
+    """The ``doc.text`` span of a subject without its relative clauses, appositions and the like."""
+    left = token
+    for child in token.lefts:
+        if child.dep_ not in _CLAUSAL:
+            left = child.left_edge if child.left_edge.i < left.i else left
+            break
+    right = token
+    for child in token.rights:
+        if child.dep_ in _CLAUSAL:
+            break
+        right = child.right_edge
+    return parse.span_of(left)[0], parse.span_of(right)[1]
+
+
+def _subject_of(verb: Any, quote_tokens: set[int]) -> Any | None:
+    """The subject of ``verb`` (or of the verb it hangs from: "..., adding '...'"), outside the quotation."""
+    for candidate in (verb, verb.head):
+        for child in candidate.children:
+            if child.dep_ in _SUBJECTS and child.i not in quote_tokens:
+                return child
+            if child.dep_ in _SUBJECTS:
+                # '"...," Name, a lawyer ..., said': the parser may hang the speaker on the
+                # quotation as an apposition.
+                appositions = [c for c in child.children if c.dep_ == "appos" and c.i not in quote_tokens]
+                if appositions:
+                    return appositions[0]
+            if child.dep_ == "agent":  # "was described by the minister as ..."
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        if verb.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
+            break
+    return None
+
+
+def _is_speech_verb(token: Any) -> bool:
+    return token.tag_.startswith("VB") and token.text.lower() in _SPEECH_WORDS
+
+
+def _attribute_parsed(ctx: _Context, parse: Any, start: int, end: int) -> _Resolved | None:
+    """The speaker by the dependency parse of the quotation's sentence.
+
+    Covers a speech verb and its subject in either order ("X said", "said X", "X told
+    reporters"), any verb whose object is the quotation ("X called the vote '...'"),
+    "according to X", and verbs of the quotation's own clause that hang from it.
+    """
+    tokens = list(parse.sdoc)
+    inside = {t.i for t in tokens if start - 1 <= parse.span_of(t)[0] and parse.span_of(t)[1] <= end + 1}
+    inside = {i for i in inside if not tokens[i].is_punct}
+    if not inside:
+        return None
+    heads = [tokens[i] for i in inside if tokens[i].head.i not in inside or tokens[i].head.i == i]
+    anchor = heads[0] if heads else tokens[min(inside)]
+    # "according to X, '...'"
+    for token in tokens:
+        if token.text.lower() == "according" and token.i not in inside:
+            for to in token.children:
+                objects = [c for c in to.children if c.dep_ == "pobj"]
+                if to.text.lower() == "to" and objects:
+                    resolved = _resolve_subject(ctx, parse, objects[0], start)
+                    if resolved is not None:
+                        return resolved
+    candidates: list[Any] = []
+    node = anchor
+    for _ in range(8):  # the speech verb that governs the quotation, however deep
+        if node.i not in inside and _is_speech_verb(node):
+            candidates.append(node)
+            break
+        if node.head.i == node.i:
+            break
+        node = node.head
+    # Speech verbs hanging from the quotation ('"...," he added, "..."') or near it.
+    speech = [t for t in tokens if t.i not in inside and _is_speech_verb(t)]
+    speech.sort(key=lambda t: min(abs(t.i - i) for i in inside))
+    candidates.extend(t for t in speech if t not in candidates)
+    for verb in candidates:
+        subject = _subject_of(verb, inside)
+        if subject is None:
+            continue
+        resolved = _resolve_subject(ctx, parse, subject, start)
+        if resolved is not None:
+            return resolved
+    return None
+
+
+def _resolve_subject(ctx: _Context, parse: Any, subject: Any, quote_start: int) -> _Resolved | None:
+    """Resolve a subject token: coordinated people are a joint statement, "they" the last one."""
+    conj = [subject] + [t for t in subject.conjuncts if t.i > subject.i]
+    if len(conj) > 1:
+        names: list[str] = []
+        for token in conj:
+            found = ctx.person_in(*_phrase_span(parse, token))
+            if found is None:
+                names = []
+                break
+            names.append(found[0].name)
+        if len(names) > 1:
+            s, e = parse.span_of(subject.left_edge)[0], parse.span_of(subject.right_edge)[1]
+            return "joint:" + "; ".join(names), s, e, 0.6
+    s, e = _phrase_span(parse, subject)
+    resolved = _resolve_phrase(ctx, s, e, quote_start)
+    if resolved is None and subject.right_edge.i > subject.i:
+        full = parse.span_of(subject.left_edge)[0], parse.span_of(subject.right_edge)[1]
+        resolved = _resolve_phrase(ctx, full[0], full[1], quote_start)
+    return resolved
+
+
+def _names_words(ctx: _Context, resolved: _Resolved) -> bool:
+    """True when the speaker is a document or resolution the text names as the source of the words."""
+    start, end = resolved[1], resolved[2]
+    if start is None or end is None:
+        return False
+    phrase = ctx.doc.text[start:end]
+    return bool(_DOCUMENT_WORDS.search(phrase) or _RESOLUTION.search(phrase))
+
+
+def _is_person(doc: NewsDoc, resolved: _Resolved) -> bool:
+    return resolved[0].startswith("joint:") or any(p.name == resolved[0] for p in doc.people)
+
+
+def _introduced_before(ctx: _Context, start: int) -> _Resolved | None:
+    """A quotation standing alone after a sentence in which a named person speaks
+    ("X said the draft was unfair." then '"We reject it."'): that person."""
+    doc, text = ctx.doc, ctx.doc.text
+    sent_start, _ = doc.sentence_at(start)
+    if sent_start == 0:
+        return None
+    prev_start, prev_end = doc.sentence_at(sent_start - 1)
+    if text[sent_start:start].strip(" \n\"'\u201c\u2018") or '"' in text[prev_start:prev_end]:
+        return None  # the quotation does not open its sentence, or the sentence before quotes someone
+    verb = _SPEECH_RE.search(text, prev_start, prev_end)
+    if verb is None:
+        return None
+    found = ctx.person_in(prev_start, verb.start(), last=False)
+    if found is None:
+        return None
+    person, s, e = found
+    return person.name, s, e, 0.5
+
+
+_Resolved = tuple[str, int | None, int | None, float]
+
+
+def _surface(
+    ctx: _Context, spans: list[tuple[int, int]], number: int, paragraphs: list[tuple[int, int]]
+) -> tuple[_Resolved | None, bool]:
+    """The speaker the words around quotation ``number`` give, and whether that is certain:
+    a pronoun or a person's name right beside a speech verb right beside the quotation."""
+    doc, text = ctx.doc, ctx.doc.text
+    start, end = spans[number]
+    sent_start, sent_end = doc.sentence_at(start)
+    para_index = bisect.bisect_right([p[0] for p in paragraphs], start) - 1
+    para_start, para_end = paragraphs[para_index]
+    next_start = spans[number + 1][0] - 1 if number + 1 < len(spans) else len(text)
+    trail_limit = min(max(sent_end, end + 1), para_end, next_start)
+    if trail_limit < end + 120 and next_start > trail_limit:
+        trail_limit = min(para_end, next_start, end + 160)
+    lead_start = max(sent_start, para_start)
+    if number > 0 and spans[number - 1][1] > lead_start:
+        lead_start = spans[number - 1][1] + 1
+    resolved = _attribute_after(ctx, end, trail_limit, start)
+    if resolved is not None:
+        s_start, s_end = resolved[1], resolved[2]
+        is_person = _is_person(doc, resolved)
+        near = s_start is not None and s_start - end < 40
+        return resolved, is_person and near and (s_end or 0) - (s_start or 0) < 60
+    return _attribute_before(ctx, lead_start, start - 1), False
+
+
 def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
     ctx = _Context(doc)
     text = doc.text
@@ -627,22 +886,38 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
         if text[p_start:p_end].strip():
             count += 1
         para_number.append(count)
+    surface = [_surface(ctx, spans, number, paragraphs) for number in range(len(spans))]
+    # Parse (in one batch) the sentences whose speaker the surface leaves in doubt.
+    # Only where the parse can change the answer: no speaker, or a state or body that is not a
+    # document named as the source.
+    unsure = sorted(
+        {
+            doc.sentence_at(start)
+            for (start, _), (resolved, sure) in zip(spans, surface, strict=True)
+            if not sure
+            and (resolved is None or not (_is_person(doc, resolved) or _names_words(ctx, resolved)))
+        }
+    )
+    parses = {(p.start, p.end): p for p in parse_spans(doc, unsure)} if unsure else {}
     previous: Quote | None = None
     previous_para = -1
     for number, (start, end) in enumerate(spans):
-        sent_start, sent_end = doc.sentence_at(start)
         para_index = bisect.bisect_right(para_starts, start) - 1
-        para_start, para_end = paragraphs[para_index]
-        next_start = spans[number + 1][0] - 1 if number + 1 < len(spans) else len(text)
-        trail_limit = min(max(sent_end, end + 1), para_end, next_start)
-        if trail_limit < end + 120 and next_start > trail_limit:
-            trail_limit = min(para_end, next_start, end + 160)
-        lead_start = max(sent_start, para_start)
-        if number > 0 and spans[number - 1][1] > lead_start:
-            lead_start = spans[number - 1][1] + 1
-        resolved = _attribute_after(ctx, end, trail_limit, start)
-        if resolved is None:
-            resolved = _attribute_before(ctx, lead_start, start - 1)
+        resolved, sure = surface[number]
+        if not sure:
+            parse = parses.get(doc.sentence_at(start))
+            parsed = _attribute_parsed(ctx, parse, start, end) if parse is not None else None
+            # The parse decides where the surface gives nothing, or gives a state or body where
+            # the parse finds a person (a job title or place taken for the speaker).
+            if parsed is not None and (
+                resolved is None
+                or (
+                    _is_person(doc, parsed)
+                    and not _is_person(doc, resolved)
+                    and not _names_words(ctx, resolved)
+                )
+            ):
+                resolved = parsed
         if resolved is None and previous is not None and previous.speaker != "unknown":
             gap_start = previous.end
             gap = text[gap_start:start]
@@ -652,6 +927,8 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
             other = [p for _, _, p in ctx.people_by_mention[low:high] if p.name != previous.speaker]
             if near and not other and len(gap) < 400:
                 resolved = (previous.speaker, previous.speaker_start, previous.speaker_end, 0.6)
+        if resolved is None:
+            resolved = _introduced_before(ctx, start)
         if resolved is None:
             resolved = ("unknown", None, None, 0.3)
         speaker, speaker_start, speaker_end, confidence = resolved
