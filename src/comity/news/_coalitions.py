@@ -23,13 +23,19 @@ from dataclasses import dataclass, field
 
 from comity.news._doc import Coalition, Mention, NewsDoc
 from comity.news._pipeline import stage
+from comity.news._spans import SpanIndex
 
 __all__ = ["coalitions", "find_coalitions", "state_lists"]
 
 # Mention kinds that name a state acting in its own right (not inside an organisation's name).
 _ACTING_KINDS = frozenset({"name", "alias", "acronym", "demonym", "capital", "government"})
 # Between two members of one list: a comma, "and", "as well as", an optional article.
-_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b|\bas well as\b|,\s*and\b|\bplus\b)\s*(?:\bthe\b\s*)?", re.I)
+_SEPARATOR = re.compile(
+    # A tally after a member ("China (139 votes), Cuba (170)") does not break the list.
+    r"(?:\s*\(\s*[\d,]+(?:\s+votes?)?\s*\))?"
+    r"\s*(?:,|;|&|\band\b|\bas well as\b|,\s*and\b|\bplus\b)\s*(?:\bthe\b\s*)?",
+    re.I,
+)
 _GROUP_WORDS = re.compile(
     r"\b(?:group|coalition|alliance|bloc|troika|quartet|quintet|friends|members?|membership|signator(?:y|"
     r"ies)|"
@@ -129,6 +135,11 @@ _HYPHEN_GROUP = re.compile(
 )
 
 
+# A story shows a handful of groups; past this many lists of states a text is a table or a dump, and
+# the stage stops rather than spend time on it.
+_MAX_LISTS = 500
+
+
 @dataclass
 class StateList:
     """A run of state mentions joined by commas and "and"."""
@@ -207,30 +218,45 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
     """The coalitions of one document (see the module docstring for what counts)."""
     text = doc.text
     groups = _org_name_mentions(doc)
+    group_index = SpanIndex(groups)
+    sentence_tests: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
     drafts: dict[str, _Draft] = {}
     order: list[str] = []
     lists = state_lists(doc)
     previous_key: str | None = None
     for index, run in enumerate(lists):
+        if index % 64 == 0:
+            doc.check_deadline("comity.coalitions.v1")
+        if index >= _MAX_LISTS:
+            break
         sent_start, sent_end = doc.sentence_at(run.start)
-        before = text[sent_start : run.start]
-        after = text[run.end : sent_end]
+        # Windows of bounded size around the list: the work per list does not grow with the text.
+        before = text[max(sent_start, run.start - 300) : run.start]
+        after = text[run.end : min(sent_end, run.end + 300)]
         sentence = text[sent_start:sent_end]
+        tests = sentence_tests.get((sent_start, sent_end))
+        if tests is None:
+            tests = sentence_tests[(sent_start, sent_end)] = (
+                bool(_GROUP_WORDS.search(sentence)),
+                bool(_FORMING.search(sentence)),
+                bool(_VOTING.search(sentence)),
+            )
+        has_group_word, has_forming, has_voting = tests
         closing = bool(_CLOSING_BEFORE.search(before[-70:]))
         continuing = bool(_CONTINUING.search(before[-80:])) and previous_key is not None
         counted_single = bool(re.search(r"\b\d+\s+(?:countries|states|nations)\s+and\s+(?:the\s+)?$", before))
         if len(run.mentions) < 2 and not (closing or continuing or counted_single):
             continue  # a lone state is a member only when it continues or completes a list
-        near_group = [g for g in groups if sent_start <= g.start < sent_end]
+        near_group = list(group_index.between(sent_start, sent_end))
         appositive = any(
             0 <= run.start - g.end <= 25 and _APPOSITIVE_GAP.match(text[g.end : run.start])
             for g in near_group
         )
         grouped = (
             appositive
-            or bool(_GROUP_WORDS.search(sentence))
+            or has_group_word
             and bool(
-                _FORMING.search(sentence)
+                has_forming
                 or near_group
                 or closing
                 or _CONTINUING.search(before[-80:])
@@ -252,11 +278,11 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
             continue
         if _OBJECT_OF.search(before[-25:]):
             continue
-        if _VOTING.search(sentence) and not acting and not closing:
+        if has_voting and not acting and not closing:
             continue
         if _founder_prefix(doc, run):
             continue
-        group = _nearest_group(near_group, groups, run.start) if (grouped or continuing) else None
+        group = _nearest_group(near_group, group_index, run.start) if (grouped or continuing) else None
         if group is None and near_group and acting:
             group = near_group[0]
         key: str
@@ -350,13 +376,13 @@ def _drop_sublists(found: list[Coalition]) -> list[Coalition]:
     return kept
 
 
-def _nearest_group(near: list[Mention], groups: list[Mention], position: int) -> Mention | None:
+def _nearest_group(near: list[Mention], groups: SpanIndex[Mention], position: int) -> Mention | None:
     if near:
         return min(near, key=lambda g: abs(g.start - position))
-    before = [g for g in groups if g.start < position]
-    if before:
-        return before[-1]
-    return groups[0] if groups else None
+    before = groups.last_before(position)
+    if before is not None:
+        return before
+    return groups.items[0] if groups.items else None
 
 
 def _attach_unnamed(drafts: dict[str, _Draft], order: list[str], groups: list[Mention]) -> None:
@@ -398,6 +424,7 @@ def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
     """Groups named after their founders: "Franco-German Alliance for Multilateralism"."""
     text = doc.text
     states = sorted((m for m in doc.mentions if m.entity_type == "state"), key=lambda m: m.start)
+    orgs = SpanIndex(m for m in doc.mentions if m.entity_type == "organisation")
     found: list[Coalition] = []
     index = 0
     while index < len(states):
@@ -415,14 +442,7 @@ def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
         named = _HYPHEN_GROUP.match(tail)
         if named is None:
             continue
-        org = next(
-            (
-                m
-                for m in doc.mentions
-                if m.entity_type == "organisation" and chain[-1].end <= m.start <= chain[-1].end + 2
-            ),
-            None,
-        )
+        org = next(iter(orgs.between(chain[-1].end, chain[-1].end + 3)), None)
         if org is not None and org.entity_id in known:
             continue
         name = org.text if org is not None else tail[: named.end()]

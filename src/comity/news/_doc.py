@@ -10,8 +10,11 @@ published.
 from __future__ import annotations
 
 import bisect
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from comity.errors import ExtractionError
 
 __all__ = [
     "Coalition",
@@ -145,6 +148,25 @@ class NewsDoc:
     _sentence_starts: tuple[list[tuple[int, int]], list[int]] | None = field(
         default=None, repr=False, compare=False
     )
+    #: ``(seconds allowed, time.monotonic() deadline)``, set by the pipeline that reads the document.
+    time_budget: tuple[float, float] | None = field(default=None, repr=False, compare=False)
+
+    def check_deadline(self, where: str) -> None:
+        """Stop reading a document that has used up its time budget (stages call this in their loops).
+
+        Raises
+        ------
+        ExtractionError
+            When the pipeline's budget for this document is spent: the document is skipped
+            and reported, never left running.
+        """
+        if self.time_budget is not None and time.monotonic() > self.time_budget[1]:
+            raise ExtractionError(
+                f"Document {self.id!r} ({len(self.text):,} characters) took more than its time budget "
+                f"of {self.time_budget[0]:g} s to read (stopped in {where}); it is skipped.",
+                hint="Split the text into shorter documents, or give the reader a larger budget "
+                "(Pipeline(time_budget=...)).",
+            )
 
     def __post_init__(self) -> None:
         if not self.text and self.raw:

@@ -25,6 +25,7 @@ from comity.news._coalitions import state_lists
 from comity.news._dates import find_dates, page_date, page_date_span, parse_iso
 from comity.news._doc import Meeting, Mention, NewsDoc
 from comity.news._pipeline import stage
+from comity.news._spans import SpanIndex
 
 __all__ = ["find_meetings", "meetings"]
 
@@ -116,6 +117,11 @@ _TOPIC_AFTER = re.compile(
 _ACTING_KINDS = frozenset({"name", "alias", "acronym", "demonym", "capital", "government", "role"})
 
 
+# A story reports a few meetings in a few dozen sentences; past this many sentences with a meeting
+# word a text is a dump or a list, and the stage stops rather than spend time on it.
+_MAX_MEETING_SENTENCES = 400
+
+
 @dataclass
 class _Draft:
     body: str
@@ -156,19 +162,27 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
     text = doc.text
     anchor = page_date(text, published=doc.meta.get("published"))
     bodies = _bodies(doc)
+    body_index = SpanIndex(bodies)
     drafts: list[_Draft] = []
     loose: list[tuple[int, int]] = []
     previous_bodies: list[Mention] = []
     previous_span = (0, 0)
     extra_dates: list[tuple[int, int]] = []
-    for sent_start, sent_end in doc.sentences or [(0, len(text))]:
+    triggered = 0
+    for sent_index, (sent_start, sent_end) in enumerate(doc.sentences or [(0, len(text))]):
+        if sent_index % 64 == 0:
+            doc.check_deadline("comity.meetings.v1")
         sentence = text[sent_start:sent_end]
         trigger = _TRIGGER.search(sentence)
+        if trigger is not None:
+            triggered += 1
+            if triggered > _MAX_MEETING_SENTENCES:
+                break
         if trigger is None:
             previous_bodies = [
                 b
-                for b in bodies
-                if sent_start <= b.start < sent_end and b.entity_id != "UN" and not _is_title(text, b)
+                for b in body_index.between(sent_start, sent_end)
+                if b.entity_id != "UN" and not _is_title(text, b)
             ]
             previous_span = (sent_start, sent_end)
             continue
@@ -183,7 +197,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
             continue
         if _HABITUAL.search(sentence) or _PLANNED.search(sentence):
             continue
-        in_sentence = [b for b in bodies if sent_start <= b.start < sent_end and not _is_affiliation(text, b)]
+        in_sentence = [b for b in body_index.between(sent_start, sent_end) if not _is_affiliation(text, b)]
         organs = [b for b in in_sentence if b.entity_id != "UN"] or in_sentence
         if organs and all(_is_title(text, b) for b in organs) and _ANAPHORIC.search(sentence):
             organs = []
@@ -239,7 +253,8 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
     for span in loose:
         main.sentences.append(span)
     main.sentences.sort()
-    people = _people_spans(doc)
+    people = SpanIndex(_people_spans(doc), start=lambda p: p[0])
+    mentions = SpanIndex(doc.mentions)
     first_of_run = {m.start: run.mentions[0] for run in state_lists(doc) for m in run.mentions}
     for draft in drafts:
         if draft.date is None:
@@ -248,14 +263,14 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         main.date = _lede_date(doc, anchor)
     for draft in drafts:
         for sent_start, sent_end in draft.sentences:
-            _add_participants(doc, draft, sent_start, sent_end, people, first_of_run)
-            _find_chair(doc, draft, sent_start, sent_end, people)
+            _add_participants(doc, draft, sent_start, sent_end, people, mentions, first_of_run)
+            _find_chair(doc, draft, sent_start, sent_end, people, mentions)
         for sent_start, sent_end in doc.sentences:
-            names_body = any(b.entity_id == draft.body and sent_start <= b.start < sent_end for b in bodies)
+            names_body = any(b.entity_id == draft.body for b in body_index.between(sent_start, sent_end))
             # "Brazil, which holds the rotating presidency of the council this month"
             generic = draft is main and _GENERIC_PRESIDENCY.search(text, sent_start, sent_end) is not None
             if draft.chair is None and (names_body or generic):
-                _find_chair(doc, draft, sent_start, sent_end, people)
+                _find_chair(doc, draft, sent_start, sent_end, people, mentions)
     _president_chairs(doc, drafts)
     return [
         Meeting(
@@ -404,18 +419,16 @@ def _add_participants(
     draft: _Draft,
     sent_start: int,
     sent_end: int,
-    people: list[tuple[int, int, str, str | None]],
+    people: SpanIndex[tuple[int, int, str, str | None]],
+    mentions: SpanIndex[Mention],
     first_of_run: dict[int, Mention],
 ) -> None:
     text = doc.text
-    states = sorted(
-        (
-            m
-            for m in doc.mentions
-            if m.entity_type == "state" and m.kind in _ACTING_KINDS and sent_start <= m.start < sent_end
-        ),
-        key=lambda m: m.start,
-    )
+    states = [
+        m
+        for m in mentions.between(sent_start, sent_end)
+        if m.entity_type == "state" and m.kind in _ACTING_KINDS
+    ]
     for mention in states:
         head = first_of_run.get(mention.start, mention)
         before = text[max(sent_start, head.start - 40) : head.start]
@@ -433,8 +446,8 @@ def _add_participants(
             continue
         if mention.entity_id not in draft.participants:
             draft.participants.append(mention.entity_id)
-    for start, _end, _name, state in people:
-        if sent_start <= start < sent_end and state and state not in draft.participants:
+    for _start, _end, _name, state in people.between(sent_start, sent_end):
+        if state and state not in draft.participants:
             draft.participants.append(state)
 
 
@@ -446,7 +459,8 @@ def _find_chair(
     draft: _Draft,
     sent_start: int,
     sent_end: int,
-    people: list[tuple[int, int, str, str | None]],
+    people: SpanIndex[tuple[int, int, str, str | None]],
+    mentions: SpanIndex[Mention],
 ) -> None:
     if draft.chair is not None or draft.chair_settled:
         return
@@ -456,12 +470,12 @@ def _find_chair(
     passive = _CHAIR_PASSIVE.search(sentence)
     if passive is not None:
         at = sent_start + passive.end()
-        for start, _end, name, _state in people:
+        for start, _end, name, _state in people.between(at, at + 4):
             if 0 <= start - at <= 3:
                 draft.chair = name
                 draft.chair_settled = True
                 return
-        for mention in doc.mentions:
+        for mention in mentions.between(at, at + 7):
             if mention.entity_type == "state" and 0 <= mention.start - at <= 6:
                 draft.chair_state = mention.entity_id
                 draft.chair_settled = True
@@ -469,7 +483,7 @@ def _find_chair(
     cue = _CHAIR_PERSON.search(sentence)
     if cue is not None:
         at = sent_start + cue.start()
-        near = [p for p in people if sent_start <= p[0] < sent_end and abs(p[0] - at) < 90]
+        near = [p for p in people.between(sent_start, sent_end) if abs(p[0] - at) < 90]
         if near:
             draft.chair = min(near, key=lambda p: abs(p[0] - at))[2]
             return
@@ -482,19 +496,15 @@ def _find_chair(
                 r"\s*(?:(?:of|at|in)\s+)?the\s+(?:council|assembly|movement|bloc|group|body)\b", after, re.I
             )
         ) or any(
-            m.entity_id == draft.body and 0 <= m.start - (sent_start + cue.end()) < 40
-            for m in doc.mentions
-            if m.entity_type == "organisation"
+            m.entity_id == draft.body and m.entity_type == "organisation"
+            for m in mentions.between(sent_start + cue.end(), sent_start + cue.end() + 40)
         )
     if cue is not None and body_after_cue and draft.chair_state is None:
         at = sent_start + cue.start()
         states = [
             m
-            for m in doc.mentions
-            if m.entity_type == "state"
-            and m.kind in _ACTING_KINDS
-            and sent_start <= m.start < sent_end
-            and abs(m.start - at) < 80
+            for m in mentions.between(sent_start, sent_end)
+            if m.entity_type == "state" and m.kind in _ACTING_KINDS and abs(m.start - at) < 80
         ]
         if states:
             draft.chair_state = min(states, key=lambda m: abs(m.start - at)).entity_id

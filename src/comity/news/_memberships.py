@@ -1,25 +1,59 @@
-"""The memberships stage: states joining, leaving, rejoining, suspended from or expelled from a body.
+"""The memberships stage: states (and organisations) joining, leaving, rejoining, suspended or expelled.
 
-A sentence is cut at each membership verb ("withdrew from", "pulled out of", "returned to",
-"announced plans to leave", "was suspended from", "acceded to" ...); the organisations named
-after a verb, up to the next verb, are the bodies it governs ("announced plans to end the WHO,
-the UN Human Rights Council, UNESCO ..." gives five events). The actor is the state nearest
-before the verb (a person stands for the state they act for); for "the AU suspended Mali" the
-state after the verb. Intentions ("wants to rejoin", "plans to return", "threatened to quit")
-are not events; announcements of a withdrawal are ``announce_withdrawal``. Dates are taken as
-precisely as the clause gives them and resolved against the page's date.
+The stage reads *event frames*. A frame is a trigger -- a verb in any of its forms, a passive,
+or a nominalisation -- with the roles it gives its arguments:
+
+======================  =======================================================================
+frame                   triggers (general pattern) and where the actor and the body are
+======================  =======================================================================
+join                    join, accede, ratify, become a member/party/signatory, be admitted /
+                        accepted as a member, be granted membership or permanent status, be
+                        elected to (a body with elected seats), win a seat; "X's accession
+                        to Y": actor before (subject, possessive, coordinated list), body after
+join (object actor)     "Y admitted X", "Y elected X to Z": body is the organisation before,
+                        actor the state after
+withdraw                withdraw, leave, quit, exit, pull out, walk out, cease to be a member;
+                        "X's withdrawal/exit/pullout took effect"
+announce_withdrawal     announce / notify / give notice / declare / signal / begin the process
+                        ... of (withdrawal | intention/decision/plan to leave); a future
+                        withdrawal ("will pull out", "said it would leave")
+rejoin                  rejoin, re-enter, re-engage, return to, be readmitted; reversing,
+                        revoking or cancelling a withdrawal or the notice of it
+suspend                 "X suspended its participation in Y", "X was suspended from Y";
+                        "Y suspended X" (object actor); "the suspension of X from Y"
+expel                   "X was expelled from Y", "Y expelled X", "the expulsion of X from Y"
+======================  =======================================================================
+
+Arguments are found in bounded windows of the trigger's clause (a clause ends at ``;``, "but",
+"while", a relative pronoun ...): the actor is the nearest state, person (as the state they act
+for) or organisation before the trigger that no preposition governs, with every state of a
+coordinated list ("Egypt, Ethiopia and Iran will join"); for a relative clause ("Burundi, which
+left the court") the antecedent; for "it", "its", "the country" the last state named before.
+The body is the organisation right after the trigger, with those coordinated with it, or the
+organisation a noun phrase refers back to ("the court", "the treaty", "the bloc": the last
+organisation named of a kind the registry gives for that noun).
+
+Modality decides whether a frame is an event: intentions, wishes, threats, bids, refusals and
+negations ("wants to rejoin", "a failed bid to rejoin", "threatened to quit", "never joined")
+are not events; a future withdrawal is an announcement, never a withdrawal. Dates come from the
+trigger's clause (an announcement is dated when it is made), from a "takes effect" phrase for
+the event it governs, or are null; weekdays resolve only against the page's date. One event is
+listed once per document, with the most precise date the document gives it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from comity.errors import ComityError
 from comity.news._coalitions import StateList, state_lists
-from comity.news._dates import find_dates, page_date
+from comity.news._dates import DateMention, find_dates, page_date
 from comity.news._doc import MembershipChange, Mention, NewsDoc
 from comity.news._pipeline import stage
+from comity.news._spans import SpanIndex
 
 __all__ = ["ACTIONS", "find_memberships", "memberships"]
 
@@ -27,110 +61,401 @@ __all__ = ["ACTIONS", "find_memberships", "memberships"]
 ACTIONS = ("join", "withdraw", "announce_withdrawal", "rejoin", "suspend", "expel")
 
 _ACTING_KINDS = frozenset({"name", "alias", "acronym", "demonym", "capital", "government", "role"})
+# How far (characters) the stage looks from a trigger for its arguments: bounded windows keep the
+# work per trigger constant, whatever the length of the sentence.
+_ACTOR_WINDOW = 160
+_BODY_WINDOW = 70
+_MAX_TRIGGERS_PER_SENTENCE = 12
+# A news story tells a few dozen membership events at most; past this many triggers a document is
+# a list or a machine's output, and reading further only costs time.
+_MAX_TRIGGERS_PER_DOCUMENT = 400
+
+
+def _verb(*stems: str) -> str:
+    """Regular English verb forms of each stem: "join" -> join|joins|joined|joining."""
+    forms: list[str] = []
+    for stem in stems:
+        if stem.endswith("e"):
+            forms.append(f"{stem[:-1]}(?:e|es|ed|ing)")
+        elif stem.endswith("y") and stem[-2] not in "aeiou":
+            forms.append(f"{stem[:-1]}(?:y|ies|ied|ying)")
+        else:
+            # "admitted", "cancelled", "submitted": the last consonant may double.
+            double = f"{stem[-1]}?" if re.search(r"[^aeiou][aeiou][bdgmnprtl]$", stem) else ""
+            forms.append(f"{stem}(?:s|{double}ed|{double}ing)?")
+    return "(?:" + "|".join(forms) + ")"
+
+
+_WITHDRAW_VERB = r"(?:withdr(?:aw|aws|ew|awn|awing)|leav(?:e|es|ing)|left|quit(?:s|ting)?|" \
+    r"exit(?:s|ed|ing)?|" \
+    r"pull(?:s|ed|ing)?\s+out|pull(?:s|ed|ing)?\s+back|walk(?:s|ed|ing)?\s+(?:out|away))"  # fmt: skip
+_WITHDRAW_NOUN = r"(?:withdrawal|exit|pull-?out|departure)"
+_WITHDRAW_BASE = r"(?:withdraw|leave|quit|exit|pull\s+out|pull\s+back|walk\s+out)"
+# "its notice of withdrawal", "their intention to leave", "plans to withdraw", "the decision to quit"
+_INTENT_NOUN = r"(?:intention|intent|decision|plans?|choice|notice|notification|process|procedure|" \
+    r"proceedings|" \
+    r"instrument|letter|move|bid)"  # fmt: skip
+_WITHDRAWAL_OBJECT = (
+    rf"(?:(?:(?:its|their|his|her|the|a|an|formal|official|country's|government's|nation's)\s+){{0,3}}"
+    rf"(?:{_INTENT_NOUN}\s+(?:of\s+|to\s+|for\s+)(?:(?:its|their|the|a|formal)\s+)?)?"
+    rf"(?:{_WITHDRAW_NOUN}|{_WITHDRAW_BASE}|withdrawing|leaving|quitting|exiting|pulling\s+out))"
+)
 
 
 @dataclass(frozen=True)
-class _Verb:
+class _Frame:
+    name: str
     pattern: str
     action: str
-    # The state is the object ("the AU suspended Mali"), unless passive ("Mali was suspended").
-    object_actor: bool = False
+    # Where the actor is: "subject" (before), "object" (the state after the trigger, body before).
+    actor: str = "subject"
+    # A future or modal form of this frame is an announcement (withdrawals) or nothing.
+    future_action: str | None = None
 
 
-_VERBS: tuple[_Verb, ...] = (
-    # Reversing a withdrawal is a return.
-    _Verb(
-        r"(?:revers(?:e|es|ed|ing)|rescind(?:s|ed|ing)?|revok(?:e|es|ed|ing)|cancel(?:s|led|ed|ling)?|"
-        r"undo(?:es)?|"
-        r"undid|halt(?:s|ed|ing)?|stopp?(?:s|ed|ing)?|withdr[ae]wn?|end(?:s|ed|ing)?|reverse)\s+"
-        r"(?:(?:the|its|their|his|that|a|US|U\.S\.|American)\s+){0,3}(?:planned\s+)?withdrawal",
+_REJOIN_VERB = _verb(
+    "rejoin", "re-join", "reenter", "re-enter", "reengage", "re-engage", "readmit", "re-admit"
+)
+_REVERSE_VERB = _verb(
+    "reverse",
+    "revoke",
+    "rescind",
+    "cancel",
+    "repudiate",
+    "renounce",
+    "halt",
+    "undo",
+    "overturn",
+    "scrap",
+    "abandon",
+    "drop",
+)
+
+_FRAMES: tuple[_Frame, ...] = (
+    # Undoing a withdrawal is a return: "reversed its withdrawal", "revoked its notice of withdrawal".
+    _Frame(
+        "reverse a withdrawal",
+        rf"\b{_REVERSE_VERB}\s+"
+        rf"(?:(?:its|their|his|her|the|that|this|a|an|[\w-]+(?:'s|’s))\s+){{0,2}}(?:(?:earlier|planned|previous)\s+)?"
+        rf"(?:{_INTENT_NOUN}\s+(?:of\s+|to\s+)(?:(?:its|their|the)\s+)?)?(?:{_WITHDRAW_NOUN}|{_WITHDRAW_BASE}|"
+        rf"leaving|withdrawing)",
         "rejoin",
     ),
-    _Verb(
-        r"re-?join(?:s|ed|ing)?|re-?enter(?:s|ed|ing)?|re-?engag(?:e|es|ed|ing)|reconnect(?:s|ed|ing)?|"
-        r"return(?:s|ed|ing)?\s+to|came back to|come back to|(?:is|are|was) back (?:in|at)|re-?admitted|"
-        r"re-?accede[sd]?|resum(?:e|es|ed|ing) (?:its |their )?(?:membership|participation|seat)",
+    # "South Africa's withdrawal was revoked", "had its plans to withdraw revoked"
+    _Frame(
+        "withdrawal reversed (passive)",
+        rf"\b(?:{_WITHDRAW_NOUN}|(?:{_INTENT_NOUN})\s+to\s+{_WITHDRAW_BASE})\s+(?:was|were|has been|had been|"
+        rf"is)?\s*(?:\w+\s+)?(?:revoked|reversed|rescinded|cancell?ed|withdrawn|halted)\b",
         "rejoin",
     ),
-    _Verb(
-        # "announced on Thursday that it would quit", "announced in January 2024 that they would withdraw"
-        r"announc(?:e|es|ed|ing)\s+"
-        r"(?:(?:on|in|at|last|this|late|early)\b[\w ,]{0,25}?\s+(?=that\b|it\b|they\b))?"
-        r"(?:(?:its|their|a|the|plans?|intention|decision|that|it|they)\s+)*"
-        r"(?:to\s+|would\s+|will\s+|was\s+|is\s+|were\s+)?"
-        r"(?:withdrawal|withdraw|leave|quit|exit|pull out|end|"
-        r"leaving|withdrawing|"
-        r"quitting|exiting|pulling out)|"
-        r"(?:notif(?:y|ies|ied)|gave notice|giving notice|give notice|serv(?:e|ed) notice)\b[^.]{0,40}?"
-        r"(?:withdraw|leave|exit|quit)|"
-        r"(?:said|says|decided|declared|confirmed)\s+(?:on\s+)?(?:\w+day\s+|today\s+)?(?:that\s+)?"
-        r"(?:it|they|the \w+)\s+(?:would|will|"
-        r"was going to)"
-        r"\s+(?:withdraw|leave|quit|exit|pull out)|"
-        r"(?:begun|began|started|launched|initiated|formally started)\s+(?:the\s+)?(?:formal\s+)?"
-        r"(?:process|procedure)\s+(?:of|to)\s+(?:withdraw|leav|exit)\w*",
+    _Frame(
+        "rejoin",
+        rf"\b(?:{_REJOIN_VERB}|"
+        rf"{_verb('return')}\s+to|{_verb('resume')}\s+(?:its\s+|their\s+)?(?:membership|participation|seat)"
+        rf"(?:\s+(?:in|of|at))?|(?:came|come|comes|coming)\s+back\s+(?:in)?to|(?:is|are|was|were)\s+back\s+"
+        rf"(?:in|at))\b",
+        "rejoin",
+        future_action=None,
+    ),
+    # Announcements: the verb of saying and the withdrawal it announces.
+    _Frame(
+        "announce a withdrawal",
+        rf"\b(?:{_verb('announce', 'notify', 'declare', 'signal', 'decide', 'submit', 'deposit')}|"
+        rf"(?:gave|give|gives|giving|served|serve|serves|sent|send|sends)\s+(?:formal\s+|official\s+)?notice)"
+        rf"\b(?:[^.;]{{0,60}}?\b(?:of|on|that|to|it|they)\b)?\s*(?:it\s+|they\s+)?"
+        rf"(?:(?:would|will|was going to|is to)\s+)?"
+        rf"{_WITHDRAWAL_OBJECT}\b(?!\s+(?:\w+\s+){{0,2}}(?:took|takes|taking|came|comes)\s+(?:into\s+)?effect)",
         "announce_withdrawal",
+        future_action="announce_withdrawal",
     ),
-    _Verb(
-        r"withdr(?:ew|awn|aws?|awing)\s+(?:from|its|their)|withdrawal\s+(?:of\s+[\w .]{2,30}?\s+)?from|"
-        r"pull(?:s|ed|ing)?\s+out(?:\s+of)?|pull-?out\s+from|left|leav(?:es|ing)|quit(?:s|ting)?|"
-        r"exit(?:s|ed|ing)?(?:\s+from)?|exit\s+from|walk(?:s|ed)?\s+(?:out|away)\s+from|"
-        r"ditch(?:es|ed|ing)?|abandon(?:s|ed|ing)?|renounc(?:e|es|ed|ing)|"
-        r"(?:ceased|ceases) to be (?:a )?(?:member|party)",
+    _Frame(
+        "begin withdrawal proceedings",
+        rf"\b(?:{_verb('begin', 'start', 'launch', 'initiate', 'trigger')}|began|begun)\s+"
+        rf"(?:the\s+|its\s+|their\s+|"
+        rf"a\s+)?(?:formal\s+)?(?:(?:process|procedure|proceedings)\s+(?:of|to|for)\s+(?:its\s+)?"
+        rf"(?:{_WITHDRAW_NOUN}|{_WITHDRAW_BASE}|withdrawing|leaving|exiting)|{_WITHDRAW_NOUN}\s+"
+        rf"(?:process|procedure|proceedings))\b",
+        "announce_withdrawal",
+        future_action="announce_withdrawal",
+    ),
+    # "its intention to leave", "signalled their intention to quit" without a verb of saying before.
+    _Frame(
+        "intention to withdraw (noun)",
+        rf"\b(?:intention|intent|decision|plans?)\s+to\s+{_WITHDRAW_BASE}\b",
+        "announce_withdrawal",
+        future_action="announce_withdrawal",
+    ),
+    # "X's withdrawal took effect", "the pullout takes effect on Friday"
+    _Frame(
+        "withdrawal takes effect",
+        rf"\b{_WITHDRAW_NOUN}\s+(?:[\w-]+\s+){{0,4}}"
+        rf"(?:took|takes|taking|came into|comes into|became|becomes)\s+"
+        rf"(?:effect|effective)\b",
         "withdraw",
+        future_action="withdraw",
     ),
-    _Verb(r"(?:was|were|been|is|are|be|being)\s+suspended\s+from|suspension\s+from", "suspend"),
-    _Verb(r"suspend(?:s|ed|ing)?", "suspend", object_actor=True),
-    _Verb(r"(?:was|were|been|is|are|be|being)\s+expelled\s+from|expulsion\s+from", "expel"),
-    _Verb(r"expel(?:s|led|ling)?|kick(?:s|ed)? out", "expel", object_actor=True),
-    _Verb(
-        r"join(?:s|ed|ing)?(?!\s+(?:forces|hands|efforts|the call|calls|talks|us|in\b|with\b))|"
-        r"accede[sd]?\s+to|acceding\s+to|accession\s+to|(?:was|were|been|be|is|are)\s+admitted"
-        r"(?:\s+(?:to|into|as))?|became\s+(?:a\s+|the\s+\w+\s+)?(?:full\s+)?(?:members?|part(?:y|ies)|signator(?:y|ies))\s+"
-        r"(?:of|to)|ratif(?:y|ies|ied)",
+    _Frame(
+        "withdraw",
+        rf"\b(?:{_WITHDRAW_VERB}(?:\s+(?:from|of))?|{_verb('remove')}\s+(?:\w+\s+){{0,2}}from)\b",
+        "withdraw",
+        future_action="announce_withdrawal",
+    ),
+    # "Nicaragua's formal withdrawal from the OAS", "the US exit from the treaty"
+    _Frame(
+        "withdrawal (noun)",
+        rf"\b{_WITHDRAW_NOUN}\s+from\b",
+        "withdraw",
+        future_action="announce_withdrawal",
+    ),
+    _Frame(
+        "suspended from (passive)",
+        r"\b(?:was|were|been|is|are|be|being|got|get)\s+suspended\s+(?:from|by)\b|\bsuspension\s+(?:of\s+\S+\s+)?from\b",
+        "suspend",
+    ),
+    # "X suspends its participation in the treaty" (actor = subject) vs "the AU suspended Mali" (object).
+    _Frame(
+        "suspend participation",
+        rf"\b{_verb('suspend', 'halt', 'freeze', 'pause')}\s+"
+        rf"(?:(?:its|their|his|her|the|[\w-]+(?:'s|’s))\s+){{0,2}}"
+        rf"(?:participation|membership|involvement|implementation|obligations)\s+(?:in|of|under)\b|"
+        rf"\bsuspension\s+of\s+(?:(?:its|their|the\s+country's|[\w-]+(?:'s|’s))\s+participation\s+in\s+)?"
+        rf"(?=(?:the\s+)?(?:[A-Z][\w-]*\s+){{0,5}}(?:Treaty|Agreement|Convention|Accord|Pact|START|Protocol)\b)",
+        "suspend",
+    ),
+    _Frame("suspend", rf"\b{_verb('suspend')}\b", "suspend", actor="object"),
+    _Frame(
+        "expelled from (passive)",
+        r"\b(?:was|were|been|is|are|be|being|got|get)\s+(?:formally\s+)?(?:expelled|kicked\s+out|thrown\s+out)"
+        r"\s+(?:from|of|by)\b|\bexpulsion\s+(?:of\s+\S+\s+)?from\b",
+        "expel",
+    ),
+    _Frame(
+        "expel", rf"\b(?:{_verb('expel')}|expell(?:ed|ing)|kick(?:s|ed)?\s+out)\b", "expel", actor="object"
+    ),
+    _Frame(
+        "join",
+        rf"\b(?:{_verb('join')}(?!\s+(?:forces|hands|efforts|the\s+call|calls|talks|us\b|in\b|with\b|a\s+"
+        rf"(?:statement|call|letter|chorus)))|{_verb('accede')}\s+to|accession\s+to|{_verb('ratify')}|"
+        rf"(?:{_verb('become')}|became)\s+(?:a\s+|the\s+\w+\s+|an?\s+\w+\s+)?(?:full\s+|permanent\s+)?"
+        rf"(?:members?|part(?:y|ies)|signator(?:y|ies)|state\s+part(?:y|ies))\s+(?:of|to|in)|"
+        rf"became\s+(?:a\s+)?(?:full\s+)?(?:members?|part(?:y|ies))\s+(?:of|to)|"
+        rf"(?:was|were|been|is|are|be|being|got)\s+(?:formally\s+|officially\s+)?"
+        rf"(?:admitted|accepted|welcomed|inducted)\s+(?:as\s+(?:a\s+|the\s+)?(?:\w+\s+){{0,2}}members?\s+)?"
+        rf"(?:to|into|in|of|by)?|"
+        rf"(?:was|were|been|is|are|has|have|had)\s+(?:\w+\s+)?granted\s+(?:\w+\s+){{0,2}}(?:membership|status|"
+        rf"seat)|"
+        rf"(?:(?:was|were|been|are|is|being|get|got)\s+|(?:countries|states|nations|members|those|candidates|"
+        rf"others)\s+)(?:also\s+)?(?:newly\s+)?elected\s+(?:as\s+(?:a\s+)?members?\s+)?(?:to|onto|on)|"
+        rf"{_verb('win')}|won|{_verb('secure', 'gain', 'clinch', 'take')}|took)\b",
         "join",
     ),
-    _Verb(r"admit(?:s|ted|ting)", "join", object_actor=True),
+    # "Elected to the council were A, B and C", "the other countries elected were: A, B, C"
+    _Frame(
+        "elected were",
+        r"\belected(?:\s+(?:to|onto)\s+[^.;:]{0,60}?)?\s+(?:were|are|was|is|include[sd]?)\s*:?",
+        "join",
+        actor="object",
+    ),
+    _Frame("admit", rf"\b{_verb('admit', 'readmit', 'induct')}\b", "join", actor="object"),
+    _Frame(
+        "elect",
+        r"\b(?:elect|elects|elected|electing)\b(?!\s+(?:as\s+)?(?:president|chair|head|leader))",
+        "join",
+        actor="object",
+    ),  # fmt: skip
 )
-# Every membership verb holds one of these; a sentence without any is passed over cheaply.
-_VERB_HINT = re.compile(
-    r"withdr|pull|left|leav|quit|exit|walk|ditch|abandon|renounc|ceas|suspen|expel|expul|kick|join|acce|admi|"
-    r"becam|ratif|re-?ent|re-?eng|reconn|return|back|resum|announc|notif|notice",
-    re.IGNORECASE,
+# Which frames need what right after them to be read as membership: "win" and "take" only with
+# a seat; "elected" only with a body that has elected seats; "admitted" with a body.
+_SEAT_FRAMES = re.compile(
+    r"^\s*(?:(?:a|an|the|its|their|one\s+of\s+the|\w+)\s+){0,3}(?:\w+\s+)?seats?\b", re.I
 )
-_VERB_RE = re.compile("|".join(f"(?P<v{i}>\\b(?:{verb.pattern})\\b)" for i, verb in enumerate(_VERBS)), re.I)
-# Words just before a verb that make it an intention, a wish or a threat rather than an event.
-_INTENT = re.compile(
-    r"\b(?:wants?|wanted|wish(?:es|ed)?|plans?|planned|planning|intends?|intended|intention|hopes?|hoped|"
-    r"seeks?|"
-    r"sought|aims?|aimed|threaten(?:s|ed)?|vow(?:s|ed)|pledg(?:e|es|ed)|promis(?:e|es|ed)|consider(?:s|ed|"
-    r"ing)?|"
-    r"mulls?|weigh(?:s|ed|ing)|could|would|might|may|should|will|shall|must|ready|willing|expected|set|"
-    r"likely|"
-    r"refus(?:e|es|ed)|decline[sd]?|not|never|no|calls?\s+(?:on|for)|urg(?:e|es|ed)|demand(?:s|ed)?|"
-    r"asked|asks|push(?:es|ed)? for|over whether|whether|if)\b(?:\s+\w+){0,2}\s+(?:to\s+)?$",
+
+_FRAME_RE = re.compile("|".join(f"(?P<f{i}>{frame.pattern})" for i, frame in enumerate(_FRAMES)), re.I)
+# Every frame holds one of these: a sentence without any is passed over cheaply.
+_HINT = re.compile(
+    r"withdr|pull|left|leav|quit|exit|walk|ceas|remov|suspen|expel|expul|kick|thrown|join|acce|admi|ratif|"
+    r"becom|became|grant|elect|won\b|win|secur|gain|clinch|took|take|re-?ent|re-?eng|readm|re-admit|return|"
+    r"back|resum|revers|revok|rescind|cancel|repudiat|renounc|halt|undo|announc|notif|notice|declar|signal|"
+    r"decid|begin|began|begun|start|launch|initiat|trigger|intent|welcom|induct|departure",
     re.I,
 )
-# "US withdrawal from the Paris Agreement": the noun's actor comes from a state adjective right before it.
-_NOUN_ACTIONS = re.compile(r"\b(?:withdrawal|suspension|expulsion|accession|pull-?out|exit)\b", re.I)
-_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhich\b|\bwho\b", re.I)
+# Words before a trigger that make it an intention, a wish, a threat, a bid or a refusal.
+_NOT_EVENT = re.compile(
+    r"\b(?:wants?|wanted|wanting|wish(?:es|ed)?|hopes?|hoped|hoping|seeks?|sought|seeking|aims?|aimed|aiming|"
+    r"threat(?:en|ens|ened|ening)?|vows?|vowed|pledg(?:e|es|ed)|promis(?:e|es|ed)|consider(?:s|ed|ing)?|"
+    r"mulls?|mulled|weigh(?:s|ed|ing)|could|might|may|should|shall|must|ready|willing|eager|likely|"
+    r"unlikely|possible|possibly|potential|potentially|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|"
+    r"not(?!\s+only)|n't|approv\w*|block\w*|challeng\w*|delay\w*|stop\w*|prevent\w*|needs?|needed|"
+    r"requir\w*|discuss\w*|"
+    r"never|no|calls?\s+(?:on|for)|called\s+(?:on|for)|urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|asks?|asked|"
+    r"push(?:es|ed|ing)?\s+for|pressure|whether|if|bid|bids|attempt(?:s|ed)?|effort(?:s)?|tried|tries|try|"
+    r"trying|failed|fail|fails|applied|apply|applies|applying|application|candidacy|campaign(?:s|ed|ing)?|"
+    r"lobby(?:ing)?|lobbied|proposal|proposed|propose|talks?|talked|debate|debating|would-be|reluctan\w*|"
+    r"opposed|oppose|against|allow(?:s|ed)?|permit(?:s|ted)?|plans?|planned|planning|intends?|intended|"
+    r"expected|set|due|about|prepar(?:e|es|ed|ing)|invitations?|cannot|can't|unable)\b"
+    r"(?:\s+\w+){0,3}\s+(?:to\s+)?(?:\w+\s+)?$",
+    re.I,
+)
+# A future or conditional before the trigger: "will pull out", "would leave", "is to leave", "to quit".
+_FUTURE = re.compile(
+    r"(?:\b(?:will|would|'ll|shall|is\s+to|are\s+to|was\s+to|is\s+going\s+to|are\s+going\s+to|was\s+going\s+to|"
+    r"set\s+to|due\s+to|to)\s+(?:also\s+|formally\s+|officially\s+|soon\s+|now\s+|then\s+|eventually\s+)?)$",
+    re.I,
+)
+# Clause boundaries: an actor or a body on the other side belongs to another clause.
+_CLAUSE_BREAK = re.compile(
+    r";|\s[-–—]\s|\b(?:but|while|whereas|although|though|because|after|before|when|since|until|unless|"
+    r"and\s+(?:then|also|later)|saying|said|says|told|according)\b|,\s*(?:which|who|whose|where)\b",
+    re.I,
+)
+# Infinitives that report a fact, not a plan: "voted to suspend", "the first country to quit".
+_FACTUAL_TO = re.compile(
+    r"\b(?:(?:vot(?:ed|es)|agree[sd]?|decide[sd]|mov(?:ed|es)|cho(?:se|oses)|opt(?:ed|s)|resolve[sd])\b[^.;]{0,30}|"
+    r"(?:first|last|only|second|third|latest|newest|\d+(?:st|nd|rd|th))(?:\s+(?:\w+\s+){0,2}(?:country|nation|"
+    r"state|member|one))?)"
+    r"\s+to\s+$",
+    re.I,
+)
+# For dates, "after the coup in 2021" still dates the clause's event: temporal adjuncts stay in.
+_DATE_BREAK = re.compile(
+    r";|\s[-–—]\s|\b(?:but|while|whereas|although|though|because|saying|said|says|told|according)\b|"
+    r",\s*(?:which|who|whose|where)\b",
+    re.I,
+)
+_TREATY_NOUN = re.compile(r"\s*(?:the|its|their|this|that)\s+(?:[\w-]+\s+){0,5}"
+                          r"(?:treaty|agreement|pact|accord|"
+                          r"convention|deal)\b", re.I)  # fmt: skip
+_OBSERVER = re.compile(r"\s*as\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", re.I)
+_NOMINAL_ANYWHERE = re.compile(r"\b(?:withdrawal|pull-?out|exit)\b", re.I)
+_NOMINAL = re.compile(
+    r"(?:withdrawal|exit|pull-?out|departure|accession|suspension|expulsion|admission)\b", re.I
+)
+_PREMODIFIER = re.compile(
+    r"(?:'s|’s)?\s*(?:(?:formal|official|planned|final|eventual|abrupt|unilateral|full)\s+)?"
+)
+_RELATIVE = re.compile(r",?\s*(?:which|who|that)\s+(?:\w+\s+){0,3}$", re.I)
+# A state after these words is not the subject: "the future of Iran", "talks with Russia".
+_GOVERNED = re.compile(
+    r"\b(?:of|with|on|against|to|for|from|by|in|at|into|than|about|over|between|among|toward|towards|"
+    r"including|like|unlike|via)\s+(?:the\s+)?$",
+    re.I,
+)
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:it|its|they|their|the\s+(?:\w+\s+){0,2}(?:country|nation|state|government|republic|kingdom|"
+    r"administration|regime|island|authorities|federation)(?:'s|’s)?)\s*(?:(?:has|have|had|is|are|was|were|also|"
+    r"formally|officially|then|now|later|itself|themselves|would|will)\s+){0,3}$",
+    re.I,
+)
+_BODY_ANAPHOR = re.compile(
+    r"(?:the|this|that|its|their)\s+(?:(?:\w+-based|new|\d+-(?:nation|member)|world|hague|[a-z][a-z-]+)\s+){0,2}"
+    r"(?P<noun>bloc|group|grouping|alliance|organi[sz]ation|body|union|movement|club|treaty|agreement|"
+    r"accord|pact|deal|convention|council|court|tribunal|commonwealth|association|community|forum|"
+    r"institution|agency|statute|protocol)\b",
+    re.I,
+)
+# Which registry kinds of organisation a referring noun can stand for.
+_NOUN_KINDS = {
+    "treaty": {"treaty"}, "agreement": {"treaty"}, "accord": {"treaty"}, "pact": {"treaty"},
+    "deal": {"treaty"}, "convention": {"treaty"}, "statute": {"treaty", "igo"}, "protocol": {"treaty"},
+    "bloc": {"group", "igo"}, "group": {"group", "igo"}, "grouping": {"group", "igo"},
+    "alliance": {"group", "igo"}, "club": {"group", "igo"}, "union": {"igo", "group"},
+    "movement": {"group", "igo"}, "commonwealth": {"igo", "group"}, "association": {"igo", "group"},
+    "community": {"igo", "group"}, "forum": {"group", "igo"}, "council": {"un_body", "un_organ", "igo"},
+    "court": {"igo", "court", "un_body"}, "tribunal": {"igo", "court", "un_body"},
+    "organisation": {"igo", "un_agency", "agency"}, "organization": {"igo", "un_agency", "agency"},
+    "body": {"igo", "un_body", "un_organ", "un_agency", "agency", "group"},
+    "institution": {"igo", "un_agency", "agency"}, "agency": {"un_agency", "agency", "igo"},
+}  # fmt: skip
 
 
-def _actor_mentions(doc: NewsDoc) -> list[tuple[int, int, str]]:
-    """Spans that stand for a state: state mentions and people's mentions (as their state)."""
-    spans = [
-        (m.start, m.end, m.entity_id)
-        for m in doc.mentions
-        if m.entity_type == "state" and m.kind in _ACTING_KINDS
-    ]
-    for person in doc.people:
-        if person.state:
-            spans.extend((start, end, person.state) for start, end in person.mentions)
-    spans.sort()
-    return spans
+@dataclass(frozen=True)
+class _Actor:
+    start: int
+    end: int
+    entity_id: str
+    kind: str  # "state", "person" (standing for their state) or "organisation"
 
 
-def _bodies(doc: NewsDoc) -> list[Mention]:
+@dataclass
+class _Event:
+    actor: str
+    body: str
+    action: str
+    date: str | None
+    start: int
+    end: int
+    confidence: float
+
+
+def _org_kind(entity_id: str, registry_kind: Callable[[str], str | None]) -> str | None:
+    kind = registry_kind(entity_id)
+    if kind is not None:
+        return kind
+    # An id the registry does not hold (the gold format makes them from the usual English name).
+    if re.search(r"TREATY|CONVENTION|AGREEMENT|PROTOCOL|ACCORD|PACT|STATUTE", entity_id):
+        return "treaty"
+    if re.search(r"COURT|TRIBUNAL", entity_id):
+        return "court"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _registry_kind(entity_id: str) -> str | None:
+    """The registry's kind of an organisation (``igo``, ``treaty``, ``un_body``, ``group`` ...)."""
+    from comity.registry import Registry
+
+    try:
+        record = Registry.default().show(entity_id, types=("organisation",)).get("record") or {}
+    except ComityError:
+        return None
+    kind = record.get("kind")
+    return str(kind) if kind else None
+
+
+def _seated(entity_id: str, kind: str | None) -> bool:
+    """A body whose seats states are elected to: a UN organ or body (the registry's kinds), but not
+    the General Assembly (every member sits) nor the Court (it elects judges, not states)."""
+    return kind in ("un_body", "un_organ") and entity_id not in ("UNGA", "ICJ")
+
+
+class _Reader:
+    """The per-document state of the stage: indexes of actors and bodies, the page date."""
+
+    def __init__(self, doc: NewsDoc, registry_kind: Callable[[str], str | None]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self._registry_kind = registry_kind
+        self.anchor = page_date(doc.text, published=doc.meta.get("published"))
+        actors = [
+            _Actor(m.start, m.end, m.entity_id, "state")
+            for m in doc.mentions
+            if m.entity_type == "state" and m.kind in _ACTING_KINDS
+        ]
+        for person in doc.people:
+            if person.state:
+                actors.extend(_Actor(start, end, person.state, "person") for start, end in person.mentions)
+        self.bodies = SpanIndex(_outermost_bodies(doc))
+        actors.extend(_Actor(b.start, b.end, b.entity_id, "organisation") for b in self.bodies.items)
+        self.actors = SpanIndex(actors)
+        self.states = SpanIndex(a for a in actors if a.kind == "state")
+        self.lists = SpanIndex(state_lists(doc, min_length=2))
+        self._dates: dict[tuple[int, int], list[DateMention]] = {}
+        self.event_bodies: set[str] = set()
+        self.triggers = 0
+
+    def kind_of(self, entity_id: str) -> str | None:
+        """The registry's kind of an organisation (or one read from its id)."""
+        return _org_kind(entity_id, self._registry_kind)
+
+    # -- dates -------------------------------------------------------------------------------
+    def dates_in(self, sent_start: int, sent_end: int) -> list[DateMention]:
+        key = (sent_start, sent_end)
+        if key not in self._dates:
+            self._dates[key] = [m for m in find_dates(self.text[sent_start:sent_end], self.anchor) if m.value]
+        return self._dates[key]
+
+
+def _outermost_bodies(doc: NewsDoc) -> list[Mention]:
     orgs = sorted(
         (m for m in doc.mentions if m.entity_type == "organisation"),
         key=lambda m: (m.start, -(m.end - m.start)),
@@ -144,258 +469,578 @@ def _bodies(doc: NewsDoc) -> list[Mention]:
     return kept
 
 
-def find_memberships(doc: NewsDoc) -> list[MembershipChange]:
-    """The membership events of one document."""
-    text = doc.text
-    anchor = page_date(text, published=doc.meta.get("published"))
-    actors = _actor_mentions(doc)
-    bodies = _bodies(doc)
-    lists = [run for run in state_lists(doc, min_length=2)]
-    events: list[MembershipChange] = []
-    seen: set[tuple[str, str, str]] = set()
-    for sent_start, sent_end in doc.sentences or [(0, len(text))]:
-        sentence = text[sent_start:sent_end]
-        if not any(sent_start <= b.start < sent_end for b in bodies) and not _BODY_ANAPHOR_ANYWHERE.search(
-            sentence
-        ):
-            continue  # no organisation named: no membership event (and the verb pattern is costly)
-        if _VERB_HINT.search(sentence) is None:
+def _clause_start(text: str, sent_start: int, position: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> int:
+    window_start = max(sent_start, position - _ACTOR_WINDOW)
+    ends = [found.end() for found in breaks.finditer(text, window_start, position)]
+    return ends[-1] if ends else window_start
+
+
+def _clause_end(
+    text: str, position: int, sent_end: int, limit: int, breaks: re.Pattern[str] = _CLAUSE_BREAK
+) -> int:
+    found = breaks.search(text, position, min(sent_end, position + limit))
+    return found.start() if found is not None else min(sent_end, position + limit)
+
+
+def _subject(reader: _Reader, sent_start: int, trigger_start: int) -> list[str]:
+    """The actor(s) before a trigger: subject, possessive, coordinated list, relative or pronoun."""
+    text = reader.text
+    clause_start = _clause_start(text, sent_start, trigger_start)
+    candidates = [a for a in reader.actors.between(clause_start, trigger_start) if a.end <= trigger_start]
+    gap_start = candidates[-1].end if candidates else clause_start
+    pronoun = _PRONOUN_SUBJECT.search(text, gap_start, trigger_start)
+    if pronoun is not None:
+        return _antecedent(reader, sent_start, pronoun.start())
+    nominal = _NOMINAL.match(text, trigger_start) is not None
+    for actor in reversed(candidates):
+        before = text[max(clause_start, actor.start - 12) : actor.start]
+        # "the US withdrawal", "Nicaragua's formal exit": the state before the noun is its actor,
+        # even inside a prepositional phrase ("in response to the US withdrawal from ...").
+        premodifier = nominal and _PREMODIFIER.fullmatch(text, actor.end, trigger_start) is not None
+        if _GOVERNED.search(before) and not premodifier:
             continue
-        matches = list(_VERB_RE.finditer(sentence))
-        for index, match in enumerate(matches):
-            verb = _VERBS[int(str(match.lastgroup)[1:])]
-            start, end = sent_start + match.start(), sent_start + match.end()
-            if _INTENT.search(sentence[max(0, match.start() - 40) : match.start()]) and verb.action != (
-                "announce_withdrawal"
+        if actor.kind == "organisation" and reader.kind_of(actor.entity_id) in (None, "treaty"):
+            continue  # a treaty does not act
+        return _with_coordinated(reader, actor, trigger_start)
+    # "Burundi, which left the court": the relative pronoun stands for the word before it.
+    relative = _RELATIVE.search(text, max(sent_start, trigger_start - 40), trigger_start)
+    if relative is not None and not candidates:
+        antecedent = reader.actors.last_before(relative.start(), max(sent_start, relative.start() - 60))
+        if antecedent is not None and antecedent.kind != "organisation":
+            return _with_coordinated(reader, antecedent, trigger_start)
+    return []
+
+
+def _with_coordinated(reader: _Reader, actor: _Actor, trigger_start: int) -> list[str]:
+    """Every state of the list an actor ends: "Egypt, Ethiopia and Iran will join"."""
+    if actor.kind == "state":
+        run: StateList | None = reader.lists.last_before(actor.start + 1, actor.start - 2000)
+        if run is not None and run.start <= actor.start < run.end + 1 and actor.entity_id in run.members:
+            return run.members
+    return [actor.entity_id]
+
+
+def _antecedent(reader: _Reader, sent_start: int, position: int) -> list[str]:
+    """The state "it", "they" or "the country" refers to: the last one named before (within reach)."""
+    limit = max(0, position - 600)
+    for actor in reversed(reader.actors.between(limit, position)):
+        if actor.kind == "organisation":
+            continue
+        return _with_coordinated(reader, actor, position)
+    return []
+
+
+def _object(reader: _Reader, trigger_end: int, sent_end: int) -> list[str]:
+    """The state(s) right after an object-actor trigger: "the bloc admitted Egypt and Iran"."""
+    text = reader.text
+    end = _clause_end(text, trigger_end, sent_end, _BODY_WINDOW)
+    for actor in reader.states.between(trigger_end, end):
+        if re.fullmatch(
+            r"\s*(?:(?:the|its|fellow|member|state|country)\s+)*", text[trigger_end : actor.start]
+        ):
+            run: StateList | None = reader.lists.last_before(actor.start + 1, actor.start - 1)
+            if run is not None and run.start == actor.start:
+                return run.members
+            return [actor.entity_id]
+        break
+    return []
+
+
+def _bodies_after(reader: _Reader, trigger_end: int, sent_end: int, *, first_gap: int = 40) -> list[Mention]:
+    """The organisation right after a trigger and those coordinated with it."""
+    text = reader.text
+    end = min(sent_end, trigger_end + _BODY_WINDOW + 200)
+    found: list[Mention] = []
+    position = trigger_end
+    for body in reader.bodies.between(trigger_end, end):
+        gap = text[position : body.start]
+        if not found:
+            if len(gap) > first_gap or _CLAUSE_BREAK.search(gap) or re.search(r"[.!?]", gap):
+                break
+            # "withdraw troops from", "quit the talks on": the first organisation must follow closely.
+            if not re.fullmatch(
+                r"\s*(?:(?:from|of|to|into|in|at|with|the|its|their|a|an|formal|full|permanent|member|"
+                r"membership|participation|seat|seats|on|as|us|u\.s\.|landmark|\d+-(?:nation|member)|"
+                r"hague-based|nuclear|arms|control|global|regional|international|climate|world|"
+                r"powerful|historic|key|major|main|whole|entire)\s*)*",
+                gap,
+                re.I,
             ):
+                break
+        elif len(gap) > 30 or not re.fullmatch(r"\s*(?:,|and|or|as well as|&)\s*(?:the\s+)?(?:,|and\s+)?\s*",
+                                               gap, re.I):  # fmt: skip
+            break
+        if found and re.match(r"\s+(?:countries|members|states|nations|officials|allies|forces|troops)\b",
+                              text[body.end : body.end + 20], re.I):  # fmt: skip
+            break  # "..., and NATO countries were": a new clause whose subject the body modifies
+        found.append(body)
+        position = body.end
+    if not found:
+        anaphor = _BODY_ANAPHOR.match(text, _skip_space(text, trigger_end), end)
+        if anaphor is None:
+            preposition = re.match(r"\s*(?:from|of|to|into|in|with)\s+", text[trigger_end : trigger_end + 12])
+            if preposition is not None:
+                anaphor = _BODY_ANAPHOR.match(text, trigger_end + preposition.end(), end)
+        if anaphor is not None:
+            referent = _referent(reader, anaphor.group("noun").lower(), trigger_end)
+            if referent is not None:
+                found.append(referent)
+    return found
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _referent(reader: _Reader, noun: str, position: int) -> Mention | None:
+    """The organisation "the court", "the treaty", "the bloc" refers to: the last of a fitting kind."""
+    kinds = _NOUN_KINDS.get(noun.replace("organization", "organisation"), set())
+    candidates = [
+        body
+        for body in reader.bodies.between(max(0, position - 2000), position)
+        if body.entity_id not in ("UN", "UNSG")
+        # "NATO countries", "EU members": the organisation only qualifies another noun
+        and not re.match(r"\s+(?:countries|members|states|nations|officials|allies|forces|troops|leaders)\b",
+                         reader.text[body.end : body.end + 20], re.I)
+    ]  # fmt: skip
+    # The body the story's events are about so far comes first, then the last one named.
+    topical = [b for b in candidates if b.entity_id in reader.event_bodies]
+    for body in [*reversed(topical), *reversed(candidates)]:
+        kind = reader.kind_of(body.entity_id)
+        words = body.text.lower()
+        if noun in words or kind in kinds or (kind is None and not kinds):
+            return body
+    return None
+
+
+def _body_before(reader: _Reader, sent_start: int, trigger_start: int) -> list[Mention]:
+    """The organisation that acts on a state: "the African Union suspended Mali"."""
+    clause_start = _clause_start(reader.text, sent_start, trigger_start)
+    before = [b for b in reader.bodies.between(clause_start, trigger_start) if b.end <= trigger_start]
+    if before:
+        return before[-1:]
+    anaphors = list(_BODY_ANAPHOR.finditer(reader.text, clause_start, trigger_start))
+    if anaphors:
+        anaphor = anaphors[-1]
+        referent = _referent(reader, anaphor.group("noun").lower(), anaphor.start())
+        if referent is not None:
+            return [referent]
+    return []
+
+
+def _modality(text: str, sent_start: int, trigger_start: int) -> str:
+    """``event``, ``future`` ("will pull out") or ``none`` (an intention, a bid, a negation)."""
+    before = text[max(sent_start, trigger_start - 60) : trigger_start]
+    if _NOT_EVENT.search(before):
+        return "none"
+    if _FUTURE.search(before) and not _FACTUAL_TO.search(before):
+        return "future"
+    return "event"
+
+
+def _date(
+    reader: _Reader, sent_start: int, sent_end: int, trigger_start: int, trigger_end: int, action: str
+) -> str | None:
+    """The date of the clause that holds the trigger (an announcement's: before its withdrawal)."""
+    text = reader.text
+    clause_start = _clause_start(text, sent_start, trigger_start, _DATE_BREAK)
+    clause_end = _clause_end(text, trigger_end, sent_end, 160, _DATE_BREAK)
+    dates = reader.dates_in(sent_start, sent_end)
+    mentions = [
+        m
+        for m in dates
+        if clause_start <= sent_start + m.start and sent_start + m.end <= clause_end
+        and not _NOT_EVENT_DATE.search(text, max(sent_start, sent_start + m.start - 16), sent_start + m.start)
+    ]  # fmt: skip
+    if action == "announce_withdrawal":
+        # Dated when it is made: "announced on Thursday it would quit", "said Thursday it will leave at
+        # the end of 2018"; a date after the withdrawal is when it takes effect, not the announcement's.
+        earlier = [
+            m
+            for m in dates
+            if trigger_start - 140 <= sent_start + m.start and sent_start + m.end <= trigger_end
+            and not _NOT_EVENT_DATE.search(text, max(sent_start, sent_start + m.start - 16),
+                                           sent_start + m.start)
+        ]  # fmt: skip
+        later = [
+            m for m in dates
+            if sent_start + m.start >= trigger_end
+            and not _EFFECT_DATE.search(text, max(sent_start, sent_start + m.start - 16),
+                                        sent_start + m.start)
+        ]  # fmt: skip
+        mentions = earlier[-1:] or later
+    elif _NOMINAL.match(text, trigger_start):
+        # "in response to the US withdrawal from the pact": a date before the noun is another event's.
+        mentions = [m for m in mentions if sent_start + m.start >= trigger_end]
+    if not mentions:
+        if (
+            reader.anchor
+            and len(reader.anchor) == 10
+            and _PRESENT.search(text, max(sent_start, trigger_start - 30), trigger_end)
+        ):
+            return (
+                reader.anchor
+            )  # "Britain leaves the EU", "has left", "is becoming the first to quit": today
+        return None
+    best = min(mentions, key=lambda m: abs(sent_start + m.start - trigger_end))
+    return best.value
+
+
+# Dates that belong to another event than the trigger's: "after 2016", "since 1995", "until 2020".
+_NOT_EVENT_DATE = re.compile(r"\b(?:after|since|until|till|by|before|from)\s+(?:the\s+)?$", re.I)
+# Dates of when a withdrawal takes effect ("at the end of 2018", "effective January 1").
+_EFFECT_DATE = re.compile(r"\b(?:end\s+of|by|effective|from|as\s+of|until)\s+(?:the\s+)?$", re.I)
+
+# An event told as happening at the time of the page: present tense, present perfect, progressive.
+_PRESENT = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+|just\s+|officially\s+|formally\s+|finally\s+)*(?:withdrawn|left|quit|exited|"
+    r"pulled|joined|rejoined|become|suspended|expelled|been\s+(?:suspended|expelled|admitted))\b|"
+    r"\b(?:leaves|withdraws|quits|exits|joins|rejoins|becomes|suspends|expels)\b|"
+    r"\b(?:is|are)\s+(?:now\s+|officially\s+|formally\s+)*(?:becoming|leaving|withdrawing|quitting|exiting|"
+    r"joining|rejoining)\b",
+    re.I,
+)
+
+_EFFECT = re.compile(
+    r"\b(?:tak(?:e|es|ing)|took|come|comes|came)\s+(?:into\s+)?effect\b|\beffective\b|"
+    r"\bbecom(?:e|es|ing)\s+(?:full\s+)?members?\b",
+    re.I,
+)
+
+
+def _effect_date(reader: _Reader, sent_start: int, sent_end: int) -> str | None:
+    """The date a "takes effect" phrase gives, in this sentence or the next one."""
+    text = reader.text
+    window_end = min(len(text), sent_end + 300)
+    following = reader.doc.sentence_at(min(sent_end + 2, len(text) - 1)) if sent_end < len(text) else None
+    if following is not None:
+        window_end = min(window_end, following[1])
+    cue = _EFFECT.search(text, sent_start, window_end)
+    if cue is None:
+        return None
+    dates = [m for m in find_dates(text[cue.end() : cue.end() + 40], reader.anchor) if m.value]
+    return dates[0].value if dates else None
+
+
+def _frame_events(reader: _Reader, sent_start: int, sent_end: int) -> Iterable[_Event]:
+    text = reader.text
+    sentence = text[sent_start:sent_end]
+    if _HINT.search(sentence) is None:
+        return
+    for count, match in enumerate(_FRAME_RE.finditer(text, sent_start, sent_end)):
+        if count >= _MAX_TRIGGERS_PER_SENTENCE or reader.triggers >= _MAX_TRIGGERS_PER_DOCUMENT:
+            return
+        reader.triggers += 1
+        frame = _FRAMES[int(str(match.lastgroup)[1:])]
+        start, end = match.start(), match.end()
+        modality = _modality(text, sent_start, start)
+        if modality == "none":
+            continue
+        action = frame.action
+        if modality == "future":
+            if frame.future_action is None and action != "join":
                 continue
-            if verb.action == "announce_withdrawal" and re.search(
-                r"\b(?:threaten\w*|could|might|may|considering)\b[^.]{0,20}$", sentence[: match.start()]
+            action = frame.future_action or action
+        if frame.name == "suspend" and not _object(reader, end, sent_end):
+            # "Russia suspended the treaty": a state suspending its own part in an agreement.
+            treaty = [b for b in _bodies_after(reader, end, sent_end, first_gap=12)
+                      if reader.kind_of(b.entity_id) == "treaty"]  # fmt: skip
+            if not treaty and _TREATY_NOUN.match(text, end, min(sent_end, end + 80)):
+                # "suspended the last major arms treaty with the US, ... the New START treaty"
+                treaty = [b for b in reader.bodies.between(max(0, start - 1500), sent_end)
+                          if reader.kind_of(b.entity_id) == "treaty"][-1:]  # fmt: skip
+            actor_ids = _subject(reader, sent_start, start) if treaty else []
+            bodies = treaty[:1]
+        elif frame.actor == "object":
+            actor_ids = _object(reader, end, sent_end)
+            bodies = _body_before(reader, sent_start, start)
+            after = _bodies_after(reader, _object_end(reader, end, sent_end), sent_end, first_gap=30)
+            if after and re.match(
+                r"\s*(?:from|to|into|as)\b", text[_object_end(reader, end, sent_end) :], re.I
             ):
-                continue
-            segment_end = sent_start + matches[index + 1].start() if index + 1 < len(matches) else sent_end
-            governed = [b for b in bodies if end <= b.start < segment_end and not _is_body_of_state(b)]
-            if not governed:
-                governed = _anaphoric_body(text, bodies, end, segment_end)
-            governed = _first_coordinated(
-                text, governed, end, max_first_gap=18 if verb.action == "join" else 60
-            )
-            actor_id: str | None
-            if verb.object_actor:
-                actor_id = _first_after(actors, end, segment_end)
-                subject_bodies = [b for b in bodies if sent_start <= b.start < start]
-                # "voted to suspend Russia from the Human Rights Council": the body after "from".
-                from_body = [
-                    b
-                    for b in governed
-                    if re.search(r"\bfrom\s+(?:the\s+)?$", text[max(end, b.start - 12) : b.start])
-                ]
-                if actor_id is None or not (subject_bodies or from_body):
-                    continue
-                governed = from_body[:1] or [subject_bodies[-1]]
-            else:
-                actor_id = _actor_before(text, actors, sent_start, start)
-                if actor_id is None and _NOUN_ACTIONS.search(match.group(0)):
-                    actor_id = _first_after(actors, start, start + 1)
-            if actor_id is None or not governed:
-                continue
-            actor_ids = [actor_id]
-            if not verb.object_actor:
-                actor_ids = _coordinated_actors(doc, lists, actor_id, start) or actor_ids
-            invitation = _INVITED.search(sentence[: match.start()])
-            if invitation is not None:
-                # "invited Iran and Egypt to join": the invited states join; an invitation to nobody
-                # named ("invitations to other UN members to join") is no event.
-                span_start, span_end = sent_start + invitation.start(1), sent_start + invitation.end(1)
-                actor_ids = _unique_ids(a[2] for a in actors if span_start <= a[0] < span_end)
-                if not actor_ids:
-                    continue
-            date = _date_near(
-                text,
-                sent_start,
-                sent_end,
-                start,
-                segment_end,
-                anchor,
-                before_only=verb.action == "announce_withdrawal",
-            )
-            for body, actor_id in ((b, a) for b in governed for a in actor_ids):
-                key = (actor_id, body.entity_id, verb.action)
-                if key in seen:
-                    continue
-                seen.add(key)
-                events.append(
-                    MembershipChange(
-                        actor=actor_id,
-                        body=body.entity_id,
-                        action=verb.action,
-                        date=date,
-                        start=min(start, body.start),
-                        end=max(body.end, end),
-                        confidence=0.8 if verb.action != "announce_withdrawal" else 0.7,
-                    )
+                bodies = after[:1]  # "voted to suspend Russia from the council", "elected X to the council"
+            object_end = _object_end(reader, end, sent_end)
+            if _OBSERVER.match(text, object_end, sent_end):
+                continue  # admitted as an observer: no membership
+            if frame.name in ("elect", "elected were"):
+                object_end = _object_end(reader, end, sent_end)
+                if re.search(r"re-$", text[max(sent_start, start - 3) : start], re.I) or re.match(
+                    r"(?:'s|’s)", text[object_end : object_end + 2]
+                ):
+                    continue  # re-elected, or "elected Slovakia's minister as president"
+                # "elected Estonia to the Security Council": only the body after "to" has the seat.
+                inside = [b for b in reader.bodies.between(start, end) if b.end <= end]
+                bodies = [
+                    b for b in (after[:1] or inside[:1]) if _seated(b.entity_id, reader.kind_of(b.entity_id))
+                ] or _seated_topic(reader, start)
+        else:
+            bodies = _bodies_after(reader, end, sent_end)
+            if frame.name in (
+                "withdrawal takes effect",
+                "withdrawal reversed (passive)",
+                "reverse a withdrawal",
+            ):
+                inside = [b for b in reader.bodies.between(start, end) if b.end <= end]
+                bodies = (
+                    bodies
+                    or inside[:1]
+                    or _possessed_body(reader, sent_start, start)
+                    or _topic_body(reader, start)
                 )
-    return _effective_dates(doc, _reversals(doc, events), anchor)
+            actor_ids = _subject(reader, sent_start, start)
+            if not actor_ids and re.match(r"(?:accession|suspension|expulsion|withdrawal|exit|pull-?out)",
+                                          match.group(0), re.I):  # fmt: skip
+                # "the suspension of Mali from", "the withdrawal of the United States from"
+                of = re.search(r"\bof\s+(?:the\s+)?$", text[max(sent_start, start - 8) : start])
+                actor_ids = _object(reader, end, sent_end) if of is None else []
+            if frame.name == "join" and re.search(
+                r"(?:elected|\bwon|\bwin|secur|gain|clinch|took|take)", match.group(0), re.I
+            ):
+                if not _SEAT_FRAMES.match(
+                    text, end, min(sent_end, end + 60)
+                ) and "elected" not in match.group(0):
+                    continue
+                bodies = [b for b in bodies if _seated(b.entity_id, reader.kind_of(b.entity_id))]
+                if "elected" not in match.group(0) and not bodies:
+                    bodies = _seat_body(reader, end, sent_end)
+                # "were elected from the Asia-Pacific group": the seats are those of the story's body.
+                bodies = bodies or _seated_topic(reader, start)
+                if re.search(r"\bre-?elected\b", text[max(sent_start, start - 12) : end], re.I):
+                    continue
+        bodies = [b for b in bodies if b.entity_id not in actor_ids]
+        if not actor_ids or not bodies:
+            continue
+        date = _date(reader, sent_start, sent_end, start, end, action)
+        if action in ("join", "rejoin", "withdraw"):
+            effect = _effect_date(reader, sent_start, sent_end)
+            if effect is not None and (date is None or action != "withdraw"):
+                date = effect
+        for body in bodies:
+            for actor in actor_ids:
+                if actor == body.entity_id:
+                    continue
+                yield _Event(actor, body.entity_id, action, date, min(start, body.start), max(end, body.end),
+                             0.7 if action == "announce_withdrawal" else 0.8)  # fmt: skip
 
 
-# A "join" told as undoing an earlier exit ("These measures undo steps taken by ...") is a return.
-_UNDOING = re.compile(r"\b(?:undo(?:es|ne)?|undid|revers(?:e|es|ed|ing|al)|again|once more|back)\b", re.I)
+def _object_end(reader: _Reader, trigger_end: int, sent_end: int) -> int:
+    """The end of the state list right after a trigger (or the trigger's end)."""
+    position = trigger_end
+    for actor in reader.states.between(trigger_end, min(sent_end, trigger_end + 400)):
+        if not re.fullmatch(
+            r"\s*(?:,|and|as well as|the|its|fellow|member|state|country|\s)*",
+            reader.text[position : actor.start],
+        ):
+            break
+        position = actor.end
+    return position
 
 
-def _reversals(doc: NewsDoc, events: list[MembershipChange]) -> list[MembershipChange]:
+def _seat_body(reader: _Reader, trigger_end: int, sent_end: int) -> list[Mention]:
+    """ "won a seat on the Security Council": the body after "seat(s) on"."""
+    seat = _SEAT_FRAMES.match(reader.text, trigger_end, min(sent_end, trigger_end + 60))
+    if seat is None:
+        return []
+    return [
+        b
+        for b in _bodies_after(reader, seat.end(), sent_end)
+        if _seated(b.entity_id, reader.kind_of(b.entity_id))
+    ]
+
+
+def _possessed_body(reader: _Reader, sent_start: int, trigger_start: int) -> list[Mention]:
+    """ "Burundi's withdrawal from the court took effect": the body named before the noun."""
+    window_start = max(sent_start, trigger_start - 80)
+    return list(reader.bodies.between(window_start, trigger_start))[-1:]
+
+
+def _seated_topic(reader: _Reader, position: int) -> list[Mention]:
+    """The body with elected seats the story is about: the last named before, else the first after."""
+    for body in reversed(reader.bodies.between(max(0, position - 3000), position)):
+        if _seated(body.entity_id, reader.kind_of(body.entity_id)):
+            return [body]
+    for body in reader.bodies.between(position, position + 3000):
+        if _seated(body.entity_id, reader.kind_of(body.entity_id)):
+            return [body]
+    return []
+
+
+# The start of an elected term: "three-year terms starting Jan. 1", "take their seats on 1 January".
+_TERM_START = re.compile(
+    r"\b(?:terms?|seats?|mandates?)\b[^.;]{0,50}?\b(?:begin(?:s|ning)?|start(?:s|ing)?|from|commencing|"
+    r"running\s+from|effective)\b(?:\s+(?:on|in))?|\btak(?:e|es|ing)\s+(?:up\s+)?(?:their|its)\s+seats?\b"
+    r"(?:\s+(?:on|in|from))?",
+    re.I,
+)
+
+
+_TERM_YEARS = re.compile(r"\b(20\d\d)\s*[-–/]\s*(?:20)?\d\d\s+terms?\b")
+_BARE_MONTH = re.compile(
+    r"\s*(?:in\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?!\s*\d)",
+    re.I,
+)
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _term_start(reader: _Reader) -> str | None:
+    """When the elected terms of the story start, if it says so (a date without a year is the next
+    one after the page's date: terms start after the vote)."""
+    span = _TERM_YEARS.search(reader.text)
+    if span is not None:
+        return span.group(1)  # "the 2021-2023 term"
+    for index, cue in enumerate(_TERM_START.finditer(reader.text)):
+        if index >= 8:
+            break
+        after = reader.text[cue.end() : cue.end() + 40]
+        dates = [m for m in find_dates(after, reader.anchor) if m.value]
+        month = _BARE_MONTH.match(after)
+        if month is not None and reader.anchor and (not dates or dates[0].start > 12):
+            number = _MONTHS.index(month.group(1).lower()[:3]) + 1
+            year = int(reader.anchor[:4]) + (
+                1 if len(reader.anchor) >= 7 and number < int(reader.anchor[5:7]) else 0
+            )
+            return f"{year}-{number:02d}"
+        if not dates or dates[0].start > 12:
+            continue
+        value = str(dates[0].value)
+        if dates[0].kind == "partial" and reader.anchor and len(value) == 10 and value < reader.anchor[:10]:
+            value = f"{int(value[:4]) + 1}{value[4:]}"
+        return value
+    return None
+
+
+_ELECTION = re.compile(r"\b(?:elect(?:ed|ion|ions|s)?|vot(?:e|ed|es|ing)|ballot|won|win|secured?)\b", re.I)
+
+
+def _election_dates(reader: _Reader, events: list[_Event]) -> list[_Event]:
+    """A seat won in an election is dated by the election (the gold format's rule for elected
+    bodies): where the clause gives no date, the first date of a sentence that reports the vote."""
+    seated = [e for e in events if e.action == "join" and _seated(e.body, reader.kind_of(e.body))]
+    if not seated:
+        return events
+    term = _term_start(reader)
+    if term is not None:
+        for event in seated:
+            event.date = term
+        return events
+    seated = [e for e in seated if e.date is None]
+    election: str | None = None
+    for sent_start, sent_end in reader.doc.sentences[:40]:
+        if _ELECTION.search(reader.text, sent_start, sent_end) is None:
+            continue
+        dates = [
+            m for m in reader.dates_in(sent_start, sent_end) if m.kind != "year" or len(m.value or "") == 4
+        ]
+        full = [m for m in dates if m.value and len(m.value) == 10]
+        if full:
+            election = full[0].value
+            break
+    for event in seated:
+        event.date = election
+    return events
+
+
+def _topic_body(reader: _Reader, position: int) -> list[Mention]:
+    """ "Gambia reversed its withdrawal": the organisation last named before (not the UN itself)."""
+    for body in reversed(reader.bodies.between(max(0, position - 1500), position)):
+        if (
+            body.entity_id not in ("UN", "UNSG", "UNGA", "UNSC")
+            and reader.kind_of(body.entity_id) != "un_body"
+        ):
+            return [body]
+    return []
+
+
+def _merge(events: list[_Event]) -> list[_Event]:
+    """One event per (actor, body, action), with the most precise date; other dates, other events."""
+    merged: dict[tuple[str, str, str], list[_Event]] = {}
+    for event in events:
+        group = merged.setdefault((event.actor, event.body, event.action), [])
+        for kept in group:
+            if kept.date is None or event.date is None or _compatible(kept.date, event.date):
+                if event.date is not None and (kept.date is None or len(event.date) > len(kept.date)):
+                    kept.date = event.date
+                break
+        else:
+            group.append(event)
+    out = [event for group in merged.values() for event in group]
+    out.sort(key=lambda e: e.start)
+    return out
+
+
+def _compatible(first: str, second: str) -> bool:
+    return first.startswith(second) or second.startswith(first)
+
+
+# A "join" told as undoing an earlier exit ("joined again", "came back") is a return.
+_UNDOING = re.compile(r"\b(?:again|once more|anew)\b", re.I)
+# "... is back": a sentence that tells a return makes its joinings returns.
+_BACK = re.compile(r"\b(?:is|are|was|were|came|come|comes|coming)\s+back\b|\breturn(?:s|ed|ing)?\b", re.I)
+
+
+def _reversals(reader: _Reader, events: list[_Event]) -> list[_Event]:
     left = {(e.actor, e.body) for e in events if e.action in ("withdraw", "announce_withdrawal")}
     for event in events:
         if event.action != "join":
             continue
-        sent_start, sent_end = doc.sentence_at(event.start)
-        following_end = (
-            doc.sentence_at(min(sent_end + 2, len(doc.text) - 1))[1] if sent_end < len(doc.text) else sent_end
-        )
-        if (event.actor, event.body) in left or _UNDOING.search(doc.text[sent_start:following_end]):
+        sent_start, sent_end = reader.doc.sentence_at(event.start)
+        if (
+            (event.actor, event.body) in left
+            and any(
+                e.action == "withdraw"
+                and e.actor == event.actor
+                and e.body == event.body
+                and e.start < event.start
+                for e in events
+            )
+            or _UNDOING.search(reader.text, event.end, min(sent_end, event.end + 40))
+            or _BACK.search(reader.text, sent_start, sent_end)
+        ):
             event.action = "rejoin"
     return events
 
 
-_INVITED = re.compile(r"\binvit(?:e|es|ed|ing|ations?)\b(.{0,200}?)\bto\s+$", re.I | re.S)
-
-
-def _unique_ids(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))
-
-
-_BODY_ANAPHOR_ANYWHERE = re.compile(
-    r"\b(?:the|this|that)\s+(?:new\s+)?(?:bloc|group|grouping|alliance|organi[sz]ation|body|union|movement|club|"
-    r"treaty|agreement|accord|pact|deal|convention|council)\b",
-    re.I,
-)
-_BODY_ANAPHOR = re.compile(
-    r"\s*(?:the|this|that)\s+(?:new\s+)?(?:bloc|group|grouping|alliance|organi[sz]ation|body|union|movement|club|"
-    r"treaty|agreement|accord|pact|deal|convention|council)\b",
-    re.I,
-)
-
-
-def _anaphoric_body(text: str, bodies: list[Mention], verb_end: int, segment_end: int) -> list[Mention]:
-    """ "... invited Iran and Egypt to join the bloc": the bloc is the last body named before."""
-    found = _BODY_ANAPHOR.match(text, verb_end, segment_end)
-    if found is None:
-        return []
-    before = [b for b in bodies if b.end <= verb_end and verb_end - b.start < 400 and b.entity_id != "UN"]
-    return before[-1:]
-
-
-_EFFECT = re.compile(
-    r"\b(?:tak(?:e|es|ing)|took) effect\b|\beffective\b|\bbecom(?:e|es|ing) (?:full )?members?\b", re.I
-)
-
-
-def _effective_dates(
-    doc: NewsDoc, events: list[MembershipChange], anchor: str | None
+def find_memberships(
+    doc: NewsDoc, registry_kind: Callable[[str], str | None] = _registry_kind
 ) -> list[MembershipChange]:
-    """A joining is dated when the membership takes effect, if the text says so nearby."""
-    for event in events:
-        if event.action not in ("join", "rejoin"):
-            continue
-        sent_start, sent_end = doc.sentence_at(event.start)
-        window_end = (
-            doc.sentence_at(min(sent_end + 2, len(doc.text) - 1))[1] if sent_end < len(doc.text) else sent_end
-        )
-        window = doc.text[sent_start:window_end]
-        cue = _EFFECT.search(window)
-        if cue is None:
-            continue
-        dates = [
-            m
-            for m in find_dates(window[cue.end() : cue.end() + 40], anchor)
-            if m.value and m.kind != "relative"
-        ]
-        if dates:
-            event.date = dates[0].value
-    return events
+    """The membership events of one document.
 
-
-def _is_body_of_state(body: Mention) -> bool:
-    return body.entity_id.isupper() and len(body.entity_id) == 3 and body.entity_type == "state"
-
-
-def _first_coordinated(
-    text: str, governed: list[Mention], verb_end: int, *, max_first_gap: int = 60
-) -> list[Mention]:
-    """The bodies right after the verb and those coordinated with them (commas, "and")."""
-    if not governed:
-        return []
-    kept: list[Mention] = []
-    position = verb_end
-    for body in governed:
-        gap = text[position : body.start]
-        if kept and (len(gap) > 90 or _CLAUSE_BREAK.search(gap)):
+    Parameters
+    ----------
+    doc:
+        A document through the sentences, actors and people stages.
+    registry_kind:
+        The registry's kind of an organisation id (default: :meth:`Registry.show`'s record).
+    """
+    reader = _Reader(doc, registry_kind)
+    events: list[_Event] = []
+    sentences: Sequence[tuple[int, int]] = doc.sentences or [(0, len(doc.text))]
+    for index, (sent_start, sent_end) in enumerate(sentences):
+        if index % 64 == 0:
+            doc.check_deadline("comity.memberships.v1")
+        if reader.triggers >= _MAX_TRIGGERS_PER_DOCUMENT:
             break
-        if not kept and (len(gap) > max_first_gap or _CLAUSE_BREAK.search(gap)):
-            break
-        kept.append(body)
-        position = body.end
-    return kept
-
-
-def _actor_before(
-    text: str, actors: list[tuple[int, int, str]], sent_start: int, verb_start: int
-) -> str | None:
-    candidates = [a for a in actors if sent_start <= a[0] and a[1] <= verb_start]
-    if not candidates:
-        return None
-    # A state named inside a possessive or "of" phrase ("the future of Iran") is weaker; news puts
-    # the subject first, so take the nearest one that is not the object of a preposition.
-    for start, _end, entity in reversed(candidates):
-        before = text[max(sent_start, start - 6) : start].lower()
-        if re.search(r"\b(?:of|with|on|against|to|for)\s+(?:the\s+)?$", before):
-            continue
-        return entity
-    return candidates[-1][2]
-
-
-def _coordinated_actors(doc: NewsDoc, lists: list[StateList], actor_id: str, verb_start: int) -> list[str]:
-    """All states of a list that is the verb's subject: "Mali, Burkina Faso and Niger left ECOWAS"."""
-    for run in lists:
-        gap = doc.text[run.end : verb_start]
         if (
-            run.end <= verb_start
-            and len(gap) < 45
-            and actor_id in run.members
-            and not re.search(r"[.;]", gap)
+            not reader.bodies.between(sent_start, sent_end)
+            and _BODY_ANAPHOR.search(doc.text, sent_start, sent_end) is None
+            and _NOMINAL_ANYWHERE.search(doc.text, sent_start, sent_end) is None
         ):
-            return run.members
-    return []
-
-
-def _first_after(actors: list[tuple[int, int, str]], start: int, end: int) -> str | None:
-    for actor_start, _actor_end, entity in actors:
-        if start <= actor_start < end + 60:
-            return entity
-    return None
-
-
-def _date_near(
-    text: str,
-    sent_start: int,
-    sent_end: int,
-    verb_start: int,
-    segment_end: int,
-    anchor: str | None,
-    *,
-    before_only: bool = False,
-) -> str | None:
-    mentions = [m for m in find_dates(text[sent_start:sent_end], anchor) if m.value]
-    if before_only:
-        # An announcement is dated when it is made: "said Thursday it will withdraw at the end of 2018".
-        earlier = [m for m in mentions if m.end <= verb_start - sent_start]
-        mentions = earlier or mentions
-    if not mentions:
-        return None
-    local = verb_start - sent_start
-    best = min(mentions, key=lambda m: abs(m.start - local))
-    if best.start > segment_end - sent_start:
-        return None
-    return best.value
+            continue  # no organisation named or referred to: no membership event
+        for event in _frame_events(reader, sent_start, sent_end):
+            events.append(event)
+            reader.event_bodies.add(event.body)
+    events = _election_dates(reader, events)
+    events = _reversals(reader, _merge(events))
+    return [
+        MembershipChange(
+            actor=e.actor, body=e.body, action=e.action, date=e.date, start=e.start, end=e.end,
+            confidence=e.confidence,
+        )
+        for e in events
+    ]  # fmt: skip
 
 
 @stage(

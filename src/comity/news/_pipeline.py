@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -28,6 +29,7 @@ from comity.news._doc import NewsDoc
 
 __all__ = [
     "DEFAULT_STAGES",
+    "DEFAULT_TIME_BUDGET",
     "Pipeline",
     "Resources",
     "StageInfo",
@@ -50,6 +52,11 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "comity.memberships.v1",
     "comity.meetings.v1",
 )
+
+#: Seconds one document may take to read before it is skipped and reported (see
+#: :meth:`NewsDoc.check_deadline`). Stages bound their work so that no document up to the input
+#: size limit comes near it; the budget is the backstop for what they did not foresee.
+DEFAULT_TIME_BUDGET = 5.0
 
 # Attributes a freshly read document already has.
 _INITIAL_ATTRS = frozenset({"doc.id", "doc.raw", "doc.text", "doc.meta"})
@@ -203,6 +210,10 @@ class Pipeline:
         :data:`DEFAULT_STAGES`.
     resources:
         Shared data; default :meth:`Resources.default`.
+    time_budget:
+        Seconds one document may take; a document over budget raises
+        :class:`~comity.errors.ExtractionError` (E040) naming it, checked between stages and in
+        the stages' loops. None for no limit.
 
     Examples
     --------
@@ -212,7 +223,19 @@ class Pipeline:
     ['CHN', 'UN']
     """
 
-    def __init__(self, stages: Iterable[str] | None = None, resources: Resources | None = None) -> None:
+    def __init__(
+        self,
+        stages: Iterable[str] | None = None,
+        resources: Resources | None = None,
+        *,
+        time_budget: float | None = DEFAULT_TIME_BUDGET,
+    ) -> None:
+        if time_budget is not None and not time_budget > 0:
+            raise BadInput(
+                f"time_budget must be a positive number of seconds, not {time_budget!r}.",
+                hint="Give for instance time_budget=5.0, or None for no limit.",
+            )
+        self.time_budget = time_budget
         names = [_full_name(name) for name in (DEFAULT_STAGES if stages is None else stages)]
         self.resources = resources if resources is not None else Resources.default()
         self.stage_names: list[str] = []
@@ -231,8 +254,14 @@ class Pipeline:
         return f"Pipeline({[_short_name(name) for name in self.stage_names]!r})"
 
     def __call__(self, doc: NewsDoc) -> NewsDoc:
-        for func in self._funcs:
-            doc = func(doc)
+        if self.time_budget is not None:
+            doc.time_budget = (self.time_budget, time.monotonic() + self.time_budget)
+        try:
+            for name, func in zip(self.stage_names, self._funcs, strict=True):
+                doc = func(doc)
+                doc.check_deadline(name)
+        finally:
+            doc.time_budget = None
         return doc
 
     def read(self, text: str, *, id: str = "doc", meta: dict[str, Any] | None = None) -> NewsDoc:
