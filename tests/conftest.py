@@ -51,6 +51,21 @@ if not os.environ.get("COMITY_DATA", "").strip() and _mirror_root().is_dir():
     os.environ["COMITY_DATA"] = str(_mirror_root())
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test that needs an upstream file nobody can provide (no mirror, no cache; tests never
+    download) skips with the reason, or fails under COMITY_REQUIRE_SHARED=1."""
+    from comity.errors import DataError, HashMismatch
+
+    try:
+        return (yield)
+    except DataError as error:
+        if isinstance(error, HashMismatch):
+            raise
+        shared_missing(f"upstream data ({error.message})")
+        raise  # pragma: no cover - shared_missing always raises
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The shared folder (data and corpus); skips (or fails under COMITY_REQUIRE_SHARED) if absent."""

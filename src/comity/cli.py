@@ -12,9 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from comity._build import build_store
+from comity._build import build_store, store_parts
 from comity._cli_common import ComityGroup, DbOption, JsonOption
 from comity._output import render_frame, to_json
+from comity.data._cli import DataOption, data_app
+from comity.errors import StoreError
 from comity.news._cli import register as _register_news
 from comity.registry import Registry, build_registry
 from comity.store import Store, default_db_path
@@ -69,14 +71,26 @@ def echo_result(value: Any, as_json: bool) -> None:
 @app.command()
 def build(
     db: DbOption = None,
+    data: DataOption = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Delete the store and create it anew.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Reload even if the data has not changed.")] = False,
-    votes: Annotated[bool, typer.Option("--votes/--no-votes", help="Also load the shipped UN votes.")] = True,
-    news: Annotated[bool, typer.Option("--news/--no-news", help="Also read the shipped news sample.")] = True,
+    votes: Annotated[bool, typer.Option("--votes/--no-votes", help="Also load the UN votes.")] = True,
+    require_all: Annotated[
+        bool,
+        typer.Option("--require-all", help="Exit with code 3 if a part could not be built (for scripts)."),
+    ] = False,
 ) -> None:
-    """Create or update the store from the data shipped with comity.
+    """Create or update the store: the registry, and the upstream datasets it can get.
 
-    Example: comity build --db comity.duckdb
+    The upstream files come from --data DIR or $COMITY_DATA (a mirror folder, no network),
+    else the cache, else their pinned URLs (`comity data list`). Without them the registry's own
+    part is still built; the parts left out are named, with the command that gets them, and
+    `comity status` lists what the store holds. News is not part of the build: read it into the
+    store with `comity read DIR --store`.
+
+    Example: comity build
+
+    Example: COMITY_DATA=../shared/data/upstream comity build --db comity.duckdb --require-all
     """
     path = db if db is not None else default_db_path()
     if rebuild and path.exists():
@@ -86,12 +100,51 @@ def build(
             wal.unlink()
     with Store.open(path, read_only=False) as store:
         typer.echo(f"store: {path}")
-        build_store(store, votes=votes, news=news, force=force, progress=typer.echo)
+        result = build_store(store, votes=votes, force=force, progress=typer.echo, data_dir=data)
     # Read back from disk what was written (blocks still in memory would not be checked): a store
     # that was damaged before, or by a failing disk, is an error, never a success.
     with Store.open(path, read_only=True) as written:
         written.verify()
     typer.echo("store checked: every table reads back intact")
+    if require_all and not result.complete:
+        raise typer.Exit(3)
+
+
+@app.command()
+def status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Say which parts the store holds (registry, COW, Security Council, votes...) and what is missing.
+
+    Example: comity status
+
+    Example: comity status --json
+    """
+    import pandas as pd
+
+    path = db if db is not None else default_db_path()
+    if not path.exists():
+        raise StoreError(f"there is no store at {path}.", hint="Create it with `comity build`.")
+    with Store.open(path, read_only=True) as store:
+        parts = store_parts(store)
+    if as_json:
+        typer.echo(to_json({"store": str(path), "parts": parts}))
+        return
+    typer.echo(f"store: {path}")
+    frame = pd.DataFrame(
+        [
+            {
+                "part": name,
+                "built": "yes" if info["built"] else "no",
+                "rows": info["rows"],
+                "loaded_at": info["loaded_at"],
+                "files": " ".join(info["files"]),
+            }
+            for name, info in parts.items()
+        ]
+    )
+    typer.echo(render_frame(frame, max_width=80))
+    missing = [name for name, info in parts.items() if not info["built"]]
+    if missing:
+        typer.echo(f"missing: {', '.join(missing)}; `comity data fetch` then `comity build` adds them.")
 
 
 @app.command()
@@ -194,6 +247,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 # Each capability adds its own commands.
+app.add_typer(data_app, name="data", help="The third-party data comity uses: list, fetch, verify, cite.")
 app.add_typer(votes_app, name="votes", help="UN roll calls: alignment, cohesion, blocs, ideal points.")
 _register_news(app)
 _register_web(app)

@@ -6,10 +6,12 @@ import csv
 import dataclasses
 import functools
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -200,3 +202,54 @@ def test_cite_gives_each_reference_once() -> None:
     refs = cite(["unvotes_votes", "unvotes_roll_calls"])
     assert [r.key for r in refs] == ["voeten_dataverse", "unvotes_package"]
     assert "Voeten" in refs[0].text and refs[0].bibtex.startswith("@misc{")
+
+
+# ----------------------------------------------------------------------------- the CLI
+
+
+def _cli(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from comity.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_cli_data_list_and_verify_against_the_mirror(data_mirror: Path) -> None:
+    listed = _cli("data", "list", "--data", str(data_mirror), "--json")
+    assert listed.exit_code == 0, listed.output
+    rows = {row["key"]: row for row in json.loads(listed.output)}
+    assert rows["unvotes_votes"]["here"] == "mirror" and rows["unvotes_votes"]["licence"] == "MIT"
+    assert rows["undl_ga"]["here"] == "-" and rows["undl_ga"]["optional"] is True
+    table = _cli("data", "list", "--data", str(data_mirror))
+    assert "igo_year_format3" in table.output and "214.5 kB" in table.output
+    verified = _cli("data", "verify", "unvotes_votes", "sc_vetoes", "--data", str(data_mirror), "--json")
+    assert [r["state"] for r in json.loads(verified.output)] == ["ok", "ok"]
+
+
+def test_cli_data_verify_fails_on_a_damaged_copy(small_mirror: Path) -> None:
+    path = small_mirror / _manifest.entry(SMALL).mirror
+    path.write_bytes(b"damaged")
+    result = _cli("data", "verify", SMALL, "--data", str(small_mirror))
+    assert result.exit_code == 1 and "damaged" in result.output
+
+
+def test_cli_data_fetch_from_the_mirror_and_its_errors(small_mirror: Path) -> None:
+    fetched = _cli("data", "fetch", SMALL, "--data", str(small_mirror), "--json")
+    assert fetched.exit_code == 0, fetched.output
+    [row] = json.loads(fetched.output)
+    assert row["checked"] == "sha256 ok" and row["sha256"] == _manifest.entry(SMALL).sha256
+    missing = _cli("data", "fetch", "unvotes_votes", "--data", str(small_mirror))
+    assert missing.exit_code == 2 and "E070" in missing.output and "Traceback" not in missing.output
+    unknown = _cli("data", "fetch", "no-such-data")
+    assert unknown.exit_code == 2 and "unknown dataset" in unknown.output
+
+
+def test_cli_data_cite_prints_bibtex_and_text() -> None:
+    both = _cli("data", "cite", "undl-ga")
+    assert both.exit_code == 0 and "@misc{undl_ga_voting" in both.output and "% United Nations" in both.output
+    bib = _cli("data", "cite", "igo_year_format3", "--format", "bibtex")
+    assert bib.output.count("@") == 2 and "Pevehouse" in bib.output
+    bad = _cli("data", "cite", "--format", "ris")
+    assert bad.exit_code == 2 and "unknown --format" in bad.output
+    assert _cli("data", "--help").exit_code == 0

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from comity.errors import LoadError
-from comity.registry import build_registry, data_dir
+from comity.errors import HashMismatch, LoadError
+from comity.registry import Registry, build_registry, data_dir
 from comity.store import Store
 
 
@@ -98,3 +99,36 @@ def test_build_round_trip_returns_the_shipped_rows() -> None:
         stored_spells.sort_values(key_columns).reset_index(drop=True),
         shipped_spells.sort_values(key_columns).reset_index(drop=True).astype(stored_spells.dtypes.to_dict()),
     )
+
+
+def test_build_without_upstream_files_keeps_comity_own_part(tmp_path: Path) -> None:
+    empty = tmp_path / "mirror"
+    empty.mkdir()
+    store = Store.memory()
+    report = build_registry(store, mirror=empty)
+    assert report.missing == ("registry:cow", "registry:unsc")
+    sources = {s for (s,) in store.con.execute("SELECT DISTINCT source_id FROM memberships").fetchall()}
+    assert "cow_igo" not in sources and "unsc_elected" not in sources
+    founding = Registry.from_store(store).members(
+        "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER", on="founding"
+    )
+    assert {"RUS", "CHN", "VEN"} <= set(founding["actor_id"])
+    assert store.con.execute("SELECT value FROM meta WHERE key = 'registry_missing'").fetchone() == (
+        "registry:cow,registry:unsc",
+    )
+
+
+def test_build_refuses_a_damaged_upstream_file(tmp_path: Path, data_mirror: Path) -> None:
+    from comity.data._manifest import entry
+
+    mirror = tmp_path / "mirror"
+    for key in ("igo_year_format3", "igo_state_year_format3", "sc_elected_members_csv"):
+        target = mirror / entry(key).mirror
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(data_mirror / entry(key).mirror, target)
+    elected = mirror / entry("sc_elected_members_csv").mirror
+    elected.write_bytes(elected.read_bytes().replace(b"2e3", b"2000"))
+    store = Store.memory()
+    with pytest.raises(HashMismatch, match="sc_elected_members_csv"):
+        build_registry(store, mirror=mirror)
+    assert store.count("memberships") == 0

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from comity._dates import PartialDate, parse_partial_date
+from comity.data import fetch
+from comity.data._convert import cow_organizations
 from comity.errors import BadDate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -231,20 +233,20 @@ def test_orgs_data_known_placements(orgs: pd.DataFrame) -> None:
     assert by_id.loc["INF_TREATY", "dissolved"] == "2019-08-02"
 
 
-def test_orgs_data_cow_links_exist_in_cow_data(orgs: pd.DataFrame) -> None:
-    cow = pd.read_parquet(DATA / "cow" / "organizations.parquet", columns=["ioname"])
+def test_orgs_data_cow_links_exist_in_cow_data(orgs: pd.DataFrame, data_mirror: Path) -> None:
+    cow = cow_organizations()
     linked = [i for i in orgs["cow_ioname"] if i]
     assert set(linked) <= set(cow["ioname"])
     assert len(linked) == len(set(linked)), "two organisations link the same COW IGO"
     assert orgs.set_index("org_id").loc["WHO", "cow_ioname"] == "WHO"
 
 
-def test_orgs_data_shipped_copies_of_cow_and_unsc() -> None:
-    cow = pd.read_parquet(DATA / "cow" / "organizations.parquet")
+def test_orgs_data_upstream_cow_and_unsc_are_read(data_mirror: Path) -> None:
+    cow = cow_organizations()
     assert len(cow) == 534
-    assert (DATA / "cow" / "README.md").exists() and (DATA / "unsc" / "README.md").exists()
-    elected = pd.read_csv(DATA / "unsc" / "elected_members_1946_2019.csv")
+    elected = pd.read_csv(fetch("sc_elected_members_csv"))
     assert pd.to_numeric(elected["year"]).max() == 2019
+    assert not (DATA / "cow").exists() and not (DATA / "unsc").exists()
 
 
 def test_orgs_data_aliases_cover_news_names(orgs: pd.DataFrame) -> None:
@@ -327,11 +329,11 @@ def test_orgs_data_group_of_friends_has_17_founders(spells: pd.DataFrame) -> Non
     assert len(founders) == 17 and "PSE" in set(founders["actor_id"])
 
 
-def test_orgs_data_unsc_has_15_members_on_2021_05_07(spells: pd.DataFrame) -> None:
+def test_orgs_data_unsc_has_15_members_on_2021_05_07(spells: pd.DataFrame, data_mirror: Path) -> None:
     day = dt.date(2021, 5, 7)
     council = active_on(spells[spells["body_id"] == "UNSC"], day)
     hand = set(council["actor_id"])
-    elected_csv = pd.read_csv(DATA / "unsc" / "elected_members_1946_2019.csv")
+    elected_csv = pd.read_csv(fetch("sc_elected_members_csv"))
     from_csv = elected_csv[pd.to_numeric(elected_csv["year"]) == day.year]
     assert len(council) + len(from_csv) == 15
     assert hand == UNSC_2021

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from comity.data._convert import unga_wide_2020, unvotes_tables
 from comity.store import Store
-from comity.votes._data import data_path
 
 
 @pytest.fixture
@@ -44,13 +44,12 @@ def planted_votes(
 
 
 @pytest.fixture(scope="session")
-def unvotes_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Sessions 1 and 26 of the shipped unvotes data (China's seat changes hands in 1971), as files."""
+def unvotes_slice(tmp_path_factory: pytest.TempPathFactory, data_mirror: Path) -> Path:
+    """Sessions 1 and 26 of the unvotes data (China's seat changes hands in 1971), as parquet files
+    of the same tables as the package's R files."""
     target = tmp_path_factory.mktemp("unvotes")
-    calls = pd.read_parquet(data_path("unvotes_roll_calls"))
+    votes, calls, issues = (frame.reset_index(drop=True) for frame in unvotes_tables())
     calls = pd.concat([calls[calls["session"] == 1].head(20), calls[calls["session"] == 26]])
-    votes = pd.read_parquet(data_path("unvotes_votes"))
-    issues = pd.read_parquet(data_path("unvotes_issues"))
     calls.to_parquet(target / "roll_calls.parquet", index=False)
     votes[votes["rcid"].isin(calls["rcid"])].to_parquet(target / "votes.parquet", index=False)
     issues[issues["rcid"].isin(calls["rcid"])].to_parquet(target / "roll_call_issues.parquet", index=False)
@@ -58,9 +57,10 @@ def unvotes_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def unvotes_2020_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped 2020-2024 roll calls under the file names of the source data set."""
+def unvotes_2020_folder(tmp_path_factory: pytest.TempPathFactory, data_mirror: Path) -> Path:
+    """The 2020-2024 roll calls of the wide upstream file, as parquet tables (votes, roll_calls)."""
     target = tmp_path_factory.mktemp("unvotes2020")
-    for name, stem in (("unvotes2020_votes", "votes"), ("unvotes2020_roll_calls", "roll_calls")):
-        (target / f"{stem}.parquet").write_bytes(data_path(name).read_bytes())
+    votes, calls = unga_wide_2020()
+    votes.drop(columns="source_ref").to_parquet(target / "votes.parquet", index=False)
+    calls.drop(columns="source_ref").to_parquet(target / "roll_calls.parquet", index=False)
     return target

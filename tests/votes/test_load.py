@@ -19,6 +19,7 @@ from comity.votes import (
     read_repeated_roll_calls,
     read_undl_resolutions,
     read_unvotes,
+    read_unvotes_2020,
     read_vetoes,
     read_votes,
 )
@@ -337,11 +338,11 @@ def test_load_vetoes_one_row_per_vetoing_member(store: Store, tmp_path: Path) ->
     assert caught.value.line == 2 and store.count("vetoes") == 5
 
 
-# --------------------------------------------------------------------------- shipped data
+# --------------------------------------------------------------------------- the upstream files
 
 
 @pytest.fixture(scope="module")
-def shipped_votes() -> pd.DataFrame:
+def shipped_votes(data_mirror: Path) -> pd.DataFrame:
     return read_votes()
 
 
@@ -363,7 +364,7 @@ def test_shipped_votes_follow_the_seat_convention(shipped_votes: pd.DataFrame) -
     assert not shipped_votes.duplicated(["rcid", "iso3"]).any()
 
 
-def test_shipped_undl_and_vetoes_parse() -> None:
+def test_shipped_undl_and_vetoes_parse(data_mirror: Path) -> None:
     tables = read_undl_resolutions()
     assert len(tables.roll_calls) == 7855
     assert set(tables.roll_calls["body"]) == {"GA", "SC"}
@@ -388,7 +389,9 @@ def test_read_votes_prefers_the_store(store: Store, unvotes_slice: Path) -> None
     assert len(from_store) == len(pd.read_parquet(io.BytesIO((unvotes_slice / "votes.parquet").read_bytes())))
 
 
-def test_load_all_skips_unchanged_sources(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_all_skips_unchanged_sources(
+    store: Store, monkeypatch: pytest.MonkeyPatch, data_mirror: Path
+) -> None:
     from comity.votes import _load
 
     calls: list[str] = []
@@ -410,17 +413,19 @@ def test_load_all_skips_unchanged_sources(store: Store, monkeypatch: pytest.Monk
     assert len(calls) == 8
 
 
-def test_repeated_roll_calls_name_shipped_roll_calls() -> None:
+def test_repeated_roll_calls_name_shipped_roll_calls(data_mirror: Path) -> None:
     pairs = read_repeated_roll_calls(found=False)
     assert len(pairs) == 955 and set(pairs["source"]) == {"bsv"}
     rcids = set(read_unvotes().roll_calls["rcid"])
     assert pairs["rcid1"].isin(rcids).mean() > 0.99 and pairs["rcid2"].isin(rcids).mean() > 0.99
 
 
-def test_read_votes_fills_sources_the_store_lacks(store: Store, unvotes_slice: Path) -> None:
+def test_read_votes_fills_sources_the_store_lacks(
+    store: Store, unvotes_slice: Path, data_mirror: Path
+) -> None:
     load_unvotes(store, unvotes_slice)
     votes = read_votes(store)
-    # The store holds two sessions of unvotes only; 2020-2024 come from the shipped data.
+    # The store holds two sessions of unvotes only; 2020-2024 come from the upstream file.
     assert set(votes["source_id"]) == {"unvotes", "unvotes2020"}
     assert votes.loc[votes["source_id"] == "unvotes", "year"].max() < 1975
     assert votes["year"].max() >= 2023
@@ -429,3 +434,42 @@ def test_read_votes_fills_sources_the_store_lacks(store: Store, unvotes_slice: P
 def test_read_votes_rejects_an_unknown_body() -> None:
     with pytest.raises(BadInput, match="unknown body"):
         read_votes(body="ECOSOC")
+
+
+def test_read_unvotes_reads_the_r_files_without_the_2020_roll_call(data_mirror: Path) -> None:
+    tables = read_unvotes()
+    assert len(tables.roll_calls) == 6_202 and len(tables.votes) == 869_937
+    assert "unvotes:9079" not in set(tables.roll_calls["rcid"])
+    assert tables.roll_calls["source_ref"].iloc[0] == "un_roll_calls.rda row 1"
+    assert tables.votes["source_ref"].str.startswith("un_votes.rda row ").all()
+
+
+def test_read_unvotes_2020_melts_the_wide_file(data_mirror: Path) -> None:
+    tables = read_unvotes_2020()
+    assert len(tables.roll_calls) == 349 and len(tables.votes) == 67_315
+    first = tables.votes.iloc[0]
+    assert first["rcid"] == "unvotes2020:9079-2020-01-14"
+    assert first["source_ref"] == "ungaVoting_003.csv line 6204 column AFG"
+
+
+def test_a_malformed_wide_file_is_rejected_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "rcid,date,me,nu,di,hr,co,ec,AFG,AGO\n"
+        "1,1946-01-01,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,9,9\n"
+        "2,2021-03-02,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,1,7\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LoadError, match="bad vote code '7' in column 'AGO'") as info:
+        read_unvotes_2020(path)
+    assert info.value.line == 3
+    path.write_text("rcid,when\n1,2020-01-01\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="missing column"):
+        read_unvotes_2020(path)
+
+
+def test_a_damaged_r_file_is_a_load_error(tmp_path: Path) -> None:
+    for name in ("un_votes.rda", "un_roll_calls.rda", "un_roll_call_issues.rda"):
+        (tmp_path / name).write_bytes(b"RDX3\nnot really R data")
+    with pytest.raises(LoadError, match="not a readable R data file"):
+        read_unvotes(tmp_path)

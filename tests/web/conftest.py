@@ -1,7 +1,9 @@
-"""Fixtures of the web tests: one store built from the shipped data, the app over it, a live server."""
+"""Fixtures of the web tests: one store built from the upstream mirror and the news corpus, the app over it,
+a live server."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -35,12 +37,37 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["XDG_CACHE_HOME"] = old
 
 
+def read_news_into(store: Store, corpus: Path, folder: Path) -> int:
+    """Read the development corpus into ``store`` as `comity read DIR --store` does (texts with their
+    page metadata, one JSON line each); returns the number of documents."""
+    from comity.news import InputDoc, group_stories, iter_documents, read_documents, save_documents
+
+    lines = []
+    for text_path in sorted(corpus.glob("*.txt")):
+        meta = json.loads(text_path.with_suffix(".json").read_text(encoding="utf-8"))
+        record = {"id": text_path.stem, "text": text_path.read_text(encoding="utf-8")}
+        record.update({k: meta.get(k) for k in ("url", "outlet", "published")})
+        lines.append(json.dumps(record, ensure_ascii=False))
+    source = folder / "news-dev.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = [item for item in iter_documents([source]) if isinstance(item, InputDoc)]
+    docs = read_documents(items, jobs=1)
+    stories = group_stories(docs)
+    for doc in docs:
+        doc.story = stories.get(doc.id)
+    save_documents(store, docs)
+    return len(docs)
+
+
 @pytest.fixture(scope="session")
-def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built from everything shipped (registry, votes, news sample), as `comity build` does."""
-    path = tmp_path_factory.mktemp("web") / "comity.duckdb"
+def web_db(tmp_path_factory: pytest.TempPathFactory, data_mirror: Path, shared_corpus: Path) -> Path:
+    """A store built as `comity build` does from the upstream mirror, with the development news
+    corpus read into it as `comity read DIR --store` does."""
+    folder = tmp_path_factory.mktemp("web")
+    path = folder / "comity.duckdb"
     with Store.open(path, read_only=False) as store:
-        build_store(store)
+        build_store(store, data_dir=data_mirror)
+        read_news_into(store, shared_corpus / "news-dev", folder)
     return path
 
 

@@ -16,7 +16,6 @@ from comity.news._normalise import normalise_text
 from comity.news._people import PersonFinder
 from comity.news._pipeline import DEFAULT_STAGES, Pipeline, Resources, StageInfo, registered_stages, stage
 from comity.news._quotes import find_quotes
-from comity.news._samples import load_samples, samples_path
 from comity.news._sentences import split_sentences
 from comity.news._store import save_documents
 from comity.news._stories import Story, StoryFact, group_stories, reconcile
@@ -47,13 +46,11 @@ __all__ = [
     "group_stories",
     "iter_documents",
     "load_gazetteer",
-    "load_samples",
     "normalise_text",
     "page_date",
     "read_documents",
     "reconcile",
     "registered_stages",
-    "samples_path",
     "save_documents",
     "score_documents",
     "split_sentences",

@@ -1,9 +1,13 @@
-"""Build the registry tables from the data shipped in the package.
+"""Build the registry tables from comity's own files and the upstream datasets.
 
-The shipped files are described in ``registry/data/README.md``. The build reads them all,
-checks them (a bad row rejects the build with its file and line), turns the Correlates of War
-year rows and the Security Council year rows into membership spells, and writes every registry
-table in one transaction: a build either lands whole or leaves the store as it was.
+comity's own hand-compiled files ship in the package and are described in
+``registry/data/README.md``; the third-party ones (Correlates of War IGO data, the elected
+members of the Security Council) come through :mod:`comity.data` (a mirror folder, the cache,
+or a download). The build reads them all, checks them (a bad row rejects the build with its
+file and line), turns the Correlates of War year rows and the Security Council year rows into
+membership spells, and writes every registry table in one transaction: a build either lands
+whole or leaves the store as it was. An upstream file that cannot be had (no network, no
+mirror) leaves its part out; the build reports it in ``BuildReport.missing``.
 """
 
 from __future__ import annotations
@@ -17,12 +21,28 @@ import numpy as np
 import pandas as pd
 
 from comity._dates import PartialDate, parse_partial_date
-from comity.errors import BadDate, LoadError
+from comity.data import fetch
+from comity.data._convert import cow_memberships, cow_organizations
+from comity.data._manifest import entry
+from comity.errors import BadDate, DataError, HashMismatch, LoadError
 from comity.registry._names import normalise_name
 from comity.store import Store, sha256_of
 from comity.store._schema import REGISTRY_TABLES
 
-__all__ = ["BuildReport", "build_registry", "data_dir", "registry_frames"]
+__all__ = [
+    "REGISTRY_UPSTREAM",
+    "BuildReport",
+    "build_registry",
+    "data_dir",
+    "registry_frames",
+    "upstream_files",
+]
+
+#: The upstream files of the registry (keys of comity.data's manifest), by the part they make.
+REGISTRY_UPSTREAM: dict[str, tuple[str, ...]] = {
+    "registry:cow": ("igo_year_format3", "igo_state_year_format3"),
+    "registry:unsc": ("sc_elected_members_csv",),
+}
 
 MEMBERSHIP_KINDS = frozenset(
     {
@@ -60,6 +80,21 @@ STATE_COLUMNS = (
 EVENT_ACTIONS = frozenset({"join", "withdraw", "announce_withdrawal", "rejoin", "suspend", "expel"})
 _COW_STATUS = {"full": "member", "associate": "associate", "observer": "observer"}
 _COW_LAST_YEAR = 2014
+#: The columns of a membership spell, as the store holds them.
+_SPELL_COLUMNS = (
+    "actor_id",
+    "actor_type",
+    "body_id",
+    "kind",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "observed_to",
+    "source_id",
+    "source_ref",
+    "note",
+)
 # numpy's stubs refuse None as a choice, and None (SQL NULL) is what these columns need.
 _where: Any = np.where
 
@@ -71,11 +106,32 @@ def data_dir() -> Path:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: ``skipped`` when the store already held the same data."""
+    """What a build did: ``skipped`` when the store already held the same data; ``missing`` the
+    parts left out because their upstream files could not be had (``registry:cow``, ...)."""
 
     skipped: bool
     counts: dict[str, int]
     sha256: str
+    missing: tuple[str, ...] = ()
+
+
+def upstream_files(*, mirror: Path | None = None) -> dict[str, Path | None]:
+    """The local copy of each upstream file of the registry (checked against its sha256), or None
+    where it cannot be had. A copy whose hash is wrong is an error, never left out silently."""
+    found: dict[str, Path | None] = {}
+    for keys in REGISTRY_UPSTREAM.values():
+        for key in keys:
+            try:
+                found[key] = fetch(key, data_dir=mirror, progress=False)
+            except HashMismatch:
+                raise
+            except DataError:
+                found[key] = None
+    return found
+
+
+def _missing_parts(files: dict[str, Path | None]) -> tuple[str, ...]:
+    return tuple(part for part, keys in REGISTRY_UPSTREAM.items() if any(files.get(k) is None for k in keys))
 
 
 def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
@@ -256,7 +312,7 @@ def _organisations(
                 "parent_id": None,
                 "cow_ioname": ioname,
                 "source_id": "cow_igo",
-                "source_ref": f"organizations.parquet ioname={ioname}",
+                "source_ref": f"igo_year_format3.rda ioname={ioname}",
             }
         )
     all_orgs = pd.concat([orgs, pd.DataFrame(extra, columns=orgs.columns)], ignore_index=True)
@@ -271,7 +327,7 @@ def _organisations(
         )
     ref = "organisations.csv org_id=" + all_orgs["org_id"]
     cow = cow_orgs.assign(org_id=cow_orgs["ioname"].map(ioname_to_id))
-    cow_ref = "organizations.parquet ioname=" + cow["ioname"].astype(str)
+    cow_ref = "igo_year_format3.rda ioname=" + cow["ioname"].astype(str)
     alias_frame = pd.concat(
         [
             _alias_rows(
@@ -415,10 +471,10 @@ def _cow_actor(rows: pd.DataFrame, cow_states: pd.DataFrame) -> pd.Series:
     return best.reindex(rows.index)
 
 
-def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, str]) -> pd.DataFrame:
-    rows = pd.read_parquet(
-        folder / "cow" / "memberships.parquet", columns=["ccode", "year", "ioname", "status"]
-    )
+def _cow_spells(
+    memberships: pd.DataFrame, label: str, cow_states: pd.DataFrame, ioname_to_id: dict[str, str]
+) -> pd.DataFrame:
+    rows = memberships[["ccode", "year", "ioname", "status"]]
     rows = rows[rows["status"].isin(list(_COW_STATUS))]
     rows = rows.assign(actor_id=_cow_actor(rows, cow_states), body_id=rows["ioname"].map(ioname_to_id))
     unmapped = rows["actor_id"].isna()
@@ -426,7 +482,7 @@ def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, 
         codes = sorted({int(c) for c in rows.loc[unmapped, "ccode"]})
         raise LoadError(
             f"COW state codes without a registry state: {codes[:20]}.",
-            path=str(folder / "cow" / "memberships.parquet"),
+            path=label,
             hint="Add the state (with its cow_code) to states.csv.",
         )
     rows = rows.sort_values(["actor_id", "ioname", "year"], kind="stable").reset_index(drop=True)
@@ -463,7 +519,7 @@ def _cow_spells(folder: Path, cow_states: pd.DataFrame, ioname_to_id: dict[str, 
             "observed_to": _where(censored, pd.Timestamp(f"{_COW_LAST_YEAR}-12-31").date(), None),
             "source_id": "cow_igo",
             "source_ref": (
-                "memberships.parquet ccode="
+                "state_year_format3.rda ccode="
                 + spells["ccode"].astype(str)
                 + " ioname="
                 + spells["ioname"].astype(str)
@@ -513,8 +569,7 @@ def _un_spells(states: pd.DataFrame, folder: Path) -> pd.DataFrame:
     )
 
 
-def _unsc_elected_spells(folder: Path, resolve: dict[str, str]) -> pd.DataFrame:
-    path = folder / "unsc" / "elected_members_1946_2019.csv"
+def _unsc_elected_spells(path: Path, resolve: dict[str, str]) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str)
     frame["line"] = np.arange(len(frame)) + 2
     frame["name"] = frame["country"].str.strip()
@@ -554,10 +609,7 @@ def _unsc_elected_spells(folder: Path, resolve: dict[str, str]) -> pd.DataFrame:
             "observed_to": None,
             "source_id": "unsc_elected",
             "source_ref": (
-                "elected_members_1946_2019.csv lines "
-                + terms["line_min"].astype(str)
-                + "-"
-                + terms["line_max"].astype(str)
+                f"{path.name} lines " + terms["line_min"].astype(str) + "-" + terms["line_max"].astype(str)
             ).to_numpy(),
             "note": None,
         }
@@ -572,12 +624,25 @@ def _fingerprint(folder: Path) -> str:
     return sha256_of(*parts)
 
 
-def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Read and check the shipped registry data; one DataFrame per registry table."""
+def registry_frames(
+    folder: Path | None = None, upstream: dict[str, Path | None] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Read and check the registry data; one DataFrame per registry table.
+
+    ``upstream`` maps the keys of :data:`REGISTRY_UPSTREAM` to their local files (default:
+    :func:`upstream_files`); a part whose file is None is left out.
+    """
     folder = folder or data_dir()
+    files = upstream_files() if upstream is None else upstream
     sources = _read_csv(folder / "sources.csv", ["source_id", "title", "url", "licence", "note"])
     states, state_aliases = _states(folder)
-    cow_orgs = pd.read_parquet(folder / "cow" / "organizations.parquet")
+    igo_year, igo_state_year = files.get("igo_year_format3"), files.get("igo_state_year_format3")
+    has_cow = igo_year is not None and igo_state_year is not None
+    cow_orgs = (
+        cow_organizations(igo_year)
+        if has_cow
+        else pd.DataFrame(columns=["ioname", "orgname", "longorgname", "sdate", "deaddate", "ionum"])
+    )
     orgs, org_aliases, ioname_to_id = _organisations(folder, cow_orgs, set(states["iso3"]))
     people, roles, person_aliases = _people(folder, set(states["iso3"]))
     known_ids = set(states["iso3"]) | set(orgs["org_id"])
@@ -597,7 +662,12 @@ def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
         actor_type=np.where(spells["actor_id"].isin(set(states["iso3"])), "state", "organisation")
     )
     curated_pairs = set(zip(spells["actor_id"], spells["body_id"], strict=True))
-    cow = _cow_spells(folder, cow_states, ioname_to_id)
+    if has_cow:
+        cow = _cow_spells(
+            cow_memberships(igo_state_year, cow_orgs), str(igo_state_year), cow_states, ioname_to_id
+        )
+    else:
+        cow = pd.DataFrame(columns=_SPELL_COLUMNS)
     # Where comity's own sources follow a pair past 2014, they say what happened,
     # not an assumed continuation.
     overridden = np.array(
@@ -608,25 +678,13 @@ def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     ]
     cow.loc[overridden & cow["observed_to"].notna(), "end_precision"] = "year"
     cow.loc[overridden, "note"] = None
-    columns = [
-        "actor_id",
-        "actor_type",
-        "body_id",
-        "kind",
-        "start_date",
-        "start_precision",
-        "end_date",
-        "end_precision",
-        "observed_to",
-        "source_id",
-        "source_ref",
-        "note",
-    ]
+    columns = list(_SPELL_COLUMNS)
+    elected = files.get("sc_elected_members_csv")
     memberships = pd.concat(
         [
             spells[columns],
             _un_spells(states, folder)[columns],
-            _unsc_elected_spells(folder, resolve)[columns],
+            *([_unsc_elected_spells(elected, resolve)[columns]] if elected is not None else []),
             cow[columns],
         ],
         ignore_index=True,
@@ -652,21 +710,33 @@ def registry_frames(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     }
 
 
-def build_registry(store: Store, *, folder: Path | None = None, force: bool = False) -> BuildReport:
-    """Load the shipped registry into ``store`` in one transaction.
+def build_registry(
+    store: Store, *, folder: Path | None = None, force: bool = False, mirror: Path | None = None
+) -> BuildReport:
+    """Load the registry into ``store`` in one transaction.
 
     Skips the work (and changes nothing) when the store already holds the same data, unless
-    ``force``.
+    ``force``. The upstream files come from ``mirror`` (a mirror folder), else as
+    :func:`comity.data.fetch` finds them; parts whose files cannot be had are left out and
+    named in the report's ``missing``.
     """
     folder = folder or data_dir()
-    fingerprint = _fingerprint(folder)
+    files = upstream_files(mirror=mirror)
+    missing = _missing_parts(files)
+    # The upstream files are pinned by hash: their manifest hashes (or their absence) identify them.
+    fingerprint = sha256_of(
+        _fingerprint(folder),
+        *(f"{key}={'-' if path is None else entry(key).sha256}" for key, path in sorted(files.items())),
+    )
     if not force and store.loaded_sha256("registry") == fingerprint:
         counts = {table: store.count(table) for table in REGISTRY_TABLES}
-        return BuildReport(True, counts, fingerprint)
-    frames = registry_frames(folder)
+        return BuildReport(True, counts, fingerprint, missing)
+    frames = registry_frames(folder, files)
     with store.transaction():
         for table in REGISTRY_TABLES:
             store.con.execute(f'DELETE FROM "{table}"')
             store.insert_frame(table, frames[table])
         store.record_load("registry", fingerprint, sum(len(f) for f in frames.values()))
-    return BuildReport(False, {t: len(frames[t]) for t in REGISTRY_TABLES}, fingerprint)
+        store.con.execute("DELETE FROM meta WHERE key = 'registry_missing'")
+        store.con.execute("INSERT INTO meta VALUES ('registry_missing', ?)", [",".join(missing)])
+    return BuildReport(False, {t: len(frames[t]) for t in REGISTRY_TABLES}, fingerprint, missing)

@@ -1,4 +1,4 @@
-"""Where the shipped vote data lives, and how state names in it become ISO3 codes.
+"""How state names in the vote data become ISO3 codes.
 
 All name mapping of the vote loaders goes through :func:`resolve_state_names` and
 :func:`seat_iso3`, so that one place decides which state a vote belongs to.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.resources
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +17,6 @@ import pandas as pd
 
 __all__ = [
     "VOTE_CODES",
-    "data_path",
     "known_iso3",
     "normalise_name",
     "resolve_state_names",
@@ -29,23 +27,6 @@ __all__ = [
 #: The vote values the store holds.
 VOTE_CODES: tuple[str, ...] = ("yes", "no", "abstain", "absent", "non_voting")
 
-
-_SHIPPED = {
-    "unvotes_votes": "unvotes_votes.parquet",
-    "unvotes_roll_calls": "unvotes_roll_calls.parquet",
-    "unvotes_issues": "unvotes_roll_call_issues.parquet",
-    "unvotes2020_votes": "unvotes2020_votes.parquet",
-    "unvotes2020_roll_calls": "unvotes2020_roll_calls.parquet",
-    "undl": "undl_scrape_GA_SC_1946_2021_wide.csv.zip",
-    "vetoes": "unsc_vetoes_1946_2022.csv",
-    "bsv_repeats": "unvotes_repeated_resolutions_bsv.csv",
-}
-
-
-def data_path(name: str) -> Path:
-    """Path of a shipped data file (``unvotes_votes``, ``undl``, ``vetoes``, ...)."""
-    resource = importlib.resources.files("comity.votes").joinpath("data", _SHIPPED[name])
-    return Path(str(resource))
 
 
 def normalise_name(name: str) -> str:

@@ -20,8 +20,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from comity.data import fetch
+from comity.data._convert import unga_wide_2020, unvotes_roll_calls, unvotes_tables
 from comity.errors import BadInput, LoadError
-from comity.votes._data import data_path, known_iso3, resolve_state_names, seat_iso3_series
+from comity.votes._data import known_iso3, resolve_state_names, seat_iso3_series
 
 __all__ = [
     "DEFAULT_GA_SOURCES",
@@ -214,30 +216,43 @@ def read_unvotes(path: str | Path | None = None) -> VoteTables:
     Parameters
     ----------
     path:
-        A directory holding ``votes.parquet``, ``roll_calls.parquet`` and
-        ``roll_call_issues.parquet``; default: the copy shipped with comity.
+        A directory holding the package's R data files (``un_votes.rda``, ``un_roll_calls.rda``,
+        ``un_roll_call_issues.rda``), or the same tables as ``votes.parquet``,
+        ``roll_calls.parquet`` and ``roll_call_issues.parquet``; default: the package's files
+        as :func:`comity.data.fetch` gets them. Roll call 9079 of the R files (2020) is left
+        out: the 2020-2024 data (:func:`read_unvotes_2020`) holds it.
     """
     if path is None:
         votes_path, calls_path, issues_path = (
-            data_path("unvotes_votes"),
-            data_path("unvotes_roll_calls"),
-            data_path("unvotes_issues"),
+            fetch("unvotes_votes"),
+            fetch("unvotes_roll_calls"),
+            fetch("unvotes_roll_call_issues"),
         )
     else:
         base = Path(path)
+        rda = (base / "un_votes.rda").exists()
         votes_path, calls_path, issues_path = (
-            base / "votes.parquet",
-            base / "roll_calls.parquet",
-            base / "roll_call_issues.parquet",
+            (base / "un_votes.rda", base / "un_roll_calls.rda", base / "un_roll_call_issues.rda")
+            if rda
+            else (base / "votes.parquet", base / "roll_calls.parquet", base / "roll_call_issues.parquet")
         )
     for file in (votes_path, calls_path, issues_path):
         if not file.exists():
             raise LoadError(
-                "file not found", path=str(file), hint="Pass the directory of the unvotes parquet files."
+                "file not found",
+                path=str(file),
+                hint="Pass the directory of the unvotes R data files (or of the same tables as parquet).",
             )
-    calls = pd.read_parquet(calls_path)
-    votes = pd.read_parquet(votes_path)
-    issues = pd.read_parquet(issues_path)
+    if votes_path.suffix == ".rda":
+        votes, calls, issues = unvotes_tables(votes_path, calls_path, issues_path)
+    else:
+        calls = pd.read_parquet(calls_path)
+        votes = pd.read_parquet(votes_path)
+        issues = pd.read_parquet(issues_path)
+    # Rows as numbered in the file read (the R files keep their numbers without rcid 9079).
+    call_rows, vote_rows = _positions(calls) + 1, _positions(votes) + 1
+    calls, votes = calls.reset_index(drop=True), votes.reset_index(drop=True)
+    issues = issues.reset_index(drop=True)
     _require_columns(
         calls,
         ["rcid", "session", "importantvote", "date", "unres", "amend", "para", "short", "descr"],
@@ -283,7 +298,7 @@ def read_unvotes(path: str | Path | None = None) -> VoteTables:
             "amend": _bool_flags(calls["amend"]),
             "para": _bool_flags(calls["para"]),
             "source_id": "unvotes",
-            "source_ref": _row_refs("roll_calls.parquet row ", np.arange(len(calls)) + 1),
+            "source_ref": _row_refs(f"{calls_path.name} row ", call_rows),
         }
     )
     vote_dates = votes["rcid"].map(pd.Series(np.asarray(dates), index=calls["rcid"].to_numpy()))
@@ -294,11 +309,19 @@ def read_unvotes(path: str | Path | None = None) -> VoteTables:
             "iso3": iso3.astype(str),
             "vote": votes["vote"].astype(str),
             "source_id": "unvotes",
-            "source_ref": _row_refs("votes.parquet row ", np.arange(len(votes)) + 1),
+            "source_ref": _row_refs(f"{votes_path.name} row ", vote_rows),
         }
     )
     _check_duplicate_votes(tidy, votes_path, 1)
     return VoteTables(roll_calls, tidy)
+
+
+def _positions(frame: pd.DataFrame) -> np.ndarray[Any, Any]:
+    """Row positions in the file a frame was read from: its index when that is one of integers."""
+    index = frame.index
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return np.asarray(index, dtype=np.int64)
+    return np.arange(len(frame))
 
 
 def _check_duplicate_votes(votes: pd.DataFrame, path: Path | str, offset: int) -> None:
@@ -319,17 +342,30 @@ def read_unvotes_2020(path: str | Path | None = None) -> VoteTables:
     Roll calls are keyed by rcid and date (``unvotes2020:411-2023-06-12``): four rcids of 2023
     repeat rcids of the 1950s. ``not_member`` rows are not votes and are left out;
     ``absent`` is kept.
+
+    Parameters
+    ----------
+    path:
+        The wide CSV of roll calls 1946-2024 with one column per state (``ungaVoting_003.csv``;
+        its roll calls dated 2020 or later are read), or a directory holding the same tables as
+        ``votes.parquet`` and ``roll_calls.parquet``; default: the CSV as
+        :func:`comity.data.fetch` gets it.
     """
-    if path is None:
-        votes_path, calls_path = data_path("unvotes2020_votes"), data_path("unvotes2020_roll_calls")
-    else:
-        base = Path(path)
+    base = fetch("unga_wide_1946_2024") if path is None else Path(path)
+    if base.is_dir():
         votes_path, calls_path = base / "votes.parquet", base / "roll_calls.parquet"
-    for file in (votes_path, calls_path):
-        if not file.exists():
-            raise LoadError("file not found", path=str(file), hint="Pass the directory of the parquet files.")
-    calls = pd.read_parquet(calls_path)
-    votes = pd.read_parquet(votes_path)
+        for file in (votes_path, calls_path):
+            if not file.exists():
+                raise LoadError(
+                    "file not found",
+                    path=str(file),
+                    hint="Pass the wide CSV, or a directory of parquet files.",
+                )
+        calls = pd.read_parquet(calls_path)
+        votes = pd.read_parquet(votes_path)
+    else:
+        votes, calls = unga_wide_2020(base)
+        votes_path = calls_path = base
     _require_columns(calls, ["rcid", "date", *ISSUE_CODES], calls_path)
     _require_columns(votes, ["rcid", "iso3", "vote"], votes_path)
     dates = _parse_dates(calls["date"].astype(str), calls_path, 1)
@@ -366,7 +402,11 @@ def read_unvotes_2020(path: str | Path | None = None) -> VoteTables:
             "amend": pd.array([pd.NA] * len(calls), dtype="boolean"),
             "para": pd.array([pd.NA] * len(calls), dtype="boolean"),
             "source_id": "unvotes2020",
-            "source_ref": _row_refs("roll_calls.parquet row ", np.arange(len(calls)) + 1),
+            "source_ref": (
+                calls["source_ref"].to_numpy()
+                if "source_ref" in calls
+                else _row_refs(f"{calls_path.name} row ", np.arange(len(calls)) + 1)
+            ),
         }
     )
     members = votes["vote"] != "not_member"
@@ -379,7 +419,11 @@ def read_unvotes_2020(path: str | Path | None = None) -> VoteTables:
             "iso3": seat_iso3_series(kept["iso3"].astype(str), kept["rcid"].map(date_of)).to_numpy(),
             "vote": kept["vote"].astype(str).to_numpy(),
             "source_id": "unvotes2020",
-            "source_ref": _row_refs("votes.parquet row ", np.flatnonzero(members.to_numpy()) + 1).to_numpy(),
+            "source_ref": (
+                kept["source_ref"].to_numpy()
+                if "source_ref" in kept
+                else _row_refs(f"{votes_path.name} row ", np.flatnonzero(members.to_numpy()) + 1).to_numpy()
+            ),
         }
     )
     _check_duplicate_votes(tidy, votes_path, 1)
@@ -423,7 +467,7 @@ def read_undl_resolutions(path: str | Path | None = None) -> VoteTables:
     are names in capitals resolved through the registry; Y/N/A/X become yes/no/abstain/
     non_voting and empty cells are no vote. A date given as a bare year keeps ``date`` empty.
     """
-    zpath = data_path("undl") if path is None else Path(path)
+    zpath = fetch("undl_scrape_zip") if path is None else Path(path)
     if not zpath.exists():
         raise LoadError("file not found", path=str(zpath))
     frame, member = _read_zipped_csv(zpath)
@@ -687,7 +731,7 @@ _VETO_MEMBERS = {"China": "CHN", "France": "FRA", "Russia": "RUS", "USSR": "SUN"
 
 def read_vetoes(path: str | Path | None = None) -> pd.DataFrame:
     """Security Council vetoes 1946-2022 (World Politics Data Lab), one row per draft and vetoing state."""
-    fpath = data_path("vetoes") if path is None else Path(path)
+    fpath = fetch("sc_vetoes") if path is None else Path(path)
     if not fpath.exists():
         raise LoadError("file not found", path=str(fpath))
     frame = _read_csv_bytes(fpath.read_bytes(), str(fpath))
@@ -837,22 +881,27 @@ def _count_rows(store: Any, table: str, source_id: str) -> int:
     return int(row[0]) if row else 0
 
 
-#: The shipped files behind each source that ``load_all`` loads.
-_SHIPPED_FILES = {
-    "unvotes": ("unvotes_votes", "unvotes_roll_calls", "unvotes_issues"),
-    "unvotes2020": ("unvotes2020_votes", "unvotes2020_roll_calls"),
-    "undl": ("undl",),
-    "unsc_vetoes": ("vetoes",),
+#: The upstream files (keys of comity.data's manifest) behind each source that ``load_all`` loads.
+VOTE_UPSTREAM: dict[str, tuple[str, ...]] = {
+    "unvotes": ("unvotes_votes", "unvotes_roll_calls", "unvotes_roll_call_issues"),
+    "unvotes2020": ("unga_wide_1946_2024",),
+    "undl": ("undl_scrape_zip",),
+    "unsc_vetoes": ("sc_vetoes",),
 }
 
 
-def load_all(store: Any, *, force: bool = False) -> dict[str, dict[str, int]]:
-    """Load every vote dataset shipped with comity; returns rows stored per source and table.
+def load_all(
+    store: Any, *, force: bool = False, sources: Sequence[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Load the vote datasets comity knows (default: all of :data:`VOTE_UPSTREAM`); returns rows
+    stored per source and table.
 
-    A source whose shipped files (and this version of the loaders) are already in the store,
-    as recorded in its ``loads`` table, is skipped unless ``force``; skipped sources report
-    the rows the store holds.
+    The files come through :func:`comity.data.fetch` (a mirror, the cache or a download); one
+    that cannot be had raises :class:`~comity.errors.DataError`. A source whose files (and this
+    version of the loaders) are already in the store, as recorded in its ``loads`` table, is
+    skipped unless ``force``; skipped sources report the rows the store holds.
     """
+    from comity.data._manifest import entry
     from comity.store import sha256_of
 
     loaders = {
@@ -862,10 +911,12 @@ def load_all(store: Any, *, force: bool = False) -> dict[str, dict[str, int]]:
         "unsc_vetoes": load_vetoes,
     }
     report: dict[str, dict[str, int]] = {}
-    for source, loader in loaders.items():
-        fingerprint = sha256_of(
-            _LOADER_VERSION, *(data_path(name).read_bytes() for name in _SHIPPED_FILES[source])
-        )
+    for source in sources if sources is not None else list(loaders):
+        loader = loaders[source]
+        # fetch checks each file against its pinned sha256, so the manifest's hashes identify the bytes.
+        for key in VOTE_UPSTREAM[source]:
+            fetch(key, progress=False)
+        fingerprint = sha256_of(_LOADER_VERSION, *(f"{k}:{entry(k).sha256}" for k in VOTE_UPSTREAM[source]))
         name = f"votes:{source}"
         if not force and store.loaded_sha256(name) == fingerprint:
             tables = ("vetoes",) if source == "unsc_vetoes" else ("roll_calls", "votes")
@@ -888,7 +939,7 @@ def read_repeated_roll_calls(found: bool = True, path: str | Path | None = None)
     descriptions (``source`` ``found``; pairs already matched by hand are not repeated).
     rcids are those of :func:`read_unvotes` (``unvotes:<rcid>``).
     """
-    fpath = data_path("bsv_repeats") if path is None else Path(path)
+    fpath = fetch("bsv_matches") if path is None else Path(path)
     if not fpath.exists():
         raise LoadError("file not found", path=str(fpath))
     frame = _read_csv_bytes(fpath.read_bytes(), str(fpath))
@@ -907,7 +958,7 @@ def read_repeated_roll_calls(found: bool = True, path: str | Path | None = None)
     if found:
         from comity.votes._repeats import find_repeated_resolutions
 
-        calls = pd.read_parquet(data_path("unvotes_roll_calls"))
+        calls = unvotes_roll_calls()
         auto = find_repeated_resolutions(calls)
         auto = pd.DataFrame(
             {
@@ -959,8 +1010,8 @@ def read_votes(
 ) -> pd.DataFrame:
     """One tidy votes frame for analysis: rcid, iso3, vote, year, date, issues, body, source_id.
 
-    Reads ``store`` when given and it holds votes of ``sources``; otherwise parses the data
-    shipped with comity (once per process).
+    Reads ``store`` when given and it holds votes of ``sources``; otherwise parses the upstream
+    files (:func:`comity.data.fetch`; once per process).
 
     Parameters
     ----------
