@@ -28,7 +28,6 @@ __all__ = [
 VOTE_CODES: tuple[str, ...] = ("yes", "no", "abstain", "absent", "non_voting")
 
 
-
 def normalise_name(name: str) -> str:
     """The registry's look-up key of a name (case, accents, dots and spacing do not matter)."""
     from comity.registry._names import normalise_name as registry_normalise
