@@ -228,8 +228,8 @@ def corrupt_table(path: Path, table: str) -> None:
     [
         ["members", "UNSC"],
         ["timeline", "USA", "WHO"],
-        ["build", "--no-votes", "--no-news"],
-        ["build", "--force", "--no-votes", "--no-news"],
+        ["build", "--no-votes"],
+        ["build", "--force", "--no-votes"],
     ],
 )
 def test_issue13_corrupted_store_is_e050_with_the_move_away_hint(db_copy: Path, argv: list[str]) -> None:
@@ -241,7 +241,7 @@ def test_issue13_corrupted_store_is_e050_with_the_move_away_hint(db_copy: Path, 
 
 
 def test_issue13_build_checks_what_it_wrote(db_copy: Path) -> None:
-    code, out, _ = run("build", "--no-votes", "--no-news", "--db", str(db_copy))
+    code, out, _ = run("build", "--no-votes", "--db", str(db_copy))
     assert code == 0 and "store checked: every table reads back intact" in out
     corrupt_table(db_copy, "states")
     with Store.open(db_copy, read_only=True) as store, pytest.raises(StoreError) as caught:
@@ -258,7 +258,7 @@ def test_issue13_disk_full_during_build_injected(db_copy: Path, monkeypatch: pyt
         return real(self, table, frame)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "insert_frame", full)
-    code, _, err = run("build", "--force", "--no-votes", "--no-news", "--db", str(db_copy))
+    code, _, err = run("build", "--force", "--no-votes", "--db", str(db_copy))
     assert code == 2 and "[E050] The disk is full" in err and str(db_copy) in err
     monkeypatch.undo()
     code, out, _ = run("members", "UNSC", "--on", "2021-05-07", "--db", str(db_copy), "--json")
@@ -282,7 +282,7 @@ def tiny_disk(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_issue13_disk_full_real(tiny_disk: Path) -> None:
     store = tiny_disk / "comity.duckdb"
-    code, _, err = run("build", "--db", str(store), "--no-news")
+    code, _, err = run("build", "--db", str(store))
     assert code == 2 and "[E050] The disk is full" in err and str(store) in err
     # What was committed before the disk filled up still answers.
     code, out, _ = run("members", "UNSC", "--on", "2021-05-07", "--db", str(store), "--json")
