@@ -64,7 +64,9 @@ def test_registry_security_council_from_csv_years(registry: Registry) -> None:
 def test_registry_who_2010_answers_from_cow(registry: Registry) -> None:
     members = registry.members("WHO", on="2010-01-01")
     assert len(members) > 150
-    assert (members["source_id"] == "cow_igo").mean() > 0.9
+    # The hand list that carries WHO past COW's 2014 keeps COW's join years and cites COW for them.
+    from_cow = (members["source_id"] == "cow_igo") | members["note"].fillna("").str.contains("per COW IGO")
+    assert from_cow.mean() > 0.9
 
 
 def test_registry_us_who_timeline_has_2020_2021_and_2025_2026(registry: Registry) -> None:
