@@ -51,3 +51,32 @@ def test_people_arabic_article_names(core: Pipeline) -> None:
     people = _people(core, "Syrian President Bashar al-Assad declined the offer. Assad gave no reason.")
     assert set(people) == {"Bashar al-Assad"}
     assert people["Bashar al-Assad"].state == "SYR"
+
+
+# Each test names the general pattern a rule covers, with sentences written for it.
+
+
+def test_people_offices_not_yet_taken_are_roles_not_names(core: Pipeline) -> None:
+    people = _people(
+        core, "US President-elect Jane Holloway asked for a veto. The Director Designate agreed."
+    )
+    assert set(people) == {"Jane Holloway"}
+    assert people["Jane Holloway"].role == "President-elect" and people["Jane Holloway"].state == "USA"
+
+
+def test_people_runs_of_particles_inside_a_name(core: Pipeline) -> None:
+    people = _people(core, "In Brussels, Commission President, Ursula von der Leyen, welcomed the vote.")
+    assert set(people) == {"Ursula von der Leyen"}
+
+
+def test_people_capitalised_words_continuing_an_institution_are_not_people(core: Pipeline) -> None:
+    text = (
+        "Mahmoud Abbas, the chairman of the Palestine Authority, spoke first. Later Tara Drozdenko, "
+        "director at the Union of Concerned Scientists, said so."
+    )
+    assert set(_people(core, text)) == {"Mahmoud Abbas", "Tara Drozdenko"}
+
+
+def test_people_speaker_named_after_a_quotation_with_a_description(core: Pipeline) -> None:
+    text = '"We are leaving the court," Param-Preet Singh, a lawyer at a rights group, said.'
+    assert set(_people(core, text)) == {"Param-Preet Singh"}

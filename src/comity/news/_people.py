@@ -164,6 +164,7 @@ _CREDIT_AFTER = re.compile(
     r"^\s*(?:/|\|)\s*(?:AP|AFP|Reuters|Getty|EPA|Xinhua|Sputnik|TASS|Anadolu|UN Photo|"
     r"U\.N\. Photo|Bloomberg|Pool|Shutterstock|[A-Z][A-Za-z]+ (?:Photo|Images|Pictures))"
 )
+_SPEECH_LATER = re.compile(r",[^\"\n]{0,160}?\b(?:said|says|told|added|wrote|stated|declared)\b")
 _ADMINISTRATION_AFTER = re.compile(r"^\s*(?:'s\s+)?administration\b")
 _HEADLINE_VERBS = frozenset(
     """
@@ -175,6 +176,12 @@ _HEADLINE_VERBS = frozenset(
     admits admitted acknowledges acknowledged defends defended criticizes criticises criticized criticised
     """.split()
 )
+# An office not yet taken: "President-elect", "the Secretary-General Designate".
+_TITLE_SUFFIX = re.compile(r"^(?:[\w-]+)-(?:elect|designate|designee)$")
+_TITLE_WORDS_AFTER = frozenset({"designate", "elect", "designee", "emeritus"})
+# A capitalised run right after these is part of an institution's name, not a person's
+# ("the Palestine Authority", "the Union of Concerned Scientists").
+_INSTITUTION_OF = re.compile(r"\b(?:[A-Z][a-z]+)\s+of\s+(?:the\s+)?$")
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|bint)-[A-Z]")
 _TOKEN = re.compile(r"\w[\w'’.-]*\w\.?|\w\.?|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -296,13 +303,16 @@ class PersonFinder:
             run_end = index + 1
             while run_end < len(tokens):
                 token = tokens[run_end]
-                if (
-                    token[2].lower() in _PARTICLES
-                    and run_end + 1 < len(tokens)
-                    and self._is_name_token(tokens[run_end + 1], entity_at, shouting, first=False)
-                ):
-                    run_end += 2
-                    continue
+                if token[2].lower() in _PARTICLES:
+                    # "von der Leyen", "de la Cruz": particles, then a name.
+                    following = run_end
+                    while following < len(tokens) and tokens[following][2].lower() in _PARTICLES:
+                        following += 1
+                    if following < len(tokens) and self._is_name_token(
+                        tokens[following], entity_at, shouting, first=False
+                    ):
+                        run_end = following + 1
+                        continue
                 if not self._is_name_token(token, entity_at, shouting, first=False):
                     # "John Irish", "Michael Jordan": a state's name as the surname of a given name.
                     mention = entity_at.get(token[0])
@@ -348,6 +358,8 @@ class PersonFinder:
             return not first  # an initial: "Mohamad Y", "John F. Kennedy"
         if lowered in _NOT_NAMES or lowered in _ROLE_HEADS or lowered.rstrip(".") in _ROLE_HEADS:
             return False
+        if _TITLE_SUFFIX.search(lowered) or lowered in _TITLE_WORDS_AFTER:
+            return False  # "President-elect", "Secretary-General Designate": offices, not names
         if lowered in _MONTHS and (first or bare.endswith(".")):
             return False
         if lowered in _ROLE_MODIFIERS and lowered not in {"new", "lead", "chief"}:
@@ -386,6 +398,9 @@ class PersonFinder:
         candidate = _Candidate(start, end, words)
         before = text[max(sent_start, start - 80) : start]
         after = text[end : min(sent_end, end + 80)]
+        known = self.known_people.get(_plain(" ".join(words)))
+        if known is None and self._inside_institution(text, before, index, tokens, entity_at):
+            return None
 
         role_tokens, state = self._role_before(tokens, index, entity_at)
         while role_tokens and _bare_lower(role_tokens[0][2]) in _HONORIFICS_BARE:
@@ -398,7 +413,9 @@ class PersonFinder:
             heads = [
                 t
                 for t in role_tokens
-                if t[2].lower().rstrip(".") in _ROLE_HEADS or t[2].lower() in _ROLE_HEADS
+                if t[2].lower().rstrip(".") in _ROLE_HEADS
+                or t[2].lower() in _ROLE_HEADS
+                or _elect_office(t[2].lower())
             ]
             if heads:
                 candidate.evidence = max(candidate.evidence, 0.9)
@@ -417,6 +434,9 @@ class PersonFinder:
         if _CREDIT_BEFORE.search(before) or _CREDIT_AFTER.match(after):
             candidate.role, candidate.state = None, None
             candidate.evidence = max(candidate.evidence, 0.85)
+        if len(words) > 1 and _AFTER_QUOTE.search(before) and _SPEECH_LATER.match(text, end, sent_end):
+            # '"...," Name Surname, <who they are>, said': the speaker of a quotation.
+            candidate.evidence = max(candidate.evidence, 0.7)
         if _VERB_AFTER.match(after) or _VERB_BEFORE.search(before):
             candidate.evidence = max(candidate.evidence, 0.7 if len(words) > 1 else 0.0)
             # '"...," Zakharova said': a lone name attributing a quotation.
@@ -444,6 +464,28 @@ class PersonFinder:
         if candidate.evidence <= 0.0:
             return None
         return candidate
+
+    def _inside_institution(
+        self,
+        text: str,
+        before: str,
+        index: int,
+        tokens: list[tuple[int, int, str]],
+        entity_at: dict[int, Mention],
+    ) -> bool:
+        """True for a run that continues an institution's name: after "the <State>" ("the
+        Palestine Authority") or after "<Institution word> of" ("Union of Concerned Scientists")."""
+        if index >= 2:
+            mention = _covering(entity_at, tokens[index - 1][0])
+            if (
+                mention is not None
+                and mention.entity_type == "state"
+                and tokens[index - 2][2].lower() == "the"
+                and mention.start == tokens[index - 1][0]
+            ):
+                return True
+        institution = _INSTITUTION_OF.search(before)
+        return institution is not None and institution.group().split()[0].lower() in _NOT_NAMES
 
     def _role_before(
         self, tokens: list[tuple[int, int, str]], index: int, entity_at: dict[int, Mention]
@@ -483,6 +525,7 @@ class PersonFinder:
                 or lowered in _ROLE_MODIFIERS
                 or lowered in {"'s", "’s", "-"}
                 or _POSSESSIVE.sub("", lowered) in _ROLE_HEADS
+                or _elect_office(lowered)
             ):
                 role.insert(0, tokens[position])
                 position -= 1
@@ -603,6 +646,12 @@ class PersonFinder:
                 if _LIST_GAP.fullmatch(gap):
                     return True
         return False
+
+
+def _elect_office(lowered: str) -> bool:
+    """ "president-elect": an office word with the suffix of an office not yet taken."""
+    match = _TITLE_SUFFIX.match(lowered)
+    return match is not None and lowered.rsplit("-", 1)[0] in _ROLE_HEADS
 
 
 def _bare_lower(word: str) -> str:
