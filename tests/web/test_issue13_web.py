@@ -88,3 +88,92 @@ def test_issue13_damaged_store_answers_503_e050(web_db: Path, tmp_path: Path) ->
     response = damaged.get("/api/documents")  # counts each document's facts
     error = assert_error(response, 503, "E050")
     assert "damaged" in error["message"] and str(copy) not in response.text
+
+
+# -- 3. web security ------------------------------------------------------------------------------------
+
+
+def test_issue13_javascript_url_is_never_a_link(writable_db: Path) -> None:
+    from comity.news import Pipeline, save_documents
+
+    text = "The Prime Minister of Norway met the President of Finland in Oslo on Tuesday."
+    with Store.open(writable_db, read_only=False) as store:
+        doc = Pipeline().read(text, id="xss-doc", meta={"url": "javascript:alert(3)", "outlet": "Test"})
+        save_documents(store, [doc])
+    pages = make_client(create_app(writable_db, precompute=False))
+    html = pages.get("/documents/xss-doc").text
+    assert "javascript:alert(3)" in html  # shown as text,
+    assert 'href="javascript' not in html.lower()  # never a link
+    for story in pages.get("/api/stories").json()["items"]:
+        if "xss-doc" in story.get("doc_ids", []):
+            assert 'href="javascript' not in pages.get(story["url"]).text.lower()
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.org/a?b=1", True),
+        ("http://example.org", True),
+        ("javascript:alert(3)", False),
+        (" JavaScript:alert(3)", False),
+        ("java\tscript:alert(3)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example/x", False),
+        ("https:///nohost", False),
+        ("vbscript:msgbox", False),
+    ],
+)
+def test_issue13_http_url_filter(url: str, kept: bool) -> None:
+    from comity.web._security import http_url
+
+    assert (http_url(url) is not None) is kept
+
+
+def test_issue13_security_headers_on_pages_api_and_errors(client: httpx.Client) -> None:
+    for path in ("/", "/api/status", "/no-such-page", "/static/comity.js"):
+        response = client.get(path)
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self';" in csp and "'unsafe-eval'" not in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+def test_issue13_docs_page_allows_its_inline_script_by_hash(client: httpx.Client) -> None:
+    response = client.get("/docs")
+    csp = response.headers["content-security-policy"]
+    assert "'sha256-" in csp and "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";")[0]
+
+
+def test_issue13_host_check_for_a_loopback_server(web_db: Path) -> None:
+    from comity.web._security import allowed_hosts_for
+
+    app = create_app(web_db, precompute=False, allowed_hosts=allowed_hosts_for("127.0.0.1"))
+    local = make_client(app)
+    for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST"):
+        assert local.get("/api/status", headers={"host": host}).status_code == 200, host
+    refused = local.get("/api/status", headers={"host": "attacker.example:8000"})
+    assert_error(refused, 421, "E421")
+    assert "--allowed-host" in refused.json()["error"]["hint"]
+    assert allowed_hosts_for("0.0.0.0") is None
+    assert allowed_hosts_for("0.0.0.0", ["comity.example"]) == frozenset({"comity.example"})
+    assert "comity.example" in (allowed_hosts_for("127.0.0.1", ["comity.example:8000"]) or ())
+    assert allowed_hosts_for("127.0.0.1", ["*"]) is None
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
+def test_issue13_docs_page_runs_under_the_policy_in_a_browser(live_server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
+        )
+        page = browser.new_page()
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.goto(f"{live_server}/docs")
+        page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+        browser.close()
+    assert errors == []

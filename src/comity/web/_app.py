@@ -18,6 +18,7 @@ from comity.errors import StoreError
 from comity.store import Store
 from comity.web import _api, _pages
 from comity.web._errors import install_error_handlers
+from comity.web._security import SecurityHeaders, inline_script_policy
 from comity.web._service import WebData
 
 __all__ = ["create_app", "plotly_js_path"]
@@ -55,6 +56,7 @@ def create_app(
     precompute: bool = True,
     ideal_method: Literal["dynamic", "static"] = "dynamic",
     ideal_from: int | None = None,
+    allowed_hosts: frozenset[str] | None = None,
 ) -> FastAPI:
     """Build the comity web application over a store.
 
@@ -74,6 +76,10 @@ def create_app(
         (one fit per year, faster).
     ideal_from:
         First year of the ideal point estimate (default: all years).
+    allowed_hosts:
+        Host names (without port) the server answers to; others get 421. None (the default)
+        answers to any; ``comity serve`` derives them from ``--host`` (see
+        :func:`~comity.web._security.allowed_hosts_for`).
 
     Returns
     -------
@@ -111,6 +117,7 @@ def create_app(
     _pages.install(app)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     _install_assets(app)
+    app.add_middleware(SecurityHeaders, allowed_hosts=allowed_hosts)
     app.add_middleware(ServerTiming)
     if precompute and data.count("votes"):
         data.start_ideal_estimate()
@@ -134,13 +141,16 @@ def _install_assets(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         if swagger is not None:
-            return get_swagger_ui_html(
+            page = get_swagger_ui_html(
                 openapi_url="/openapi.json",
                 title="comity API",
                 swagger_js_url="/assets/swagger/swagger-ui-bundle.js",
                 swagger_css_url="/assets/swagger/swagger-ui.css",
                 swagger_favicon_url="/static/favicon.svg",
             )
+            # Swagger UI starts from one inline script: allowed by its hash, and nothing else.
+            page.headers["Content-Security-Policy"] = inline_script_policy(bytes(page.body).decode())
+            return page
         # Without Swagger UI's assets: a plain page listing the endpoints from the schema.
         return _pages.api_index_page(request, app.openapi())
 

@@ -65,6 +65,16 @@ def serve(
         ),
     ] = True,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            envvar="COMITY_ALLOWED_HOSTS",
+            show_default=False,
+            help="Also answer to this Host name (repeatable; '*' for any). By default a server on "
+            "127.0.0.1 answers to localhost, 127.0.0.1 and ::1 only; one on 0.0.0.0 to any name.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the JSON API (/api, documented at /docs) and the web pages on one port.
 
@@ -74,6 +84,7 @@ def serve(
 
     from comity.store import default_db_path
     from comity.web._app import create_app
+    from comity.web._security import allowed_hosts_for
 
     if ideal_method not in ("dynamic", "static"):
         raise BadInput(f"--ideal-method {ideal_method!r} is not known.", hint="Use dynamic or static.")
@@ -81,8 +92,10 @@ def serve(
     _ensure_store(path)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"comity: listening on {host}, reachable from other machines.", err=True)
+    hosts = allowed_hosts_for(host, [name for item in allowed_host or [] for name in item.split(",")])
     app = create_app(
         path,
+        allowed_hosts=hosts,
         upload_token=upload_token or os.environ.get("COMITY_UPLOAD_TOKEN") or None,
         precompute=precompute,
         ideal_method="static" if ideal_method == "static" else "dynamic",

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from comity.errors import ComityError
 from comity.web._errors import ApiError
+from comity.web._security import http_url
 from comity.web._service import DOC_FACT_TYPES, FACT_TYPES, WebData
 
 __all__ = ["api_index_page", "install", "router"]
@@ -100,6 +101,8 @@ def install(app: FastAPI) -> None:
     env.globals["doc_fact_types"] = DOC_FACT_TYPES
     env.globals["id_fields"] = _ID_FIELDS
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
+    # Links to a document's source only for http(s) URLs: a stored javascript: URL stays text.
+    env.filters["http_url"] = http_url
 
     def render_error(request: Request, status: int, code: str, message: str, hint: str | None) -> str:
         template = templates.get_template("error.html")
