@@ -177,3 +177,81 @@ def test_issue13_docs_page_runs_under_the_policy_in_a_browser(live_server: str) 
         page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
         browser.close()
     assert errors == []
+
+
+# -- 5. reading and serving together --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_issue13_read_store_while_serve_runs(writable_db: Path, tmp_path: Path) -> None:
+    """A real `comity serve` process, and `comity read --store` into its store: the read works and
+    the new document shows in the web app; then `comity build` also works."""
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "COMITY_DB": str(writable_db)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "comity.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--no-precompute",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=10) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if http.get("/api/status").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+            assert http.get("/documents/while-serving").status_code == 404
+            news = tmp_path / "while-serving.txt"
+            news.write_text(
+                "The Foreign Minister of Ghana met the Foreign Minister of Kenya in Accra on Friday.",
+                encoding="utf-8",
+            )
+            started = time.monotonic()
+            read = subprocess.run(
+                [sys.executable, "-m", "comity.cli", "read", str(news), "--store"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert read.returncode == 0, read.stderr
+            assert "stored 1 documents" in read.stderr
+            while http.get("/documents/while-serving").status_code != 200:
+                assert time.monotonic() - started < 60, "the new document never showed"
+                time.sleep(0.3)
+            page = http.get("/documents/while-serving").text
+            assert "Ghana" in page
+            build = subprocess.run(
+                [sys.executable, "-m", "comity.cli", "build", "--no-votes", "--no-news"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert build.returncode == 0, build.stderr
+            assert http.get("/api/status").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

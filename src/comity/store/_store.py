@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -56,7 +57,14 @@ class Store:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, *, read_only: bool = True, create: bool = True) -> Store:
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = True,
+        create: bool = True,
+        lock_wait: float = 5.0,
+    ) -> Store:
         """Open the store at ``path`` or :func:`default_db_path`: read-only unless ``read_only=False``.
 
         Read-only by default, so that a notebook exploring a store cannot change it by accident
@@ -64,6 +72,9 @@ class Store:
         creates the file when it does not exist, with its folder, unless ``create=False``:
         commands other than ``comity build`` pass that for a path the user typed, so that a typo
         is an error rather than a new, empty store somewhere.
+
+        A store that another process is writing is waited for up to ``lock_wait`` seconds (a
+        running ``comity serve`` takes the lock only for the instant it copies the store).
         """
         db_path = Path(path).expanduser() if path is not None else default_db_path()
         where = str(db_path)
@@ -93,16 +104,7 @@ class Store:
             )
         global last_opened
         last_opened = db_path
-        try:
-            con = duckdb.connect(where, read_only=read_only)
-        except duckdb.Error as exc:
-            if _is_damage(exc):
-                raise as_store_error(exc, db_path) from exc
-            raise StoreError(
-                f"Cannot open the store at {where}: {_first_line(exc)}",
-                hint="If another comity process is writing to it, wait for it; if the file is damaged, "
-                "move it away and run `comity build`.",
-            ) from exc
+        con = _connect(where, read_only=read_only, wait=lock_wait)
         store = cls(con, db_path, read_only)
         store._check_or_create_schema()
         return store
@@ -301,7 +303,29 @@ def _looks_like_duckdb(path: Path) -> bool:
     return len(head) >= 12 and head[8:12] == b"DUCK"
 
 
+def _connect(where: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting up to ``wait`` seconds while another process holds the file's lock."""
+    deadline = time.monotonic() + wait
+    pause = 0.02
+    while True:
+        try:
+            return duckdb.connect(where, read_only=read_only)
+        except duckdb.Error as exc:
+            if _is_lock(exc) and time.monotonic() + pause < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+                continue
+            raise as_store_error(exc, Path(where)) from exc
+
+
+def _is_lock(exc: BaseException) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
 def _is_damage(exc: BaseException) -> bool:
+    if _is_lock(exc):
+        return False
     text = str(exc)
     return (
         "Corrupt" in text
@@ -323,6 +347,12 @@ def as_store_error(exc: BaseException, path: Path | None = None) -> StoreError:
         return StoreError(
             f"The disk is full: {where} could not be written ({first}).",
             hint="Free some space and run the command again; the last complete load is kept.",
+        )
+    if _is_lock(exc):
+        return StoreError(
+            f"{where[0].upper()}{where[1:]} is in use by another process: {first}",
+            hint="Wait for the other comity command (a build, a load, `comity read --store`) to end and run "
+            "this again. A running `comity serve` is not the cause: it holds no lock between its reads.",
         )
     if _is_damage(exc):
         return StoreError(

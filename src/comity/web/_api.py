@@ -497,7 +497,8 @@ async def upload(
     if not body.strip():
         raise BadInput("The document is empty.", hint="Send the text of a news report.")
     data = _data(request)
-    result = await run_in_threadpool(_read_upload, data, bytes(body), media_type, id)
+    saver = getattr(request.app.state, "save_documents", None)
+    result = await run_in_threadpool(_read_upload, data, bytes(body), media_type, id, saver)
     if result.pop("stored"):
         _cache(request).clear()
         data.clear_caches()
@@ -513,7 +514,13 @@ def _too_large() -> ApiError:
     )
 
 
-def _read_upload(data: WebData, body: bytes, media_type: str, doc_id: str | None) -> dict[str, Any]:
+def _read_upload(
+    data: WebData,
+    body: bytes,
+    media_type: str,
+    doc_id: str | None,
+    saver: Callable[[list[Any]], int] | None = None,
+) -> dict[str, Any]:
     import hashlib
 
     from comity.news import InputDoc, Pipeline, iter_documents, save_documents, to_full
@@ -554,7 +561,11 @@ def _read_upload(data: WebData, body: bytes, media_type: str, doc_id: str | None
     meta = {k: v for k, v in item.meta.items() if k in ("url", "outlet", "published", "title")}
     doc = Pipeline().read(item.text, id=final_id, meta=meta)
     stored = False
-    if not data.store.read_only:
+    if saver is not None:
+        # Served from snapshots: the store itself is opened for this one write.
+        saver([doc])
+        stored = True
+    elif not data.store.read_only:
         # Writes go through the server's one read-write connection, one upload at a time.
         with data.write_lock:
             save_documents(data.store, [doc])

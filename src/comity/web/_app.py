@@ -18,6 +18,7 @@ from comity.errors import StoreError
 from comity.store import Store
 from comity.web import _api, _pages
 from comity.web._errors import install_error_handlers
+from comity.web._live import LiveStore, LiveStoreCheck
 from comity.web._security import SecurityHeaders, inline_script_policy
 from comity.web._service import WebData
 
@@ -63,8 +64,9 @@ def create_app(
     Parameters
     ----------
     store:
-        An open :class:`~comity.store.Store`, or the path of a store file, opened read-only
-        (read-write only when uploads are enabled, so that read documents can be kept).
+        An open :class:`~comity.store.Store` (served as it is), or the path of a store file,
+        served from read-only snapshots that follow the file's changes: the server holds no
+        lock on it, and uploads open it for their one write.
     upload_token:
         Enables ``POST /api/documents`` for clients that send ``Authorization: Bearer <token>``.
         Without it the endpoint answers 403 and nothing can be written.
@@ -86,10 +88,14 @@ def create_app(
     FastAPI
         The ASGI application (serve it with uvicorn, or test it with ``TestClient``).
     """
+    live: LiveStore | None = None
     if isinstance(store, Store):
         opened = store
     else:
-        opened = Store.open(store, read_only=not upload_token)
+        # A path is served through snapshots: the server holds no lock on it, so that `comity read
+        # --store`, `build` and `votes load` can write it while the server runs (see _live).
+        live = LiveStore(Path(store))
+        opened = live.snapshot()
     app = FastAPI(
         title="comity",
         version=_version(),
@@ -106,10 +112,27 @@ def create_app(
             {"name": "service", "description": "About this server."},
         ],
     )
-    data = WebData(opened)
-    data.ideal_method = ideal_method
-    data.ideal_from = ideal_from
+
+    def make_data(source: Store) -> WebData:
+        made = WebData(source)
+        made.ideal_method = ideal_method
+        made.ideal_from = ideal_from
+        return made
+
+    data = make_data(opened)
     app.state.data = data
+    app.state.live = live
+    if live is not None:
+
+        def swap(new_store: Store) -> None:
+            fresh = make_data(new_store)
+            if precompute and fresh.count("votes"):
+                fresh.start_ideal_estimate()  # read from the cache when the votes did not change
+            app.state.data = fresh
+            app.state.answer_cache = None
+
+        live.on_snapshot = swap
+        app.state.save_documents = live.save_documents
     app.state.upload_token = upload_token or None
     install_error_handlers(app)
     app.include_router(_api.router)
@@ -117,6 +140,8 @@ def create_app(
     _pages.install(app)
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     _install_assets(app)
+    if live is not None:
+        app.add_middleware(LiveStoreCheck, live=live)
     app.add_middleware(SecurityHeaders, allowed_hosts=allowed_hosts)
     app.add_middleware(ServerTiming)
     if precompute and data.count("votes"):
