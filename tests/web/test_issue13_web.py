@@ -244,7 +244,7 @@ def test_issue13_read_store_while_serve_runs(writable_db: Path, tmp_path: Path) 
             page = http.get("/documents/while-serving").text
             assert "Ghana" in page
             build = subprocess.run(
-                [sys.executable, "-m", "comity.cli", "build", "--no-votes", "--no-news"],
+                [sys.executable, "-m", "comity.cli", "build", "--no-votes"],
                 env=env,
                 capture_output=True,
                 text=True,
