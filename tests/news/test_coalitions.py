@@ -100,3 +100,36 @@ def test_coalitions_invited_states_are_not_members(nlp: Pipeline) -> None:
     text = "The BRICS group of Brazil, Russia, India, China and South Africa invited Egypt and Iran to join."
     [group] = _coalitions(nlp, text)
     assert sorted(group.members) == ["BRA", "CHN", "IND", "RUS", "ZAF"]
+
+
+# One sentence of our own for each general pattern added for unseen text.
+@pytest.mark.parametrize(
+    ("pattern", "text", "members"),
+    [
+        ("states announcing a pact together",
+         "Peru, Chile and Colombia announced a new fisheries pact on Monday.", ["CHL", "COL", "PER"]),
+        ("a passive act whose agents come after a long phrase",
+         "The draft was put forward at the council for a vote on Tuesday by Ghana, Fiji and Norway.",
+         ["FJI", "GHA", "NOR"]),
+        ("a standing group introduced by a descriptive appositive",
+         "The Quad, an informal grouping of Australia, India, Japan and the United States, met online.",
+         ["AUS", "IND", "JPN", "USA"]),
+        ("a list named after it ('known as')",
+         "Brazil, Russia, India and China, known as the BRICS, pledged to trade in their own currencies.",
+         ["BRA", "CHN", "IND", "RUS"]),
+        ("three or more states pledging together",
+         "Kenya, Uganda and Tanzania pledged on Friday to build a joint railway.", ["KEN", "TZA", "UGA"]),
+        ("a list of leaders stands for their states",
+         "Brazilian President Lula da Silva, Chilean President Gabriel Boric and "
+         "Colombian President Gustavo Petro "
+         "issued a joint statement.", ["BRA", "CHL", "COL"]),
+    ],
+)  # fmt: skip
+def test_coalitions_general_patterns(nlp: Pipeline, pattern: str, text: str, members: list[str]) -> None:
+    found = _coalitions(nlp, text)
+    assert [sorted(c.members) for c in found] == [members], pattern
+
+
+def test_coalitions_states_voting_alike_or_in_a_referendum_are_not_one(nlp: Pipeline) -> None:
+    assert _coalitions(nlp, "Peru, Chile and Colombia voted against the resolution.") == []
+    assert _coalitions(nlp, "Officials from Peru, Chile and Colombia attended the talks.") == []

@@ -113,3 +113,21 @@ def test_meetings_chaired_by_names_the_chair_not_the_speaker_nearby(nlp: Pipelin
     [meeting] = _meetings(nlp, text)
     assert meeting.body == "UNSC"
     assert meeting.chair == "SVN"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("a referendum is no sitting of a body",
+         "Voters in Norway voted against joining the European Union in a 1994 referendum."),
+        ("a crowd gathering is no meeting",
+         "Thousands of activists gathered outside the NATO summit venue on 3 May 2030."),
+        ("a press conference is no meeting of the body",
+         "The WHO chief spoke at a press conference in Geneva on 4 May 2030."),
+        ("an arrest warrant is no meeting",
+         "The ICC issued an arrest warrant for the minister on 5 May 2030."),
+        ("an attitude is no body", "Pro-EU campaigners met in Dublin on 6 May 2030."),
+    ],
+)  # fmt: skip
+def test_meetings_gatherings_that_are_no_sitting(nlp: Pipeline, pattern: str, text: str) -> None:
+    assert nlp.read(text, id="t").meetings == [], pattern

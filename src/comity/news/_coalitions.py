@@ -62,6 +62,8 @@ _ACTION_VERBS = (
 )
 # "a resolution drafted by X, Y and Z"
 _ACTED_BY = re.compile(rf"\b{_ACTION_VERBS}\s+(?:jointly\s+|together\s+)?by\s*(?:the\s+)?$|"
+                       # "was put forward at the council for a vote on Friday by X, Y and Z"
+                       rf"\b{_ACTION_VERBS}\b[^.;]{{0,80}}?\bby\s*(?:the\s+)?$|"
                        r"\b(?:co-?sponsors|sponsors|authors|co-?authors|penholders)\s+(?:are|were|include|"
                        r"included)"
                        r"\s*:?\s*(?:the\s+)?$", re.I)  # fmt: skip
@@ -69,7 +71,23 @@ _ACTED_BY = re.compile(rf"\b{_ACTION_VERBS}\s+(?:jointly\s+|together\s+)?by\s*(?
 _ACTS = re.compile(
     r"^\s*(?:,[^,.]{0,50},)?\s*(?:(?:have|has|had|also|jointly|together|on \w+|then|recently|already)\s+)*"
     rf"(?:{_ACTION_VERBS[3:-1]}|table|draft|introduce|present|sponsor|submit|propose|sign|circulate|"
-    r"issued a joint|issue a joint|joined forces|join forces|teamed up|team up)\b",
+    r"issued a joint|issue a joint|joined forces|join forces|teamed up|team up|"
+    # "The US, UK and Australia announced a new military pact"
+    r"(?:announced|unveiled|agreed|forged|struck|sealed|concluded)\s+(?:on\s+\w+\s+)?(?:a|an|the|their)\s+"
+    r"(?:[\w-]+\s+){0,3}(?:pact|alliance|partnership|agreement|accord|deal|initiative|group|declaration|"
+    r"joint\s+statement|security\s+arrangement))\b",
+    re.I,
+)
+# Three or more states that pledge, agree or hold a summit together act as a group.
+_ACTS_TOGETHER = re.compile(
+    r"^\s*(?:,[^,.]{0,50},)?\s*(?:(?:have|has|had|also|jointly|together|on \w+|then)\s+)*"
+    r"(?:pledged|vowed|agreed|committed|declared|said\s+in\s+a\s+joint|held\s+(?:a|an|their)\s+(?:\w+\s+){0,2}"
+    r"(?:summit|meeting|talks))\b",
+    re.I,
+)
+_NAMED_AFTER = re.compile(
+    r"^\s*[,(–—-]?\s*(?:(?:collectively|together|jointly)\s+)?(?:known\s+as|called|dubbed|so-called|"
+    r"forming|who\s+form|which\s+form|members\s+of)\s+(?:the\s+)?$",
     re.I,
 )
 # Lists cut short by the text itself.
@@ -122,7 +140,14 @@ _STANDING_GROUPS = frozenset(
      "OIC", "GCC", "OPEC", "OSCE", "NATO", "QUAD", "AUKUS", "COUNCIL_OF_EUROPE", "HUMANITARIAN_TROIKA"}
 )  # fmt: skip
 # "the Quad - Australia, India, Japan and the United States", "BRICS members Brazil, ..."
-_APPOSITIVE_GAP = re.compile(r"^(?:\s|[-–—(:,]|members?\b|countries\b|states\b|nations\b|of\b|the\b)*$", re.I)
+# Also "the Quad, an informal grouping of", "the Quadrilateral Security Dialogue (Quad) between",
+# "the bloc, which comprises": words that only introduce the group's member list.
+_APPOSITIVE_GAP = re.compile(
+    r"^(?:\s|[-–—():,]|members?\b|countries\b|states\b|nations\b|of\b|the\b|an?\b|informal\b|strategic\b|"
+    r"security\b|diplomatic\b|grouping\b|group\b|alliance\b|partnership\b|dialogue\b|forum\b|bloc\b|"
+    r"partners?\b|leaders?\b|comprising\b|compris(?:es|ed)\b|consisting\b|made\s+up\b|including\b|"
+    r"includes?\b|which\b|whose\b|are\b|is\b|between\b|among\b|from\b|with\b|[A-Z][A-Za-z]{1,8}\b)*$"
+)
 # A list right after these words is the object of someone else's act, not a group acting.
 _OBJECT_OF = re.compile(
     r"\b(?:invit(?:e|es|ed|ing)|urg(?:e|es|ed|ing)|call(?:s|ed)? on|ask(?:s|ed)?|sanction(?:s|ed)?|"
@@ -196,6 +221,34 @@ def state_lists(doc: NewsDoc, *, min_length: int = 1) -> list[StateList]:
     return [StateList(run, run[0].start, run[-1].end) for run in runs if len(run) >= min_length]
 
 
+# Between two people of one list: a separator, then maybe their titles ("and Japanese Prime Minister").
+_PEOPLE_GAP = re.compile(r"\s*(?:,\s*and|,|and|&)\s*(?:(?:the|[A-Z][\w.'’-]*|of|and)\s+){0,5}", re.I)
+
+
+def people_lists(doc: NewsDoc, *, min_length: int = 2) -> list[StateList]:
+    """Runs of people who act for states, joined by commas and "and": "Biden, Modi, Suga and
+    Morrison" lists the four states they stand for (each as a mention of kind ``person``)."""
+    spans = sorted(
+        (start, end, person.state) for person in doc.people if person.state for start, end in person.mentions
+    )
+    runs: list[list[Mention]] = []
+    for start, end, state in spans:
+        mention = Mention(start, end, doc.text[start:end], state, "state", "person", 0.8)
+        if (
+            runs
+            and 0 <= start - runs[-1][-1].end <= 60
+            and _PEOPLE_GAP.fullmatch(doc.text, runs[-1][-1].end, start)
+        ):
+            runs[-1].append(mention)
+            continue
+        runs.append([mention])
+    return [
+        StateList(run, run[0].start, run[-1].end)
+        for run in runs
+        if len({m.entity_id for m in run}) >= min_length
+    ]
+
+
 def _org_name_mentions(doc: NewsDoc) -> list[Mention]:
     """Organisation mentions that name a group of states (not contained in a longer name)."""
     orgs = [m for m in doc.mentions if m.entity_type == "organisation" and m.kind != "contained"]
@@ -222,7 +275,7 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
     sentence_tests: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
     drafts: dict[str, _Draft] = {}
     order: list[str] = []
-    lists = state_lists(doc)
+    lists = sorted(state_lists(doc) + people_lists(doc), key=lambda run: run.start)
     previous_key: str | None = None
     for index, run in enumerate(lists):
         if index % 64 == 0:
@@ -249,7 +302,11 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
             continue  # a lone state is a member only when it continues or completes a list
         near_group = list(group_index.between(sent_start, sent_end))
         appositive = any(
-            0 <= run.start - g.end <= 25 and _APPOSITIVE_GAP.match(text[g.end : run.start])
+            0 <= run.start - g.end <= 60 and _APPOSITIVE_GAP.match(text[g.end : run.start])
+            for g in near_group
+        ) or any(
+            # "the US, Japan, India and Australia, known as the Quad"
+            0 <= g.start - run.end <= 40 and _NAMED_AFTER.match(text[run.end : g.start])
             for g in near_group
         )
         grouped = (
@@ -263,7 +320,11 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
                 or re.search(r"\bmembers?\b", before[-60:], re.I)
             )
         )
-        acting = bool(_ACTED_BY.search(before[-60:]) or _ACTS.match(after[:90]))
+        acting = bool(
+            _ACTED_BY.search(before[-150:])
+            or _ACTS.match(after[:90])
+            or (len(run.mentions) >= 3 and _ACTS_TOGETHER.match(after[:90]))
+        )
         if not acting and len(run.mentions) >= 2:
             # "X and Y reminded the Council ... They tabled a counter-resolution."
             next_start = sent_end

@@ -70,6 +70,18 @@ _PLANNED = re.compile(
     r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
     re.I,
 )
+# Votes and gatherings that are no sitting of a body: a referendum or an election of voters, a press
+# conference, a person "held" in custody, a signing ceremony, a warrant issued.
+_NOT_A_SITTING = re.compile(
+    r"\b(?:referendum|plebiscite|voters|electorate|polling|(?:press|news)\s+(?:conference|briefing)|"
+    r"held\s+(?:responsible|accountable|hostage|captive|in\s+custody|back)|signing\s+ceremony|"
+    r"arrest\s+warrants?|warrants?\s+(?:for|of)\s+(?:the\s+)?arrest|"
+    # crowds, not delegations: "thousands of activists gathered", "Britons voted narrowly"
+    r"(?:thousands|hundreds|crowds?|protesters|demonstrators|activists|supporters|citizens|people|public|"
+    r"[A-Z][a-z]+(?:ons|ans|ians))\s+(?:of\s+\w+\s+)?(?:had\s+)?(?:voted|gathered|attended|met)|"
+    r"protests?|rall(?:y|ies)|demonstrations?)\b",
+    re.I,
+)
 # Bodies that do not meet: agreements, charters, declarations and the like.
 _NOT_MEETING_BODY = re.compile(r"AGREEMENT|CHARTER|DECLARATION|TREATY|PROTOCOL|CONVENTION|ACCORD|COVAX|"
     r"^UDHR$|"
@@ -147,6 +159,8 @@ def _bodies(doc: NewsDoc) -> list[Mention]:
             continue
         if _NOT_MEETING_BODY.search(mention.entity_id):
             continue
+        if re.search(r"\b(?:pro|anti|non)-$", doc.text[max(0, mention.start - 5) : mention.start], re.I):
+            continue  # "pro-EU activists": an attitude, not the body
         kept.append(mention)
     return kept
 
@@ -196,6 +210,8 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         ):
             continue
         if _HABITUAL.search(sentence) or _PLANNED.search(sentence):
+            continue
+        if _NOT_A_SITTING.search(sentence[max(0, trigger.start() - 40) : trigger.end() + 40]):
             continue
         in_sentence = [b for b in body_index.between(sent_start, sent_end) if not _is_affiliation(text, b)]
         organs = [b for b in in_sentence if b.entity_id != "UN"] or in_sentence
