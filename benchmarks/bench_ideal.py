@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from comity.data import fetch
+from comity.data._convert import unga_wide_2020, unvotes_tables
 from comity.votes._ideal import DynamicIdealPoints, IdealPoints
 from comity.votes._repeats import find_repeated_resolutions
 
-DATA = Path(os.environ.get("COMITY_SHARED_DATA", "/work/shared/data"))
 HERE = Path(__file__).resolve().parent
 
 # Rows of the 1946-2019 file without an ISO2 code; seats kept as the continuing state (BSV).
@@ -43,8 +44,8 @@ def load_votes() -> tuple[pd.DataFrame, pd.DataFrame]:
 
     # coco logs each code it cannot map; the historical ones are mapped by ISO2_EXTRA below.
     logging.getLogger("country_converter").setLevel(logging.ERROR)
-    old_votes = pd.read_parquet(DATA / "unga-votes/votes.parquet")
-    old_calls = pd.read_parquet(DATA / "unga-votes/roll_calls.parquet")
+    # The upstream files (comity.data: $COMITY_DATA mirror, the cache, or a hash-checked download).
+    old_votes, old_calls, _ = (frame.reset_index(drop=True) for frame in unvotes_tables())
     codes = old_votes["country_code"].astype("string")
     unique = [c for c in codes.dropna().unique()]
     converted = coco.convert(unique, src="ISO2", to="ISO3", not_found=None)
@@ -59,8 +60,7 @@ def load_votes() -> tuple[pd.DataFrame, pd.DataFrame]:
     dates = old_calls.set_index(old_calls["rcid"].astype(str))["date"].astype(str)
     old["date"] = old["rcid"].map(dates)
 
-    new_votes = pd.read_parquet(DATA / "unga-votes-2020-2024/votes.parquet")
-    new_calls = pd.read_parquet(DATA / "unga-votes-2020-2024/roll_calls.parquet")
+    new_votes, new_calls = unga_wide_2020()
     new = new_votes.merge(new_calls[["rcid", "date"]], on="rcid")
     new = pd.DataFrame(
         {
@@ -76,7 +76,7 @@ def load_votes() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def hand_pairs() -> pd.DataFrame:
-    pairs = pd.read_csv(DATA / "unga-votes/repeated_resolutions_bsv.csv")
+    pairs = pd.read_csv(fetch("bsv_matches"))
     return pd.DataFrame({"rcid1": pairs["rcid1"].astype(str), "rcid2": pairs["rcid2"].astype(str)})
 
 
@@ -174,7 +174,7 @@ def bench_dynamic(
     pscl: pd.Series | None = None,
 ) -> None:
     print("\n== b. Dynamic ideal points 1946-2024 against Bailey-Strezhnev-Voeten (July 2025) ==")
-    bsv = pd.read_csv(DATA / "bsv-ideal-points/IdealpointsJuly2025.csv")
+    bsv = pd.read_csv(fetch("bsv_idealpoints_jul2025"))
     bsv = bsv.dropna(subset=["idealpointall"])
     reference = pd.DataFrame(
         {"iso3": bsv["iso3c"], "year": bsv["year"].astype(int), "bsv": bsv["idealpointall"]}

@@ -134,7 +134,7 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
             {
                 "part": name,
                 "built": "yes" if info["built"] else "no",
-                "rows": info["rows"],
+                "rows": "" if info["rows"] is None else f"{info['rows']:,}",
                 "loaded_at": info["loaded_at"],
                 "files": " ".join(info["files"]),
             }

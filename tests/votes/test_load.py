@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -293,6 +294,64 @@ def test_load_undl_csv_rejects_malformed_files_whole(store: Store, tmp_path: Pat
         load_undl_csv(store, no_columns)
     assert caught.value.line == 1
     assert store.count("votes") == 0
+
+
+#: The Security Council file's layout (data dictionary of record 4055387, July 2025): no session,
+#: ``description`` for the title, ``agenda``, ``permanent_member`` and ``modality``.
+_SC_HEADER = (
+    "undl_id,ms_code,ms_name,permanent_member,ms_vote,date,resolution,draft,meeting,description,agenda,"
+    "subjects,vote_note,modality,total_yes,total_no,total_abstentions,total_non_voting,total_ms,undl_link"
+)
+
+
+def _sc_row(code: str, name: str, permanent: str, vote: str) -> str:
+    return (
+        f"4090001,{code},{name},{permanent},{vote},2025-03-17,S/RES/2900(2025),S/2025/100,S/PV.9900,"
+        "Resolution 2900 (2025) on a made-up question,Agenda of the made-up question,,,Voting,"
+        "2,0,1,0,15,https://digitallibrary.un.org/record/4090001"
+    )
+
+
+def _sc_file(path: Path) -> Path:
+    rows = [
+        _sc_row("USA", "UNITED STATES", "True", "Y"),
+        _sc_row("CHN", "CHINA", "True", "A"),
+        _sc_row("GUY", "GUYANA", "False", "Y"),
+    ]
+    path.write_text("\n".join([_SC_HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_load_undl_csv_reads_the_security_council_layout(store: Store, tmp_path: Path) -> None:
+    path = _sc_file(tmp_path / "sc.csv")
+    assert load_undl_csv(store, path, source_id="undl_sc") == {"roll_calls": 1, "votes": 3}
+    call = store.query("SELECT rcid, body, session, year, title, description FROM roll_calls").iloc[0]
+    assert (call["rcid"], call["body"], call["year"]) == ("undl_sc:4090001", "SC", 2025)
+    assert call["session"] is pd.NA or pd.isna(call["session"])
+    assert call["title"].startswith("Resolution 2900") and call["description"].startswith("Agenda")
+    votes = store.query("SELECT iso3, vote FROM votes ORDER BY iso3").values.tolist()
+    assert votes == [["CHN", "abstain"], ["GUY", "yes"], ["USA", "yes"]]
+
+
+def test_cli_votes_load_dataset_fetches_the_file_from_a_mirror(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from comity.cli import app
+    from comity.data._manifest import entry
+
+    mirror = tmp_path / "mirror"
+    target = mirror / entry("undl_sc").mirror
+    target.parent.mkdir(parents=True)
+    _sc_file(target)
+    monkeypatch.setenv("COMITY_DATA", str(mirror))
+    db = tmp_path / "votes.duckdb"
+    result = CliRunner().invoke(app, ["votes", "load", "--dataset", "undl-sc", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["loaded"] == {"undl_sc": {"roll_calls": 1, "votes": 3}}
+    bad = CliRunner().invoke(app, ["votes", "load", "--dataset", "unvotes", "--db", str(db)])
+    assert bad.exit_code == 2 and "undl-ga or undl-sc" in bad.output
 
 
 # --------------------------------------------------------------------------- vetoes

@@ -73,7 +73,7 @@ def list_command(data: DataOption = None, as_json: JsonOption = False) -> None:
                 "licence": item.licence,
                 "size": item.size if as_json else _size(item.size),
                 "here": "-" if found is None else "mirror" if mirror is not None else "cache",
-                "optional": item.optional,
+                "optional": item.optional if as_json else "yes" if item.optional else "",
                 **({"url": item.url, "sha256": item.sha256, "path": str(found or "")} if as_json else {}),
             }
         )

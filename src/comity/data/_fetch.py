@@ -197,7 +197,10 @@ def _download(item: DataFile, target: Path, *, progress: bool) -> Path:
             f"could not download {item.key} from {item.url}: {exc}",
             key=item.key,
             path=str(target),
-            hint="Check the network, or point COMITY_DATA (or --data DIR) at a mirror of the files.",
+            # A file its publisher replaces in place (not pinned) may be gone: its note says what to do.
+            hint=item.note
+            if not item.pinned and item.note
+            else "Check the network, or point COMITY_DATA (or --data DIR) at a mirror of the files.",
         ) from exc
     return Path(got)
 

@@ -559,6 +559,15 @@ def load(
     source_id: Annotated[
         str, typer.Option("--source-id", help="Source id of the --undl-csv rows.")
     ] = "undl_csv",
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            "--dataset",
+            help="undl-ga or undl-sc: fetch the UN Digital Library's voting data (`comity data fetch`) "
+            "and load it under that source id.",
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Reload shipped data even if unchanged.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -566,10 +575,21 @@ def load(
     """Load the shipped vote data, or a UN Digital Library bulk CSV, into the store.
 
     Example: comity votes load --undl-csv 2024_ga_voting.csv
+
+    Example: comity votes load --dataset undl-ga
     """
     from comity.store import Store, default_db_path
     from comity.votes._load import load_all, load_undl_csv
 
+    if dataset is not None:
+        from comity.data._manifest import entry, normalise_key
+        from comity.errors import BadInput
+
+        if normalise_key(dataset) not in ("undl_ga", "undl_sc"):
+            raise BadInput(f"unknown --dataset {dataset!r}.", hint="Use undl-ga or undl-sc.")
+        from comity.data import fetch
+
+        undl_csv, source_id = fetch(dataset), entry(dataset).key
     path = db if db is not None else default_db_path()
     with Store.open(path, read_only=False) as store:
         if undl_csv is not None:

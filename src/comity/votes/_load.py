@@ -645,6 +645,12 @@ def read_undl_csv(path: str | Path, source_id: str = "undl_csv") -> VoteTables:
     ``ms_code`` is taken as ISO3 (the name is resolved when the code is empty); ``ms_vote`` Y, N,
     A, X or NV (or empty: non-voting). Roll calls are ``<source_id>:<undl_id>``; body ``GA`` or
     ``SC`` from the resolution symbol.
+
+    Reads both published layouts (UN Digital Library records 4060887 and 4055387, data
+    dictionaries of July 2025): the General Assembly's (``session``, ``title``,
+    ``agenda_title``, ...) and the Security Council's, which has no ``session`` and gives the
+    title as ``description`` and the agenda item as ``agenda`` (its ``permanent_member`` and
+    ``modality`` columns are not needed).
     """
     fpath = Path(path)
     if not fpath.exists():
@@ -656,6 +662,13 @@ def read_undl_csv(path: str | Path, source_id: str = "undl_csv") -> VoteTables:
         frame = _read_csv_bytes(fpath.read_bytes(), str(fpath))
         label = str(fpath)
     frame.columns = pd.Index([str(c).strip() for c in frame.columns])
+    # The Security Council file: no sessions; the title is its "description", the agenda its "agenda".
+    if "title" not in frame.columns and "description" in frame.columns:
+        frame["title"] = frame["description"]
+    if "agenda_title" not in frame.columns and "agenda" in frame.columns:
+        frame["agenda_title"] = frame["agenda"]
+    if "session" not in frame.columns:
+        frame["session"] = ""
     _require_columns(
         frame, ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "title"], label
     )

@@ -140,7 +140,10 @@ def _states(text: str | None, data: WebData) -> list[str]:
 
 @router.get("/status", tags=["service"], summary="What this server holds")
 async def status(request: Request) -> Response:
-    """Counts of the store's tables and which parts (registry, news, votes, uploads) are available."""
+    """Counts of the store's tables, which parts (registry, news, votes, uploads) are available, and
+    which parts of the build (``built``: the registry, COW, Security Council, each vote source) the
+    store holds."""
+    from comity._build import store_parts
 
     def compute(data: WebData) -> dict[str, Any]:
         tables = [
@@ -166,6 +169,11 @@ async def status(request: Request) -> Response:
                 "news": counts["documents"] > 0,
                 "votes": counts["votes"] > 0,
                 "uploads": request.app.state.upload_token is not None,
+            },
+            # What `comity build` put in the store, part by part (as `comity status` shows it).
+            "built": {
+                part: {"built": info["built"], "loaded_at": info["loaded_at"], "files": info["files"]}
+                for part, info in store_parts(data.store).items()
             },
         }
 
