@@ -16,6 +16,7 @@ runner = CliRunner()
 
 #: What the store held when it was built from the files once shipped in the package (counted with
 #: scripts/store_summary.py before they were removed); built from the upstream files, it holds the same.
+#: The Security Council comes from the DPPA tables (1946-2027), no longer the elected-members list.
 EXPECTED_BY_SOURCE = {
     ("roll_calls", "unvotes"): 6_202,
     ("roll_calls", "unvotes2020"): 349,
@@ -25,7 +26,11 @@ EXPECTED_BY_SOURCE = {
     ("votes", "undl"): 897_663,
     ("vetoes", "unsc_vetoes"): 265,
     ("memberships", "cow_igo"): 18_833,
-    ("memberships", "unsc_elected"): 341,
+    ("memberships", "dppa_sc_membership_2023"): 368,
+    ("memberships", "dppa_sc_membership_2025_2027"): 20,
+    ("memberships", "paris_entry_into_force"): 388,
+    ("memberships", "unfccc_parties"): 197,
+    ("memberships", "un_regional_groups"): 194,
     ("organisations", "cow_igo"): 470,
 }
 TABLES = ("states", "organisations", "aliases", "memberships", "roll_calls", "votes", "vetoes")

@@ -30,7 +30,7 @@ def test_cli_members_group_of_friends_json(db_copy: Path) -> None:
         "--json",
     )
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out)["members"]
     assert len(rows) == 17 and "PSE" in {r["actor_id"] for r in rows}
     assert all(r["source_id"] and r["source_ref"] for r in rows)
 
@@ -38,7 +38,41 @@ def test_cli_members_group_of_friends_json(db_copy: Path) -> None:
 def test_cli_members_unsc_on_date_json(db_copy: Path) -> None:
     code, out, _ = run("members", "UNSC", "--on", "2021-05-07", "--db", str(db_copy), "--json")
     assert code == 0
-    assert len(json.loads(out)) == 15
+    answer = json.loads(out)
+    assert answer["count"] == len(answer["members"]) == 15
+    assert answer["coverage"]["status"] == "complete"
+    assert answer["coverage"]["source_id"] == "dppa_sc_membership_2023"
+
+
+def test_cli_members_table_has_kind_column_and_coverage_footer(db_copy: Path) -> None:
+    code, out, _ = run("members", "UNSC", "--on", "2004-06-01", "--db", str(db_copy))
+    assert code == 0
+    assert "permanent_seat" in out and "elected_seat" in out
+    lines = out.strip().splitlines()
+    assert lines[-1].startswith("15 members of UNSC on 2004-06-01; coverage: complete")
+    # year-precision terms print as years, not as 1 January and 31 December
+    brazil = next(line for line in lines if line.strip().startswith("BRA"))
+    assert " 2004 " in brazil and " 2005 " in brazil and "2004-01-01" not in brazil
+
+
+def test_cli_members_kinds(db_copy: Path) -> None:
+    code, out, _ = run("members", "UN", "--on", "2020-01-01", "--db", str(db_copy), "--json")
+    assert code == 0 and json.loads(out)["count"] == 193
+    code, out, _ = run(
+        "members", "UN", "--on", "2020-01-01", "--kind", "observer", "--db", str(db_copy), "--json"
+    )
+    rows = json.loads(out)["members"]
+    assert len(rows) == 195 and {r["actor_id"] for r in rows if r["kind"] == "observer"} == {"PSE", "VAT"}
+    code, out, _ = run("members", "UN", "--on", "2020-01-01", "--all-kinds", "--db", str(db_copy), "--json")
+    assert json.loads(out)["count"] == 195
+    code, _, err = run("members", "UN", "--kind", "friend", "--db", str(db_copy))
+    assert code == 2 and "unknown membership kind" in err and "Traceback" not in err
+
+
+def test_cli_show_ambiguous_name_lists_candidates_exit_2(db_copy: Path) -> None:
+    code, out, err = run("show", "Congo", "--db", str(db_copy))
+    assert code == 2
+    assert "COG" in err and "COD" in err and "E011" in err and "Traceback" not in err + out
 
 
 def test_cli_timeline_usa_who_json(db_copy: Path) -> None:
@@ -46,7 +80,7 @@ def test_cli_timeline_usa_who_json(db_copy: Path) -> None:
     assert code == 0
     events = json.loads(out)
     years = {(e["date"][:4], e["action"]) for e in events}
-    assert ("2020", "withdraw") in years and ("2021", "rejoin") in years
+    assert ("2020", "notify_withdrawal") in years and ("2021", "rescind_withdrawal") in years
     assert all(e["source_ref"] for e in events)
 
 
@@ -88,7 +122,7 @@ def test_cli_read_only_database_reads_but_refuses_build(db_copy: Path) -> None:
     os.chmod(db_copy, 0o444)
     try:
         code, out, _ = run("members", "UNSC", "--on", "2021-05-07", "--db", str(db_copy), "--json")
-        assert code == 0 and len(json.loads(out)) == 15
+        assert code == 0 and json.loads(out)["count"] == 15
         code, _, err = run("build", "--db", str(db_copy), "--no-votes")
         assert code == 2 and "read-only" in err
     finally:

@@ -8,7 +8,7 @@ from datetime import date
 
 from comity.errors import BadDate
 
-__all__ = ["PartialDate", "parse_date", "parse_partial_date"]
+__all__ = ["PartialDate", "format_partial", "parse_date", "parse_partial_date"]
 
 _PARTIAL = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*$")
 
@@ -103,3 +103,15 @@ def parse_date(text: str | date | None, *, what: str = "date") -> date:
             hint="Give a day, as YYYY-MM-DD (for example 2021-05-07).",
         )
     return partial.first
+
+
+def format_partial(value: date | str | None, precision: str | None) -> str | None:
+    """A stored date at its own precision: ``2004`` for a year, ``2021-03`` for a month.
+
+    Stored dates are the first day (starts) or the last day (ends) of the period they stand
+    for, so the year or month prefix is the period itself.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = value.isoformat()[:10] if isinstance(value, date) else str(value)[:10]
+    return text[:4] if precision == "year" else text[:7] if precision == "month" else text

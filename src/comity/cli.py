@@ -14,7 +14,7 @@ import typer
 
 from comity._build import build_store, store_parts
 from comity._cli_common import ComityGroup, DbOption, JsonOption
-from comity._output import render_frame, to_json
+from comity._output import frame_records, render_frame, to_json
 from comity.data._cli import DataOption, data_app
 from comity.errors import StoreError
 from comity.news._cli import register as _register_news
@@ -191,17 +191,49 @@ def members(
     on: Annotated[
         str | None, typer.Option("--on", help="Date YYYY-MM-DD, 'today' (default) or 'founding'.")
     ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Kinds to add to the full members: observer,partner,signatory,associate.",
+        ),
+    ] = None,
+    all_kinds: Annotated[bool, typer.Option("--all-kinds", help="List members of every kind.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the members of a body on a date, each with its source.
+    """List the members of a body on a date, each with its kind and source, and say how complete
+    the list is (coverage: complete, partial or unknown).
+
+    By default only full members (members, parties, Security Council seats); suspended members
+    are listed as suspended.
 
     Example: comity members UNSC --on 2021-05-07 --json
 
+    Example: comity members PARIS_AGREEMENT --on 2021-01-01 --kind signatory
+
     Example: comity members GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER --on founding
     """
-    frame = registry_for(db).members(body, on=on)
-    echo_result(frame, as_json)
+    registry = registry_for(db)
+    frame = registry.members(body, on=on, kinds=kind, all_kinds=all_kinds)
+    coverage = frame.attrs["coverage"]
+    if as_json:
+        typer.echo(
+            to_json(
+                {
+                    "body_id": coverage.body_id,
+                    "on": coverage.on,
+                    "count": len(frame),
+                    "coverage": coverage.as_dict(),
+                    "members": frame_records(frame),
+                }
+            )
+        )
+        return
+    typer.echo(render_frame(frame.drop(columns=["start_date", "end_date"])))
+    typer.echo(
+        f"{len(frame)} members of {coverage.body_id} on {coverage.on.isoformat()}; {coverage.summary()}"
+    )
 
 
 @app.command()

@@ -4,6 +4,7 @@
 
     ComityError
     ├── UnknownActor (KeyError)       a name, id, alias or capital that the registry does not know
+    ├── AmbiguousName (KeyError)      a name that fits several actors (Congo, Korea): lists them
     ├── BadDate (ValueError)          a date that cannot be parsed or cannot exist
     ├── BadInput (ValueError)         a malformed file, parameter or document; says where and why
     │   └── LoadError                 a data file rejected whole by a loader (carries line and reason)
@@ -22,6 +23,7 @@ Every message says what went wrong, where, and what to do; each carries a number
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousName",
     "BadDate",
     "BadInput",
     "ComityError",
@@ -95,6 +97,28 @@ class UnknownActor(ComityError, KeyError):
         )
 
     # KeyError.__str__ would repr() the message; keep ours.
+    def __str__(self) -> str:
+        return ComityError.__str__(self)
+
+
+class AmbiguousName(ComityError, KeyError):
+    """A name that fits several actors ('Congo', 'Korea', 'Guinea'); ``candidates`` lists them."""
+
+    code = "E011"
+    status = 409
+
+    def __init__(self, name: str, candidates: list[tuple[str, str]]) -> None:
+        self.name = name
+        #: (id, display name) of every actor the name fits, best guess first.
+        self.candidates = list(candidates)
+        listed = "; ".join(f"{label} ({entity_id})" for entity_id, label in self.candidates)
+        super().__init__(
+            f"{name!r} fits {len(self.candidates)} actors: {listed}.",
+            hint="Give the id (e.g. `comity show "
+            + (self.candidates[0][0] if self.candidates else "ID")
+            + "`) or the full name of the one you mean.",
+        )
+
     def __str__(self) -> str:
         return ComityError.__str__(self)
 

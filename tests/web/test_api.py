@@ -103,6 +103,21 @@ def test_api_members_of_the_security_council_on_a_day(client: httpx.Client) -> N
         "VNM",
     } == members
     assert all(m["source_id"] for m in body["items"])
+    assert body["coverage"]["status"] == "complete"
+
+
+def test_api_members_kinds_and_coverage(client: httpx.Client) -> None:
+    full = client.get("/api/bodies/UN/members", params={"on": "2020-01-01", "limit": 500}).json()
+    assert full["total"] == 193 and {m["kind"] for m in full["items"]} == {"member"}
+    more = client.get(
+        "/api/bodies/UN/members", params={"on": "2020-01-01", "limit": 500, "kind": "observer"}
+    ).json()
+    assert more["total"] == 195
+    every = client.get("/api/bodies/UN/members", params={"on": "2020-01-01", "all_kinds": "true"}).json()
+    assert every["total"] == 195
+    council = client.get("/api/bodies/UNSC/members", params={"on": "2031-01-01"}).json()
+    assert council["coverage"]["status"] == "unknown"
+    assert_error(client.get("/api/bodies/UN/members", params={"kind": "friend"}), 422, "E030")
 
 
 def test_api_members_paginate(client: httpx.Client) -> None:
@@ -122,8 +137,8 @@ def test_api_members_paginate(client: httpx.Client) -> None:
 def test_api_timeline_of_the_us_in_the_who(client: httpx.Client) -> None:
     body = client.get("/api/actors/USA/timeline", params={"body": "WHO"}).json()
     events = [(e["date"][:4], e["action"]) for e in body["items"]]
-    assert ("2020", "withdraw") in events or ("2020", "announce_withdrawal") in events
-    assert ("2021", "rejoin") in events
+    assert ("2020", "notify_withdrawal") in events and ("2020", "announce_withdrawal") in events
+    assert ("2021", "rescind_withdrawal") in events
     assert any(
         year in ("2025", "2026") and action in ("withdraw", "announce_withdrawal") for year, action in events
     )

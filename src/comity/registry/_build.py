@@ -1,17 +1,19 @@
 """Build the registry tables from comity's own files and the upstream datasets.
 
 comity's own hand-compiled files ship in the package and are described in
-``registry/data/README.md``; the third-party ones (Correlates of War IGO data, the elected
-members of the Security Council) come through :mod:`comity.data` (a mirror folder, the cache,
-or a download). The build reads them all, checks them (a bad row rejects the build with its
-file and line), turns the Correlates of War year rows and the Security Council year rows into
-membership spells, and writes every registry table in one transaction: a build either lands
-whole or leaves the store as it was. An upstream file that cannot be had (no network, no
+``registry/data/README.md``; the third-party ones (Correlates of War IGO data, the UN DPPA
+Security Council tables, the Paris Agreement and UNFCCC parties, the UN regional groups) come
+through :mod:`comity.data` (a mirror folder, the cache, or a download). The build reads them all,
+checks them (a bad row rejects the build with its file and line), turns the Correlates of War
+year rows and the Security Council year rows into membership spells, derives the coverage of
+each body (from when to when its membership is known), and writes every registry table in one
+transaction: a build either lands whole or leaves the store as it was. An upstream file that cannot be had (no network, no
 mirror) leaves its part out; the build reports it in ``BuildReport.missing``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -26,6 +28,15 @@ from comity.data._convert import cow_memberships, cow_organizations
 from comity.data._manifest import entry
 from comity.errors import BadDate, DataError, HashMismatch, LoadError
 from comity.registry._names import normalise_name
+from comity.registry._upstream import (
+    COVERAGE_COLUMNS,
+    coverage_row,
+    dppa_unsc_spells,
+    name_resolver,
+    paris_spells,
+    regional_group_spells,
+    unfccc_spells,
+)
 from comity.store import Store, sha256_of
 from comity.store._schema import REGISTRY_TABLES
 
@@ -41,7 +52,10 @@ __all__ = [
 #: The upstream files of the registry (keys of comity.data's manifest), by the part they make.
 REGISTRY_UPSTREAM: dict[str, tuple[str, ...]] = {
     "registry:cow": ("igo_year_format3", "igo_state_year_format3"),
-    "registry:unsc": ("sc_elected_members_csv",),
+    "registry:unsc": ("dppa_sc_membership_2023", "dppa_sc_membership_2025_2027"),
+    "registry:paris": ("paris_entry_into_force",),
+    "registry:unfccc": ("unfccc_parties",),
+    "registry:groups": ("un_regional_groups",),
 }
 
 MEMBERSHIP_KINDS = frozenset(
@@ -77,7 +91,25 @@ STATE_COLUMNS = (
     "source_id",
     "source_ref",
 )
-EVENT_ACTIONS = frozenset({"join", "withdraw", "announce_withdrawal", "rejoin", "suspend", "expel"})
+#: Kinds that make a full member (shown by default) and the others (asked for by name).
+FULL_KINDS = ("member", "party", "permanent_seat", "elected_seat")
+OTHER_KINDS = ("observer", "partner", "signatory", "associate")
+#: A notice (``notify_withdrawal``, deposited, not yet in effect) or an announcement ends nothing;
+#: ``withdraw`` is the day the withdrawal takes effect; ``rescind_withdrawal`` retracts a notice.
+EVENT_ACTIONS = frozenset(
+    {
+        "join",
+        "rejoin",
+        "notify_withdrawal",
+        "announce_withdrawal",
+        "rescind_withdrawal",
+        "withdraw",
+        "suspend",
+        "reinstate",
+        "expel",
+    }
+)
+COVERAGE_STATUSES = frozenset({"complete", "partial", "unknown"})
 _COW_STATUS = {"full": "member", "associate": "associate", "observer": "observer"}
 _COW_LAST_YEAR = 2014
 #: The columns of a membership spell, as the store holds them.
@@ -95,6 +127,7 @@ _SPELL_COLUMNS = (
     "source_ref",
     "note",
 )
+_NONE: Any = None
 # numpy's stubs refuse None as a choice, and None (SQL NULL) is what these columns need.
 _where: Any = np.where
 
@@ -503,6 +536,8 @@ def _cow_spells(
         first=("year", "min"),
         last=("year", "max"),
     )
+    # COW stops in 2014: a spell still running then ends with COW's last year (``observed_to`` marks
+    # it); whether it went on is for a later list to say, never assumed (coverage says 'unknown').
     censored = (spells["last"] >= _COW_LAST_YEAR).to_numpy()
     out = pd.DataFrame(
         {
@@ -512,10 +547,8 @@ def _cow_spells(
             "kind": spells["status"].map(_COW_STATUS).to_numpy(),
             "start_date": pd.to_datetime(spells["first"].astype(str) + "-01-01").dt.date.to_numpy(),
             "start_precision": "year",
-            "end_date": _where(
-                censored, None, pd.to_datetime(spells["last"].astype(str) + "-12-31").dt.date.to_numpy()
-            ),
-            "end_precision": _where(censored, None, "year"),
+            "end_date": pd.to_datetime(spells["last"].astype(str) + "-12-31").dt.date.to_numpy(),
+            "end_precision": "year",
             "observed_to": _where(censored, pd.Timestamp(f"{_COW_LAST_YEAR}-12-31").date(), None),
             "source_id": "cow_igo",
             "source_ref": (
@@ -528,10 +561,49 @@ def _cow_spells(
                 + "-"
                 + spells["last"].astype(str)
             ).to_numpy(),
-            "note": _where(censored, "COW data end in 2014; membership after 2014 assumed to continue", None),
+            "note": _where(
+                censored,
+                f"COW data end in {_COW_LAST_YEAR}: membership after {_COW_LAST_YEAR} is not known from COW",
+                None,
+            ),
         }
     )
     return out
+
+
+def _cow_coverage(cow: pd.DataFrame) -> pd.DataFrame:
+    """COW is complete for its bodies as far as it goes (to 2014), and says nothing after."""
+    rows = []
+    firsts = cow.groupby("body_id")["start_date"].min()
+    for body, first_day in firsts.items():
+        first = first_day.year
+        rows.append(
+            coverage_row(
+                str(body),
+                None,
+                dt.date(first, 1, 1),
+                dt.date(_COW_LAST_YEAR, 12, 31),
+                "complete",
+                "as coded by COW IGO v3 (every five years to 1965, yearly after)",
+                "cow_igo",
+                "state_year_format3.rda",
+                precision="year",
+            )
+        )
+        rows.append(
+            coverage_row(
+                str(body),
+                None,
+                dt.date(_COW_LAST_YEAR + 1, 1, 1),
+                None,
+                "unknown",
+                f"COW data end in {_COW_LAST_YEAR}; no later list unless coverage.csv names one",
+                "cow_igo",
+                "state_year_format3.rda",
+                precision="year",
+            )
+        )
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
 def _un_spells(states: pd.DataFrame, folder: Path) -> pd.DataFrame:
@@ -569,59 +641,140 @@ def _un_spells(states: pd.DataFrame, folder: Path) -> pd.DataFrame:
     )
 
 
-def _unsc_elected_spells(path: Path, resolve: dict[str, str]) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str)
-    frame["line"] = np.arange(len(frame)) + 2
-    frame["name"] = frame["country"].str.strip()
-    frame["year"] = pd.to_numeric(frame["year"], errors="coerce")  # the source writes 2000 as '2e3'
-    if frame["year"].isna().any():
-        i = int(np.flatnonzero(frame["year"].isna().to_numpy())[0])
-        raise LoadError("year is not a number.", path=str(path), line=i + 2)
-    frame["year"] = frame["year"].astype(int)
-    frame["actor_id"] = frame["name"].map(lambda n: resolve.get(normalise_name(n)))
-    if frame["actor_id"].isna().any():
-        names = sorted(set(frame.loc[frame["actor_id"].isna(), "name"]))
-        raise LoadError(
-            f"Security Council members with no registry state: {names}.",
-            path=str(path),
-            hint="Add the names to state_aliases.csv.",
-        )
-    frame = frame.sort_values(["actor_id", "year"], kind="stable")
-    new_term = (frame["actor_id"] != frame["actor_id"].shift()) | (frame["year"] - frame["year"].shift() != 1)
-    frame["term"] = new_term.cumsum()
-    terms = frame.groupby("term", sort=False).agg(
-        actor_id=("actor_id", "first"),
-        first=("year", "min"),
-        last=("year", "max"),
-        line_min=("line", "min"),
-        line_max=("line", "max"),
-    )
-    return pd.DataFrame(
-        {
-            "actor_id": terms["actor_id"].to_numpy(),
-            "actor_type": "state",
-            "body_id": "UNSC",
-            "kind": "elected_seat",
-            "start_date": pd.to_datetime(terms["first"].astype(str) + "-01-01").dt.date.to_numpy(),
-            "start_precision": "year",
-            "end_date": pd.to_datetime(terms["last"].astype(str) + "-12-31").dt.date.to_numpy(),
-            "end_precision": "year",
-            "observed_to": None,
-            "source_id": "unsc_elected",
-            "source_ref": (
-                f"{path.name} lines " + terms["line_min"].astype(str) + "-" + terms["line_max"].astype(str)
-            ).to_numpy(),
-            "note": None,
-        }
-    )
-
-
 def _fingerprint(folder: Path) -> str:
     parts: list[bytes | str] = []
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in {".csv", ".parquet"}:
             parts.extend([str(path.relative_to(folder)), path.read_bytes()])
     return sha256_of(*parts)
+
+
+#: The years each DPPA file answers for (the 2023 version stops in 2024).
+_DPPA_YEARS = {
+    "dppa_sc_membership_2023": range(1946, 2025),
+    "dppa_sc_membership_2025_2027": range(2025, 2028),
+}
+_PARIS_FILE_DATE = dt.date(2023, 2, 13)  # last data commit of paris-agreement-entry-into-force
+_UNFCCC_FILE_DATE = dt.date(2023, 7, 10)  # countrygroups data/unfccc.csv last changed
+_REGIONAL_LIST_DATE = dt.date(2019, 4, 10)  # countrygroups data/un-regional-groups.csv last changed
+#: The UN regional groups: the file's name of each -> (org id, name, acronym).
+REGIONAL_GROUPS = {
+    "African Group": ("AFRICAN_GROUP", "Group of African States", "African Group"),
+    "Asia-Pacific Group": ("ASIA_PACIFIC_GROUP", "Group of Asia-Pacific States", "Asia-Pacific Group"),
+    "Eastern European Group": ("EASTERN_EUROPEAN_GROUP", "Group of Eastern European States", "EEG"),
+    "GRULAC": ("GRULAC", "Group of Latin American and Caribbean States", "GRULAC"),
+    "WEOG": ("WEOG", "Western European and Others Group", "WEOG"),
+}
+_COVERAGE_HEADER = [
+    "body_id",
+    "kind",
+    "known_from",
+    "known_to",
+    "status",
+    "how",
+    "source_id",
+    "source_ref",
+    "note",
+]
+
+
+def _regional_group_orgs(taken: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organisation rows and names for the regional groups that organisations.csv does not hold."""
+    rows, names = [], []
+    for region, (org_id, name, acronym) in REGIONAL_GROUPS.items():
+        if org_id in taken:
+            continue
+        ref = f"un-regional-groups.csv Region={region}"
+        rows.append(
+            {
+                "org_id": org_id,
+                "name": name,
+                "acronym": acronym,
+                "kind": "group",
+                "founded": None,
+                "dissolved": None,
+                "parent_id": "UNGA",
+                "cow_ioname": None,
+                "source_id": "un_regional_groups",
+                "source_ref": ref,
+            }
+        )
+        for alias, kind in ((name, "name"), (acronym, "acronym"), (region, "name"), (org_id, "code")):
+            names.append((org_id, alias, kind, ref))
+    orgs = pd.DataFrame(rows)
+    aliases = pd.DataFrame(
+        {
+            "entity_id": [n[0] for n in names],
+            "entity_type": "organisation",
+            "alias": [n[1] for n in names],
+            "kind": [n[2] for n in names],
+            "source_id": "un_regional_groups",
+            "source_ref": [n[3] for n in names],
+        }
+    )
+    return orgs, aliases
+
+
+def _coverage_file(folder: Path, known_ids: set[str]) -> pd.DataFrame:
+    """``coverage.csv``: from when to when each body's membership is known, and how."""
+    path = folder / "coverage.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    frame = _read_csv(path, _COVERAGE_HEADER)
+    _check_values(frame, "body_id", frozenset(known_ids), path)
+    _check_values(frame, "status", COVERAGE_STATUSES, path)
+    kinds = frame["kind"].fillna("")
+    bad = ~kinds.isin(MEMBERSHIP_KINDS | {""})
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise LoadError(
+            f"kind {kinds.iloc[i]!r} is not a membership kind (or empty for all).", path=str(path), line=i + 2
+        )
+    _date_columns(frame, "known_from", path, end=False, prefix="from")
+    _date_columns(frame, "known_to", path, end=True, prefix="to")
+    backwards = (
+        frame["from_date"].notna() & frame["to_date"].notna() & (frame["from_date"] > frame["to_date"])
+    )
+    if backwards.any():
+        i = int(np.flatnonzero(backwards.to_numpy())[0])
+        raise LoadError("coverage ends before it starts.", path=str(path), line=i + 2)
+    return pd.DataFrame(
+        {
+            "body_id": frame["body_id"],
+            "kind": frame["kind"].astype(object).where(frame["kind"].notna(), other=_NONE),
+            "known_from": frame["from_date"],
+            "known_from_precision": frame["from_precision"],
+            "known_to": frame["to_date"],
+            "known_to_precision": frame["to_precision"],
+            "status": frame["status"],
+            "how": frame["how"],
+            "source_id": frame["source_id"],
+            "source_ref": frame["source_ref"],
+            "note": frame["note"].astype(object).where(frame["note"].notna(), other=_NONE),
+            "derived": False,
+        },
+        columns=COVERAGE_COLUMNS,
+    )
+
+
+def _successions(folder: Path) -> pd.DataFrame:
+    path = folder / "un_seat_successions.csv"
+    return _read_csv(path, ["predecessor", "successor", "date", "source_id", "source_ref", "note"])
+
+
+def _one_holder_per_day(memberships: pd.DataFrame, successions: pd.DataFrame) -> pd.DataFrame:
+    """A seat handed over on day D is the successor's from D: where a predecessor's spell in a body
+    ends on D and the successor's starts on D, the predecessor's ends on D - 1."""
+    out = memberships.copy()
+    for item in successions.itertuples(index=False):
+        day = parse_partial_date(str(item.date)).first
+        taken_over = set(out.loc[(out["actor_id"] == item.successor) & (out["start_date"] == day), "body_id"])
+        ends = (
+            (out["actor_id"] == item.predecessor) & (out["end_date"] == day) & out["body_id"].isin(taken_over)
+        )
+        out.loc[ends, "end_date"] = day - dt.timedelta(days=1)
+        out.loc[ends, "end_precision"] = "day"
+    return out
 
 
 def registry_frames(
@@ -644,52 +797,116 @@ def registry_frames(
         else pd.DataFrame(columns=["ioname", "orgname", "longorgname", "sdate", "deaddate", "ionum"])
     )
     orgs, org_aliases, ioname_to_id = _organisations(folder, cow_orgs, set(states["iso3"]))
+    groups_file = files.get("un_regional_groups")
+    group_orgs, group_aliases = (
+        _regional_group_orgs(set(orgs["org_id"]) | set(states["iso3"]))
+        if groups_file is not None
+        else (pd.DataFrame(columns=orgs.columns), pd.DataFrame(columns=org_aliases.columns))
+    )
+    orgs = pd.concat([orgs, group_orgs], ignore_index=True)
     people, roles, person_aliases = _people(folder, set(states["iso3"]))
     known_ids = set(states["iso3"]) | set(orgs["org_id"])
     spells, events = _curated_memberships(folder, known_ids)
 
-    aliases = pd.concat([state_aliases, org_aliases, person_aliases], ignore_index=True)
+    aliases = pd.concat([state_aliases, org_aliases, group_aliases, person_aliases], ignore_index=True)
     aliases["alias_norm"] = aliases["alias"].map(normalise_name)
     aliases = aliases[aliases["alias_norm"] != ""].drop_duplicates(
         ["entity_id", "entity_type", "alias", "kind"]
     )
 
-    state_names = aliases[aliases["entity_type"] == "state"]
-    resolve = dict(zip(state_names["alias_norm"], state_names["entity_id"], strict=True))
     cow_states = _cow_state_table(states, state_aliases)
 
     spells = spells.assign(
         actor_type=np.where(spells["actor_id"].isin(set(states["iso3"])), "state", "organisation")
     )
-    curated_pairs = set(zip(spells["actor_id"], spells["body_id"], strict=True))
+    state_ids = set(states["iso3"])
+    hand_pairs = set(zip(spells["actor_id"], spells["body_id"], strict=True))
+    successions = _successions(folder)
+    parts: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    dppa = [(key, files.get(key), years) for key, years in _DPPA_YEARS.items()]
+    if all(path is not None for _, path, _ in dppa):
+        blanks = _read_csv(
+            folder / "hand" / "unsc_dppa_blanks.csv", ["source_id", "year", "name", "source_ref"]
+        )
+        blanks["year"] = blanks["year"].astype(int)
+        parts.append(
+            dppa_unsc_spells(
+                [(key, Path(str(path)), years) for key, path, years in dppa],
+                blanks,
+                name_resolver(aliases),
+                successions,
+            )
+        )
+    paris_file = files.get("paris_entry_into_force")
+    if paris_file is not None:
+        parts.append(
+            paris_spells(paris_file, "paris_entry_into_force", state_ids, hand_pairs, _PARIS_FILE_DATE)
+        )
+    unfccc_file = files.get("unfccc_parties")
+    if unfccc_file is not None:
+        parts.append(unfccc_spells(unfccc_file, "unfccc_parties", state_ids, hand_pairs, _UNFCCC_FILE_DATE))
+    if groups_file is not None:
+        parts.append(
+            regional_group_spells(
+                groups_file,
+                "un_regional_groups",
+                state_ids,
+                {region: ids[0] for region, ids in REGIONAL_GROUPS.items()},
+                _REGIONAL_LIST_DATE,
+            )
+        )
     if has_cow:
         cow = _cow_spells(
             cow_memberships(igo_state_year, cow_orgs), str(igo_state_year), cow_states, ioname_to_id
         )
     else:
         cow = pd.DataFrame(columns=_SPELL_COLUMNS)
-    # Where comity's own sources follow a pair past 2014, they say what happened,
-    # not an assumed continuation.
-    overridden = np.array(
-        [(a, b) in curated_pairs for a, b in zip(cow["actor_id"], cow["body_id"], strict=True)], dtype=bool
-    )
-    cow.loc[overridden & cow["observed_to"].notna(), "end_date"] = cow.loc[
-        overridden & cow["observed_to"].notna(), "observed_to"
-    ]
-    cow.loc[overridden & cow["observed_to"].notna(), "end_precision"] = "year"
-    cow.loc[overridden, "note"] = None
     columns = list(_SPELL_COLUMNS)
-    elected = files.get("sc_elected_members_csv")
     memberships = pd.concat(
         [
             spells[columns],
             _un_spells(states, folder)[columns],
-            *([_unsc_elected_spells(elected, resolve)[columns]] if elected is not None else []),
+            *(spells_part[columns] for spells_part, _ in parts),
             cow[columns],
         ],
         ignore_index=True,
     )
-    for frame, name in ((memberships, "memberships"), (events, "membership_events"), (roles, "roles")):
+    memberships = _one_holder_per_day(memberships, successions)
+    un_cover = pd.DataFrame(
+        [
+            coverage_row(
+                "UN",
+                None,
+                dt.date(1945, 10, 24),
+                None,
+                "complete",
+                "UN member-states page (admission dates of all members, past and present); "
+                "observer states by hand",
+                "hand",
+                "states.csv un_admission, un_end; memberships.csv",
+            )
+        ],
+        columns=COVERAGE_COLUMNS,
+    )
+    coverage = pd.concat(
+        [
+            frame
+            for frame in (
+                _coverage_file(folder, set(orgs["org_id"])),
+                un_cover,
+                *(cover for _, cover in parts),
+                _cow_coverage(cow) if not cow.empty else pd.DataFrame(columns=COVERAGE_COLUMNS),
+            )
+            if not frame.empty
+        ],
+        ignore_index=True,
+    )
+    for frame, name in (
+        (memberships, "memberships"),
+        (events, "membership_events"),
+        (roles, "roles"),
+        (coverage, "coverage"),
+    ):
         unknown = set(frame["source_id"]) - set(sources["source_id"])
         if unknown:
             raise LoadError(
@@ -707,6 +924,7 @@ def registry_frames(
         "roles": roles,
         "memberships": memberships,
         "membership_events": events,
+        "coverage": coverage,
     }
 
 

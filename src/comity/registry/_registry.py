@@ -10,13 +10,13 @@ from typing import Any, ClassVar
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from comity._dates import parse_date, parse_partial_date
-from comity.errors import BadDate, UnknownActor
-from comity.registry._build import build_registry
+from comity._dates import format_partial, parse_date, parse_partial_date
+from comity.errors import AmbiguousName, BadDate, BadInput, UnknownActor
+from comity.registry._build import FULL_KINDS, MEMBERSHIP_KINDS, OTHER_KINDS, build_registry
 from comity.registry._names import normalise_name
 from comity.store import Store
 
-__all__ = ["Actor", "Registry", "SearchHit"]
+__all__ = ["Actor", "Coverage", "Registry", "SearchHit"]
 
 # Which surface form wins when one name could mean several things.
 _KIND_RANK = {
@@ -30,10 +30,16 @@ _KIND_RANK = {
     "cow_code": 7,
 }
 _TYPE_RANK = {"state": 0, "organisation": 1, "person": 2}
+# Capitals and metonyms name a state only where no name or alias matches ('Brussels' is the EU).
+_WEAK_KINDS = frozenset({"capital", "government", "cow_code"})
+# Codes match a search only whole: 'ch' is Switzerland's code, not a part of 'china'.
+_WHOLE_ONLY_KINDS = frozenset({"code", "cow_code"})
 # Bulk sources (the COW panel) answer only for (actor, body) pairs that no source compiled for
 # comity covers: where comity has the pair's own dated record, COW's yearly rows would only blur it.
 _BULK_SOURCES = ("cow_igo",)
+# Which spell speaks for a member on a date: a suspension first (it is what the member is then).
 _KIND_ORDER = [
+    "suspended",
     "permanent_seat",
     "elected_seat",
     "member",
@@ -42,7 +48,6 @@ _KIND_ORDER = [
     "observer",
     "partner",
     "signatory",
-    "suspended",
 ]
 
 
@@ -55,6 +60,51 @@ class Actor:
     name: str
     matched: str | None = None
     match_kind: str | None = None
+    #: Other actors the same name fits ('Congo': COD besides COG), as (id, name); empty if none.
+    alternatives: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far a body's membership on a date is known: ``complete``, ``partial`` or ``unknown``.
+
+    ``how`` and the source say where the answer comes from; ``known_from``/``known_to`` bound the
+    period that source covers (``None``: open).
+    """
+
+    body_id: str
+    on: date
+    status: str
+    how: str
+    known_from: str | None = None
+    known_to: str | None = None
+    source_id: str | None = None
+    source_ref: str | None = None
+    note: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "complete"
+
+    def summary(self) -> str:
+        """One line for a table footer."""
+        span = f"{self.known_from or '…'} to {self.known_to or 'today'}"
+        if self.status == "unknown":
+            text = f"coverage: unknown on {self.on.isoformat()}: {self.how}"
+        else:
+            text = f"coverage: {self.status} ({self.how}; {span}; source {self.source_id})"
+        return text + (f"; {self.note}" if self.note else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "how": self.how,
+            "known_from": self.known_from,
+            "known_to": self.known_to,
+            "source_id": self.source_id,
+            "source_ref": self.source_ref,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -73,6 +123,8 @@ class SearchHit:
 class _AliasIndex:
     by_norm: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
     choices: list[str] = field(default_factory=list)
+    #: Names longer than three characters: the only ones matched by prefix or fuzzily.
+    long_choices: list[str] = field(default_factory=list)
 
 
 class Registry:
@@ -90,6 +142,7 @@ class Registry:
         self.store = store
         self._index: _AliasIndex | None = None
         self._names: dict[str, dict[str, str]] | None = None
+        self._states: list[tuple[str, str, bool, str | None, str | None]] | None = None
 
     @classmethod
     def from_store(cls, store: Store) -> Registry:
@@ -116,6 +169,7 @@ class Registry:
             for norm, entity_id, entity_type, kind, alias in rows:
                 index.by_norm.setdefault(norm, []).append((entity_id, entity_type, kind, alias))
             index.choices = sorted(index.by_norm)
+            index.long_choices = [c for c in index.choices if len(c) > 3]
             self._index = index
         return self._index
 
@@ -150,43 +204,107 @@ class Registry:
         return None
 
     def resolve(
-        self, name: str, *, on: str | date | None = None, types: tuple[str, ...] | None = None
+        self,
+        name: str,
+        *,
+        on: str | date | None = None,
+        types: tuple[str, ...] | None = None,
+        strict: bool = False,
     ) -> Actor:
         """The state, organisation or person that ``name`` stands for.
 
         Ids, names, aliases, acronyms, demonyms and capitals all work, case-insensitively.
         A bare id that is both a state's and a body's (NAM) means the state unless ``types``
-        says otherwise. Raises :class:`~comity.errors.UnknownActor` with the closest matches.
+        says otherwise. Where a name fits several actors ('Congo', 'Korea', 'Guinea'), the best
+        guess is returned with the others in ``alternatives``; with ``strict`` it raises
+        :class:`~comity.errors.AmbiguousName` listing them instead. Raises
+        :class:`~comity.errors.UnknownActor` with the closest matches for a name it does not know.
+        """
+        found = self.candidates(name, on=on, types=types)
+        if not found:
+            text = str(name).strip()
+            kind = " or ".join(types) if types else "state, organisation or person"
+            raise UnknownActor(text, suggestions=self.suggest(text, types=types), kind=kind)
+        if strict and len(found) > 1:
+            raise AmbiguousName(str(name).strip(), [(a.id, a.name) for a in found])
+        best = found[0]
+        others = tuple((a.id, a.name) for a in found[1:])
+        return Actor(best.id, best.type, best.name, best.matched, best.match_kind, others)
+
+    def candidates(
+        self, name: str, *, on: str | date | None = None, types: tuple[str, ...] | None = None
+    ) -> list[Actor]:
+        """Every actor ``name`` fits, the best guess first; empty if it fits none.
+
+        An id fits one actor. A name fits every actor it is a name or alias of (capitals and
+        metonyms count only where nothing else matches), and a state's name also fits the other
+        current states whose common name contains it as whole words ('Sudan': South Sudan;
+        'Guinea': Guinea-Bissau, Equatorial Guinea, Papua New Guinea). States that no longer
+        exist are left out unless nothing else fits, or they existed on ``on``.
         """
         text = str(name).strip()
         direct = self._by_id(text, types)
         if direct is not None:
-            return direct
+            return [direct]
         norm = normalise_name(text)
-        candidates = [c for c in self._alias_index().by_norm.get(norm, []) if types is None or c[1] in types]
-        if not candidates:
-            kind = " or ".join(types) if types else "state, organisation or person"
-            raise UnknownActor(text, suggestions=self.suggest(text, types=types), kind=kind)
+        hits = [c for c in self._alias_index().by_norm.get(norm, []) if types is None or c[1] in types]
+        if not hits:
+            return []
+        strong = [c for c in hits if c[2] not in _WEAK_KINDS]
+        hits = strong or hits
         when = parse_date(on) if on is not None else None
-        best = min(candidates, key=lambda c: self._rank(c, when))
-        return Actor(best[0], best[1], self.name_of(best[0], best[1]), best[3], best[2])
+        best: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        for hit in sorted(hits, key=lambda c: self._rank(c, when)):
+            best.setdefault((hit[0], hit[1]), hit)
+        ranked = list(best.values())
+        if any(c[1] == "state" for c in ranked):
+            present = set(best)
+            for iso3 in self._states_named_within(norm):
+                if (iso3, "state") not in present:
+                    ranked.append((iso3, "state", "contains", self.name_of(iso3, "state")))
+        alive = [c for c in ranked if self._existed(c, when)]
+        ranked = alive or ranked
+        return [
+            Actor(c[0], c[1], self.name_of(c[0], c[1]), text if c[2] != "contains" else None, c[2])
+            for c in ranked
+        ]
+
+    def _state_names(self) -> list[tuple[str, str, bool, str | None, str | None]]:
+        if self._states is None:
+            rows = self.store.con.execute(
+                "SELECT iso3, name_short, historical, exists_from, exists_to FROM states"
+            ).fetchall()
+            # 'Hong Kong, China': what follows a comma qualifies the name, it is not part of it.
+            self._states = [
+                (str(iso3), normalise_name(str(short).split(",")[0]), bool(historical), start, end)
+                for iso3, short, historical, start, end in rows
+            ]
+        return self._states
+
+    def _states_named_within(self, norm: str) -> list[str]:
+        """Current states whose common name holds ``norm`` as whole words ('south sudan')."""
+        words = f" {norm} "
+        return [
+            iso3
+            for iso3, short, historical, _, _ in self._state_names()
+            if not historical and short != norm and words in f" {short} "
+        ]
+
+    def _existed(self, candidate: tuple[str, str, str, str], when: date | None) -> bool:
+        if candidate[1] != "state":
+            return True
+        for iso3, _, historical, start, end in self._state_names():
+            if iso3 == candidate[0]:
+                if when is None:
+                    return not historical
+                return (not start or str(start)[:4] <= str(when.year)) and (
+                    not end or str(end)[:4] >= str(when.year)
+                )
+        return True
 
     def _rank(self, candidate: tuple[str, str, str, str], when: date | None) -> tuple[int, int, int, str]:
         entity_id, entity_type, kind, _ = candidate
-        existed = 0
-        if entity_type == "state":
-            row = self.store.con.execute(
-                "SELECT historical, exists_from, exists_to FROM states WHERE iso3 = ?", [entity_id]
-            ).fetchone()
-            if row is not None:
-                historical, start, end = row
-                if when is not None:
-                    inside = (not start or str(start)[:4] <= str(when.year)) and (
-                        not end or str(end)[:4] >= str(when.year)
-                    )
-                    existed = 0 if inside else 1
-                else:
-                    existed = 1 if historical else 0
+        existed = 0 if self._existed(candidate, when) else 1
         return (existed, _KIND_RANK.get(kind, 9), _TYPE_RANK.get(entity_type, 9), entity_id)
 
     def resolve_state(self, name: str, *, on: str | date | None = None) -> str:
@@ -197,7 +315,7 @@ class Registry:
         """Close matches for an unknown name, as 'Name (ID)'."""
         index = self._alias_index()
         hits = process.extract(
-            normalise_name(text), index.choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60
+            normalise_name(text), index.long_choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60
         )
         out: list[str] = []
         for norm, _score, _ in hits:
@@ -212,36 +330,53 @@ class Registry:
         return out[:limit]
 
     def search(self, query: str, *, limit: int = 10) -> list[SearchHit]:
-        """Names, aliases, demonyms and capitals that start like or resemble ``query``."""
+        """Names, aliases, demonyms and capitals that match, start like or resemble ``query``.
+
+        Ranked in tiers: a whole name or alias (100), a name that starts with the query (90), a
+        name with a word that starts with it (80), then fuzzy matches (at most 75, so never above
+        a real match). Codes and other names of three letters or fewer match only whole, so
+        'china' does not find Switzerland by its code CH. Scores are rounded to one decimal.
+        """
         norm = normalise_name(query)
         if not norm:
             return []
         index = self._alias_index()
-        scored: dict[str, SearchHit] = {}
-        prefix = [c for c in index.choices if c.startswith(norm)][: limit * 5]
-        fuzzy = [
-            h[0]
-            for h in process.extract(
-                norm, index.choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=70
-            )
-        ]
-        for rank, choice in enumerate(prefix + fuzzy):
-            score = (
-                100.0
-                if choice == norm
-                else (
-                    90.0 - rank * 0.01 if choice.startswith(norm) else float(fuzz.WRatio(norm, choice)) * 0.85
-                )
-            )
+        scored: dict[tuple[str, str], tuple[float, int, SearchHit]] = {}
+
+        def add(choice: str, score: float) -> None:
             for entity_id, entity_type, kind, alias in index.by_norm[choice]:
+                if score < 100 and (kind in _WHOLE_ONLY_KINDS or len(choice) <= 3):
+                    continue
                 hit = SearchHit(
-                    entity_id, entity_type, self.name_of(entity_id, entity_type), alias, kind, score
+                    entity_id,
+                    entity_type,
+                    self.name_of(entity_id, entity_type),
+                    alias,
+                    kind,
+                    round(score, 1),
                 )
-                key = entity_id
-                if key not in scored or scored[key].score < score:
-                    scored[key] = hit
-        ranked = sorted(scored.values(), key=lambda h: (-h.score, _TYPE_RANK.get(h.type, 9), h.id))
-        return ranked[:limit]
+                key = (entity_id, entity_type)
+                rank = _KIND_RANK.get(kind, 9)
+                if key not in scored or (score, -rank) > (scored[key][0], -scored[key][1]):
+                    scored[key] = (score, rank, hit)
+
+        if norm in index.by_norm:
+            add(norm, 100.0)
+        word = f" {norm}"
+        for choice in index.long_choices:
+            if choice == norm:
+                continue
+            if choice.startswith(norm):
+                add(choice, 90.0)
+            elif word in f" {choice}":
+                add(choice, 80.0)
+        if len(scored) < limit and len(norm) > 3:
+            for choice, score, _ in process.extract(
+                norm, index.long_choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=80
+            ):
+                add(choice, min(75.0, float(score) * 0.75))
+        ranked = sorted(scored.values(), key=lambda t: (-t[0], t[1], _TYPE_RANK.get(t[2].type, 9), t[2].id))
+        return [t[2] for t in ranked[:limit]]
 
     def gazetteer(self) -> pd.DataFrame:
         """Every surface form of every entity: alias, entity_id, entity_type, kind."""
@@ -251,8 +386,12 @@ class Registry:
 
     # -- entities --------------------------------------------------------------------------
     def show(self, name: str, *, types: tuple[str, ...] | None = None) -> dict[str, Any]:
-        """Everything the registry knows of one actor, as a JSON-ready dict."""
-        actor = self.resolve(name, types=types)
+        """Everything the registry knows of one actor, as a JSON-ready dict.
+
+        Raises :class:`~comity.errors.AmbiguousName`, listing the candidates, where the name
+        fits several actors ('Congo'): give the id of the one meant.
+        """
+        actor = self.resolve(name, types=types, strict=True)
         info: dict[str, Any] = {"id": actor.id, "type": actor.type, "name": actor.name}
         if actor.matched and actor.match_kind != "id":
             info["matched"] = {"text": actor.matched, "as": actor.match_kind}
@@ -281,25 +420,34 @@ class Registry:
             info["memberships_today"] = _records(self.memberships_of(actor.id, types=(actor.type,)))
         if actor.type == "organisation":
             info["members_today"] = int(len(self.members(actor.id)))
+            info["coverage_today"] = self.coverage(actor.id).as_dict()
         return info
 
     # -- memberships -----------------------------------------------------------------------
     def members(
-        self, body: str, *, on: str | date | None = None, include_observers: bool = True
+        self,
+        body: str,
+        *,
+        on: str | date | None = None,
+        kinds: str | tuple[str, ...] | list[str] | None = None,
+        all_kinds: bool = False,
     ) -> pd.DataFrame:
         """The members of ``body`` on a date (today by default), one row per member.
 
+        By default the full members: kinds ``member``, ``party``, ``permanent_seat`` and
+        ``elected_seat``. ``kinds`` adds others (``observer``, ``partner``, ``signatory``,
+        ``associate``; a list or a comma-separated string) and ``all_kinds`` adds them all. A
+        member whose suspension covers the date is listed with kind ``suspended``.
         ``on="founding"`` asks for the founding members: those on the last day of the period the
         founding date names ('2021-03' -> 2021-03-31).
 
-        Columns: actor_id, name, kind, start_date, end_date, source_id, source_ref, note.
+        Columns: actor_id, name, kind, start, end (each at its own precision: '2004', '2021-03',
+        '1971-10-25'), start_date, end_date, source_id, source_ref, note. How complete the list is
+        on that date is in ``frame.attrs["coverage"]`` (a :class:`Coverage`; see :meth:`coverage`).
         """
         org = self.resolve(body, types=("organisation",))
-        when = (
-            self.founding_date(org.id)
-            if str(on).strip().lower() == "founding"
-            else parse_date(on, what="--on date")
-        )
+        when = self._on(org.id, on)
+        asked = set(FULL_KINDS) | set(self._other_kinds(kinds, all_kinds))
         rows = self.store.query(
             """SELECT actor_id, actor_type, kind, start_date, start_precision, end_date, end_precision,
                       observed_to, source_id, source_ref, note
@@ -311,20 +459,98 @@ class Registry:
                      AND c.source_id NOT IN (SELECT unnest(?))))""",
             [org.id, when, when, list(_BULK_SOURCES), list(_BULK_SOURCES)],
         )
-        if not include_observers:
-            rows = rows[~rows["kind"].isin(["observer", "partner"])]
+        coverage = self.coverage(org.id, on=when, kinds=tuple(sorted(asked)))
         if rows.empty:
-            return _empty_members()
+            out = _empty_members()
+            out.attrs["coverage"] = coverage
+            return out
+        # A suspension is a spell inside the member spell: on its dates it is what the member is.
         rows["_bulk"] = rows["source_id"].isin(_BULK_SOURCES)
         rows["_kind"] = rows["kind"].map({k: i for i, k in enumerate(_KIND_ORDER)}).fillna(99)
         rows = rows.sort_values(["actor_id", "_bulk", "_kind"]).drop_duplicates("actor_id")
-        assumed = rows["observed_to"].notna() & (pd.to_datetime(rows["observed_to"]) < pd.Timestamp(when))
-        rows.loc[assumed, "note"] = rows.loc[assumed, "note"].fillna(
-            "assumed to continue after the source ends"
-        )
+        rows = rows[rows["kind"].isin(asked | {"suspended"})]
         rows["name"] = [self.name_of(a, t) for a, t in zip(rows["actor_id"], rows["actor_type"], strict=True)]
-        out = rows[["actor_id", "name", "kind", "start_date", "end_date", "source_id", "source_ref", "note"]]
-        return out.sort_values("actor_id").reset_index(drop=True)
+        rows["start"] = [
+            _precise(d, p) for d, p in zip(rows["start_date"], rows["start_precision"], strict=True)
+        ]
+        rows["end"] = [_precise(d, p) for d, p in zip(rows["end_date"], rows["end_precision"], strict=True)]
+        out = rows[_MEMBER_COLUMNS].sort_values("actor_id").reset_index(drop=True)
+        out.attrs["coverage"] = coverage
+        return out
+
+    def _on(self, body_id: str, on: str | date | None) -> date:
+        if on is not None and not isinstance(on, date) and str(on).strip().lower() == "founding":
+            return self.founding_date(body_id)
+        return parse_date(on, what="--on date")
+
+    @staticmethod
+    def _other_kinds(kinds: str | tuple[str, ...] | list[str] | None, all_kinds: bool) -> tuple[str, ...]:
+        if all_kinds:
+            return OTHER_KINDS
+        if kinds is None:
+            return ()
+        asked = [k.strip() for k in (kinds.split(",") if isinstance(kinds, str) else kinds) if k.strip()]
+        unknown = [k for k in asked if k not in MEMBERSHIP_KINDS]
+        if unknown:
+            raise BadInput(
+                f"unknown membership kind(s): {', '.join(unknown)}.",
+                hint=f"Kinds are {', '.join(FULL_KINDS + OTHER_KINDS)} (suspended members are always shown).",
+            )
+        return tuple(asked)
+
+    def coverage(
+        self, body: str, *, on: str | date | None = None, kinds: tuple[str, ...] | None = None
+    ) -> Coverage:
+        """How completely comity knows the members of ``body`` on a date (today by default).
+
+        The answer is the strongest (complete, then partial) of the coverage rows that span the
+        date and apply to one of ``kinds`` (default: the full-member kinds). A row without an end
+        runs to today: a date after today is not covered by it. Without any such row the status is
+        ``unknown``: the members listed are then only those some source happens to record.
+        """
+        org = self.resolve(body, types=("organisation",))
+        when = self._on(org.id, on)
+        asked = list(kinds or FULL_KINDS)
+        rows = self.store.query(
+            """SELECT * FROM coverage WHERE body_id = ?
+                 AND (known_from IS NULL OR known_from <= ?)
+                 AND (known_to IS NULL AND ? <= current_date OR known_to >= ?)
+                 AND (kind IS NULL OR kind IN (SELECT unnest(?)))""",
+            [org.id, when, when, when, asked],
+        )
+        if rows.empty:
+            return Coverage(
+                org.id,
+                when,
+                "unknown",
+                f"no source comity holds lists the members of {org.name} on this date; "
+                "the rows shown are only those its sources record",
+            )
+        order = {"complete": 0, "partial": 1, "unknown": 2}
+        rows["_rank"] = rows["status"].map(order)
+        best = rows.sort_values(["_rank", "derived"]).iloc[0]
+        return Coverage(
+            org.id,
+            when,
+            str(best["status"]),
+            str(best["how"]),
+            _precise(best["known_from"], best["known_from_precision"]),
+            _precise(best["known_to"], best["known_to_precision"]),
+            str(best["source_id"]),
+            str(best["source_ref"]),
+            None if pd.isna(best["note"]) else str(best["note"]),
+        )
+
+    def coverage_table(self) -> pd.DataFrame:
+        """Every body's coverage rows (from ``coverage.csv`` and those the build derives)."""
+        frame = self.store.query("SELECT * FROM coverage ORDER BY body_id, known_from NULLS FIRST, kind")
+        frame["known_from"] = [
+            _precise(d, p) for d, p in zip(frame["known_from"], frame["known_from_precision"], strict=True)
+        ]
+        frame["known_to"] = [
+            _precise(d, p) for d, p in zip(frame["known_to"], frame["known_to_precision"], strict=True)
+        ]
+        return frame.drop(columns=["known_from_precision", "known_to_precision"])
 
     def founding_date(self, body: str) -> date:
         """The last day of the period in which ``body`` was founded."""
@@ -357,7 +583,9 @@ class Registry:
         if rows.empty:
             return rows.assign(name=pd.Series(dtype=str))
         rows["_bulk"] = rows["source_id"].isin(_BULK_SOURCES)
-        rows = rows.sort_values(["body_id", "_bulk"]).drop_duplicates("body_id").drop(columns="_bulk")
+        rows["_kind"] = rows["kind"].map({k: i for i, k in enumerate(_KIND_ORDER)}).fillna(99)
+        rows = rows.sort_values(["body_id", "_bulk", "_kind"]).drop_duplicates("body_id")
+        rows = rows.drop(columns=["_bulk", "_kind"])
         rows.insert(1, "name", [self.name_of(b, "organisation") for b in rows["body_id"]])
         return rows.reset_index(drop=True)
 
@@ -409,9 +637,10 @@ class Registry:
     ) -> pd.DataFrame:
         """Membership events of ``actor`` (in ``body``, or everywhere) in date order, with sources.
 
-        Recorded events (join, withdraw, announce_withdrawal, rejoin, suspend, expel) come from
-        comity's sources; where a membership spell's start or end has no recorded event, it is
-        shown as ``join`` or ``leave`` with the spell's source.
+        Recorded events (join, rejoin, notify_withdrawal, announce_withdrawal,
+        rescind_withdrawal, withdraw, suspend, reinstate, expel) come from comity's sources; where
+        a membership spell's start or end has no recorded event, it is shown as ``join`` or
+        ``leave`` with the spell's source.
         """
         who = self.resolve(actor, types=types)
         params: list[Any] = [who.id]
@@ -472,12 +701,15 @@ class Registry:
         out["body_name"] = [self.name_of(b, "organisation") for b in out["body_id"]]
         order = {
             "announce_withdrawal": 0,
-            "withdraw": 1,
-            "leave": 2,
-            "suspend": 3,
-            "expel": 4,
-            "join": 5,
-            "rejoin": 6,
+            "notify_withdrawal": 1,
+            "rescind_withdrawal": 2,
+            "withdraw": 3,
+            "leave": 4,
+            "suspend": 5,
+            "reinstate": 6,
+            "expel": 7,
+            "join": 8,
+            "rejoin": 9,
         }
         out["_order"] = out["action"].map(order).fillna(9)
         out = out.sort_values(["date", "body_id", "_order"]).drop(columns="_order")
@@ -514,10 +746,29 @@ class Registry:
         )
 
 
+_MEMBER_COLUMNS = [
+    "actor_id",
+    "name",
+    "kind",
+    "start",
+    "end",
+    "start_date",
+    "end_date",
+    "source_id",
+    "source_ref",
+    "note",
+]
+
+
 def _empty_members() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["actor_id", "name", "kind", "start_date", "end_date", "source_id", "source_ref", "note"]
-    )
+    return pd.DataFrame(columns=_MEMBER_COLUMNS)
+
+
+def _precise(value: Any, precision: Any) -> str | None:
+    """A stored date at its own precision ('2004'), or None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return format_partial(value, None if precision is None or pd.isna(precision) else str(precision))
 
 
 def _jsonable(record: dict[Any, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ statement below changes; a store written by another version is refused with a cl
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 REGISTRY_TABLES = (
     "sources",
@@ -18,6 +18,7 @@ REGISTRY_TABLES = (
     "roles",
     "memberships",
     "membership_events",
+    "coverage",
 )
 
 DDL: tuple[str, ...] = (
@@ -51,6 +52,10 @@ DDL: tuple[str, ...] = (
     """CREATE TABLE membership_events (
         actor_id TEXT NOT NULL, body_id TEXT NOT NULL, action TEXT NOT NULL,
         date DATE, date_precision TEXT, source_id TEXT NOT NULL, source_ref TEXT NOT NULL, note TEXT)""",
+    """CREATE TABLE coverage (
+        body_id TEXT NOT NULL, kind TEXT, known_from DATE, known_from_precision TEXT, known_to DATE,
+        known_to_precision TEXT, status TEXT NOT NULL, how TEXT NOT NULL, source_id TEXT NOT NULL,
+        source_ref TEXT NOT NULL, note TEXT, derived BOOLEAN NOT NULL)""",
     """CREATE TABLE roll_calls (
         rcid TEXT PRIMARY KEY, body TEXT NOT NULL, session INTEGER, date DATE, year INTEGER,
         resolution TEXT, title TEXT, description TEXT, issues TEXT,

@@ -321,14 +321,26 @@ async def members(
     request: Request,
     body_id: Annotated[str, Path(max_length=200, examples=["UNSC"])],
     on: MembersOn = None,
+    kind: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Kinds to add to the full members: observer,partner,signatory,associate.",
+            examples=["observer,signatory"],
+        ),
+    ] = None,
+    all_kinds: Annotated[bool, Query(description="List members of every kind.")] = False,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
-    """The members of an organisation, organ, agreement or coalition on a date, each with its source."""
+    """The members of an organisation, organ, agreement or coalition on a date, each with its kind
+    and source (full members by default; suspended members as suspended), and how complete the list
+    is (``coverage.status``: complete, partial or unknown)."""
 
     def compute(data: WebData) -> dict[str, Any]:
-        found, rows = data.members(body_id, on)
-        return paginate(rows, limit, offset).body(body_id=found, on=on)
+        found, rows = data.members(body_id, on, kind, all_kinds)
+        coverage = data.coverage(found, on, kind, all_kinds)
+        return paginate(rows, limit, offset).body(body_id=found, on=on, coverage=coverage)
 
     return await _answer(request, compute)
 

@@ -310,10 +310,21 @@ class WebData:
         return str(found.id), found.type
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019
-    def members(self, body: str, on: str | None) -> tuple[str, list[dict[str, Any]]]:
+    def members(
+        self, body: str, on: str | None, kinds: str | None = None, all_kinds: bool = False
+    ) -> tuple[str, list[dict[str, Any]]]:
         registry = self.registry()
         org = registry.resolve(body, types=("organisation",))
-        return org.id, frame_records(registry.members(org.id, on=on))
+        return org.id, frame_records(registry.members(org.id, on=on, kinds=kinds, all_kinds=all_kinds))
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019
+    def coverage(
+        self, body: str, on: str | None, kinds: str | None = None, all_kinds: bool = False
+    ) -> dict[str, Any]:
+        """How complete the members list of ``body`` on ``on`` is (as ``members`` would list it)."""
+        frame = self.registry().members(body, on=on, kinds=kinds, all_kinds=all_kinds)
+        coverage: dict[str, Any] = frame.attrs["coverage"].as_dict()
+        return coverage
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019
     def memberships_of(

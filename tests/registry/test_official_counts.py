@@ -1,0 +1,111 @@
+"""The registry against the member counts the bodies themselves publish, on given dates.
+
+Each row names its source. Bodies whose lists are still being compiled are marked ``pending``
+with the data they lack: their test is an xfail(strict), so it turns red as soon as the data
+makes it pass (then drop the mark). The other rows are checked together, and every mismatch is
+reported at once.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from comity.registry import Registry
+
+
+class Count(NamedTuple):
+    body: str
+    on: str
+    expected: int
+    source: str
+    pending: str | None = None
+
+
+COUNTS = [
+    Count("UN", "2025-01-01", 193, "https://www.un.org/en/about-us/member-states"),
+    Count("UN", "2011-07-14", 193, "https://www.un.org/en/about-us/member-states (South Sudan admitted)"),
+    Count("UNSC", "2025-01-01", 15, "UN Charter Art. 23 (as amended 1965)"),
+    Count("UNSC", "1965-06-01", 11, "UN Charter Art. 23 (before the 1965 amendment)"),
+    Count("UNHRC", "2024-06-01", 47, "https://www.ohchr.org/en/hr-bodies/hrc/membership (GA res. 60/251)"),
+    Count(
+        "PARIS_AGREEMENT",
+        "2025-01-01",
+        195,
+        "https://unfccc.int/process/the-paris-agreement/status-of-ratification (194 states and the EU)",
+    ),
+    Count("UNFCCC", "2025-01-01", 198, "https://unfccc.int/process/parties-non-party-stakeholders/parties"),
+    Count(
+        "WHO",
+        "2025-01-01",
+        194,
+        "https://www.who.int/countries (194 Member States)",
+        pending="WHO member list after 2014 (COW ends in 2014; registry-data-un compiles it)",
+    ),
+    Count(
+        "UNESCO",
+        "2025-01-01",
+        194,
+        "https://www.unesco.org/en/countries (194 Member States, 12 Associate Members)",
+        pending="UNESCO member list after 2014 (registry-data-un)",
+    ),
+    Count(
+        "WTO",
+        "2025-01-01",
+        166,
+        "https://www.wto.org/english/thewto_e/whatis_e/tif_e/org6_e.htm (166 members since 2024-08-30)",
+        pending="WTO members after 2014, with the EU, Hong Kong, Macao, Chinese Taipei (registry-data-un)",
+    ),
+    Count(
+        "ICC",
+        "2025-01-01",
+        125,
+        "https://asp.icc-cpi.int/states-parties (Ukraine the 125th State Party from 2025-01-01)",
+        pending="Rome Statute party list (registry-data-un)",
+    ),
+    Count(
+        "ECOSOC",
+        "2025-01-01",
+        54,
+        "https://ecosoc.un.org/en/about-us/members (UN Charter Art. 61)",
+        pending="ECOSOC members by year (registry-data-un)",
+    ),
+]
+
+
+def _mismatch(registry: Registry, row: Count) -> str | None:
+    members = registry.members(row.body, on=row.on)
+    if len(members) == row.expected:
+        return None
+    coverage = members.attrs["coverage"]
+    return (
+        f"{row.body} on {row.on}: {len(members)}, official {row.expected} "
+        f"({row.source}; coverage {coverage.status})"
+    )
+
+
+def test_official_counts_of_compiled_bodies(registry: Registry) -> None:
+    mismatches = [m for row in COUNTS if row.pending is None if (m := _mismatch(registry, row))]
+    assert mismatches == [], "\n".join(mismatches)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(row, id=f"{row.body}-{row.on}", marks=pytest.mark.xfail(strict=True, reason=row.pending))
+        for row in COUNTS
+        if row.pending is not None
+    ],
+)
+def test_official_counts_of_bodies_still_compiled(registry: Registry, row: Count) -> None:
+    assert _mismatch(registry, row) is None
+
+
+def test_a_full_count_has_complete_coverage(registry: Registry) -> None:
+    """Where the count is right, the registry also says its list is complete (or partial with a reason)."""
+    for row in COUNTS:
+        if row.pending is None:
+            coverage = registry.coverage(row.body, on=row.on)
+            assert coverage.status in {"complete", "partial"}, row
+            assert coverage.status == "complete" or coverage.how, row
