@@ -106,29 +106,32 @@ def test_build_without_upstream_files_keeps_comity_own_part(tmp_path: Path) -> N
     empty.mkdir()
     store = Store.memory()
     report = build_registry(store, mirror=empty)
-    assert report.missing == ("registry:cow", "registry:unsc")
+    parts = ("registry:cow", "registry:unsc", "registry:paris", "registry:unfccc", "registry:groups")
+    assert report.missing == parts
     sources = {s for (s,) in store.con.execute("SELECT DISTINCT source_id FROM memberships").fetchall()}
-    assert "cow_igo" not in sources and "unsc_elected" not in sources
+    assert "cow_igo" not in sources and not {s for s in sources if s.startswith("dppa")}
     founding = Registry.from_store(store).members(
         "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER", on="founding"
     )
     assert {"RUS", "CHN", "VEN"} <= set(founding["actor_id"])
     assert store.con.execute("SELECT value FROM meta WHERE key = 'registry_missing'").fetchone() == (
-        "registry:cow,registry:unsc",
+        ",".join(parts),
     )
+    # without the DPPA tables the Council's coverage says it is not known
+    assert Registry.from_store(store).coverage("UNSC", on="2021-05-07").status == "unknown"
 
 
 def test_build_refuses_a_damaged_upstream_file(tmp_path: Path, data_mirror: Path) -> None:
     from comity.data._manifest import entry
 
     mirror = tmp_path / "mirror"
-    for key in ("igo_year_format3", "igo_state_year_format3", "sc_elected_members_csv"):
+    for key in ("igo_year_format3", "igo_state_year_format3", "dppa_sc_membership_2023"):
         target = mirror / entry(key).mirror
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(data_mirror / entry(key).mirror, target)
-    elected = mirror / entry("sc_elected_members_csv").mirror
-    elected.write_bytes(elected.read_bytes().replace(b"2e3", b"2000"))
+    council = mirror / entry("dppa_sc_membership_2023").mirror
+    council.write_bytes(council.read_bytes().replace(b"Iraq", b"Iran", 1))
     store = Store.memory()
-    with pytest.raises(HashMismatch, match="sc_elected_members_csv"):
+    with pytest.raises(HashMismatch, match="dppa_sc_membership_2023"):
         build_registry(store, mirror=mirror)
     assert store.count("memberships") == 0

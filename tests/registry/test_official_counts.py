@@ -41,35 +41,31 @@ COUNTS = [
         "2025-01-01",
         194,
         "https://www.who.int/countries (194 Member States)",
-        pending="WHO member list after 2014 (COW ends in 2014; registry-data-un compiles it)",
     ),
     Count(
         "UNESCO",
         "2025-01-01",
         194,
         "https://www.unesco.org/en/countries (194 Member States, 12 Associate Members)",
-        pending="UNESCO member list after 2014 (registry-data-un)",
     ),
     Count(
         "WTO",
         "2025-01-01",
         166,
         "https://www.wto.org/english/thewto_e/whatis_e/tif_e/org6_e.htm (166 members since 2024-08-30)",
-        pending="WTO members after 2014, with the EU, Hong Kong, Macao, Chinese Taipei (registry-data-un)",
     ),
     Count(
         "ICC",
         "2025-01-01",
         125,
         "https://asp.icc-cpi.int/states-parties (Ukraine the 125th State Party from 2025-01-01)",
-        pending="Rome Statute party list (registry-data-un)",
     ),
     Count(
         "ECOSOC",
         "2025-01-01",
         54,
         "https://ecosoc.un.org/en/about-us/members (UN Charter Art. 61)",
-        pending="ECOSOC members by year (registry-data-un)",
+        pending="ECOSOC members by year: only 2020-2021 and some cohorts are compiled (registry-data-un)",
     ),
 ]
 

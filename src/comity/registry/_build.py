@@ -7,8 +7,9 @@ through :mod:`comity.data` (a mirror folder, the cache, or a download). The buil
 checks them (a bad row rejects the build with its file and line), turns the Correlates of War
 year rows and the Security Council year rows into membership spells, derives the coverage of
 each body (from when to when its membership is known), and writes every registry table in one
-transaction: a build either lands whole or leaves the store as it was. An upstream file that cannot be had (no network, no
-mirror) leaves its part out; the build reports it in ``BuildReport.missing``.
+transaction: a build either lands whole or leaves the store as it was. An upstream file that
+cannot be had (no network, no mirror) leaves its part out; the build reports it in
+``BuildReport.missing``.
 """
 
 from __future__ import annotations
