@@ -8,7 +8,16 @@
 
 from comity.news._actors import ActorMatcher, load_gazetteer
 from comity.news._dates import find_dates, page_date
-from comity.news._doc import Coalition, Meeting, MembershipChange, Mention, NewsDoc, Person, Quote
+from comity.news._doc import (
+    Coalition,
+    Meeting,
+    MembershipChange,
+    Mention,
+    NewsDoc,
+    Person,
+    Quote,
+    docs_to_frame,
+)
 from comity.news._eval import EvalReport, FieldScore, evaluate, score_documents
 from comity.news._gold import to_full, to_gold
 from comity.news._input import InputDoc, Skipped, iter_documents, read_documents
@@ -40,6 +49,7 @@ __all__ = [
     "StageInfo",
     "Story",
     "StoryFact",
+    "docs_to_frame",
     "evaluate",
     "find_dates",
     "find_quotes",

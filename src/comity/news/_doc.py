@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -108,6 +109,27 @@ class Meeting:
     start: int
     end: int
     confidence: float = 1.0
+
+
+#: The lists of facts a :class:`NewsDoc` holds, and the type of each.
+FACT_KINDS: dict[str, type] = {
+    "mentions": Mention,
+    "people": Person,
+    "quotes": Quote,
+    "coalitions": Coalition,
+    "memberships": MembershipChange,
+    "meetings": Meeting,
+}
+
+
+def docs_to_frame(docs: Iterable[NewsDoc], kind: str = "mentions") -> Any:
+    """:meth:`NewsDoc.to_frame` of many documents, stacked into one DataFrame."""
+    import pandas as pd
+
+    frames = [doc.to_frame(kind) for doc in docs]
+    if not frames:
+        return NewsDoc(id="", raw="").to_frame(kind)
+    return pd.concat(frames, ignore_index=True)
 
 
 @dataclass
@@ -209,6 +231,27 @@ class NewsDoc:
         if not self.offsets:
             return raw_offset
         return bisect.bisect_left(self.offsets, raw_offset)
+
+    def to_frame(self, kind: str = "mentions") -> Any:
+        """The facts of one kind as a pandas DataFrame, one row per fact, led by ``doc_id``.
+
+        ``kind`` is ``mentions``, ``people``, ``quotes``, ``coalitions``, ``memberships`` or
+        ``meetings``; columns are the fact's fields (offsets refer to ``text``).
+
+        >>> Pipeline().read(text).to_frame("quotes")  # doctest: +SKIP
+        """
+        import dataclasses
+
+        import pandas as pd
+
+        if kind not in FACT_KINDS:
+            from comity.errors import BadInput
+
+            raise BadInput(f"unknown kind of fact {kind!r}", hint=f"Use one of {', '.join(FACT_KINDS)}.")
+        fact_type = FACT_KINDS[kind]
+        columns = ["doc_id", *(f.name for f in dataclasses.fields(fact_type))]
+        rows = [{"doc_id": self.id, **dataclasses.asdict(fact)} for fact in getattr(self, kind)]
+        return pd.DataFrame(rows, columns=columns)
 
     def mentions_of(self, entity_type: EntityType) -> list[Mention]:
         """The mentions of one entity type, in text order."""
