@@ -5,6 +5,9 @@ is in :mod:`comity.votes`, the news reader in :mod:`comity.news`, the web servic
 :mod:`comity.web`.
 """
 
+import importlib as _importlib
+import typing as _typing
+
 from comity._build import build_store
 from comity.errors import (
     BadDate,
@@ -22,6 +25,9 @@ from comity.registry import Actor, Registry, SearchHit, build_registry
 from comity.store import Store, default_db_path
 
 __version__ = "0.1.0"
+
+if _typing.TYPE_CHECKING:
+    from comity._panel import panel
 
 __all__ = [
     "Actor",
@@ -42,4 +48,16 @@ __all__ = [
     "build_registry",
     "build_store",
     "default_db_path",
+    "panel",
 ]
+
+
+def __getattr__(name: str) -> _typing.Any:
+    # The panel builder pulls in the vote analyses (scipy, igraph): loaded when first asked for.
+    if name == "panel":
+        return _importlib.import_module("comity._panel").panel
+    raise AttributeError(f"module 'comity' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

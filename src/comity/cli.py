@@ -15,6 +15,7 @@ import typer
 from comity._build import build_store, store_parts
 from comity._cli_common import ComityGroup, DbOption, JsonOption
 from comity._output import frame_records, render_frame, to_json
+from comity._panel_cli import register as _register_panel
 from comity.data._cli import DataOption, data_app
 from comity.errors import StoreError
 from comity.news._cli import register as _register_news
@@ -283,6 +284,7 @@ app.add_typer(data_app, name="data", help="The third-party data comity uses: lis
 app.add_typer(votes_app, name="votes", help="UN roll calls: alignment, cohesion, blocs, ideal points.")
 _register_news(app)
 _register_web(app)
+_register_panel(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from comity.errors import BadInput
@@ -102,11 +103,20 @@ def voting_state_series(codes: pd.Series, dates: pd.Series) -> pd.Series:
     """
     states = _states()
     out = codes.astype(object).reset_index(drop=True).copy()
-    when = pd.Series(pd.to_datetime(pd.Series(list(dates)), errors="coerce"))
-    # Rule 3: a former member's name used after its membership ended.
     ended = states[states["un_end"].notna() & states["cow_code"].notna()]
+    involved = set(ended["iso3"]) | {c for link in successions() for c in (link.predecessor, link.successor)}
+    # Only the rows of states touched by a rule are looked at (a few percent of a vote table).
+    rows = np.flatnonzero(out.isin(involved).to_numpy())
+    if not len(rows):
+        out.index = codes.index
+        return out
+    sub = out.iloc[rows].reset_index(drop=True)
+    when = pd.Series(pd.to_datetime(pd.Series(list(dates)).iloc[rows], errors="coerce")).reset_index(
+        drop=True
+    )
+    # Rule 3: a former member's name used after its membership ended.
     for iso3, row in ended.iterrows():
-        late = ((out == iso3) & (when >= pd.Timestamp(row["un_end"]))).to_numpy()
+        late = ((sub == iso3) & (when >= pd.Timestamp(row["un_end"]))).to_numpy()
         if not late.any():
             continue
         kin = states[(states["cow_code"] == row["cow_code"]) & (states["iso3"] != iso3)]
@@ -119,22 +129,23 @@ def voting_state_series(codes: pd.Series, dates: pd.Series) -> pd.Series:
             member_to = pd.Timestamp(kin_row["un_end"]) if kin_row["un_end"] else pd.Timestamp.max
             hit = late & ((when >= pd.Timestamp(admitted)) & (when >= exists_from)).to_numpy()
             hit &= ((when < exists_to) & (when < member_to)).to_numpy()
-            out[hit] = kin_iso3
+            sub[hit] = kin_iso3
             late &= ~hit
     # Rules 1 and 2, repeated so that chains (YUG -> SCG -> SRB) settle.
     for _ in range(3):
-        before = out.copy()
+        before = sub.copy()
         for link in successions():
             cut = pd.Timestamp(link.date)
             if link.same_seat:
-                early = ((out == link.successor) & (when < cut)).to_numpy()
-                out[early] = link.predecessor
-            late_votes = ((out == link.predecessor) & (when >= cut)).to_numpy()
-            out[late_votes] = link.successor
-        if out.equals(before):
+                early = ((sub == link.successor) & (when < cut)).to_numpy()
+                sub[early] = link.predecessor
+            late_votes = ((sub == link.predecessor) & (when >= cut)).to_numpy()
+            sub[late_votes] = link.successor
+        if sub.equals(before):
             break
-    out.index = codes.index
-    return out
+    values = out.to_numpy(dtype=object)
+    values[rows] = sub.to_numpy(dtype=object)
+    return pd.Series(values, index=codes.index, dtype=object)
 
 
 @lru_cache(maxsize=1)
