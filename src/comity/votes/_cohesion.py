@@ -163,11 +163,11 @@ def cohesion(
         block = encoded.block(year)
         voters = np.flatnonzero((block >= 0).any(axis=1))
         block = block[voters]
-        # Votes merged along lines of succession (successors=True) file SUN's votes as RUS's:
-        # a member absent from the votes then counts through the state that continues it.
+        # A member absent from the year's votes counts through its line of succession: merged
+        # votes (successors=True) file SUN's votes as RUS's, and founders projected back before
+        # they existed (RUS in 1991) voted as their predecessor (SUN).
         voting = set(names[voters])
-        heirs = successor_map()
-        members = [m if m in voting else heirs.get(m, m) for m in members]
+        members = [_in_line(m, voting) for m in members]
         in_group = np.isin(names[voters], members)
         k = int(in_group.sum())
         if k < 2:
@@ -216,6 +216,19 @@ def cohesion(
         + ["ai_percentile_lo", "ai_percentile_hi", "bloc", "bloc_certain", "members_on", "projected"]
     )
     return pd.DataFrame(rows, columns=columns)
+
+
+def _in_line(member: str, voting: set[str]) -> str:
+    """``member``, or the state of its line of succession that voted (see :func:`successor_map`)."""
+    if member in voting:
+        return member
+    heirs = successor_map()
+    if heirs.get(member) in voting:
+        return heirs[member]
+    for predecessor, heir in heirs.items():
+        if heir == member and predecessor in voting:
+            return predecessor
+    return member
 
 
 def _base_seed(random_state: int | np.random.Generator | None) -> int:
