@@ -27,6 +27,7 @@ from comity.store import Store, default_db_path
 __version__ = "0.1.0"
 
 if _typing.TYPE_CHECKING:
+    from comity._export import write_table
     from comity._panel import panel
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "build_store",
     "default_db_path",
     "panel",
+    "write_table",
 ]
 
 
@@ -56,6 +58,8 @@ def __getattr__(name: str) -> _typing.Any:
     # The panel builder pulls in the vote analyses (scipy, igraph): loaded when first asked for.
     if name == "panel":
         return _importlib.import_module("comity._panel").panel
+    if name == "write_table":
+        return _importlib.import_module("comity._export").write_table
     raise AttributeError(f"module 'comity' has no attribute {name!r}")
 
 

@@ -182,9 +182,12 @@ def agree(
         str | None, typer.Option("--reference", help="Only pairs with this state.", show_default=False)
     ] = None,
     boot: Annotated[
-        int, typer.Option("--boot", help="Bootstrap resamples of roll calls for 95% intervals (0: none).")
+        int,
+        typer.Option(
+            "--boot", min=0, max=10000, help="Bootstrap resamples of roll calls for 95% intervals (0: none)."
+        ),
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**31, help="Seed of the bootstrap.")] = 0,
     plot: PlotOption = None,
     out: OutOption = None,
     source: SourceOption = "unvotes,unvotes2020",
@@ -506,9 +509,14 @@ def ideal(
     ] = True,
     boot: Annotated[
         int,
-        typer.Option("--boot", help="Parametric bootstrap refits for standard errors (se_boot; 0: none)."),
+        typer.Option(
+            "--boot",
+            min=0,
+            max=500,
+            help="Parametric bootstrap refits for standard errors (se_boot; 0: none).",
+        ),
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**31, help="Seed of the bootstrap.")] = 0,
     plot: PlotOption = None,
     states: Annotated[
         str, typer.Option("--states", help="States drawn with --plot (comma-separated).")
