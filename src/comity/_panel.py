@@ -74,8 +74,10 @@ def _column_name(body: str) -> str:
 
 
 def _members(registry: Any, body: str, on: dt.date) -> pd.DataFrame:
-    frame: pd.DataFrame = registry.members(body, on=on, include_observers=False)
-    return frame[frame["actor_id"].astype(str).str.fullmatch(r"[A-Z]{3}")]
+    # Full members (the registry's default kinds); a member suspended on the day is not counted.
+    frame: pd.DataFrame = registry.members(body, on=on)
+    states = frame["actor_id"].astype(str).str.fullmatch(r"[A-Z]{3}") & (frame["kind"] != "suspended")
+    return frame[states]
 
 
 def _state_years(registry: Any, years: range, bodies: list[str]) -> pd.DataFrame:
