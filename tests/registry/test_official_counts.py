@@ -67,6 +67,78 @@ COUNTS = [
         "https://ecosoc.un.org/en/about-us/members (UN Charter Art. 61)",
         pending="ECOSOC members by year: only 2020-2021 and some cohorts are compiled (registry-data-un)",
     ),
+    # Groups (hand lists; counts are full members, suspended members included, as the bodies count them)
+    Count(
+        "NATO", "2024-06-01", 32, "https://www.nato.int/cps/en/natohq/topics_52044.htm (Sweden 2024-03-07)"
+    ),
+    Count(
+        "EU",
+        "2024-06-01",
+        27,
+        "https://european-union.europa.eu/principles-countries-history/country-profiles_en",
+    ),
+    Count(
+        "AU",
+        "2023-10-01",
+        55,
+        "https://en.wikipedia.org/wiki/Member_states_of_the_African_Union (55; six suspended)",
+    ),
+    Count(
+        "ASEAN",
+        "2026-01-01",
+        11,
+        "https://en.wikipedia.org/wiki/ASEAN (Timor-Leste the 11th member, 2025-10-26)",
+    ),
+    Count("G20", "2024-06-01", 21, "https://www.consilium.europa.eu/en/policies/g20/ (19 states, EU, AU)"),
+    Count(
+        "BRICS",
+        "2025-06-01",
+        10,
+        "https://en.wikipedia.org/wiki/BRICS (Indonesia the tenth member, 2025-01-06)",
+    ),
+    Count("SCO", "2025-01-01", 10, "https://tass.com/world/2010381/amp (ten member states)"),
+    Count(
+        "OPEC", "2025-01-01", 12, "https://primebusiness.africa/?p=110775 (Angola's exit reduces OPEC to 12)"
+    ),
+    Count("OPEC", "2019-06-01", 14, "https://www.azernews.az/region/141979.html (Qatar left 2019-01-01)"),
+    Count("ARAB_LEAGUE", "2020-01-01", 22, "https://en.wikipedia.org/wiki/Member_states_of_the_Arab_League"),
+    Count(
+        "COMMONWEALTH",
+        "2024-06-01",
+        56,
+        "https://www.kfm.co.ug/news/gabon-and-togo-admitted-to-commonwealth.html (56 members)",
+    ),
+    Count(
+        "ECOWAS",
+        "2025-06-01",
+        12,
+        "https://en.wikipedia.org/wiki/Economic_Community_of_West_African_States (15 less 3)",
+    ),
+    Count(
+        "EAEU",
+        "2025-01-01",
+        5,
+        "https://en.irna.ir/news/85498880/Russia-welcomes-Iran-s-request-to-join-Eurasian-Economic-Union",
+    ),
+    Count(
+        "CSTO",
+        "2025-01-01",
+        6,
+        "https://en.wikipedia.org/wiki/Collective_Security_Treaty_Organization (Armenia frozen)",
+    ),
+    Count(
+        "MERCOSUR",
+        "2025-01-01",
+        6,
+        "https://datamarnews.com/noticias/mercosur-summit-in-asuncion-bestows-full-member-status-to-bolivia",
+    ),
+    Count(
+        "NAM",
+        "2025-01-01",
+        121,
+        "https://en.wikipedia.org/wiki/Non-Aligned_Movement (South Sudan 2024-01-19)",
+    ),
+    Count("G77", "2025-01-01", 134, "https://www.g77.org/doc/members.html"),
 ]
 
 
