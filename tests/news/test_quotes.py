@@ -158,3 +158,44 @@ def test_quotes_verb_of_expressing_takes_its_subject(core: Pipeline) -> None:
         'expressed his "deep sense of duty to every member state".'
     )
     assert _quotes(core, text) == [("Antonio Guterres", "deep sense of duty to every member state")]
+
+
+def test_quotes_clause_with_its_own_speaker_after_the_quotation(core: Pipeline) -> None:
+    # '"...," while Y said ...': Y speaks in a new clause; the quotation is X's, by the parse.
+    text = (
+        'Maria Olsen called the agreement the "best chance for the whole region," while Peter Lund '
+        'said the "deal will not last a single year."'
+    )
+    assert _quotes(core, text) == [
+        ("Maria Olsen", "best chance for the whole region,"),
+        ("Peter Lund", "deal will not last a single year."),
+    ]
+
+
+def test_quotes_pronoun_is_the_last_speaker_not_the_last_name(core: Pipeline) -> None:
+    text = (
+        "The letter from Foreign Minister Igor Petrov was handed over, Senator Oleg Vasin said. "
+        'The vote could bring "another unfair text with no basis in fact," he said.'
+    )
+    assert _quotes(core, text) == [("Oleg Vasin", "another unfair text with no basis in fact,")]
+
+
+def test_quotes_pronoun_named_only_after_the_quotation(core: Pipeline) -> None:
+    text = (
+        "President Michael Brant had promised better ties. "
+        '"It is a sad day for this council and for us all", she said. Ambassador Haverford left early.'
+    )
+    assert _quotes(core, text) == [("Haverford", "It is a sad day for this council and for us all")]
+
+
+def test_quotes_titles_with_a_colon_are_no_quotations(core: Pipeline) -> None:
+    text = 'Crowds sang under a banner reading "Independence Night: the countdown is over" in the square.'
+    assert _quotes(core, text) == []
+
+
+def test_quotes_former_office_is_the_person_in_focus(core: Pipeline) -> None:
+    text = (
+        "Secretary-General Antonio Guterres took the oath. The former Portuguese prime minister "
+        'called migrants "an asset and never a threat to anyone".'
+    )
+    assert _quotes(core, text) == [("Antonio Guterres", "an asset and never a threat to anyone")]

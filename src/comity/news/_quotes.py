@@ -123,6 +123,14 @@ _STATE_BODY_AFTER = re.compile(
 )
 # "Netanyahu's office": the office of a named person is not the person (gold: unnamed).
 _OFFICE_OF = re.compile(r"['’]s\s+(office|spokes(?:man|woman|person)|aides?|camp|team|lawyers?)\b")
+_SPOKE_AFTER = re.compile(
+    r"\s*(?:,[^,\"\n]{0,60},\s*)?(?:has |had |also |then )?(?:said|says|told|added|stated|wrote|declared)\b"
+)
+_SPOKE_BEFORE = re.compile(r"\b(?:said|says|told|added|stated|wrote|declared)\s+(?:[\w.-]+\s+){0,4}$")
+_FORMER = re.compile(
+    r"\b[Tt]he\s+former\s+(?:[\w-]+\s+){0,3}?[\w-]*(?:minister|president|leader|secretary|envoy|"
+    r"ambassador|premier|chancellor|commissioner|chief|head)\b"
+)
 _THEY = re.compile(r"^\s*(?:[Tt]hey|[Tt]hose)\s*$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -153,6 +161,8 @@ _TITLE_BEFORE = re.compile(
     r"op-ed|column|session|summit|conference|debate|event|forum|meeting|agenda item)\s*[,:])\s*[\"']$",
     re.IGNORECASE,
 )
+# A capitalised phrase, a colon, then more words, and no sentence end: a title, not speech.
+_TITLE_WITH_COLON = re.compile(r"[A-Z][^.!?:\n]{2,80}:\s+[^.!?\n]+$")
 _TITLE_SMALL = frozenset(
     {
         "of",
@@ -323,6 +333,8 @@ def find_quotes(doc: NewsDoc) -> list[tuple[int, int]]:
             if len(words) < 3:
                 continue
             inner = text[start:end]
+            if _TITLE_WITH_COLON.match(inner) and len(words) <= 25:
+                continue  # "Name of the Day: what it means" -- a title or a headline in marks
             if _is_title(words) and not re.search(r"[.!?]\s", inner):
                 continue
             name_start = start + 4 if text[start : start + 4].lower() == "the " else start
@@ -392,6 +404,38 @@ class _Context:
                     continue
                 if gender is not None and _gender(person.name) not in (gender, None):
                     continue
+                return person
+        return None
+
+    def last_speaker_before(self, offset: int, gender: str | None) -> Person | None:
+        """The person last shown speaking ("Name said", "said Name") in the sentence holding
+        ``offset`` or the one before it, when compatible with ``gender``: "he said" after
+        "..., Tolstoy said." is Tolstoy even when another man is named in between."""
+        index = bisect.bisect_right(self.sentence_starts, offset) - 1
+        floor = self.sentences[max(index - 1, 0)][0]
+        text = self.doc.text
+        low = bisect.bisect_left(self.person_starts, floor)
+        high = bisect.bisect_left(self.person_starts, offset)
+        for s, e, person in reversed(self.people_by_mention[low:high]):
+            if e > offset:
+                continue
+            if _SPOKE_AFTER.match(text, e, min(offset, e + 80)) or _SPOKE_BEFORE.search(
+                text, max(floor, s - 20), s
+            ):
+                if gender is None or _gender(person.name) in (gender, None):
+                    return person
+                return None  # the last speaker does not fit the pronoun: leave it to the other rules
+        return None
+
+    def person_after(self, offset: int, gender: str | None) -> Person | None:
+        """A compatible person named in the rest of the sentence or the next one (a pronoun
+        whose person the text names only after the quotation)."""
+        index = bisect.bisect_right(self.sentence_starts, offset) - 1
+        ceiling = self.sentences[min(index + 1, len(self.sentences) - 1)][1]
+        low = bisect.bisect_left(self.person_starts, offset)
+        high = bisect.bisect_left(self.person_starts, ceiling)
+        for _, _, person in self.people_by_mention[low:high]:
+            if gender is None or _gender(person.name) in (gender, None):
                 return person
         return None
 
@@ -475,9 +519,18 @@ def _resolve_phrase(
     if last_pronoun is not None:
         # "Beijing, he added, ...": the pronoun next to the verb is the speaker.
         word = last_pronoun.group().strip(" ,")
-        previous = ctx.subject_before(start + last_pronoun.start(), gender=_pronoun_gender(word))
+        gender = _pronoun_gender(word)
+        previous = ctx.last_speaker_before(start + last_pronoun.start(), gender) or ctx.subject_before(
+            start + last_pronoun.start(), gender=gender
+        )
         if previous is not None:
             return previous.name, start + last_pronoun.start(), start + last_pronoun.end(), 0.75
+    former = _FORMER.search(phrase)
+    if former is not None:
+        # "the former prime minister": a person described by a past office, not a state.
+        previous = ctx.subject_before(start + former.start())
+        if previous is not None:
+            return previous.name, start + former.start(), start + former.end(), 0.6
     nominal = _NOMINAL.search(phrase)
     if nominal is not None:
         states = [
@@ -511,7 +564,12 @@ def _resolve_phrase(
         return f"unnamed:{description}", start + unnamed.start(), start + unnamed.end(), 0.7
     pronoun = _PRONOUN.search(phrase)
     if pronoun is not None and not ctx.entities_in(start, end):
-        previous = ctx.subject_before(start + pronoun.start(), gender=_pronoun_gender(pronoun.group()))
+        gender = _pronoun_gender(pronoun.group())
+        previous = ctx.last_speaker_before(start + pronoun.start(), gender) or ctx.subject_before(
+            start + pronoun.start(), gender=gender
+        )
+        if previous is None:
+            previous = ctx.person_after(end, gender)
         if previous is not None:
             return previous.name, start + pronoun.start(), start + pronoun.end(), 0.75
         return None
@@ -575,6 +633,8 @@ _TRAIL_SAID_X = re.compile(r"^\s*[,.]?\s*(?:" + _SPEECH + r")\s+(?=\S)")
 _TRAIL_X_SAID = re.compile(
     r"^\s*[,.]?\s*(?P<subject>[^\"\n.;:!?]{1,90}?)\s+(?:has |had |also |then )?(?:" + _SPEECH + r")\b"
 )
+# '"...," while X said ...': a new clause with its own speaker, not an attribution of the quotation.
+_SUBORDINATE = re.compile(r"(?:while|whereas|but|and|as|when|after|before|although|though|because)\b", re.I)
 _TRAIL_DASH = re.compile(r"^\s*[-\u2013\u2014]\s*(?=\S)")
 _CITED_DOCUMENT = re.compile(
     r"\b((?:the|a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,3}?(?:declaration|statement|letter|communiqu[eé]|"
@@ -627,6 +687,7 @@ def _attribute_after(
         and complete
         and len(match.group("subject").split()) <= 10
         and " and " not in match.group("subject")
+        and not _SUBORDINATE.match(match.group("subject"))
     ):
         resolved = _resolve_phrase(
             ctx, base + match.start("subject"), base + match.end("subject"), quote_start
