@@ -10,7 +10,7 @@ each split; asserts nothing. The same figures, one split at a time::
 
     comity eval news ../shared/corpus/news-dev
     comity eval news ../shared/corpus/news-train --split train
-    comity eval news ../shared/corpus/news-train --split heldout
+    comity eval news ../shared/corpus/news-train --split heldout --errors
 
 Run::
 
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {root}")
     for name, report in runs:
         print(f"\n== {name}")
-        print(report.format())
+        print(report.format(errors=True))
     print("\nF1 by field")
     fields = list(runs[0][1].fields)
     print(f"{'split':<10}" + "".join(f"{field[:11]:>12}" for field in fields) + f"{'macro-F1':>10}")

@@ -162,3 +162,34 @@ def test_eval_corpus_root_from_the_environment(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("COMITY_CORPUS", str(tmp_path / "missing"))
     with pytest.raises(BadInput, match="COMITY_CORPUS"):
         corpus_root()
+
+
+def test_eval_error_kinds_in_aggregate() -> None:
+    gold = _record(
+        people=[{"name": "Ana Lima"}, {"name": "Tom Berg"}],
+        quotes=[
+            {"speaker": "Ana Lima", "text": "we will not give up on this"},
+            {"speaker": "BRA", "text": "the talks are over for now"},
+            {"speaker": "Tom Berg", "text": "nobody asked us about it"},
+        ],
+        meetings=[{"body": "UNSC", "date": "2021-05-07"}],
+    )
+    pred = _record(
+        people=[{"name": "Ana Lima"}, {"name": "Rio Branco"}],
+        quotes=[
+            {"speaker": "Ana Lima", "text": "we will not give up on this"},
+            {"speaker": "unknown", "text": "the talks are over for now"},
+            {"speaker": "unknown", "text": "a headline in quotation marks"},
+        ],
+    )
+    report = score_documents({"d": gold}, {"d": pred}, stories={})
+    assert report.errors == {
+        "quotes: wrong speaker (state as unknown)": 1,
+        "quotes: missed": 1,
+        "quotes: not a quotation": 1,
+        "people: missed": 1,
+        "people: invented": 1,
+        "meetings: missed": 1,
+    }
+    assert "errors by kind" in report.format(errors=True)
+    assert "errors by kind" not in report.format()

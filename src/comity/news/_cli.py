@@ -212,6 +212,10 @@ def eval_news_command(
             help="all documents; train: all but the held-out stories; heldout: only those (scores only).",
         ),
     ] = "all",
+    errors: Annotated[
+        bool,
+        typer.Option("--errors", help="Also count the errors by kind (missed, invented, wrong speaker)."),
+    ] = False,
 ) -> None:
     """Score the news reader against gold annotations: P/R/F1 per field and macro-F1.
 
@@ -228,7 +232,7 @@ def eval_news_command(
         report = evaluate(directory, split=split)  # type: ignore[arg-type]
     except ComityError as error:
         raise _fail(error) from error
-    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
+    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format(errors=errors))
 
 
 def register(app: typer.Typer) -> None:

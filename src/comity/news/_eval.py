@@ -105,6 +105,9 @@ class EvalReport:
     documents: int
     skipped: list[str] = field(default_factory=list)
     per_document: dict[str, dict[str, tuple[int, int, int]]] = field(default_factory=dict)
+    #: Error counts by kind over all documents ("quotes: wrong speaker (person as unknown)"), so
+    #: that a held-out set can be read in aggregate, never text by text.
+    errors: Counter[str] = field(default_factory=Counter)
 
     @property
     def macro_f1(self) -> float:
@@ -127,10 +130,12 @@ class EvalReport:
                 for name, s in self.fields.items()
             },
             "macro_f1": round(self.macro_f1, 4),
+            "errors": dict(sorted(self.errors.items())),
         }
 
-    def format(self) -> str:
-        """A table of the fields, ending with the line ``macro-F1 0.xxx``."""
+    def format(self, errors: bool = False) -> str:
+        """A table of the fields (then, with ``errors``, error counts by kind), ending with the
+        line ``macro-F1 0.xxx``."""
         lines = [f"documents {self.documents}", f"{'field':<14} {'P':>6} {'R':>6} {'F1':>6}   tp/fp/fn"]
         for name, score in self.fields.items():
             if score.empty:
@@ -142,6 +147,10 @@ class EvalReport:
             )
         for name in self.skipped:
             lines.append(f"skipped {name}")
+        if errors:
+            lines.append("errors by kind")
+            for kind, count in sorted(self.errors.items(), key=lambda item: (-item[1], item[0])):
+                lines.append(f"  {count:>4}  {kind}")
         lines.append(f"macro-F1 {self.macro_f1:.3f}")
         return "\n".join(lines)
 
@@ -264,6 +273,49 @@ def _meeting_counts(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> t
     return matched, len(pred) - matched, len(gold) - matched
 
 
+def _speaker_kind(speaker: str) -> str:
+    if speaker == "unknown" or not speaker:
+        return "unknown"
+    if speaker.startswith(("unnamed:", "joint:")):
+        return speaker.split(":", 1)[0]
+    if speaker.replace("_", "").isupper():
+        return "state" if len(speaker) == 3 and speaker.isalpha() else "organisation"
+    return "person"
+
+
+def error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
+    """The errors of one document by kind: quotations missed, invented, or given the wrong
+    kind of speaker; people, memberships and meetings missed or invented."""
+    kinds: Counter[str] = Counter()
+    gold_quotes, pred_quotes = gold.get("quotes") or [], pred.get("quotes") or []
+    used: set[int] = set()
+    for quote in gold_quotes:
+        overlaps = [
+            (word_overlap(str(quote.get("text", "")), str(p.get("text", ""))), j)
+            for j, p in enumerate(pred_quotes)
+            if j not in used
+        ]
+        best = max(overlaps, default=(0.0, -1))
+        if best[0] < 0.8:
+            kinds["quotes: missed"] += 1
+            continue
+        used.add(best[1])
+        gold_speaker, pred_speaker = (
+            str(quote.get("speaker", "")),
+            str(pred_quotes[best[1]].get("speaker", "")),
+        )
+        if not same_speaker(gold_speaker, pred_speaker):
+            kinds[
+                f"quotes: wrong speaker ({_speaker_kind(gold_speaker)} as {_speaker_kind(pred_speaker)})"
+            ] += 1
+    kinds["quotes: not a quotation"] += len(pred_quotes) - len(used)
+    for name in ("people", "memberships", "meetings"):
+        tp, fp, fn = score_document({name: gold.get(name)}, {name: pred.get(name)})[name]
+        kinds[f"{name}: missed"] += fn
+        kinds[f"{name}: invented"] += fp
+    return +kinds
+
+
 def score_document(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
     """(tp, fp, fn) per field for one document (every field but ``stories``)."""
     return {
@@ -305,9 +357,11 @@ def score_documents(
     """
     fields = {name: FieldScore() for name in FIELDS}
     per_document: dict[str, dict[str, tuple[int, int, int]]] = {}
+    errors: Counter[str] = Counter()
     for doc_id, gold_record in gold.items():
         pred_record = pred.get(doc_id, {})
         counts = score_document(gold_record, pred_record)
+        errors.update(error_kinds(gold_record, pred_record))
         per_document[doc_id] = counts
         for name, (tp, fp, fn) in counts.items():
             fields[name].add(tp, fp, fn)
@@ -320,7 +374,7 @@ def score_documents(
         fields["stories"].add(
             *story_pair_counts({k: v.get("story") for k, v in gold.items()}, predicted_stories)
         )
-    return EvalReport(fields=fields, documents=len(gold), per_document=per_document)
+    return EvalReport(fields=fields, documents=len(gold), per_document=per_document, errors=errors)
 
 
 def _read_text(path: Path) -> str:
