@@ -30,8 +30,8 @@ DEV_FLOORS = {
 TRAIN_FLOORS = {
     "states": 0.97,
     "organizations": 0.90,
-    "people": 0.80,
-    "quotes": 0.70,
+    "people": 0.90,
+    "quotes": 0.80,
     "coalitions": 0.55,
     "memberships": 0.40,
     "meetings": 0.40,

@@ -80,3 +80,26 @@ def test_people_capitalised_words_continuing_an_institution_are_not_people(core:
 def test_people_speaker_named_after_a_quotation_with_a_description(core: Pipeline) -> None:
     text = '"We are leaving the court," Param-Preet Singh, a lawyer at a rights group, said.'
     assert set(_people(core, text)) == {"Param-Preet Singh"}
+
+
+def test_people_names_broken_by_a_hard_wrapped_line(core: Pipeline) -> None:
+    # Wire copy broken at a fixed width: a name may run across a single line break.
+    text = (
+        "The summit opened on Friday in the conference hall of the capital, where the\n"
+        "delegations of more than a hundred countries gathered for two days of talks.\n"
+        "Leaders who spoke on the first day included Ghanaian President Kwame\n"
+        "Mensah-Boateng, Nepalese Prime Minister Ram Prasad Thapa and the foreign\n"
+        "ministers of several states from Africa, Asia and Latin America who came.\n"
+        "The host said the meeting would adopt a final declaration on the last day\n"
+        "and that the next summit would be held in three years in another region.\n"
+        "Several delegations asked for more time to study the draft text, which ran\n"
+        "to more than forty pages and covered trade, debt, climate and security.\n"
+    )
+    people = _people(core, text)
+    assert {"Kwame Mensah-Boateng", "Ram Prasad Thapa"} <= set(people)
+    assert "Kwame" not in people
+
+
+def test_people_number_words_and_managers(core: Pipeline) -> None:
+    text = "General Manager Chuck Fletcher met Daniel Ortega Two weeks later."
+    assert set(_people(core, text)) == {"Chuck Fletcher", "Daniel Ortega"}

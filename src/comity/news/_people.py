@@ -54,7 +54,7 @@ _ROLE_HEADS = frozenset(
     mr mr. mrs mrs. ms ms. deputy delegate officer commander colonel col. captain lieutenant sergeant mp mep
     foreign-minister prime-minister attorney prosecutor founder ceo dictator monarch strongman brother sister
     wife husband son daughter father mother cardinal archbishop bishop rabbi imam cleric activist spokesperson
-    mufti supremo tsar czar envoy chargé charge rep sen
+    mufti supremo tsar czar envoy chargé charge rep sen manager
     """.split()
 )
 # Words that may stand in an office phrase besides the heads.
@@ -83,6 +83,7 @@ _NOT_NAMES = frozenset(
     although though however meanwhile moreover also yet so thus still then there here this that these those
     it its he she they we i you his her their our my your him them us me who whom whose which what why how
     monday tuesday wednesday thursday friday saturday sunday today yesterday
+    one two three four five six seven eight nine ten dozens hundreds thousands
     tomorrow tonight morning evening night week month year years
     mr mrs ms dr prof sir
     not no yes all some many most few other others another each every both either neither any such only even
@@ -278,13 +279,21 @@ class PersonFinder:
         entity_at = _entity_index(doc)
         candidates: list[_Candidate] = []
         sentences = doc.sentences or [(0, len(text))]
+        wrapped = _hard_wrapped(text)
+        if wrapped:
+            sentences = _join_wrapped(text, sentences)
         for sent_start, sent_end in sentences:
-            candidates.extend(self._sentence_candidates(text, sent_start, sent_end, entity_at))
+            candidates.extend(self._sentence_candidates(text, sent_start, sent_end, entity_at, wrapped))
         return self._merge(text, candidates)
 
     # -- candidates ---------------------------------------------------------------------
     def _sentence_candidates(
-        self, text: str, sent_start: int, sent_end: int, entity_at: dict[int, Mention]
+        self,
+        text: str,
+        sent_start: int,
+        sent_end: int,
+        entity_at: dict[int, Mention],
+        wrapped: bool = False,
     ) -> list[_Candidate]:
         sentence = text[sent_start:sent_end]
         if not _CAPITAL.search(sentence):
@@ -327,8 +336,9 @@ class PersonFinder:
                     ):
                         break
                 # A name does not run across a line break or a comma.
-                if "\n" in text[tokens[run_end - 1][1] : token[0]]:
-                    break
+                gap = text[tokens[run_end - 1][1] : token[0]]
+                if "\n" in gap and not (wrapped and gap.strip(" ") == "\n"):
+                    break  # (a hard-wrapped text breaks its lines anywhere, names too)
                 run_end += 1
             run = tokens[index:run_end]
             while len(run) > 1 and run[-1][2].lower() in _HEADLINE_VERBS:
@@ -646,6 +656,31 @@ class PersonFinder:
                 if _LIST_GAP.fullmatch(gap):
                     return True
         return False
+
+
+def _hard_wrapped(text: str) -> bool:
+    """True for a text whose lines were broken at a fixed width (wire copy, plain-text mail):
+    most lines are long, of similar length, and end inside a sentence."""
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 8:
+        return False
+    long_lines = [line for line in lines if 55 <= len(line) <= 90]
+    open_ends = [line for line in long_lines if line[-1] not in '.!?:"\u201d']
+    return len(long_lines) >= 0.6 * len(lines) and len(open_ends) >= 0.5 * len(long_lines)
+
+
+def _join_wrapped(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans with the spans that a single line break cut inside a sentence joined."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sentences:
+        if joined:
+            previous_start, previous_end = joined[-1]
+            gap = text[previous_end:start]
+            if gap.strip(" ") == "\n" and text[previous_end - 1] not in '.!?:"\u201d':
+                joined[-1] = (previous_start, end)
+                continue
+        joined.append((start, end))
+    return joined
 
 
 def _elect_office(lowered: str) -> bool:
