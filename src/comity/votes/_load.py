@@ -453,6 +453,8 @@ def _read_csv_bytes(raw: bytes, label: str) -> pd.DataFrame:
         raise LoadError(f"not UTF-8 text ({exc.reason})", path=label, line=line) from exc
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError as exc:  # found by the fuzz suite (issue 13)
+        raise LoadError("empty file: no header and no rows", path=label, line=1) from exc
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise LoadError(
