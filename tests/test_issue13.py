@@ -312,3 +312,34 @@ def test_issue13_disk_full_real(tiny_disk: Path) -> None:
         str(store),
     )
     assert code == 2 and f"[E080] Cannot write {figure}: No space left on device" in err
+
+
+# -- 6. a store left by a killed build -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_issue13_killed_build_leaves_a_store_that_says_it_is_partial(db_copy: Path) -> None:
+    import signal
+    import sys
+    import time
+
+    build = subprocess.Popen(
+        [sys.executable, "-m", "comity.cli", "build", "--force", "--db", str(db_copy)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert build.stdout is not None
+    with build.stdout:
+        line = build.stdout.readline()  # "store: PATH", printed once the build is marked as started
+        assert line.startswith("store:"), line
+        time.sleep(0.5)
+        build.send_signal(signal.SIGKILL)
+        build.wait(timeout=30)
+    code, out, err = run("members", "UNSC", "--on", "2021-05-07", "--db", str(db_copy), "--json")
+    assert code == 0 and json.loads(out)  # still answers, from what was committed
+    assert "is partial: a `comity build` started" in err and "did not finish" in err
+    code, _, _ = run("build", "--no-votes", "--db", str(db_copy))
+    assert code == 0
+    code, _, err = run("members", "UNSC", "--db", str(db_copy))
+    assert code == 0 and "partial" not in err

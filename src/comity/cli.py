@@ -46,6 +46,13 @@ def open_store(db: Path | None, *, write: bool = False) -> Store:
             build_registry(store)
         return store
     store = Store.open(path, read_only=True)
+    started = store.unfinished_build()
+    if started is not None:
+        typer.echo(
+            f"comity: warning: the store at {path} is partial: a `comity build` started {started} did not "
+            "finish (killed or failed). Answers may lack data; run `comity build` to complete it.",
+            err=True,
+        )
     if store.loaded_sha256("registry") is None:
         store.close()
         typer.echo(f"comity: loading the registry into {path}…", err=True)
@@ -100,8 +107,11 @@ def build(
         if wal.exists():
             wal.unlink()
     with Store.open(path, read_only=False) as store:
+        # Marked until the build ends: a build that is killed leaves a store that says it is partial.
+        store.mark_build_started()
         typer.echo(f"store: {path}")
         result = build_store(store, votes=votes, force=force, progress=typer.echo, data_dir=data)
+        store.mark_build_finished()
     # Read back from disk what was written (blocks still in memory would not be checked): a store
     # that was damaged before, or by a failing disk, is an error, never a success.
     with Store.open(path, read_only=True) as written:

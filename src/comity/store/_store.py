@@ -242,6 +242,28 @@ class Store:
                 [name, sha256, n_rows, datetime.now(UTC).replace(tzinfo=None)],
             )
 
+    def mark_build_started(self) -> None:
+        """Note (committed at once) that a full build runs; :meth:`mark_build_finished` clears it."""
+        with self.transaction():
+            self.con.execute("DELETE FROM meta WHERE key = 'build_started'")
+            self.con.execute(
+                "INSERT INTO meta VALUES ('build_started', ?)",
+                [datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+
+    def mark_build_finished(self) -> None:
+        with self.transaction():
+            self.con.execute("DELETE FROM meta WHERE key = 'build_started'")
+
+    def unfinished_build(self) -> str | None:
+        """When the build that did not finish started (UTC, ISO), or None if every build finished.
+
+        A store left by a killed build holds every load that committed before the kill (each is
+        all or nothing) and lacks the rest.
+        """
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'build_started'").fetchone()
+        return str(row[0]) if row else None
+
     def loaded_sha256(self, name: str) -> str | None:
         """The content hash of the load ``name`` as last stored, if any."""
         row = self.con.execute("SELECT sha256 FROM loads WHERE name = ?", [name]).fetchone()

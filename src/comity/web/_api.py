@@ -160,8 +160,10 @@ async def status(request: Request) -> Response:
         counts = {t: data.count(t) for t in tables}
         return {
             # The file name only: where the server keeps its files is none of a client's business.
-            "store": data.store.path.name if data.store.path else ":memory:",
+            "store": _store_name(request, data),
             "read_only": data.store.read_only,
+            # Set when the store was left by a `comity build` that did not finish: answers may lack data.
+            "partial_build_started": data.local_store().unfinished_build(),
             "counts": counts,
             "ideal_points": data.ideal_status(),
             "parts": {
@@ -180,6 +182,13 @@ async def status(request: Request) -> Response:
     # Not cached: the state of the ideal point estimate changes while the server runs.
     value = await run_in_threadpool(compute, _data(request))
     return Response(_json_bytes(value), media_type="application/json")
+
+
+def _store_name(request: Request, data: WebData) -> str:
+    live = getattr(request.app.state, "live", None)
+    if live is not None:  # served from a snapshot: name the store, not the copy
+        return str(live.path.name)
+    return data.store.path.name if data.store.path else ":memory:"
 
 
 # -- registry ------------------------------------------------------------------------------------
