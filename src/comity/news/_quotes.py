@@ -123,6 +123,12 @@ _STATE_BODY_AFTER = re.compile(
 )
 # "Netanyahu's office": the office of a named person is not the person (gold: unnamed).
 _OFFICE_OF = re.compile(r"['’]s\s+(office|spokes(?:man|woman|person)|aides?|camp|team|lawyers?)\b")
+# Words for a person: "the ministry's spokesman" is someone of the ministry, not the ministry.
+_PERSON_NOUN = re.compile(
+    r"\b(?:official|officials|spokes(?:man|woman|person)|minister|head|chief|director|envoy|ambassador|"
+    r"representative|aide|adviser|advisor|diplomat|secretary|president|leader|member|staffer)\b",
+    re.IGNORECASE,
+)
 _SPOKE_AFTER = re.compile(
     r"\s*(?:,[^,\"\n]{0,60},\s*)?(?:has |had |also |then )?(?:said|says|told|added|stated|wrote|declared)\b"
 )
@@ -333,7 +339,7 @@ def find_quotes(doc: NewsDoc) -> list[tuple[int, int]]:
             if len(words) < 3:
                 continue
             inner = text[start:end]
-            if _TITLE_WITH_COLON.match(inner) and len(words) <= 25:
+            if _TITLE_WITH_COLON.match(inner) and len(words) <= 25 and _is_title(inner.split(":")[0].split()):
                 continue  # "Name of the Day: what it means" -- a title or a headline in marks
             if _is_title(words) and not re.search(r"[.!?]\s", inner):
                 continue
@@ -589,7 +595,7 @@ def _resolve_phrase(
             return organ.entity_id, start + resolution.start(), start + resolution.end(), 0.6
     entities = ctx.entities_in(start, end)
     body = _STATE_BODY.search(phrase)
-    if body is not None:
+    if body is not None and not _PERSON_NOUN.search(phrase):
         states = [m for m in entities if m.entity_type == "state" and m.kind != "contained"]
         if states:
             return states[0].entity_id, states[0].start, states[0].end, 0.65
@@ -836,17 +842,22 @@ def _attribute_parsed(ctx: _Context, parse: Any, start: int, end: int) -> _Resol
         if node.head.i == node.i:
             break
         node = node.head
-    # Speech verbs hanging from the quotation ('"...," he added, "..."') or near it.
-    speech = [t for t in tokens if t.i not in inside and _is_speech_verb(t)]
+    # Speech verbs hanging from the quotation ('"...," he added, "..."'); a speech verb elsewhere
+    # in the sentence has its own words and its own speaker.
+    attached = {anchor.i, anchor.head.i}
+    speech = [
+        t
+        for t in tokens
+        if t.i not in inside and _is_speech_verb(t) and (t.head.i in attached or t.i == anchor.head.i)
+    ]
     speech.sort(key=lambda t: min(abs(t.i - i) for i in inside))
     candidates.extend(t for t in speech if t not in candidates)
     for verb in candidates:
         subject = _subject_of(verb, inside)
         if subject is None:
             continue
-        resolved = _resolve_subject(ctx, parse, subject, start)
-        if resolved is not None:
-            return resolved
+        # The verb that governs the quotation decides: its subject or nobody.
+        return _resolve_subject(ctx, parse, subject, start)
     return None
 
 
