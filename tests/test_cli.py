@@ -69,6 +69,12 @@ def test_cli_members_kinds(db_copy: Path) -> None:
     assert code == 2 and "unknown membership kind" in err and "Traceback" not in err
 
 
+def test_cli_show_body_says_its_coverage(db_copy: Path) -> None:
+    code, out, _ = run("show", "UNSC", "--db", str(db_copy))
+    assert code == 0
+    assert "members today: 15 (coverage complete: UN DPPA Security Council membership by year" in out
+
+
 def test_cli_show_ambiguous_name_lists_candidates_exit_2(db_copy: Path) -> None:
     code, out, err = run("show", "Congo", "--db", str(db_copy))
     assert code == 2

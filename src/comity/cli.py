@@ -193,7 +193,11 @@ def show(
             + (" …" if len(bodies) > 25 else "")
         )
     if "members_today" in info:
-        typer.echo(f"  members today: {info['members_today']}")
+        coverage = info.get("coverage_today") or {}
+        typer.echo(
+            f"  members today: {info['members_today']} (coverage {coverage.get('status', 'unknown')}"
+            + (f": {coverage['how']})" if coverage.get("how") else ")")
+        )
 
 
 @app.command()

@@ -227,6 +227,7 @@ def dppa_unsc_spells(
                 f"UN DPPA Security Council membership by year, {years.start}-{years.stop - 1}",
                 source_id,
                 path.name,
+                precision="year",
             )
         )
     if unknown:
