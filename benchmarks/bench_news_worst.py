@@ -16,6 +16,7 @@ Run::
 
     python benchmarks/bench_news_worst.py                    # sizes 200 KB, 800 KB, 4.1 MB
     python benchmarks/bench_news_worst.py --sizes 200000     # one size
+    python benchmarks/bench_news_worst.py --budget           # as users run it: over 5 s, a reported skip
 """
 
 from __future__ import annotations
@@ -86,30 +87,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="200000,800000,4100000", help="Text sizes in characters.")
     parser.add_argument("--no-peer", action="store_true", help="Leave out the spaCy sentencizer peer.")
+    parser.add_argument(
+        "--budget", action="store_true", help="Read with the default time budget (over it: skipped, E040)."
+    )
     args = parser.parse_args()
     import spacy
 
+    from comity.errors import ExtractionError
     from comity.news import Pipeline
+    from comity.news._pipeline import DEFAULT_TIME_BUDGET
 
-    reader = Pipeline(time_budget=None)
+    reader = Pipeline(time_budget=DEFAULT_TIME_BUDGET if args.budget else None)
     reader.read("France joined NATO.", id="warm-up")
     peer = spacy.blank("en")
     peer.add_pipe("sentencizer")
     rng = random.Random(13)
-    print(f"{'shape':<26} {'chars':>9} {'comity s':>9} {'spaCy sentencizer s':>20}")
+    print(f"{'shape':<26} {'chars':>9} {'comity s':>9} {'spaCy sentencizer s':>20}  outcome")
     for size in (int(s) for s in args.sizes.split(",")):
         for name, make in SHAPES.items():
             text = make(size, rng)
             start = time.perf_counter()
-            reader.read(text, id=name)
+            outcome = "read"
+            try:
+                reader.read(text, id=name)
+            except ExtractionError as error:
+                outcome = f"skipped ({error.code})"
             comity_s = time.perf_counter() - start
             peer_s = float("nan")
-            if not args.no_peer:
+            # spaCy's tokenizer splits prefixes one by one: on deep nesting it ran for over ten minutes
+            # at 150,000 characters without finishing (2 cores, December 2026), so it is left out there.
+            if not args.no_peer and name != "deep nesting":
                 peer.max_length = len(text) + 1
                 start = time.perf_counter()
                 peer(text)
                 peer_s = time.perf_counter() - start
-            print(f"{name:<26} {len(text):>9,} {comity_s:>9.2f} {peer_s:>20.2f}", flush=True)
+            print(f"{name:<26} {len(text):>9,} {comity_s:>9.2f} {peer_s:>20.2f}  {outcome}", flush=True)
 
 
 if __name__ == "__main__":

@@ -166,6 +166,19 @@ def test_memberships_announcement_with_a_time_phrase(
           ("PER", "UNHRC", "join", "2030-10-11")]),
         ("present tense on the page's date", "Norway leaves the Council of Europe", "2031-05-02",
          [("NOR", "COUNCIL_OF_EUROPE", "withdraw", "2031-05-02")]),
+        ("seats won in an election",
+         "Chile and Fiji won seats on the Human Rights Council on 12 October 2032.", None,
+         [("CHL", "UNHRC", "join", "2032-10-12"), ("FJI", "UNHRC", "join", "2032-10-12")]),
+        ("elected from a regional group: the story's seated body",
+         "The Security Council vote was held on 3 June 2032. "
+         "Kenya and Ghana were elected from the African group.",
+         None, [("KEN", "UNSC", "join", "2032-06-03"), ("GHA", "UNSC", "join", "2032-06-03")]),
+        ("inverted list by regional group, dated by the term's start",
+         "The Human Rights Council vote took place on 9 October 2032. "
+         "The countries elected were Peru and Chile "
+         "from Latin America; and Japan from Asia. Their three-year terms begin on 1 January.", "2032-10-10",
+         [("PER", "UNHRC", "join", "2033-01-01"), ("CHL", "UNHRC", "join", "2033-01-01"),
+          ("JPN", "UNHRC", "join", "2033-01-01")]),
     ],
 )  # fmt: skip
 def test_memberships_frames(
@@ -189,6 +202,8 @@ def test_memberships_frames(
         ("a wish is no event", "Serbia hopes to join the European Union by 2030."),
         ("a threat is no event", "Hungary threatened to leave the European Union."),
         ("re-elected states take no join", "Cuba was re-elected to the Human Rights Council."),
+        ("elected to an office is no membership",
+         "Maria Silva of Brazil was elected president of the UN General Assembly."),
         ("admitted as an observer is no membership",
          "The General Assembly voted to admit Palestine as a non-member observer state."),
         ("a negation is no event", "Norway never joined the European Union."),

@@ -245,7 +245,10 @@ _FRAMES: tuple[_Frame, ...] = (
         rf"(?:was|were|been|is|are|has|have|had)\s+(?:\w+\s+)?granted\s+(?:\w+\s+){{0,2}}(?:membership|status|"
         rf"seat)|"
         rf"(?:(?:was|were|been|are|is|being|get|got)\s+|(?:countries|states|nations|members|those|candidates|"
-        rf"others)\s+)(?:also\s+)?(?:newly\s+)?elected\s+(?:as\s+(?:a\s+)?members?\s+)?(?:to|onto|on)|"
+        rf"others)\s+)(?:also\s+)?(?:newly\s+)?elected\b(?:\s+(?:as\s+(?:a\s+)?members?\s+)?(?:to|onto|on)\b|"
+        rf"(?!\s+(?:were|are|was|is|include)\b|\s+(?:as\s+)?(?:the\s+)?(?:vice[\s-]+)?(?:president|chair|head|leader|"
+        rf"secretary|judge|prime|"
+        rf"speaker|mayor|governor|deputy|member\s+of\s+parliament)))|"
         rf"{_verb('win')}|won|{_verb('secure', 'gain', 'clinch', 'take')}|took)\b",
         "join",
     ),
@@ -267,7 +270,7 @@ _FRAMES: tuple[_Frame, ...] = (
 # Which frames need what right after them to be read as membership: "win" and "take" only with
 # a seat; "elected" only with a body that has elected seats; "admitted" with a body.
 _SEAT_FRAMES = re.compile(
-    r"^\s*(?:(?:a|an|the|its|their|one\s+of\s+the|\w+)\s+){0,3}(?:\w+\s+)?seats?\b", re.I
+    r"\s*(?:(?:a|an|the|its|their|one\s+of\s+the|\w+)\s+){0,3}(?:\w+\s+)?seats?\b", re.I
 )
 
 _FRAME_RE = re.compile("|".join(f"(?P<f{i}>{frame.pattern})" for i, frame in enumerate(_FRAMES)), re.I)
@@ -326,7 +329,9 @@ _TREATY_NOUN = re.compile(r"\s*(?:the|its|their|this|that)\s+(?:[\w-]+\s+){0,5}"
                           r"(?:treaty|agreement|pact|accord|"
                           r"convention|deal)\b", re.I)  # fmt: skip
 _OBSERVER = re.compile(r"\s*as\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", re.I)
-_NOMINAL_ANYWHERE = re.compile(r"\b(?:withdrawal|pull-?out|exit)\b", re.I)
+# Words that let a sentence without an organisation hold an event: a nominal withdrawal whose body was
+# named before, or an election to the story's seated body.
+_NOMINAL_ANYWHERE = re.compile(r"\b(?:withdrawal|pull-?out|exit|elected|seats?)\b", re.I)
 _NOMINAL = re.compile(
     r"(?:withdrawal|exit|pull-?out|departure|accession|suspension|expulsion|admission)\b", re.I
 )
@@ -530,6 +535,13 @@ def _antecedent(reader: _Reader, sent_start: int, position: int) -> list[str]:
     return []
 
 
+_REGION_TAIL = re.compile(
+    r"\s*(?:\((?:[^()]{1,40})\)\s*)?(?:(?:from|for|of|representing)\s+(?:the\s+)?(?:[A-Z][\w-]*\s*){1,4}"
+    r"(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w-]*\s*){1,3})?(?:(?:group|region|bloc|states)\s*)?)?[;,]\s*"
+    r"(?:and\s+)?(?:the\s+)?"
+)
+
+
 def _object(reader: _Reader, trigger_end: int, sent_end: int) -> list[str]:
     """The state(s) right after an object-actor trigger: "the bloc admitted Egypt and Iran"."""
     text = reader.text
@@ -539,9 +551,25 @@ def _object(reader: _Reader, trigger_end: int, sent_end: int) -> list[str]:
             r"\s*(?:(?:the|its|fellow|member|state|country)\s+)*", text[trigger_end : actor.start]
         ):
             run: StateList | None = reader.lists.last_before(actor.start + 1, actor.start - 1)
-            if run is not None and run.start == actor.start:
-                return run.members
-            return [actor.entity_id]
+            if run is None or run.start != actor.start:
+                return [actor.entity_id]
+            members = list(run.members)
+            # Elections list states by regional group: "A and B from Africa; C and D from Latin America"
+            for _ in range(8):
+                tail = _REGION_TAIL.match(text, run.end, min(sent_end, run.end + 80))
+                if tail is None:
+                    break
+                following = reader.lists.between(tail.end(), tail.end() + 1)
+                single = reader.states.between(tail.end(), tail.end() + 1)
+                if following:
+                    run = following[0]
+                    members.extend(m for m in run.members if m not in members)
+                elif single:
+                    members.append(single[0].entity_id)
+                    break
+                else:
+                    break
+            return members
         break
     return []
 
@@ -870,8 +898,9 @@ def _seated_topic(reader: _Reader, position: int) -> list[Mention]:
 # The start of an elected term: "three-year terms starting Jan. 1", "take their seats on 1 January".
 _TERM_START = re.compile(
     r"\b(?:terms?|seats?|mandates?)\b[^.;]{0,50}?\b(?:begin(?:s|ning)?|start(?:s|ing)?|from|commencing|"
-    r"running\s+from|effective)\b(?:\s+(?:on|in))?|\btak(?:e|es|ing)\s+(?:up\s+)?(?:their|its)\s+seats?\b"
-    r"(?:\s+(?:on|in|from))?",
+    r"running\s+from|effective)\b(?:\s+(?:on|in))?|\btak(?:e|es|ing)\s+(?:up\s+)?(?:their|its)\s+"
+    r"(?:seats?|places?|posts?|office)\b(?:\s+(?:on|in|from))?|"
+    r"\bserv(?:e|es|ing)\b[^.;]{0,40}?\b(?:from|starting|beginning)\b(?:\s+(?:on|in))?",
     re.I,
 )
 
