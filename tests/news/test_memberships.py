@@ -68,7 +68,7 @@ def test_memberships_invited_states_join_when_membership_takes_effect(nlp: Pipel
         ("EGY", "BRICS", "join", "2024-01-01"),
         ("IRN", "BRICS", "join", "2024-01-01"),
     ]
-    assert _events(nlp, "The group extended invitations to other UN members to join the new body.") == []
+    assert _events(nlp, "The founders asked every other UN member to sign up to the new forum.") == []
 
 
 def test_memberships_announcement_dated_when_made(nlp: Pipeline) -> None:
@@ -205,7 +205,7 @@ def test_memberships_frames(
         ("elected to an office is no membership",
          "Maria Silva of Brazil was elected president of the UN General Assembly."),
         ("admitted as an observer is no membership",
-         "The General Assembly voted to admit Palestine as a non-member observer state."),
+         "By a vote of the General Assembly, Palestine was admitted as a non-member observer state."),
         ("a negation is no event", "Norway never joined the European Union."),
         ("a vote to reject is no event", "Germany refused to quit the WHO."),
     ],

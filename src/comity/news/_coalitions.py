@@ -72,7 +72,7 @@ _ACTS = re.compile(
     r"^\s*(?:,[^,.]{0,50},)?\s*(?:(?:have|has|had|also|jointly|together|on \w+|then|recently|already)\s+)*"
     rf"(?:{_ACTION_VERBS[3:-1]}|table|draft|introduce|present|sponsor|submit|propose|sign|circulate|"
     r"issued a joint|issue a joint|joined forces|join forces|teamed up|team up|"
-    # "The US, UK and Australia announced a new military pact"
+    # "Chile, Peru and Colombia unveiled a trade partnership"
     r"(?:announced|unveiled|agreed|forged|struck|sealed|concluded)\s+(?:on\s+\w+\s+)?(?:a|an|the|their)\s+"
     r"(?:[\w-]+\s+){0,3}(?:pact|alliance|partnership|agreement|accord|deal|initiative|group|declaration|"
     r"joint\s+statement|security\s+arrangement))\b",

@@ -225,7 +225,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
                 r"\W*(?:this|it|the (?:meeting|session|summit|statement|declaration))\b", sentence, re.I
             )
         ):
-            # "The NAM called for ... This came in a statement adopted at a ministerial meeting ..."
+            # "The bloc urged restraint. It did so in a declaration agreed at a summit ..."
             organs = previous_bodies
             date_span = previous_span
         previous_span = (sent_start, sent_end)
@@ -449,7 +449,7 @@ def _add_participants(
         head = first_of_run.get(mention.start, mention)
         before = text[max(sent_start, head.start - 40) : head.start]
         if text[mention.end : mention.end + 1] == ")" and text[mention.start - 1 : mention.start] == "(":
-            continue  # "VOLKAN BOZKIR (Turkey), President of the General Assembly": nationality
+            continue  # "JANE DOE (Norway), chair of the committee": nationality
         if _TOPIC_AFTER.match(text[mention.end : mention.end + 20]):
             continue
         if _SUBJECT_MATTER.search(before) and not re.search(
