@@ -766,15 +766,23 @@ class ActorMatcher:
             self._automaton.add_word(lowered, (len(lowered), tuple(bucket.values())))
         self._automaton.make_automaton()
 
-    def find(self, text: str) -> list[Mention]:
-        """All state and organisation mentions of ``text``, in order."""
+    def find(self, text: str, check_deadline: Callable[[str], None] | None = None) -> list[Mention]:
+        """All state and organisation mentions of ``text``, in order.
+
+        ``check_deadline`` (the document's :meth:`NewsDoc.check_deadline`) is called every few
+        hundred mentions, so that a text made of nothing but names still stops within its budget.
+        """
         candidates = self._candidates(text)
+        if check_deadline is not None:
+            check_deadline("comity.actors.v1")
         chosen = _longest_first(candidates)
         chosen_spans = {(c[0], c[1]) for c in chosen}
         mentions: list[Mention] = []
         datelines = [m.span() for m in _DATELINE.finditer(text)]
         datelines.extend(m.span() for m in _DATELINE_AGENCY.finditer(text))
-        for start, end, entry in chosen:
+        for index, (start, end, entry) in enumerate(chosen):
+            if check_deadline is not None and index % 256 == 0:
+                check_deadline("comity.actors.v1")
             if entry.entity_type == "none":
                 continue
             if (entry.entity_type == "state" or entry.kind == "capital") and not self._keeps_state(
@@ -1027,7 +1035,7 @@ def actors(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
 
     def run(doc: NewsDoc) -> NewsDoc:
         doc.mentions = [m for m in doc.mentions if m.entity_type == "person"]
-        doc.mentions.extend(matcher.find(doc.text))
+        doc.mentions.extend(matcher.find(doc.text, doc.check_deadline))
         doc.mentions.sort(key=lambda m: (m.start, -m.end))
         return doc
 

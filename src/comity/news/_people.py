@@ -283,6 +283,7 @@ class PersonFinder:
         if wrapped:
             sentences = _join_wrapped(text, sentences)
         for sent_start, sent_end in sentences:
+            doc.check_deadline("comity.people.v1")
             candidates.extend(self._sentence_candidates(text, sent_start, sent_end, entity_at, wrapped))
         return self._merge(text, candidates)
 
