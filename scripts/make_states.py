@@ -405,7 +405,11 @@ def dataset_names(shared: Path) -> list[SourceName]:
     ) as z:
         with z.open("UN DATA.csv") as f:
             header = pd.read_csv(f, nrows=0, encoding="utf-8-sig").columns.tolist()
+    from comity.votes._load import UNDL_SCRAPE_HEADER_FIXES
+
     for i, column in enumerate(header[11:], start=12):
+        # Scraping artefacts ("AY SWEDEN") are fixed as the vote loader fixes them: no alias of a state.
+        column = UNDL_SCRAPE_HEADER_FIXES.get(column.strip(), column)
         if column.strip() not in UNDL_NOT_STATES:
             out.append(SourceName(column, "undl", f"UN DATA.csv header column {i}"))
     votes = pd.read_parquet(

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -237,7 +238,11 @@ def source_names() -> list[tuple[str, str]]:
         "token",
     ]
     assert len(header) - 11 == 259
-    names += [("undl", c) for c in header[11:] if c.strip() not in UNDL_NOT_STATES]
+    from comity.votes._load import UNDL_SCRAPE_HEADER_FIXES
+
+    # The vote loader fixes scraping artefacts ("AY SWEDEN") before it resolves names, as here.
+    fixed = [UNDL_SCRAPE_HEADER_FIXES.get(c.strip(), c) for c in header[11:]]
+    names += [("undl", c) for c in fixed if c.strip() not in UNDL_NOT_STATES]
     votes = pd.read_parquet(SHARED / "unga-votes" / "votes.parquet", columns=["country"])
     names += [("unvotes", c) for c in sorted(votes["country"].unique())]
     unsc = pd.read_csv(SHARED / "unsc" / "elected_members_1946_2019.csv", dtype=str)
@@ -298,3 +303,16 @@ def test_states_data_regeneration_is_identical(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     for name in ("states.csv", "state_aliases.csv"):
         assert (out / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+def test_scrape_artefacts_are_not_aliases(registry: Any) -> None:
+    """Garbled column headers of the UNDL scrape ("AY SWEDEN") are fixed by the vote loader, so they
+    are no names of states: a search for one finds no alias spelt that way."""
+    from comity.votes._load import UNDL_SCRAPE_HEADER_FIXES
+
+    for garbled in UNDL_SCRAPE_HEADER_FIXES:
+        hits = registry.search(garbled, limit=5)
+        assert all(getattr(h, "alias", None) != garbled for h in hits), garbled
+    # The fixed names still resolve, so the loader maps every column.
+    assert registry.resolve_state("UNION OF SOUTH AFRICA") == "ZAF"
+    assert registry.resolve_state("UNITED STATES") == "USA"

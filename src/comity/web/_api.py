@@ -8,6 +8,7 @@ request costs a dictionary look-up, which is what keeps latency low under load.
 
 from __future__ import annotations
 
+import csv
 import hmac
 import io
 import json
@@ -113,16 +114,60 @@ def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-async def _answer(request: Request, compute: Callable[[WebData], Any]) -> Response:
-    """Answer from the cache, or compute in a worker thread and cache the JSON."""
+#: ``format=csv`` answers the rows of the JSON answer as CSV, all of them (no paging), for download.
+Format = Annotated[
+    Literal["json", "csv"],
+    Query(description="json (default, paged), or csv: every row of the answer, for download."),
+]
+#: What ``limit`` becomes for a CSV answer: every row.
+ALL_ROWS = 10**9
+
+
+def _items(value: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = value["items"]
+    return rows
+
+
+def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """``rows`` as CSV: columns in first-seen order, lists joined by ``;``, None as an empty cell."""
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {k: ";".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in row.items()}
+        )
+    return out.getvalue().encode()
+
+
+async def _answer(
+    request: Request,
+    compute: Callable[[WebData], Any],
+    rows: Callable[[Any], list[dict[str, Any]]] | None = None,
+) -> Response:
+    """Answer from the cache, or compute in a worker thread and cache the answer.
+
+    With ``rows`` and ``format=csv`` in the query, the answer is ``rows(value)`` as CSV.
+    """
+    as_csv = rows is not None and request.query_params.get("format") == "csv"
     key = (request.url.path, request.url.query)
     cache = _cache(request)
     body = cache.get(key)
     if body is None:
         data = _data(request)
         value = await run_in_threadpool(compute, data)
-        body = _json_bytes(value)
+        body = csv_bytes(rows(value)) if as_csv and rows is not None else _json_bytes(value)
         cache.put(key, body)
+    if as_csv:
+        name = request.url.path.strip("/").replace("/", "-").removeprefix("api-") or "comity"
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     return Response(body, media_type="application/json")
 
 
@@ -290,6 +335,62 @@ async def timeline(
         return paginate(rows, limit, offset).body(actor_id=found, body=body)
 
     return await _answer(request, compute)
+
+
+@router.get(
+    "/actors/{actor_id}/spells",
+    tags=["registry"],
+    summary="Membership spells of an actor, or of a body's members",
+    responses=_ERROR_RESPONSES,
+)
+async def spells(
+    request: Request,
+    actor_id: Annotated[str, Path(max_length=200, examples=["ZAF"])],
+    members: Annotated[
+        bool, Query(description="The spells of the body's members instead of the actor's own.")
+    ] = False,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Most spells (1 to 1000).")] = 60,
+    format: Format = "json",
+) -> Response:
+    """Spells of membership (start, end, kind, source), as the timeline charts draw them; a
+    suspension or a withdrawal ends a spell, so a gap between two spells is a gap in membership."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        found = data.actor(actor_id)["id"]
+        rows = round_floats(data.membership_spells(found, as_body=members, limit=limit))
+        return {"actor_id": found, "members": members, "total": len(rows), "items": rows}
+
+    return await _answer(request, compute, _items)
+
+
+@router.get("/cite", tags=["service"], summary="References to cite for data files")
+async def cite(
+    request: Request,
+    files: Annotated[
+        str | None,
+        Query(
+            max_length=400,
+            description="Keys of data files (see `comity data list`), comma-separated; default every file.",
+            examples=["unvotes_votes,bsv_matches"],
+        ),
+    ] = None,
+    format: Annotated[Literal["json", "bibtex"], Query(description="json (default) or bibtex.")] = "json",
+) -> Response:
+    """The references to cite for the data behind a chart, each once (as ``comity data cite``)."""
+    from comity.data import cite as references
+    from comity.errors import DataError
+
+    keys = [k for k in re.split(r"[,\s]+", files or "") if k] or None
+    try:
+        found = references(keys)
+    except DataError as error:
+        # An unknown key is a bad parameter here (422), not a missing file of the server (503).
+        raise BadInput(error.message, hint=error.hint) from None
+    if format == "bibtex":
+        text = "\n\n".join(c.bibtex for c in found) + "\n"
+        return Response(text.encode(), media_type="text/plain; charset=utf-8")
+    items = [{"key": c.key, "text": c.text, "bibtex": c.bibtex} for c in found]
+    return Response(_json_bytes({"files": keys, "items": items}), media_type="application/json")
 
 
 @router.get(
@@ -626,6 +727,7 @@ async def alignment(
     measure: Annotated[Literal["agree", "lijphart", "s", "kappa", "pi"], Query()] = "agree",
     limit: Limit = 500,
     offset: Offset = 0,
+    format: Format = "json",
 ) -> Response:
     """Pairwise alignment (share of identical votes, Lijphart, Signorino-Ritter S, Cohen's kappa,
     Scott's pi), as ``comity votes agree``."""
@@ -639,11 +741,12 @@ async def alignment(
         rows = data.alignment(
             chosen, refs, None if by == "all" else "year", issue, year_from, year_to, measure
         )
-        return paginate(round_floats([dict(r) for r in rows]), limit, offset).body(
+        size = ALL_ROWS if format == "csv" else limit
+        return paginate(round_floats([dict(r) for r in rows]), size, offset).body(
             states=list(chosen), reference=list(refs), by=by, issue=issue, measure=measure
         )
 
-    return await _answer(request, compute)
+    return await _answer(request, compute, _items)
 
 
 def _check_order(start: int | None, end: int | None) -> None:
@@ -664,13 +767,23 @@ async def agreement(
         str, Query(max_length=2000, description="States, comma-separated.", examples=["USA,CHN,RUS,FRA,GBR"])
     ],
     measure: Annotated[Literal["agree", "lijphart", "s", "kappa", "pi"], Query()] = "agree",
+    format: Format = "json",
 ) -> Response:
-    """All-pairs agreement of the given states in one year (the heatmap of the coalition page)."""
+    """All-pairs agreement of the given states in one year (the heatmap of the coalition page).
+    As CSV: one row per ordered pair of states (state_a, state_b, the measure)."""
 
     def compute(data: WebData) -> dict[str, Any]:
         return data.agreement(year, tuple(_states(states, data)), measure)
 
-    return await _answer(request, compute)
+    def pairs(value: dict[str, Any]) -> list[dict[str, Any]]:
+        names = value["states"]
+        return [
+            {"year": year, "state_a": a, "state_b": b, measure: value["matrix"][i][j]}
+            for i, a in enumerate(names)
+            for j, b in enumerate(names)
+        ]
+
+    return await _answer(request, compute, pairs)
 
 
 @router.get(
@@ -696,6 +809,7 @@ async def cohesion(
     seed: Annotated[int, Query(ge=0, le=2**31, description="Seed of the random groups.")] = 0,
     limit: Limit = 500,
     offset: Offset = 0,
+    format: Format = "json",
 ) -> Response:
     """Per year: the group's Rice index and Hix-Noury-Roland agreement index (``ai``), the mean and
     2.5-97.5 percentile band of random groups of the same size, its percentile, and whether it is a
@@ -705,11 +819,12 @@ async def cohesion(
         _check_order(year_from, year_to)
         members = _group(data, group)
         rows = data.cohesion(members, year_from, year_to, issue, draws, seed)
-        return paginate(round_floats([dict(r) for r in rows]), limit, offset).body(
+        size = ALL_ROWS if format == "csv" else limit
+        return paginate(round_floats([dict(r) for r in rows]), size, offset).body(
             group=members if isinstance(members, str) else list(members), issue=issue, draws=draws
         )
 
-    return await _answer(request, compute)
+    return await _answer(request, compute, _items)
 
 
 def _group(data: WebData, group: str) -> str | tuple[str, ...]:
@@ -738,10 +853,14 @@ async def blocs(
         Literal["agree", "lijphart", "s", "kappa", "pi"], Query(description="Edge weight.")
     ] = "agree",
     seed: Annotated[int, Query(ge=0, le=2**31, description="Seed of the Leiden algorithm.")] = 0,
+    format: Format = "json",
 ) -> Response:
     """Voting blocs (Leiden communities of the year's agreement graph), the states that moved since
-    the year before, and the stability of the partition, as ``comity votes blocs``."""
-    return await _answer(request, lambda data: data.blocs(year, resolution, metric, seed))
+    the year before, and the stability of the partition, as ``comity votes blocs``. As CSV: one row
+    per state and its bloc."""
+    return await _answer(
+        request, lambda data: data.blocs(year, resolution, metric, seed), lambda value: value["blocs"]
+    )
 
 
 @router.get("/votes/ideal", tags=["votes"], summary="Ideal points over time", responses=_ERROR_RESPONSES)
@@ -757,6 +876,7 @@ async def ideal(
     year_to: YearTo = None,
     limit: Limit = 500,
     offset: Offset = 0,
+    format: Format = "json",
 ) -> Response:
     """One-dimensional ideal points per state and year (USA positive), with standard errors,
     as ``comity votes ideal``."""
@@ -765,6 +885,6 @@ async def ideal(
         _check_order(year_from, year_to)
         chosen = _states(states, data)
         rows = round_floats(data.ideal(chosen, year_from, year_to))
-        return paginate(rows, limit, offset).body(states=chosen)
+        return paginate(rows, ALL_ROWS if format == "csv" else limit, offset).body(states=chosen)
 
-    return await _answer(request, compute)
+    return await _answer(request, compute, _items)

@@ -8,9 +8,11 @@ needs no request of its own beyond its static files and works with no network.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.templating import Jinja2Templates
@@ -55,6 +57,84 @@ def _optional(part: str, function: Any) -> tuple[Any, str | None]:
 def _chart(kind: str, **payload: Any) -> str:
     # The JSON sits inside a <script> element: "</" must not close it.
     return json.dumps({"kind": kind, **payload}, ensure_ascii=False, default=str).replace("</", "<\\/")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of a page: its JSON spec, the API address of exactly its rows, where they come from."""
+
+    spec: str
+    api: str
+    source: str
+    cite: str | None = None
+
+    @property
+    def csv(self) -> str:
+        return self.api + ("&" if "?" in self.api else "?") + "format=csv"
+
+
+def _api(path: str, **params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"/api/{path}" + (f"?{query}" if query else "")
+
+
+#: Vote sources of the store (``votes.source_id``) and the data files of the manifest they are read from.
+_VOTE_FILES = {
+    "unvotes": "unvotes_votes",
+    "unvotes2020": "unga_wide_1946_2024",
+    "undl": "undl_scrape_zip",
+    "undl_ga": "undl_ga",
+    "undl_sc": "undl_sc",
+}
+
+
+def _describe_files(keys: list[str]) -> str:
+    from comity.data import manifest
+
+    files = {f.key: f for f in manifest()}
+    parts = []
+    for key in keys:
+        f = files.get(key)
+        if f is None:
+            continue
+        where = f"{f.repo}@{f.commit[:7]}" if f.repo and f.commit else (f.url or f.mirror)
+        parts.append(f"{f.title} ({where}; licence: {f.licence})")
+    return "; ".join(parts)
+
+
+def _vote_source(data: WebData, *, ideal: bool = False) -> tuple[str, str | None]:
+    """The source line and the cite link of a chart drawn from the store's General Assembly votes."""
+    try:
+        present = sorted(str(s) for s in data.votes()["source_id"].unique())
+    except (ComityError, ApiError, KeyError):
+        present = []
+    keys = [_VOTE_FILES[s] for s in present if s in _VOTE_FILES]
+    if ideal and data.ideal_method == "dynamic":
+        keys.append("bsv_matches")
+    if not keys:
+        return "Source: the General Assembly votes of this store.", None
+    text = "Source: " + _describe_files(keys)
+    if ideal:
+        text += f". Ideal points estimated by comity ({data.ideal_method})"
+    return text + ".", _api("cite", files=",".join(keys), format="bibtex")
+
+
+def _registry_source(data: WebData, rows: list[dict[str, Any]]) -> str:
+    """The source line of registry rows: each source of their ``source_id`` column, as the store's
+    ``sources`` table describes it."""
+    ids = sorted({str(r["source_id"]) for r in rows if r.get("source_id")})
+    if not ids:
+        return "Source: the comity registry."
+    found: dict[str, dict[Any, Any]] = {}
+    if "sources" in data.tables:
+        marks = ", ".join("?" for _ in ids)
+        frame = data.query(f"SELECT source_id, title, licence FROM sources WHERE source_id IN ({marks})", ids)
+        found = {str(row["source_id"]): row for row in frame.to_dict("records")}
+    parts = []
+    for source_id in ids:
+        row = found.get(source_id)
+        parts.append(f"{row['title']} (licence: {row['licence']})" if row and row.get("title") else source_id)
+    return "Source: comity registry: " + "; ".join(parts) + "."
 
 
 # -- template helpers ------------------------------------------------------------------------------
@@ -103,6 +183,8 @@ def install(app: FastAPI) -> None:
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
     # Links to a document's source only for http(s) URLs: a stored javascript: URL stays text.
     env.filters["http_url"] = http_url
+    env.filters["code_spans"] = code_spans
+    env.filters["outlet"] = outlet_of
 
     def render_error(request: Request, status: int, code: str, message: str, hint: str | None) -> str:
         template = templates.get_template("error.html")
@@ -111,6 +193,35 @@ def install(app: FastAPI) -> None:
         )
 
     app.state.render_error = render_error
+
+
+def code_spans(text: Any) -> Markup:
+    """Escape ``text`` and show its `backticked` parts (commands in hints) as code, not as backticks."""
+    parts = str(text or "").split("`")
+    out = Markup("")
+    for i, part in enumerate(parts):
+        # Odd parts sit between a pair of backticks; a lone trailing backtick stays text.
+        if i % 2 and i < len(parts) - 1:
+            out += Markup("<code>{}</code>").format(part)
+        else:
+            out += escape(part if i % 2 == 0 or i == 0 else "`" + part)
+    return out
+
+
+def outlet_of(doc: Any) -> str:
+    """A document's outlet as people know it: the stored outlet, else the host of its URL, never the
+    store's internal document id (an upload such as "seed-003" has neither)."""
+
+    def get(key: str) -> Any:
+        return doc.get(key) if isinstance(doc, dict) else getattr(doc, key, None)
+
+    meta = get("meta") or {}
+    name = get("outlet") or (meta.get("outlet") if isinstance(meta, dict) else None)
+    if name:
+        return str(name)
+    url = get("url") or (meta.get("url") if isinstance(meta, dict) else None)
+    host = urlsplit(str(url)).hostname if url else None
+    return host.removeprefix("www.") if host else "outlet not given"
 
 
 def api_index_page(request: Request, schema: dict[str, Any]) -> HTMLResponse:
@@ -188,10 +299,14 @@ def actor_page(
         return RedirectResponse(target, status_code=307)
     _, timeline = data.timeline(info["id"], None, info["type"])
     spells = data.membership_spells(info["id"], as_body=False, limit=40)
-    charts: dict[str, str] = {}
+    charts: dict[str, Chart] = {}
     notes: list[str] = []
     if spells:
-        charts["memberships"] = _spell_chart(spells, f"Memberships of {info['name']}")
+        charts["memberships"] = Chart(
+            _spell_chart(spells, f"Memberships of {info['name']}"),
+            _api(f"actors/{info['id']}/spells", limit=40),
+            _registry_source(data, spells),
+        )
     members_today: list[dict[str, Any]] = []
     if info["is_body"]:
         _, members_today = data.members(info["id"], None)
@@ -209,12 +324,31 @@ def actor_page(
                 lambda: data.alignment(tuple(chosen), (info["id"],), "year", None, None, None, "agree"),
             )
             if rows:
-                charts["alignment"] = _alignment_chart(rows, info["id"], chosen)
+                source, cite = _vote_source(data)
+                charts["alignment"] = Chart(
+                    _alignment_chart(rows, info["id"], chosen),
+                    _api(
+                        "votes/alignment",
+                        states=",".join(chosen),
+                        reference=info["id"],
+                        by="year",
+                        measure="agree",
+                        limit=500,
+                    ),
+                    source,
+                    cite,
+                )
             if note:
                 notes.append(note)
         ideal, note = _optional("Ideal points", lambda: data.ideal([info["id"], *chosen], None, None))
         if ideal:
-            charts["ideal"] = _ideal_chart(ideal, f"Ideal points of {info['name']} and partners")
+            source, cite = _vote_source(data, ideal=True)
+            charts["ideal"] = Chart(
+                _ideal_chart(ideal, f"Ideal points of {info['name']} and partners"),
+                _api("votes/ideal", states=",".join([info["id"], *chosen]), limit=500),
+                source,
+                cite,
+            )
         if note:
             notes.append(note)
     return _render(
@@ -254,10 +388,14 @@ def coalition_page(
     info = data.actor(org.id)
     spells = data.membership_spells(org.id, as_body=True, limit=400)
     _, today = data.members(org.id, None)
-    charts: dict[str, str] = {}
+    charts: dict[str, Chart] = {}
     notes: list[str] = []
     if spells:
-        charts["members"] = _spell_chart(spells[:80], f"Members of {info['name']}")
+        charts["members"] = Chart(
+            _spell_chart(spells[:80], f"Members of {info['name']}"),
+            _api(f"actors/{org.id}/spells", members="true", limit=80),
+            _registry_source(data, spells[:80]),
+        )
     ever = sorted({s["other"] for s in spells if s.get("other")})
     voters, note = _optional("Votes", lambda: [s for s in ever if s in data.vote_states()])
     if note:
@@ -266,7 +404,13 @@ def coalition_page(
     if voters and len(voters) >= 2:
         rows, note = _optional("Cohesion", lambda: data.cohesion(org.id, None, None, None, 300, 0))
         if rows:
-            charts["cohesion"] = _cohesion_chart(rows, info["name"])
+            source, cite = _vote_source(data)
+            charts["cohesion"] = Chart(
+                _cohesion_chart(rows, info["name"]),
+                _api("votes/cohesion", group=org.id, draws=300, seed=0, limit=500),
+                source,
+                cite,
+            )
         if note:
             notes.append(note)
         if heat_year is None:
@@ -275,11 +419,17 @@ def coalition_page(
             current = [m["actor_id"] for m in today if m["actor_id"] in voters] or voters
             matrix, note = _optional("Agreement", lambda: data.agreement(heat_year, tuple(current), "agree"))
             if matrix and matrix["states"]:
-                charts["heatmap"] = _chart(
-                    "heatmap",
-                    title=f"Share of identical votes, {heat_year}",
-                    states=matrix["states"],
-                    z=matrix["matrix"],
+                source, cite = _vote_source(data)
+                charts["heatmap"] = Chart(
+                    _chart(
+                        "heatmap",
+                        title=f"Share of identical votes, {heat_year}",
+                        states=matrix["states"],
+                        z=matrix["matrix"],
+                    ),
+                    _api("votes/agreement", year=heat_year, states=",".join(current), measure="agree"),
+                    source,
+                    cite,
                 )
             if note:
                 notes.append(note)
@@ -317,26 +467,45 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
 def votes_page(
     request: Request,
     states: Annotated[str | None, Query(max_length=400)] = None,
-    year: Annotated[int | None, Query(ge=1946, le=2100)] = None,
+    year: Annotated[str | None, Query(max_length=20)] = None,
 ) -> HTMLResponse:
+    """The votes explorer. Bad parameters keep the page: each is named in a note beside its form, the
+    input keeps what the user typed, and the parts that can be drawn are drawn."""
     data = _data(request)
     notes: list[str] = []
-    charts: dict[str, str] = {}
-    wanted = [s for s in (states.split(",") if states else DEFAULT_EXPLORER_STATES) if s.strip()]
-    chosen, note = _optional("States", lambda: data.check_states(wanted))
-    if note:
-        notes.append(note)
-    chosen = chosen or []
+    charts: dict[str, Chart] = {}
+    typed = states if states is not None else ",".join(DEFAULT_EXPLORER_STATES)
+    wanted = [s.strip() for s in typed.split(",") if s.strip()]
+    chosen: list[str] = []
+    for name in wanted:
+        # One state at a time: an unknown name is reported, the others are still drawn.
+        found, note = _optional(f"State {name!r}", lambda name=name: data.check_states([name]))
+        if note:
+            notes.append(note)
+        chosen += [c for c in found or [] if c not in chosen]
     span, note = _optional("Votes", data.vote_years)
     if note:
         notes.append(note)
-    bloc_year = year
+    bloc_year: int | None = None
+    year_error: str | None = None
+    if year is not None and year.strip():
+        low, high = span if span else (1946, date.today().year)
+        if not year.strip().isdigit() or not low <= int(year) <= high:
+            year_error = f"Year {year!r}: give a year of the votes, {low} to {high}."
+        else:
+            bloc_year = int(year)
     if bloc_year is None and span:
         bloc_year, _ = _optional("Votes", data.default_vote_year)
     if chosen:
         ideal, note = _optional("Ideal points", lambda: data.ideal(chosen, None, None))
         if ideal:
-            charts["ideal"] = _ideal_chart(ideal, "Ideal points over time")
+            source, cite = _vote_source(data, ideal=True)
+            charts["ideal"] = Chart(
+                _ideal_chart(ideal, "Ideal points over time"),
+                _api("votes/ideal", states=",".join(chosen), limit=500),
+                source,
+                cite,
+            )
         if note:
             notes.append(note)
     blocs: dict[str, Any] | None = None
@@ -345,14 +514,19 @@ def votes_page(
         if note:
             notes.append(note)
         if blocs:
-            charts["blocs"] = _blocs_chart(blocs, data)
+            source, cite = _vote_source(data)
+            charts["blocs"] = Chart(
+                _blocs_chart(blocs, data), _api("votes/blocs", year=bloc_year), source, cite
+            )
     return _render(
         request,
         "votes.html",
         title="Votes explorer · comity",
         chosen=chosen,
-        states=",".join(chosen),
+        states=typed,
         bloc_year=bloc_year,
+        year_typed=year if year_error else (bloc_year or ""),
+        year_error=year_error,
         span=span,
         blocs=blocs,
         charts=charts,
@@ -383,6 +557,19 @@ def _spell_chart(spells: list[dict[str, Any]], title: str) -> str:
     return _chart("spells", title=title, rows=rows)
 
 
+def _extend(series: dict[str, list[Any]], year: Any, **values: Any) -> None:
+    """Add one year's point to a series, first a gap point (None) if years are missing in between:
+    a year without votes (South Africa 1974-1993, a state not yet a member) is drawn as a gap."""
+    xs = series["x"]
+    if xs and isinstance(year, int) and isinstance(xs[-1], int) and year > xs[-1] + 1:
+        xs.append(xs[-1] + 1)
+        for key in values:
+            series[key].append(None)
+    xs.append(year)
+    for key, value in values.items():
+        series[key].append(value)
+
+
 def _alignment_chart(rows: list[dict[str, Any]], actor_id: str, partners: list[str]) -> str:
     series: dict[str, dict[str, list[Any]]] = {}
     for row in rows:
@@ -390,8 +577,7 @@ def _alignment_chart(rows: list[dict[str, Any]], actor_id: str, partners: list[s
         if other not in partners:
             continue
         entry = series.setdefault(other, {"x": [], "y": []})
-        entry["x"].append(row.get("year"))
-        entry["y"].append(row.get("agree"))
+        _extend(entry, row.get("year"), y=row.get("agree"))
     return _chart(
         "lines",
         title=f"Share of identical votes with {actor_id} (General Assembly)",
@@ -405,9 +591,7 @@ def _ideal_chart(rows: list[dict[str, Any]], title: str) -> str:
     series: dict[str, dict[str, list[Any]]] = {}
     for row in rows:
         entry = series.setdefault(row["iso3"], {"x": [], "y": [], "se": []})
-        entry["x"].append(row["year"])
-        entry["y"].append(row["ideal"])
-        entry["se"].append(row.get("se"))
+        _extend(entry, row["year"], y=row["ideal"], se=row.get("se"))
     return _chart("lines", title=title, series=series, ytitle="ideal point (USA positive)", bands=True)
 
 

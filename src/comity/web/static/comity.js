@@ -63,6 +63,14 @@
   // Category10 without its cyan, so that no two of the first series look alike.
   var palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f",
                  "#bcbd22", "#17becf"];
+  // One colour per state on every page: a hue from a hash (FNV-1a) of its id, so that USA is drawn
+  // alike on an actor page and in the votes explorer, whatever else is on the chart.
+  function stateColour(id) {
+    var h = 2166136261;
+    for (var i = 0; i < id.length; i++) { h ^= id.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
+    return "hsl(" + (h % 360) + ", 65%, " + (35 + (h >>> 9) % 15) + "%)";
+  }
+  window.comityStateColour = stateColour;
   var baseLayout = {
     margin: { l: 60, r: 20, t: 40, b: 40 },
     font: { family: "system-ui, sans-serif", size: 12 },
@@ -107,8 +115,8 @@
     },
     lines: function (el, spec) {
       var traces = [];
-      Object.keys(spec.series).forEach(function (name, i) {
-        var s = spec.series[name], color = palette[i % palette.length];
+      Object.keys(spec.series).forEach(function (name) {
+        var s = spec.series[name], color = stateColour(name);
         if (spec.bands && s.se) {
           var lo = [], hi = [];
           s.y.forEach(function (v, j) {
@@ -116,11 +124,13 @@
             lo.push(v === null ? null : v - 1.96 * se); hi.push(v === null ? null : v + 1.96 * se);
           });
           traces.push({ type: "scatter", mode: "lines", x: s.x, y: hi, line: { width: 0 }, hoverinfo: "skip",
-                        showlegend: false });
+                        showlegend: false, connectgaps: false });
           traces.push({ type: "scatter", mode: "lines", x: s.x, y: lo, line: { width: 0 }, fill: "tonexty",
+                        connectgaps: false,
                         fillcolor: "rgba(127,127,127,0.18)", hoverinfo: "skip", showlegend: false });
         }
-        traces.push({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: name,
+        // A year without a value (a suspension, before membership) is null in the data: a gap.
+        traces.push({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: name, connectgaps: false,
                       line: { color: color, width: 2 }, marker: { size: 4 } });
       });
       Plotly.newPlot(el, traces, layout(spec, {
