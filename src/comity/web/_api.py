@@ -41,6 +41,14 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "Bad parameter (the message says which and why)."},
 }
 
+#: Endpoints that answer CSV with ``format=csv`` say so in the schema.
+_CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **_ERROR_RESPONSES,
+    200: {
+        "description": "JSON; with format=csv every row as CSV.",
+        "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}},
+    },
+}
 Limit = Annotated[int, Query(ge=1, le=500, description="Rows per page (1 to 500).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
 # The schema says what the server accepts (a schemathesis run checks it): full dates of years 1
@@ -341,7 +349,7 @@ async def timeline(
     "/actors/{actor_id}/spells",
     tags=["registry"],
     summary="Membership spells of an actor, or of a body's members",
-    responses=_ERROR_RESPONSES,
+    responses=_CSV_RESPONSES,
 )
 async def spells(
     request: Request,
@@ -363,7 +371,18 @@ async def spells(
     return await _answer(request, compute, _items)
 
 
-@router.get("/cite", tags=["service"], summary="References to cite for data files")
+@router.get(
+    "/cite",
+    tags=["service"],
+    summary="References to cite for data files",
+    responses={
+        422: _ERROR_RESPONSES[422],
+        200: {
+            "description": "JSON; with format=bibtex the BibTeX entries as text.",
+            "content": {"application/json": {}, "text/plain": {"schema": {"type": "string"}}},
+        },
+    },
+)
 async def cite(
     request: Request,
     files: Annotated[
@@ -707,7 +726,7 @@ def _read_upload(
 
 
 @router.get(
-    "/votes/alignment", tags=["votes"], summary="Voting alignment of states", responses=_ERROR_RESPONSES
+    "/votes/alignment", tags=["votes"], summary="Voting alignment of states", responses=_CSV_RESPONSES
 )
 async def alignment(
     request: Request,
@@ -758,7 +777,7 @@ def _check_order(start: int | None, end: int | None) -> None:
     "/votes/agreement",
     tags=["votes"],
     summary="Agreement matrix of states in one year",
-    responses=_ERROR_RESPONSES,
+    responses=_CSV_RESPONSES,
 )
 async def agreement(
     request: Request,
@@ -790,7 +809,7 @@ async def agreement(
     "/votes/cohesion",
     tags=["votes"],
     summary="Cohesion of a group against random groups",
-    responses=_ERROR_RESPONSES,
+    responses=_CSV_RESPONSES,
 )
 async def cohesion(
     request: Request,
@@ -844,7 +863,7 @@ def _group(data: WebData, group: str) -> str | tuple[str, ...]:
     return members
 
 
-@router.get("/votes/blocs", tags=["votes"], summary="Voting blocs of one year", responses=_ERROR_RESPONSES)
+@router.get("/votes/blocs", tags=["votes"], summary="Voting blocs of one year", responses=_CSV_RESPONSES)
 async def blocs(
     request: Request,
     year: Annotated[int, Query(ge=1946, le=_LAST_YEAR, examples=[2023])],
@@ -863,7 +882,7 @@ async def blocs(
     )
 
 
-@router.get("/votes/ideal", tags=["votes"], summary="Ideal points over time", responses=_ERROR_RESPONSES)
+@router.get("/votes/ideal", tags=["votes"], summary="Ideal points over time", responses=_CSV_RESPONSES)
 async def ideal(
     request: Request,
     states: Annotated[
