@@ -772,9 +772,7 @@ class ActorMatcher:
         ``check_deadline`` (the document's :meth:`NewsDoc.check_deadline`) is called every few
         hundred mentions, so that a text made of nothing but names still stops within its budget.
         """
-        candidates = self._candidates(text)
-        if check_deadline is not None:
-            check_deadline("comity.actors.v1")
+        candidates = self._candidates(text, check_deadline)
         chosen = _longest_first(candidates)
         chosen_spans = {(c[0], c[1]) for c in chosen}
         mentions: list[Mention] = []
@@ -859,11 +857,15 @@ class ActorMatcher:
                 unique.append(mention)
         return unique
 
-    def _candidates(self, text: str) -> list[tuple[int, int, _Entry]]:
+    def _candidates(
+        self, text: str, check_deadline: Callable[[str], None] | None = None
+    ) -> list[tuple[int, int, _Entry]]:
         lowered = text.lower()
         found: list[tuple[int, int, _Entry]] = []
         length = len(text)
-        for last, (size, entries) in self._automaton.iter(lowered):
+        for count, (last, (size, entries)) in enumerate(self._automaton.iter(lowered)):
+            if check_deadline is not None and count % 4096 == 0:
+                check_deadline("comity.actors.v1")
             start = last + 1 - size
             end = last + 1
             surface = text[start:end]

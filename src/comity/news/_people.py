@@ -284,8 +284,10 @@ class PersonFinder:
             sentences = _join_wrapped(text, sentences)
         for sent_start, sent_end in sentences:
             doc.check_deadline("comity.people.v1")
-            candidates.extend(self._sentence_candidates(text, sent_start, sent_end, entity_at, wrapped))
-        return self._merge(text, candidates)
+            candidates.extend(
+                self._sentence_candidates(text, sent_start, sent_end, entity_at, wrapped, doc.check_deadline)
+            )
+        return self._merge(text, candidates, doc.check_deadline)
 
     # -- candidates ---------------------------------------------------------------------
     def _sentence_candidates(
@@ -295,6 +297,7 @@ class PersonFinder:
         sent_end: int,
         entity_at: dict[int, Mention],
         wrapped: bool = False,
+        check_deadline: Callable[[str], None] | None = None,
     ) -> list[_Candidate]:
         sentence = text[sent_start:sent_end]
         if not _CAPITAL.search(sentence):
@@ -305,6 +308,9 @@ class PersonFinder:
         found: list[_Candidate] = []
         index = 0
         while index < len(tokens):
+            # Joined hard-wrapped lines can make one very long "sentence": keep to the budget inside it.
+            if check_deadline is not None and index % 512 == 0:
+                check_deadline("comity.people.v1")
             if not tokens[index][2][0].isupper() or not self._is_name_token(
                 tokens[index], entity_at, shouting, first=True
             ):
@@ -594,12 +600,18 @@ class PersonFinder:
         return role, state
 
     # -- merging ------------------------------------------------------------------------
-    def _merge(self, text: str, candidates: list[_Candidate]) -> list[Person]:
+    def _merge(
+        self, text: str, candidates: list[_Candidate], check_deadline: Callable[[str], None] | None = None
+    ) -> list[Person]:
+        # Matching candidates against the people found so far grows with both counts: a text that
+        # is nothing but capitalised words keeps to the document's budget here too.
         people: list[_PersonBuild] = []
         by_key: dict[str, _PersonBuild] = {}
         full = [c for c in candidates if not c.single_needs_link]
         linked_later = [c for c in candidates if c.single_needs_link]
-        for candidate in sorted(full, key=lambda c: -len(c.tokens)):
+        for index, candidate in enumerate(sorted(full, key=lambda c: -len(c.tokens))):
+            if check_deadline is not None and index % 64 == 0:
+                check_deadline("comity.people.v1")
             key = _plain(" ".join(candidate.tokens))
             person = by_key.get(key) or self._find_by_part(people, candidate.tokens)
             if person is None:
@@ -612,7 +624,9 @@ class PersonFinder:
                 person.role = candidate.role
             if candidate.state and not person.state:
                 person.state = candidate.state
-        for candidate in linked_later:
+        for index, candidate in enumerate(linked_later):
+            if check_deadline is not None and index % 64 == 0:
+                check_deadline("comity.people.v1")
             person = self._find_by_part(people, candidate.tokens)
             if person is None and self._in_list_with_people(text, candidate, people):
                 person = _PersonBuild(candidate.tokens[0], candidate.tokens, candidate.role, candidate.state)
