@@ -160,6 +160,16 @@ def test_browser_coalition_page_shows_members_cohesion_and_heatmap(page: tuple[A
     tab.goto(f"/coalitions/{GOF}")
     assert tab.title().startswith("Group of Friends in Defense of the Charter")
     charts_drawn(tab, ["members", "cohesion", "heatmap"])
+    # Issue 12: years before the group existed are shaded as projected, thin years drawn hollow.
+    shaded, hollow = tab.evaluate(
+        """() => {
+             const chart = document.querySelector('#chart-cohesion');
+             const line = chart.data[chart.data.length - 1];
+             return [(chart.layout.shapes || []).length,
+                     line.marker.symbol.filter((s) => s === 'circle-open').length];
+           }"""
+    )
+    assert shaded > 0 and hollow > 0
     members = tab.locator("details table tbody tr")
     assert members.count() >= 17
     assert tab.locator("details table", has_text="Palestine").count() == 1

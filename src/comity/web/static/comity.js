@@ -165,9 +165,25 @@
         traces.push({ type: "scatter", mode: "lines", x: x, y: rows.map(function (r) { return r[midKey]; }),
                       line: { color: "#7f8c8d", dash: "dot" }, name: "random groups (mean)" });
       }
+      // Thin years (few roll calls) are hollow markers; years before the group existed, counted
+      // with its founders projected back, are shaded: both are less evidence than the rest.
       traces.push({ type: "scatter", mode: "lines+markers", x: x, y: rows.map(function (r) { return r[valueKey]; }),
-                    line: { color: palette[1], width: 2 }, marker: { size: 4 }, name: "this group" });
-      Plotly.newPlot(el, traces, layout(spec, { height: 380,
+                    line: { color: palette[1], width: 2 },
+                    marker: { size: rows.map(function (r) { return r.thin ? 8 : 4; }),
+                              symbol: rows.map(function (r) { return r.thin ? "circle-open" : "circle"; }) },
+                    text: rows.map(function (r) {
+                      return (r.thin ? "thin year: " + r.n_votes + " roll calls" : "") +
+                             (r.projected ? (r.thin ? "; " : "") + "projected: before the group existed" : "");
+                    }),
+                    name: "this group (hollow: thin year)" });
+      var shapes = rows.filter(function (r) { return r.projected; }).map(function (r) {
+        return { type: "rect", xref: "x", yref: "paper", x0: r[yearKey] - 0.5, x1: r[yearKey] + 0.5, y0: 0, y1: 1,
+                 fillcolor: "rgba(241,196,15,0.15)", line: { width: 0 }, layer: "below" };
+      });
+      var annotations = shapes.length ? [{ xref: "paper", yref: "paper", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom",
+                                           showarrow: false, font: { size: 11 },
+                                           text: "shaded: years before the group existed (founders projected back)" }] : [];
+      Plotly.newPlot(el, traces, layout(spec, { height: 380, shapes: shapes, annotations: annotations,
                                                 yaxis: { title: { text: index === "ai" ? "agreement index" : "Rice index" } } }), config);
     },
     blocs: function (el, spec) {
