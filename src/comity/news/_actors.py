@@ -773,7 +773,7 @@ class ActorMatcher:
         hundred mentions, so that a text made of nothing but names still stops within its budget.
         """
         candidates = self._candidates(text, check_deadline)
-        chosen = _longest_first(candidates)
+        chosen = _longest_first(candidates, check_deadline)
         chosen_spans = {(c[0], c[1]) for c in chosen}
         mentions: list[Mention] = []
         datelines = [m.span() for m in _DATELINE.finditer(text)]
@@ -982,12 +982,16 @@ def _rank(kind: str) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
-def _longest_first(candidates: list[tuple[int, int, _Entry]]) -> list[tuple[int, int, _Entry]]:
+def _longest_first(
+    candidates: list[tuple[int, int, _Entry]], check_deadline: Callable[[str], None] | None = None
+) -> list[tuple[int, int, _Entry]]:
     """Keep non-overlapping candidates, the longest first; all entries of a kept span stay."""
     spans = sorted({(start, end) for start, end, _ in candidates}, key=lambda s: (-(s[1] - s[0]), s[0]))
     occupied: set[int] = set()  # character offsets already taken by a longer span
     kept: set[tuple[int, int]] = set()
-    for start, end in spans:
+    for count, (start, end) in enumerate(spans):
+        if check_deadline is not None and count % 8192 == 0:
+            check_deadline("comity.actors.v1")
         if start in occupied or (end - 1) in occupied or any(o in occupied for o in range(start, end)):
             continue
         occupied.update(range(start, end))
@@ -999,7 +1003,9 @@ def _longest_first(candidates: list[tuple[int, int, _Entry]]) -> list[tuple[int,
     for item in chosen:
         by_span.setdefault((item[0], item[1]), []).append(item)
     result: list[tuple[int, int, _Entry]] = []
-    for items in by_span.values():
+    for count, items in enumerate(by_span.values()):
+        if check_deadline is not None and count % 8192 == 0:
+            check_deadline("comity.actors.v1")
         if any(item[2].entity_type == "none" for item in items):
             result.append(next(item for item in items if item[2].entity_type == "none"))
             continue
