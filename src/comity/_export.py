@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,7 +13,7 @@ import pandas as pd
 
 from comity.errors import BadInput
 
-__all__ = ["TABLE_FORMATS", "check_table_path", "write_table"]
+__all__ = ["TABLE_FORMATS", "check_table_path", "with_state_codes", "write_table"]
 
 #: File extensions :func:`write_table` understands, and the format each picks.
 TABLE_FORMATS: dict[str, str] = {".csv": "CSV", ".parquet": "Parquet", ".dta": "Stata 15+ (.dta version 118)"}
@@ -71,6 +72,41 @@ def _for_stata(frame: pd.DataFrame) -> pd.DataFrame:
             else:
                 out[name] = values.astype(object).where(values.notna(), "").astype(str)
     return out
+
+
+def with_state_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the name, COW and Gleditsch-Ward codes of each state beside its ISO3 column.
+
+    Columns ``iso3``, ``iso3_a`` and ``iso3_b`` get ``name``, ``cow_code`` and ``gw_code`` (with the
+    same suffix) after them, so that an export joins other datasets on the code their field uses.
+    Codes are those of 1 July of the row's ``year`` where the table has one (West Germany is COW 260
+    before 1990), else of today.
+    """
+    from comity._panel import cow_code, gw_code
+    from comity.votes._identity import _states
+
+    states = _states()
+    years = frame["year"] if "year" in frame.columns else None
+    table = frame.reset_index(drop=True).copy()
+    for column in [c for c in ("iso3", "iso3_a", "iso3_b") if c in table.columns]:
+        suffix = column[len("iso3") :]
+        dates = [
+            dt.date(int(y), 7, 1) if years is not None and pd.notna(y) else dt.date.today()
+            for y in (years if years is not None else [None] * len(table))
+        ]
+        codes = list(zip(table[column], dates, strict=True))
+        added: dict[str, Any] = {
+            f"name{suffix}": [
+                str(states.at[c, "name_short"]) if c in states.index else None for c in table[column]
+            ],
+            f"cow_code{suffix}": pd.array([cow_code(c, d) for c, d in codes], dtype="Int64"),
+            f"gw_code{suffix}": pd.array([gw_code(c, d) for c, d in codes], dtype="Int64"),
+        }
+        position = list(table.columns).index(column) + 1
+        for offset, (name, values) in enumerate(added.items()):
+            if name not in table.columns:
+                table.insert(position + offset, name, values)
+    return table
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

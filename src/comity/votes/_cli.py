@@ -141,10 +141,10 @@ def _state_codes(names: list[str], votes: Any, successors: bool = False) -> list
 
 def _write_out(table: Any, out: Path | None) -> None:
     if out is not None:
-        from comity._export import write_table
+        from comity._export import with_state_codes, write_table
 
         with writing(out):
-            write_table(table, out)
+            write_table(with_state_codes(table), out)
         typer.echo(f"table written to {out}", err=True)
 
 
@@ -530,7 +530,7 @@ def ideal(
 
     Example: comity votes ideal --from 1991 --to 2024 --out ideal.dta --plot ideal.png
     """
-    from comity._export import check_table_path, write_table
+    from comity._export import check_table_path, with_state_codes, write_table
     from comity.votes._ideal import ideal_points_table
     from comity.votes._load import read_repeated_roll_calls
     from comity.votes._plots import _format_of, plot_ideal_points
@@ -548,7 +548,7 @@ def ideal(
     repeats = read_repeated_roll_calls(found=True) if dynamic else None
     table = ideal_points_table(votes, start, end, dynamic, repeats=repeats, n_boot=boot, random_state=seed)
     with writing(out):
-        write_table(table, out)
+        write_table(with_state_codes(table), out)
     typer.echo(f"{len(table):,} state-years written to {out}")
     if plot is not None:
         with writing(plot):
