@@ -54,8 +54,8 @@ def test_quotes_according_to_and_colon(core: Pipeline) -> None:
 
 def test_quotes_group_letter_speaks_for_the_group(core: Pipeline) -> None:
     text = (
-        'An internal letter of the "Group of Friends in Defense of the United Nations Charter", shown to '
-        'journalists, warns that the world order "faces its gravest test in decades."'
+        'A memo from the "Group of Friends in Defense of the United Nations Charter", seen by '
+        'reporters, warns that the world order "faces its gravest test in decades."'
     )
     assert _quotes(core, text) == [
         ("GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER", "faces its gravest test in decades."),
