@@ -9,7 +9,7 @@ Usage::
 
     python scripts/make_states.py                 # writes into src/comity/registry/data/
     python scripts/make_states.py --out /tmp/x    # writes elsewhere (the tests compare)
-    python scripts/make_states.py --shared /work/shared   # where the shared inputs live
+    python scripts/make_states.py --shared ../shared   # where the shared inputs live
 """
 
 from __future__ import annotations

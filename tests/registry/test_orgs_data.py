@@ -49,7 +49,7 @@ EVENT_ACTIONS = {
     "expel",
 }
 
-# The ids of /work/shared/gold-format.md ("Organisation ids" and the new ids of "Clarifications").
+# The ids of ../shared/gold-format.md ("Organisation ids" and the new ids of "Clarifications").
 GOLD_IDS = {
     "UN",
     "UNGA",
