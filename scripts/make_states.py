@@ -8,7 +8,7 @@ NGEC demonym table, the names used by four UN vote data sets, and the hand-writt
 Usage::
 
     python scripts/make_states.py                 # writes into src/comity/registry/data/
-    python scripts/make_states.py --out /tmp/x    # writes elsewhere (the tests compare)
+    python scripts/make_states.py --out OUTDIR    # writes elsewhere (the tests compare)
     python scripts/make_states.py --shared ../shared   # where the shared inputs live
 """
 

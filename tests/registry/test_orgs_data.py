@@ -13,6 +13,7 @@ from comity._dates import PartialDate, parse_partial_date
 from comity.data import fetch
 from comity.data._convert import cow_organizations
 from comity.errors import BadDate
+from comity.registry._build import EVENT_ACTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "src" / "comity" / "registry" / "data"
@@ -36,17 +37,6 @@ MEMBERSHIP_KINDS = {
     "associate",
     "partner",
     "suspended",
-}
-EVENT_ACTIONS = {
-    "join",
-    "rejoin",
-    "notify_withdrawal",
-    "announce_withdrawal",
-    "rescind_withdrawal",
-    "withdraw",
-    "suspend",
-    "reinstate",
-    "expel",
 }
 
 # The ids of ../shared/gold-format.md ("Organisation ids" and the new ids of "Clarifications").

@@ -31,6 +31,7 @@ from comity.errors import BadDate, DataError, HashMismatch, LoadError
 from comity.registry._names import normalise_name
 from comity.registry._upstream import (
     COVERAGE_COLUMNS,
+    SPELL_COLUMNS,
     coverage_row,
     dppa_unsc_spells,
     name_resolver,
@@ -113,21 +114,6 @@ EVENT_ACTIONS = frozenset(
 COVERAGE_STATUSES = frozenset({"complete", "partial", "unknown"})
 _COW_STATUS = {"full": "member", "associate": "associate", "observer": "observer"}
 _COW_LAST_YEAR = 2014
-#: The columns of a membership spell, as the store holds them.
-_SPELL_COLUMNS = (
-    "actor_id",
-    "actor_type",
-    "body_id",
-    "kind",
-    "start_date",
-    "start_precision",
-    "end_date",
-    "end_precision",
-    "observed_to",
-    "source_id",
-    "source_ref",
-    "note",
-)
 _NONE: Any = None
 # numpy's stubs refuse None as a choice, and None (SQL NULL) is what these columns need.
 _where: Any = np.where
@@ -861,8 +847,8 @@ def registry_frames(
             cow_memberships(igo_state_year, cow_orgs), str(igo_state_year), cow_states, ioname_to_id
         )
     else:
-        cow = pd.DataFrame(columns=_SPELL_COLUMNS)
-    columns = list(_SPELL_COLUMNS)
+        cow = pd.DataFrame(columns=SPELL_COLUMNS)
+    columns = list(SPELL_COLUMNS)
     memberships = pd.concat(
         [
             spells[columns],
