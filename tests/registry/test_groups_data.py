@@ -54,6 +54,7 @@ COUNTS = [
     ("ECOWAS", "2024-06-01", 15, "15 members before the Sahel states' exit"),
     ("ECOWAS", "2025-06-01", 12, "12 members after 2025-01-29"),
     ("OAS", "2015-06-01", 35, "the 35 states that ratified the Charter"),
+    ("OAS", "2024-06-01", 34, "35 less Nicaragua; Venezuela counted, as the OAS counts it"),
     ("QUAD", "2024-06-01", 4, "Australia, India, Japan, the United States"),
     ("AUKUS", "2024-06-01", 3, "Australia, the United Kingdom, the United States"),
     ("SCO", "2025-01-01", 10, "ten member states with Belarus"),
@@ -149,4 +150,8 @@ def test_summit_for_democracy_invitees_are_dated_to_the_summit(spells: pd.DataFr
     assert set(summit["start"]) == {"2021-12-09", "2023-03-29"}
     assert summit["note"].str.contains("invited participant|host|co-host").all()
     assert len(members_on(spells, "SUMMIT_FOR_DEMOCRACY", dt.date(2021, 12, 9))) == 110
+    # 2023: every 2021 invitee again, eight new governments (State Department briefing of 2023-03-22)
+    second = members_on(spells, "SUMMIT_FOR_DEMOCRACY", dt.date(2023, 3, 29))
+    assert len(second) == 118
+    assert members_on(spells, "SUMMIT_FOR_DEMOCRACY", dt.date(2021, 12, 9)) <= second
     assert members_on(spells, "SUMMIT_FOR_DEMOCRACY", dt.date(2022, 6, 1)) == set()

@@ -60,12 +60,58 @@ COUNTS = [
         125,
         "https://asp.icc-cpi.int/states-parties (Ukraine the 125th State Party from 2025-01-01)",
     ),
+    Count("ECOSOC", "2020-06-01", 54, "https://www.un.org/press/en/2019/ga12153.doc.htm (Charter Art. 61)"),
     Count(
         "ECOSOC",
         "2025-01-01",
+        53,
+        "54 seats (Charter Art. 61), one Eastern European seat of 2023-2025 never filled, Russia and "
+        "North Macedonia deadlocked: https://socialnews.xyz/2022/06/10/"
+        "17-states-elected-into-un-economic-and-social-council-for-3-yr-term, https://appsnews24.com/politik/"
+        "griechenlands-sitz-bei-den-vereinten-nationen-ist-die-tuerkei-geworden",
+    ),
+    Count(
+        "ECOSOC",
+        "2026-06-01",
         54,
-        "https://ecosoc.un.org/en/about-us/members (UN Charter Art. 61)",
-        pending="ECOSOC members by year: only 2020-2021 and some cohorts are compiled (registry-data-un)",
+        "https://press.un.org/en/2025/ga12687.doc.htm (18 elected for 2026-2028; Germany and the United "
+        "States by-elected)",
+    ),
+    Count(
+        "TPNW",
+        "2021-05-20",
+        54,
+        "https://www.icanw.org/universalisation_2021 (Cambodia 52nd, the Philippines 53rd; Comoros the "
+        "54th instrument, 2021-02-19), in force 90 days after deposit (Art. 15)",
+    ),
+    Count(
+        "ECOSOC",
+        "2027-06-01",
+        54,
+        "UN Charter Art. 61",
+        pending="the election of June 2026 (terms 2027-2029) is not compiled (registry-data-un)",
+    ),
+    Count(
+        "UNHRC",
+        "2027-06-01",
+        47,
+        "GA res. 60/251",
+        pending="the election of October 2026 (terms 2027-2029) is not compiled (registry-data-un)",
+    ),
+    Count(
+        "NPT",
+        "2025-01-01",
+        190,
+        "https://treaties.unoda.org/t/npt (191 states parties listed, the DPRK included; the registry "
+        "applies the DPRK's 2003 withdrawal)",
+        pending="the NPT parties and their dates are not compiled: only the nuclear powers, Iran, DPRK",
+    ),
+    Count(
+        "IAEA",
+        "2024-12-01",
+        180,
+        "https://www.iaea.org/about/governance/list-of-member-states (180 Member States, November 2024)",
+        pending="IAEA members that joined 2015-2024 are only partly dated (165 listed)",
     ),
     # Groups (hand lists; counts are full members, suspended members included, as the bodies count them)
     Count(
@@ -89,6 +135,7 @@ COUNTS = [
         11,
         "https://en.wikipedia.org/wiki/ASEAN (Timor-Leste the 11th member, 2025-10-26)",
     ),
+    Count("G7", "2024-06-01", 7, "https://en.wikipedia.org/wiki/G7 (seven; the EU non-enumerated)"),
     Count("G20", "2024-06-01", 21, "https://www.consilium.europa.eu/en/policies/g20/ (19 states, EU, AU)"),
     Count(
         "BRICS",
@@ -139,6 +186,15 @@ COUNTS = [
         "https://en.wikipedia.org/wiki/Non-Aligned_Movement (South Sudan 2024-01-19)",
     ),
     Count("G77", "2025-01-01", 134, "https://www.g77.org/doc/members.html"),
+    Count(
+        "OAS",
+        "2020-01-01",
+        35,
+        "http://www.oas.org/en/sla/dil/inter_american_treaties_A-41_charter_OAS_signatories.asp (35); "
+        "Venezuela's 2019 withdrawal not accepted: https://usoas.usmission.gov/oas-permanent-council-accepts-appointment-"
+        "of-designated-permanent-representative-of-interim-president-of-venezuela-juan-guaido/",
+    ),
+    Count("OAS", "2024-06-01", 34, "as above, less Nicaragua (out 2023-11-19, Art. 143)"),
 ]
 
 
