@@ -197,3 +197,77 @@ def test_quotes_former_office_is_the_person_in_focus(core: Pipeline) -> None:
         'called migrants "an asset and never a threat to anyone".'
     )
     assert _quotes(core, text) == [("Antonio Guterres", "an asset and never a threat to anyone")]
+
+
+def test_quotes_office_word_refers_to_the_last_person_of_that_office(core: Pipeline) -> None:
+    # Nominal coreference: "the minister" after a named Defence Secretary; "the President"
+    # in capitals as in lower case.
+    text = (
+        "Defence Secretary Harold Pemberton spoke in London on Tuesday. Later the minister told "
+        'reporters: "The treaty has been breached many times over the years." '
+        "President Ana Ferreira opened the session. "
+        '"The country has been under pressure for a decade," the President said.'
+    )
+    assert [speaker for speaker, _ in _quotes(core, text)] == ["Harold Pemberton", "Ana Ferreira"]
+
+
+def test_quotes_description_with_no_one_named_is_unnamed_never_the_state(core: Pipeline) -> None:
+    # A description of a person whom the text does not name: unnamed, whatever state it names.
+    text = (
+        "Kenji Watanabe arrived in Geneva on Monday. "
+        '"This decision damages trust between our nations," the Japanese ambassador said. '
+        '"The ruling is final and cannot be appealed," the Philippine presidential spokesman said. '
+        'The Chinese foreign ministry spokesperson said: "China firmly opposes sanctions on its firms."'
+    )
+    assert [speaker for speaker, _ in _quotes(core, text)] == [
+        "unnamed:Japanese ambassador",
+        "unnamed:Philippine presidential spokesman",
+        "unnamed:Chinese foreign ministry spokesperson",
+    ]
+
+
+def test_quotes_unnamed_description_keeps_the_body_it_names(core: Pipeline) -> None:
+    text = (
+        '"The talks are stuck on sequencing," a senior official at the State Department said. '
+        '"It is a dangerous precedent for arms control," a spokeswoman for the German foreign ministry said. '
+        "Ana Lopes chairs the talks. On Monday the country left the treaty, a move that the minister "
+        'described as "a blow to trust that will take years to repair."'
+    )
+    assert [speaker for speaker, _ in _quotes(core, text)] == [
+        "unnamed:senior official at the State Department",
+        "unnamed:spokeswoman for the German foreign ministry",
+        "unnamed:minister",
+    ]
+
+
+def test_quotes_coordinated_people_speak_jointly(core: Pipeline) -> None:
+    text = (
+        "President Ana Ferreira and Chancellor Otto Brandt said in a joint statement that "
+        '"our two countries stand together against this aggression."'
+    )
+    assert _quotes(core, text) == [
+        ("joint:Ana Ferreira; Otto Brandt", "our two countries stand together against this aggression.")
+    ]
+
+
+def test_quotes_the_organisation_refers_to_the_last_body_of_that_kind(core: Pipeline) -> None:
+    # The kind comes from the registry: the World Health Organization is a UN agency.
+    text = (
+        "The World Health Organization issued a warning on Friday. "
+        '"The outbreak is spreading faster than we expected," the organisation said.'
+    )
+    assert [speaker for speaker, _ in _quotes(core, text)] == ["WHO"]
+
+
+def test_quotes_subject_after_an_opening_adjunct(core: Pipeline) -> None:
+    # "In a letter to X, Y said": the adjunct's person is not the speaker.
+    text = (
+        "Foreign Minister Ana Lopes wrote to the United Nations. In the letter to Secretary-General "
+        'Guterres, Portugal said "the decision is irreversible and final."'
+    )
+    assert [speaker for speaker, _ in _quotes(core, text)] == ["PRT"]
+
+
+def test_quotes_draft_resolution_whose_verb_opens_the_quotation(core: Pipeline) -> None:
+    text = 'The draft resolution "demands that all parties cease hostilities at once and without conditions."'
+    assert [speaker for speaker, _ in _quotes(core, text)] == ["unnamed:draft resolution"]

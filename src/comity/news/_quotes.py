@@ -46,8 +46,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from comity.news._doc import Mention, NewsDoc, Person, Quote
-from comity.news._parse import parse_spans
+from comity.news._parse import parse_spans, parser
 from comity.news._pipeline import Resources, stage
+from comity.news._speakers import ORG_NOUNS, PERSON_NOUNS, accepts_org, organisation_kinds, person_description
 
 __all__ = ["find_quotes", "quotes"]
 
@@ -72,13 +73,23 @@ _SPEECH_RE = re.compile(r"\b(?:" + _SPEECH + r")\b")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b(?!\s+(?:own|country|government|ministry)\b)")
 _PRONOUN_LAST = re.compile(r"\b(?:he|she|He|She)\s*,?\s*$")
+# What follows "a diplomat from/at/for": a capitalised name whole ("the State Department"), a
+# few lower-case words up to the body they name ("the German foreign ministry"), or one word.
+_UNNAMED_TAIL = (
+    r"(?:the\s+)?(?:[A-Z][\w.'’-]*(?:\s+(?:of\s+(?:the\s+)?|for\s+|and\s+)?[A-Z][\w.'’-]*)*"
+    r"(?:\s+(?:[a-z][\w-]*\s+){0,2}?(?:ministry|government|department|office|delegation|mission|embassy|"
+    r"administration|presidency|secretariat|agency|team|talks|negotiations))?"
+    r"|(?:[a-z][\w-]*\s+){0,2}?(?:ministry|government|department|office|delegation|mission|embassy|"
+    r"administration|presidency|secretariat|agency|team|talks|negotiations)"
+    r"|[\w-]+)"
+)
 _UNNAMED = re.compile(
     r"\b(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ther)\s+"
-    r"((?:[\w.-]+\s+){0,5}?(?:diplomats?|officials?|sources?|spokesman|spokeswoman|spokesperson|analysts?|"
+    r"((?:(?!(?:that|which|who|the|and|but|to|as|said|says|told)\b)[\w.-]+\s+){0,5}?(?:diplomats?|officials?|sources?|spokesman|spokeswoman|spokesperson|analysts?|"
     r"experts?|observers?|envoys?|ambassadors?|ministers?|delegates?|representatives?|officers?|aides?|"
     r"insiders?|members?|lawmakers?|negotiators?|commentators?|critics?|residents?|witnesses|witness|"
     r"sponsors?|participants?|advisers?|advisors?|staffers?|people)"
-    r"(?:\s+(?:of|from|at|in|with|close to)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?[\w-]+)?)\b"
+    r"(?:\s+(?:of|from|at|in|with|for|close to|familiar with)\s+" + _UNNAMED_TAIL + r")?)\b"
 )
 _UNNAMED_PLURAL = re.compile(
     r"(?<![\w-])((?:[A-Za-z][\w.-]*\s+){0,3}?(?:diplomats|officials|sources|analysts|experts|observers|lawmakers|"
@@ -104,9 +115,19 @@ _NOMINAL = re.compile(
 )
 _BARE_NOMINAL = re.compile(
     r"\b[Tt]he\s+(?:(?:top|foreign|chief|senior|deputy|former|prime|new|US|U\.S\.|[A-Z][\w.]*[A-Z]\.?) ){0,2}"
-    r"(minister|diplomat|president|leader|envoy|ambassador|premier|chancellor|spokesman|spokeswoman|"
-    r"secretary|secretary-general|representative|delegate|chief|head|director|director-general)\b"
+    r"(?i:(minister|diplomat|president|leader|envoy|ambassador|premier|chancellor|spokesman|spokeswoman|"
+    r"spokesperson|secretary|secretary-general|representative|delegate|chief|head|director|director-general))\b"
 )
+# "the organisation", "the UN agency": a body named before, of the kind the word says.
+_ORG_NOMINAL = re.compile(
+    r"\b[Tt]he\s+(?:[\w.-]+\s+){0,2}?("
+    + "|".join(sorted(ORG_NOUNS, key=len, reverse=True))
+    + r")\b(?!['’]s)",
+    re.IGNORECASE,
+)
+_DEFINITE = re.compile(r"^\s*(?:[Tt]he|[Ii]ts|[Tt]heir)\s+")
+# Between two people of one subject: "X and Y", "X, Y and Z", "President X and Chancellor Y".
+_JOINED = re.compile(r"\s*(?:,\s*and|,|and|&)\s*(?:(?:[A-Z][\w.'’-]*|of|the)\s+){0,4}")
 _JOINT = re.compile(
     r"\b(?:[Tt]he\s+)?(two|both|three|four)\s+(?:leaders|ministers|presidents|men|women|diplomats|"
     r"heads of state|foreign ministers|prime ministers|envoys|ambassadors)\b"
@@ -393,7 +414,7 @@ class _Context:
         doc = self.doc
         sentences = self.sentences
         index = bisect.bisect_right(self.sentence_starts, offset) - 1
-        wanted = _ROLE_FAMILIES.get(role_word or "", None)
+        wanted = _ROLE_FAMILIES.get(role_word or "", None) or PERSON_NOUNS.get(role_word or "", None)
         for sentence_index in range(index, max(index - 12, -1), -1):
             s_start, s_end = sentences[sentence_index]
             if len(_LOWER_WORD.findall(doc.text, s_start, s_end)) < 3:
@@ -514,6 +535,9 @@ def _resolve_phrase(
     phrase = text[start:end]
     if not phrase.strip():
         return None
+    coordinated = _joint_subject(ctx, start, end)
+    if coordinated is not None:
+        return coordinated
     found = ctx.person_in(start, end)
     if found is not None:
         person, s, e = found
@@ -552,6 +576,9 @@ def _resolve_phrase(
             if candidates:
                 s, e, p = candidates[-1]
                 return p.name, start + nominal.start(), start + nominal.end(), 0.7
+            described = _described_person(ctx, start + nominal.start(1), start + nominal.end(), quote_start)
+            if described is not None:
+                return described
             return state, start + nominal.start(), start + nominal.end(), 0.6
     joint = _JOINT.search(phrase)
     if joint is not None:
@@ -584,6 +611,26 @@ def _resolve_phrase(
         previous = ctx.subject_before(start + bare.start(), role_word=bare.group(1).lower())
         if previous is not None:
             return previous.name, start + bare.start(), start + bare.end(), 0.6
+        if not ctx.entities_in(start, end):
+            # "the spokesperson said" with nobody of that office named before: someone the
+            # text describes and does not name.
+            described = _described_person(ctx, start + bare.start(), start + bare.end(), quote_start)
+            if described is not None:
+                return described
+    org_nominal = _ORG_NOMINAL.search(phrase)
+    if org_nominal is not None and not ctx.entities_in(start, end):
+        noun = org_nominal.group(1).lower()
+        antecedent = ctx.last_entity_before(
+            quote_start, lambda m: m.entity_type == "organisation" and accepts_org(noun, m.entity_id)
+        )
+        if antecedent is not None:
+            return antecedent.entity_id, start + org_nominal.start(), start + org_nominal.end(), 0.6
+    if _DEFINITE.match(phrase) and not ctx.person_in(start, end):
+        # "the Philippine presidential spokesman": a person by office, whatever the words
+        # between the article and the office (never the state those words name).
+        described = _described_person(ctx, start + len(phrase) - len(phrase.lstrip()), end, quote_start)
+        if described is not None:
+            return described
     resolution = _RESOLUTION.search(phrase)
     if resolution is not None:
         if resolution.group(1):
@@ -624,6 +671,51 @@ def _resolve_phrase(
     return None
 
 
+def _joint_subject(ctx: _Context, start: int, end: int) -> tuple[str, int | None, int | None, float] | None:
+    """Two or more named people coordinated in one speaker phrase ("President X and Chancellor
+    Y said in a joint statement"): a joint statement, ``joint:X; Y``."""
+    low = bisect.bisect_left(ctx.person_starts, start)
+    high = bisect.bisect_left(ctx.person_starts, end)
+    inside = [(s, e, p) for s, e, p in ctx.people_by_mention[low:high] if e <= end]
+    if len(inside) < 2:
+        return None
+    text = ctx.doc.text
+    names: list[str] = []
+    for index, (s, _, person) in enumerate(inside):
+        if index and not _JOINED.fullmatch(text, inside[index - 1][1], s):
+            return None
+        if person.name not in names:
+            names.append(person.name)
+    if len(names) < 2 or _OFFICE_OF.match(text, inside[-1][1]):
+        return None
+    return "joint:" + "; ".join(names), inside[0][0], inside[-1][1], 0.7
+
+
+def _described_person(
+    ctx: _Context, start: int, end: int, quote_start: int
+) -> tuple[str, int | None, int | None, float] | None:
+    """The person a description such as "the Japanese ambassador" refers to: the last person
+    named before with an office of that family and no other state; else ``unnamed:`` the
+    description. None when the phrase does not end in a word for a person."""
+    text = ctx.doc.text
+    found = person_description(text[start:end])
+    if found is None:
+        return None
+    description, office = found
+    states = {m.entity_id for m in ctx.entities_in(start, end) if m.entity_type == "state"}
+    family = PERSON_NOUNS.get(office, (office,))
+    index = bisect.bisect_left(ctx.person_starts, quote_start) - 1
+    while index >= 0:
+        s, e, person = ctx.people_by_mention[index]
+        index -= 1
+        if e > start and s < end:
+            continue
+        role = (person.role or "").lower()
+        if role and any(word in role for word in family) and (not states or person.state in states | {None}):
+            return person.name, start, end, 0.6
+    return f"unnamed:{description}", start, end, 0.55
+
+
 def _state_of_body_before(ctx: _Context, offset: int) -> str | None:
     """The state whose ministry or government the text last named before ``offset``."""
     text = ctx.doc.text
@@ -648,6 +740,20 @@ _CITED_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 _LEAD_COLON = re.compile(r":\s*$")
+# A sentence-opening adjunct set off by a comma ("In a letter to X,", "Speaking in Y,",
+# "On Friday,"), then a subject that runs to the verb without another comma.
+_ADJUNCT = re.compile(
+    r"^\s*(?:(?:In|On|At|After|Before|During|Speaking|Addressing|Writing|Responding|Asked|Following|"
+    r"Earlier|Later|Meanwhile|However|Separately|Under|With|From|For|Despite|Amid|Since|As|When|Unlike)\b"
+    r"[^,\n]{0,120},\s*)+(?=[^,\s][^,]*$)"
+)
+# A quotation that opens with a verb of the third person ("demands that", "calls upon").
+_VERB_OPENING = re.compile(r"[\"']?[a-z]+(?:s|ed)\b(?:\s+(?:that|upon|on|for|all|the)\b)?")
+
+
+def _opens_with_verb(text: str, mark: int) -> bool:
+    """True when the quotation at ``mark`` opens with a verb of the third person ("demands that")."""
+    return _VERB_OPENING.match(text, mark) is not None
 
 
 def _attribute_after(
@@ -729,6 +835,14 @@ def _attribute_before(
             resolved = _resolve_phrase(ctx, lead_start + cited.start(1), lead_start + cited.end(1), start)
             if resolved is not None and resolved[0] != "unknown":
                 return resolved
+        subject_area = lead[: verb.start()]
+        adjunct = _ADJUNCT.match(subject_area)
+        if adjunct is not None:
+            # "In a letter to Guterres, Portugal said": the words before the comma are an
+            # adjunct; the subject is what follows it.
+            resolved = _resolve_phrase(ctx, lead_start + adjunct.end(), lead_start + verb.start(), start)
+            if resolved is not None or _LOWER_WORD.search(subject_area, adjunct.end()):
+                return resolved
         resolved = _resolve_phrase(ctx, subject_start, lead_start + verb.start(), start)
         if resolved is not None:
             return resolved
@@ -750,7 +864,18 @@ def _attribute_before(
             or ctx.person_in(lead_start, lead_start + opening.end())
         ):
             resolved = _resolve_phrase(ctx, lead_start, lead_start + opening.end(), start)
-            if resolved is not None and not resolved[0].startswith("unnamed:"):
+            if (
+                resolved is not None
+                and (
+                    not resolved[0].startswith("unnamed:")
+                    # 'The draft resolution "demands that ..."': the quotation goes on with the
+                    # subject's verb, so the subject is the source of the words.
+                    or (
+                        resolved[0] == "unnamed:draft resolution"
+                        and _VERB_OPENING.match(text, start + (text[start : start + 1] in "\"'"))
+                    )
+                )
+            ):
                 return resolved
     return None
 
@@ -984,8 +1109,9 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
             if parsed is not None and (
                 resolved is None
                 or (
-                    _is_person(doc, parsed)
+                    (_is_person(doc, parsed) or parsed[0].startswith("unnamed:"))
                     and not _is_person(doc, resolved)
+                    and not resolved[0].startswith("unnamed:")
                     and not _names_words(ctx, resolved)
                 )
             ):
@@ -1036,6 +1162,11 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
 )
 def quotes(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     """Find quotations and their speakers (``doc.quotes``)."""
+    # Load what the stage may need when the pipeline is built, not within a document's time
+    # budget: the parser (for sentences whose speaker the surface leaves in doubt) and the
+    # registry's kinds of organisation (for "the agency said").
+    parser()
+    organisation_kinds()
 
     def run(doc: NewsDoc) -> NewsDoc:
         doc.quotes = _attribute(doc, find_quotes(doc))
