@@ -212,3 +212,79 @@ def test_memberships_frames(
 )  # fmt: skip
 def test_memberships_not_events(nlp: Pipeline, pattern: str, text: str) -> None:
     assert _events(nlp, text) == [], pattern
+
+
+# Frames read over the dependency parse (comity.news._memframes): one sentence of our own per pattern.
+@pytest.mark.parametrize(
+    ("pattern", "text", "published", "expected"),
+    [
+        ("passive acceptance as a full member",
+         "Mongolia was accepted as a full member of the Shanghai Cooperation Organisation in 2031.", None,
+         [("MNG", "SCO", "join", "2031")]),
+        ("membership granted (passive)",
+         "Kenya has been granted permanent membership of the Commonwealth.", None,
+         [("KEN", "COMMONWEALTH", "join", None)]),
+        ("a nominal exit that takes effect", "Chile's exit from the OAS took effect on 2 May 2030.", None,
+         [("CHL", "OAS", "withdraw", "2030-05-02")]),
+        ("readmitted (passive) is a return", "Fiji was readmitted to the Commonwealth in 2014.", None,
+         [("FJI", "COMMONWEALTH", "rejoin", "2014")]),
+        ("an organisation admitted as a member",
+         "The G20 admitted the African Union as a permanent member in September 2023.", None,
+         [("AU", "G20", "join", "2023-09")]),
+        ("a failed bid is no event",
+         "A failed bid to rejoin the OAS in 2029 left Bolivia isolated.", None, []),
+        ("a future withdrawal is an announcement, dated by the saying",
+         "Canada will pull out of NATO, the prime minister said on 3 May 2031.", None,
+         [("CAN", "NATO", "announce_withdrawal", "2031-05-03")]),
+        ("no relation from words that sit near each other",
+         "Bolivia, whose capital hosts the headquarters of the OAS, met the delegates on Monday.", None, []),
+        ("a nominal withdrawal as subject keeps its own polarity",
+         "Burundi's withdrawal from the ICC did not end the inquiry.", None,
+         [("BDI", "ICC", "withdraw", None)]),
+        ("a completed withdrawal announced is a withdrawal, dated by the announcement",
+         "Peru announced on Friday it has withdrawn from the WTO.", "2031-04-04",
+         [("PER", "WTO", "withdraw", "2031-04-04")]),
+        ("a reversed withdrawal: a return, and the withdrawal was only announced",
+         "Gambia reversed its withdrawal from the ICC in February 2017.", None,
+         [("GMB", "ICC", "rejoin", "2017-02"), ("GMB", "ICC", "announce_withdrawal", None)]),
+        ("the antecedent of a relative clause", "Burundi, which left the ICC in 2017, was criticised.", None,
+         [("BDI", "ICC", "withdraw", "2017")]),
+        ("a body expelling a state (active)", "The Council of Europe expelled Russia on 16 March 2022.", None,
+         [("RUS", "COUNCIL_OF_EUROPE", "expel", "2022-03-16")]),
+        ("a state suspending a treaty", "Russia suspended the New START treaty in February 2023.", None,
+         [("RUS", "NEW_START", "suspend", "2023-02")]),
+        ("coordinated subjects of 'became members of'",
+         "Egypt, Ethiopia and Iran became members of BRICS in January 2024.", None,
+         [("EGY", "BRICS", "join", "2024-01"), ("ETH", "BRICS", "join", "2024-01"),
+          ("IRN", "BRICS", "join", "2024-01")]),
+        ("re-entered (split by the tokenizer) is a return",
+         "Uruguay re-entered the Paris Agreement in 2032.", None,
+         [("URY", "PARIS_AGREEMENT", "rejoin", "2032")]),
+        ("a negated withdrawal is no event", "Norway did not leave the Council of Europe.", None, []),
+        ("a decision to leave is an announcement dated by the decision",
+         "Ecuador decided in March 2031 to leave OPEC.", None,
+         [("ECU", "OPEC", "announce_withdrawal", "2031-03")]),
+        ("notice of an exit", "Chad gave notice of its exit from the African Union on 5 June 2030.", None,
+         [("TCD", "AU", "announce_withdrawal", "2030-06-05")]),
+        ("a withdrawal that became effective",
+         "The Philippines' withdrawal from the ICC became effective on 17 March 2019.", None,
+         [("PHL", "ICC", "withdraw", "2019-03-17")]),
+    ],
+)  # fmt: skip
+def test_memberships_dependency_frames(
+    nlp: Pipeline,
+    pattern: str,
+    text: str,
+    published: str | None,
+    expected: list[tuple[str, str, str, str | None]],
+) -> None:
+    assert _events(nlp, text, published) == expected, pattern
+
+
+def test_memberships_parse_only_sentences_that_need_it(nlp: Pipeline) -> None:
+    # A sentence without a membership word, or without a body, is not parsed for this stage.
+    text = "Ghana and Togo held talks in Accra. Togo left the meeting early. Chile joined the WTO in 1995."
+    doc = nlp.read(text, id="t")
+    parsed = {doc.text[s:e] for s, e in doc.parses}
+    assert parsed == {"Chile joined the WTO in 1995."}
+    assert [(m.actor, m.body, m.action) for m in doc.memberships] == [("CHL", "WTO", "join")]

@@ -52,6 +52,13 @@ from comity.errors import ComityError
 from comity.news._coalitions import StateList, state_lists
 from comity.news._dates import DateMention, find_dates, page_date
 from comity.news._doc import MembershipChange, Mention, NewsDoc
+from comity.news._memframes import (
+    TRIGGER_WORDS,
+    clause_owner,
+    dependency_events,
+    trigger_noun_or_verb,
+)
+from comity.news._parse import Parse, parse_spans, register_selector
 from comity.news._pipeline import stage
 from comity.news._spans import SpanIndex
 
@@ -69,6 +76,9 @@ _MAX_TRIGGERS_PER_SENTENCE = 12
 # A news story tells a few dozen membership events at most; past this many triggers a document is
 # a list or a machine's output, and reading further only costs time.
 _MAX_TRIGGERS_PER_DOCUMENT = 400
+# Sentences parsed per document for memberships: a parse costs about 0.1 ms a word, and a story
+# tells its membership events in a handful of sentences.
+_MAX_PARSED_SENTENCES = 24
 
 
 def _verb(*stems: str) -> str:
@@ -752,7 +762,9 @@ def _effect_date(reader: _Reader, sent_start: int, sent_end: int) -> str | None:
     return dates[0].value if dates else None
 
 
-def _frame_events(reader: _Reader, sent_start: int, sent_end: int) -> Iterable[_Event]:
+def _frame_events(
+    reader: _Reader, sent_start: int, sent_end: int, *, elections_only: bool = False
+) -> Iterable[_Event]:
     text = reader.text
     sentence = text[sent_start:sent_end]
     if _HINT.search(sentence) is None:
@@ -762,6 +774,11 @@ def _frame_events(reader: _Reader, sent_start: int, sent_end: int) -> Iterable[_
             return
         reader.triggers += 1
         frame = _FRAMES[int(str(match.lastgroup)[1:])]
+        if elections_only and not (
+            frame.name in ("elect", "elected were")
+            or (frame.name == "join" and _SEAT_WORD.search(match.group(0)))
+        ):
+            continue
         start, end = match.start(), match.end()
         modality = _modality(text, sent_start, start)
         if modality == "none":
@@ -941,6 +958,7 @@ def _term_start(reader: _Reader) -> str | None:
     return None
 
 
+_SEAT_WORD = re.compile(r"elected|\bwon|\bwin|secur|gain|clinch|took|take", re.I)
 _ELECTION = re.compile(r"\b(?:elect(?:ed|ion|ions|s)?|vot(?:e|ed|es|ing)|ballot|won|win|secured?)\b", re.I)
 
 
@@ -1032,6 +1050,174 @@ def _reversals(reader: _Reader, events: list[_Event]) -> list[_Event]:
     return events
 
 
+# Nouns that stand for the state last named ("the country withdrew"), or pronouns.
+_STANDING_FOR_STATE = frozenset({"it", "its", "they", "their", "them", "country", "nation", "state",
+                                 "government", "administration", "kingdom", "republic", "regime", "island",
+                                 "authorities", "federation", "which", "who", "that"})  # fmt: skip
+
+
+def _token_span(parse: Parse, token: object) -> tuple[int, int]:
+    """The ``doc.text`` span of a noun phrase's head and its premodifiers ("the African Union")."""
+    left = token
+    for child in token.children:  # type: ignore[attr-defined]
+        if child.i < token.i and child.dep_ in ("compound", "amod", "poss", "nmod", "det", "nummod", "case"):  # type: ignore[attr-defined]
+            if child.left_edge.i < left.i:  # type: ignore[attr-defined]
+                left = child.left_edge
+    start = parse.span_of(left)[0]
+    end = parse.span_of(token)[1]
+    # "the United States of America": a name may run past its head
+    return start, end
+
+
+def _conj(token: object) -> list[object]:
+    from comity.news._memframes import _conjuncts
+
+    return list(_conjuncts(token))
+
+
+def _actor_ids(reader: _Reader, parse: Parse, tokens: Iterable[object], sent_start: int) -> list[str]:
+    """The states (or acting organisations) argument tokens stand for, through coordination."""
+    ids: list[str] = []
+    for head in tokens:
+        for token in _conj(head):
+            start, end = _token_span(parse, token)
+            head_start, head_end = parse.span_of(token)
+            found = [
+                a for a in reader.actors.between(max(0, start - 60), end)
+                if a.start < end and a.end > start
+                and not (a.kind == "organisation" and reader.kind_of(a.entity_id) in (None, "treaty"))
+            ]  # fmt: skip
+            # The head's own mention first ("Russian President Vladimir Putin": Putin's state).
+            found.sort(key=lambda a: not (a.start < head_end and a.end > head_start))
+            if found:
+                for entity_id in _with_coordinated(reader, found[0], head_start):
+                    if entity_id not in ids:  # the whole list a state ends: the parser may split one
+                        ids.append(entity_id)
+                continue
+            word = str(token.text).lower()  # type: ignore[attr-defined]
+            if word in _STANDING_FOR_STATE:
+                for entity_id in _antecedent(reader, sent_start, head_start):
+                    if entity_id not in ids:
+                        ids.append(entity_id)
+    return ids
+
+
+def _body_mentions(reader: _Reader, parse: Parse, tokens: Iterable[object]) -> list[Mention]:
+    """The organisations argument tokens name or refer to ("the court": the last court named)."""
+    found: list[Mention] = []
+    for head in tokens:
+        for token in _conj(head):
+            start, end = _token_span(parse, token)
+            named = [
+                b for b in reader.bodies.between(max(0, start - 80), end) if b.start < end and b.end > start
+            ]
+            if named:
+                found.extend(b for b in named[-1:] if b not in found)
+                continue
+            word = str(token.text).lower()  # type: ignore[attr-defined]
+            if word in _NOUN_KINDS:
+                referent = _referent(reader, word, start)
+                if referent is not None and referent not in found:
+                    found.append(referent)
+    return found
+
+
+def _dep_dates(
+    reader: _Reader, parse: Parse, sent_start: int, sent_end: int
+) -> list[tuple[object, DateMention]]:
+    """Each date of a sentence with the clause head it belongs to."""
+    owned: list[tuple[object, DateMention]] = []
+    for mention in reader.dates_in(sent_start, sent_end):
+        start = sent_start + mention.start
+        if _NOT_EVENT_DATE.search(reader.text, max(sent_start, start - 16), start):
+            continue
+        token = parse.token_at(start)
+        if token is None:
+            continue
+        owner = clause_owner(token, trigger_noun_or_verb)
+        if owner is not None:
+            owned.append((owner, mention))
+    return owned
+
+
+def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -> Iterable[_Event]:
+    """The membership events a sentence's dependency parse shows (see ``_memframes``)."""
+    from comity.news._memframes import _subject as subject_of
+
+    dates = None
+    for count, frame in enumerate(dependency_events(parse.sdoc)):
+        if count >= _MAX_TRIGGERS_PER_SENTENCE or reader.triggers >= _MAX_TRIGGERS_PER_DOCUMENT:
+            return
+        reader.triggers += 1
+        start, end = parse.span_of(frame.trigger)
+        actors = _actor_ids(reader, parse, frame.actors, sent_start)
+        bodies = _body_mentions(reader, parse, frame.bodies)
+        action = frame.action
+        if action in ("suspend", "expel") and frame.actors:
+            objects = _body_mentions(reader, parse, frame.actors)
+            treaties = [b for b in objects if reader.kind_of(b.entity_id) == "treaty"]
+            if treaties and not [a for a in actors if a not in {b.entity_id for b in objects}]:
+                # "Russia suspended the treaty": a state suspending its own part in an agreement.
+                action = "suspend"
+                actors = _actor_ids(reader, parse, subject_of(frame.trigger), sent_start)
+                bodies = treaties
+            elif not reader.states.between(start, sent_end) and not actors:
+                continue
+        if not bodies and frame.topical and actors:
+            bodies = _topic_body(reader, start)
+        actor_set = [a for a in actors if a not in {b.entity_id for b in bodies}]
+        if not actor_set or not bodies:
+            continue
+        if dates is None:
+            dates = _dep_dates(reader, parse, sent_start, sent_end)
+        heads = {h.i for h in frame.date_heads}  # type: ignore[attr-defined]
+        mine = [m for owner, m in dates if owner.i in heads]  # type: ignore[attr-defined]
+        if action == "announce_withdrawal" and not mine:
+            mine = [m for owner, m in dates if owner.i == frame.trigger.i  # type: ignore[attr-defined]
+                    and not _EFFECT_DATE.search(reader.text, max(sent_start, sent_start + m.start - 16),
+                                                sent_start + m.start)]  # fmt: skip
+        date: str | None = None
+        if mine:
+            date = min(mine, key=lambda m: abs(sent_start + m.start - end)).value
+        elif frame.present and reader.anchor and len(reader.anchor) == 10 and action != "announce_withdrawal":
+            date = reader.anchor  # "Britain leaves the EU", "has left": the day of the page
+        if action in ("join", "rejoin", "withdraw"):
+            # A membership is dated when it takes effect, if the text says ("will take effect on ...").
+            effect = _effect_date(reader, sent_start, sent_end)
+            if effect is not None and (date is None or action != "withdraw"):
+                date = effect
+        for body in bodies:
+            for actor in actor_set:
+                yield _Event(actor, body.entity_id, action, date, min(start, body.start), max(end, body.end),
+                             0.7 if action == "announce_withdrawal" else 0.8)  # fmt: skip
+
+
+# A sentence is parsed for memberships when it holds a trigger word and names or refers to a body.
+_TRIGGER_RE = re.compile(r"\b(?:" + "|".join(TRIGGER_WORDS) + r")\b", re.I)
+
+
+def _wanted(doc: NewsDoc) -> list[tuple[int, int]]:
+    """The sentences the memberships stage needs parsed (the parse stage's selector)."""
+    bodies = SpanIndex(m for m in doc.mentions if m.entity_type == "organisation")
+    wanted: list[tuple[int, int]] = []
+    for sent_start, sent_end in doc.sentences[: _MAX_PARSED_SENTENCES * 4]:
+        if _TRIGGER_RE.search(doc.text, sent_start, sent_end) is None:
+            continue
+        if (
+            not bodies.between(sent_start, sent_end)
+            and _BODY_ANAPHOR.search(doc.text, sent_start, sent_end) is None
+            and _NOMINAL_ANYWHERE.search(doc.text, sent_start, sent_end) is None
+        ):
+            continue
+        wanted.append((sent_start, sent_end))
+        if len(wanted) >= _MAX_PARSED_SENTENCES:
+            break
+    return wanted
+
+
+register_selector("comity.memberships.v1", _wanted)
+
+
 def find_memberships(
     doc: NewsDoc, registry_kind: Callable[[str], str | None] = _registry_kind
 ) -> list[MembershipChange]:
@@ -1046,7 +1232,10 @@ def find_memberships(
     """
     reader = _Reader(doc, registry_kind)
     events: list[_Event] = []
-    sentences: Sequence[tuple[int, int]] = doc.sentences or [(0, len(doc.text))]
+    if not doc.sentences:
+        doc.sentences = [(0, len(doc.text))]
+    parsed = {(p.start, p.end): p for p in parse_spans(doc, _wanted(doc))}
+    sentences: Sequence[tuple[int, int]] = doc.sentences
     for index, (sent_start, sent_end) in enumerate(sentences):
         if index % 64 == 0:
             doc.check_deadline("comity.memberships.v1")
@@ -1058,7 +1247,11 @@ def find_memberships(
             and _NOMINAL_ANYWHERE.search(doc.text, sent_start, sent_end) is None
         ):
             continue  # no organisation named or referred to: no membership event
-        for event in _frame_events(reader, sent_start, sent_end):
+        parse = parsed.get((sent_start, sent_end))
+        found = list(_dep_events(reader, parse, sent_start, sent_end)) if parse is not None else []
+        # Elections to seated bodies (lists of states by regional group) are read from the surface.
+        found.extend(_frame_events(reader, sent_start, sent_end, elections_only=True))
+        for event in found:
             events.append(event)
             reader.event_bodies.add(event.body)
     events = _election_dates(reader, events)

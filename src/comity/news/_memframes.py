@@ -1,0 +1,590 @@
+"""Membership event frames read over a dependency parse.
+
+A frame is a *trigger* -- a verb or a nominalisation, found by its word form and part of speech
+-- and the *roles* the parse gives its arguments. The table below names each general pattern:
+
+===================  ====================================================================  ===========
+trigger              where the actor and the body are                                      action
+===================  ====================================================================  ===========
+join, accede,        actor: subject (with its conjuncts: "A, B and C will join");          join
+ratify, become a     body: object or the object of to/into/of/in
+member/party
+admit, accept,       passive: actor subject, body after to/into/by ("was accepted as a     join
+induct, welcome,     full member of Y"); active: actor object, body subject or after to
+grant (membership)
+leave, withdraw,     actor: subject; body: object or after from/of ("pulled out of Y")     withdraw
+quit, exit, pull
+out, walk out
+withdrawal, exit,    actor: possessor, premodifier ("the US exit") or "of X"; body: after  withdraw
+pullout, departure   from/of; an event when stated as fact ("its exit took effect")
+rejoin, re-enter,    as join; "return to Y", "re-engage with Y"                            rejoin
+re-engage, return,
+readmit
+reverse, revoke,     a withdrawal, or the notice of one, undone                            rejoin
+rescind, cancel
+suspend, expel       actor: the state suspended (object, or passive subject); body: the    suspend,
+                     subject or after from/by. "X suspended its participation in Y" and    expel
+                     "X suspended <treaty>": the subject suspends its own part
+===================  ====================================================================  ===========
+
+Modality and negation come from the parse too: a negated trigger, a modal ("could", "may"), a
+trigger under a verb or noun of wish, threat, attempt or plan ("wants to rejoin", "a failed bid
+to rejoin", "threatened to quit"), or in an "if" clause is no event. A withdrawal under a verb
+or noun of announcing ("announced it would leave", "gave notice of its withdrawal") or in the
+future ("will pull out") is ``announce_withdrawal``, dated by the announcement's clause. A date
+belongs to the trigger whose clause holds it: the first trigger or verb up the tree from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["DepEvent", "TRIGGER_WORDS", "dependency_events"]
+
+# Word forms of the verbs (the model has no lemmatiser: forms are listed by pattern).
+_VERBS: dict[str, str] = {}
+
+
+def _forms(action: str, *words: str) -> None:
+    for word in words:
+        _VERBS[word] = action
+
+
+_forms("join", "join", "joins", "joined", "joining", "accede", "accedes", "acceded", "acceding",
+       "ratify", "ratifies", "ratified", "ratifying")  # fmt: skip
+_forms("admit", "admit", "admits", "admitted", "admitting", "accept", "accepts", "accepted", "accepting",
+       "induct", "inducts", "inducted", "inducting", "welcome", "welcomes", "welcomed", "welcoming",
+       "grant", "grants", "granted", "granting")  # fmt: skip
+_forms("become", "become", "becomes", "became", "becoming")
+_forms("withdraw", "withdraw", "withdraws", "withdrew", "withdrawn", "withdrawing", "leave", "leaves",
+       "left", "leaving", "quit", "quits", "quitting", "exit", "exits", "exited", "exiting")  # fmt: skip
+_forms("pull", "pull", "pulls", "pulled", "pulling", "walk", "walks", "walked", "walking")
+_forms("rejoin", "rejoin", "rejoins", "rejoined", "rejoining", "reenter", "reenters", "reentered",
+       "reentering", "re-enter", "re-entered", "reengage", "reengaged", "re-engage", "re-engaged",
+       "re-engages", "re-engaging", "readmit", "readmits", "readmitted", "readmitting")  # fmt: skip
+_forms("return", "return", "returns", "returned", "returning")
+_forms("engage", "engage", "engages", "engaged", "engaging", "enter", "enters", "entered", "entering",
+       )  # fmt: skip
+_forms("suspend", "suspend", "suspends", "suspended", "suspending")
+_forms("expel", "expel", "expels", "expelled", "expelling")
+_forms("reverse", "reverse", "reverses", "reversed", "reversing", "revoke", "revokes", "revoked",
+       "revoking", "rescind", "rescinds", "rescinded", "rescinding", "cancel", "cancels", "cancelled",
+       "canceled", "cancelling", "canceling", "undo", "undid", "undoes", "undone", "halt", "halts",
+       "halted", "halting", "abandon", "abandons", "abandoned", "drop", "drops", "dropped", "scrap",
+       "scrapped")  # fmt: skip
+
+_NOUNS: dict[str, str] = {
+    "accession": "join", "admission": "join", "membership": "member",
+    "withdrawal": "withdraw", "exit": "withdraw", "pullout": "withdraw", "pull-out": "withdraw",
+    "departure": "withdraw", "readmission": "rejoin", "re-entry": "rejoin", "reentry": "rejoin",
+    "suspension": "suspend", "expulsion": "expel",
+}  # fmt: skip
+
+#: Words whose presence makes a sentence worth parsing for membership events.
+TRIGGER_WORDS: tuple[str, ...] = (
+    r"join(?:s|ed|ing)?", r"re-?join(?:s|ed|ing)?", r"acce(?:de[sd]?|ding|ssion)", r"ratif(?:y|ies|ied|ying)",
+    r"admi(?:t|ts|tted|tting|ssion)", r"accepted", r"granted", r"inducted", r"welcomed",
+    r"bec(?:a|o)me|becoming|becomes", r"withdr(?:aw|aws|ew|awn|awing|awal)", r"le(?:ave|aves|aving|ft)",
+    r"quit(?:s|ting)?", r"exit(?:s|ed|ing)?", r"pull(?:s|ed|ing)?(?:\s+|-)?out", r"walk(?:s|ed|ing)?\s+out",
+    r"departure", r"re-?ent(?:er|ered|ry)", r"re-?engag(?:e|es|ed|ing)", r"re-?admi(?:t|ts|tted|ssion)",
+    r"return(?:s|ed|ing)?", r"suspen(?:d|ds|ded|ding|sion)", r"expel(?:s|led|ling)?", r"expulsion",
+    r"revers(?:e|es|ed|ing)", r"revok(?:e|es|ed|ing)", r"rescind(?:s|ed|ing)?", r"cancell?(?:ed|ing|s)?",
+    r"undo(?:es|ne)?|undid",
+)  # fmt: skip
+
+# Nouns a membership noun or a becoming needs: "become a member of", "granted permanent status in".
+_MEMBER_NOUNS = frozenset({"member", "members", "party", "parties", "signatory", "signatories", "state",
+                           "states", "membership", "status", "seat", "participant"})  # fmt: skip
+# "suspended its participation in", "halted its obligations under": the subject suspends its own part.
+_PART_NOUNS = frozenset({"participation", "membership", "involvement", "implementation", "obligations",
+                         "commitments", "role", "cooperation"})  # fmt: skip
+# Verbs and nouns that make a withdrawal under them an announcement.
+_ANNOUNCE = frozenset({
+    "announce", "announces", "announced", "announcing", "announcement", "notify", "notifies", "notified",
+    "notifying", "notification", "notice", "declare", "declares", "declared", "declaring", "declaration",
+    "signal", "signals", "signalled", "signaled", "confirm", "confirms", "confirmed", "decide", "decides",
+    "decided", "deciding", "decision", "intention", "intent", "say", "says", "said", "saying", "state",
+    "stated", "states", "tell", "told", "inform", "informed", "informs", "letter", "plan", "plans",
+    "planned", "process", "procedure", "proceedings", "begin", "began", "begun", "start", "started",
+    "launch", "launched", "initiate", "initiated", "trigger", "triggered", "submit", "submitted",
+    "deposit", "deposited", "give", "gave", "given", "serve", "served", "send", "sent", "move",
+})  # fmt: skip
+# Verbs and nouns of wish, threat, attempt, plan or refusal: what they govern has not happened.
+_IRREALIS = frozenset({
+    "want", "wants", "wanted", "wanting", "wish", "wishes", "wished", "hope", "hopes", "hoped", "hoping",
+    "seek", "seeks", "sought", "seeking", "aim", "aims", "aimed", "threaten", "threatens", "threatened",
+    "threatening", "threat", "threats", "vow", "vows", "vowed", "pledge", "pledged", "promise", "promised",
+    "consider", "considers", "considered", "considering", "mull", "mulls", "mulled", "weigh", "weighs",
+    "weighed", "refuse", "refuses", "refused", "refusing", "decline", "declined", "bid", "bids", "attempt",
+    "attempts", "attempted", "effort", "efforts", "try", "tries", "tried", "trying", "fail", "fails",
+    "failed", "apply", "applied", "applies", "application", "candidacy", "campaign", "push", "pushed",
+    "pushing", "urge", "urged", "urges", "call", "called", "calls", "calling", "ask", "asked", "asks",
+    "demand", "demanded", "demands", "propose", "proposed", "proposal", "talk", "talks", "debate",
+    "prospect", "possibility", "question", "request", "requested",
+    "ready", "willing", "eager", "likely", "unlikely", "able", "unable", "need", "needs", "needed",
+    "prepare", "prepared", "preparing", "expect", "expected", "allow", "allowed", "permit", "block",
+    "blocked", "prevent", "prevented", "oppose", "opposed", "reject", "rejected", "intend", "intends",
+    "intended", "plot", "recommend", "recommended", "fear", "fears", "risk", "risks", "chance", "option",
+    "ultimatum", "pressure", "pressured", "lobby", "lobbied", "case", "idea", "vote", "referendum",
+})  # fmt: skip
+# Verbs under which an infinitive reports what happened: "voted to suspend", "moved to expel".
+_FACTUAL = frozenset({"voted", "votes", "agreed", "moved", "chose", "opted", "resolved", "began", "started",
+                      "went", "first", "last", "only"})  # fmt: skip
+_FUTURE_AUX = frozenset({"will", "would", "'ll", "shall", "wo"})
+_MODAL_AUX = frozenset({"could", "might", "may", "should", "must", "can", "ca", "cannot"})
+_NEGATORS = frozenset({"not", "n't", "never", "no"})
+_IRREALIS_AMOD = frozenset({"possible", "potential", "threatened", "proposed", "failed", "attempted",
+                            "hypothetical", "would-be", "mooted", "rumoured", "rumored"})  # fmt: skip
+_PLANNED_AMOD = frozenset({"planned", "announced", "impending", "looming", "upcoming", "pending"})
+# Prepositions after which a body is named for each kind of frame.
+_BODY_PREPS = {
+    "join": ("to", "into", "of", "in", "as"),
+    "withdraw": ("from", "of", "out"),
+    "rejoin": ("to", "into", "with", "in", "of"),
+    "suspend": ("from", "in", "of", "under", "by"),
+    "expel": ("from", "of", "by"),
+}
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "pcomp"})
+
+
+@dataclass
+class DepEvent:
+    """An event read from a parse: actor and body as argument tokens, before mapping to ids."""
+
+    action: str
+    trigger: Any
+    actors: list[Any]
+    bodies: list[Any]
+    date_heads: list[Any]
+    announce_head: Any | None
+    present: bool
+    # Whether a missing body may be the story's topic ("Gambia reversed its withdrawal").
+    topical: bool = False
+
+
+def _is_verb(token: Any) -> bool:
+    # The pipeline runs without the attribute ruler, so coarse parts of speech are read from tags.
+    return str(token.tag_).startswith("VB") or token.tag_ == "MD"
+
+
+def _is_noun(token: Any) -> bool:
+    return str(token.tag_).startswith("NN")
+
+
+def _lower(token: Any) -> str:
+    return str(token.text).lower()
+
+
+def _re_prefixed(token: Any) -> bool:
+    """ "re-join" split by the tokenizer into "re", "-", "join"."""
+    i = token.i
+    return i >= 2 and _lower(token.doc[i - 1]) == "-" and _lower(token.doc[i - 2]) == "re"
+
+
+def _children(token: Any, *deps: str) -> list[Any]:
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def _conjuncts(token: Any) -> list[Any]:
+    """A token and the tokens coordinated with it ("Egypt, Ethiopia and Iran")."""
+    out = [token]
+    stack = list(_children(token, "conj", "appos"))
+    while stack and len(out) < 40:
+        item = stack.pop(0)
+        out.append(item)
+        stack.extend(_children(item, "conj"))
+    return out
+
+
+def _prep_objects(token: Any, preps: Iterable[str]) -> list[Any]:
+    """The objects of the prepositions ``preps`` under ``token`` ("pulled out of Y": out -> of -> Y)."""
+    wanted = set(preps)
+    found: list[Any] = []
+    for child in token.children:
+        if child.dep_ in ("prep", "prt", "agent", "dative") or (
+            child.dep_ == "advmod" and _lower(child) == "out"
+        ):
+            word = _lower(child)
+            if child.dep_ == "agent":
+                word = "by"
+            objects = _children(child, "pobj")
+            if word in wanted and objects:
+                found.extend(objects)
+            if word in ("out", "away", "back"):
+                found.extend(_prep_objects(child, wanted))
+    return found
+
+
+def _subject(token: Any) -> list[Any]:
+    """The subject of a verb, through coordinated verbs, control and relative clauses."""
+    found = _subject_of(token)
+    if not found and _re_prefixed(token):
+        found = _subject_of(token.doc[token.i - 2])  # "X re-engaged": the parser may hang X on "re"
+    return found
+
+
+def _subject_of(token: Any) -> list[Any]:
+    current = token
+    for _ in range(4):
+        subjects = _children(current, "nsubj", "nsubjpass")
+        if subjects:
+            subject = subjects[0]
+            if subject.tag_ in ("WDT", "WP") and current.dep_ == "relcl":
+                return [current.head]  # "Burundi, which left the court"
+            return [subject]
+        if current.dep_ == "xcomp" and _children(current.head, "dobj"):
+            return _children(current.head, "dobj")[:1]  # "invited Egypt and Iran to join": object control
+        if current.dep_ in ("conj", "xcomp") and _is_verb(current.head):
+            current = current.head  # "suspended X and withdrew from Y", "decided to leave"
+            continue
+        if current.dep_ in ("relcl", "acl") and (
+            _is_noun(current.head) or current.head.tag_ in ("PRP", "CD")
+        ):
+            noun = current.head
+            if _children(noun, "poss"):
+                return _children(noun, "poss")[:1]  # "its intention to leave"
+            if _lower(noun) in _ANNOUNCE or _lower(noun) in _IRREALIS:
+                owner = clause_owner(noun, lambda _token: False)  # "Chad announced a decision to leave"
+                return _subject(owner) if owner is not None and owner is not token else []
+            return [noun]  # "the first country to quit", "the states that joined"
+        if current.dep_ == "advcl" and current.tag_ == "VBG" and _is_verb(current.head):
+            current = current.head  # "..., leaving the bloc"
+            continue
+        break
+    return []
+
+
+def _passive(token: Any) -> bool:
+    return bool(_children(token, "auxpass", "nsubjpass")) or (
+        token.tag_ == "VBN" and token.dep_ in ("acl", "relcl") and not _children(token, "aux")
+    )
+
+
+def _mode(token: Any) -> tuple[str, Any | None]:
+    """``event``, ``future``, ``announce`` (with the announcing word) or ``none``."""
+    mode = "event"
+    announce: Any | None = None
+    current = token
+    for depth in range(5):
+        for child in current.children:
+            word = _lower(child)
+            if child.dep_ == "neg" or (word in _NEGATORS and child.dep_ in ("det", "advmod", "neg")):
+                if depth == 0 or current is not token:
+                    return "none", None
+            if child.dep_ == "aux" and word in _MODAL_AUX:
+                return "none", None
+            if child.dep_ == "aux" and word in _FUTURE_AUX and mode == "event":
+                mode = "future"
+            if child.dep_ == "mark" and word in ("if", "unless", "whether"):
+                return "none", None
+            if child.dep_ == "amod" and word in _IRREALIS_AMOD:
+                return "none", None
+            if child.dep_ == "amod" and word in _PLANNED_AMOD and mode == "event":
+                mode = "future"
+        if current.dep_ in ("ROOT",) or current.head is current:
+            if current is token and any(_lower(c) == "to" for c in _children(token, "aux")):
+                mode = "future"  # a headline's "Gambia to rejoin the Commonwealth"
+            break
+        if current is token and _is_noun(token) and token.dep_ in ("nsubj", "nsubjpass", "appos", "ROOT"):
+            break  # "Burundi's withdrawal does not affect ...": the noun tells a fact of its own
+        head = current.head
+        word = _lower(head)
+        # "is going to leave", "is set to quit", "is due to withdraw"
+        if current.dep_ == "xcomp" and word in ("going", "set", "due", "about", "poised", "expected"):
+            mode = "future"
+        elif current.dep_ in ("xcomp", "ccomp", "acl", "pobj", "dobj", "prep", "relcl", "advcl", "nsubj",
+                              "nsubjpass", "conj", "pcomp", "compound", "attr", "appos"):  # fmt: skip
+            if word in _IRREALIS and current.dep_ != "conj" and current.dep_ != "relcl":
+                if word in ("vote", "referendum") and current.dep_ not in ("prep", "pobj", "acl"):
+                    pass
+                else:
+                    return "none", None
+            if word in _ANNOUNCE and current.dep_ not in ("conj", "relcl", "advcl", "nsubj", "nsubjpass"):
+                if (
+                    current.dep_ == "ccomp"
+                    and _is_verb(current)
+                    and mode == "event"
+                    and not _children(current, "aux")
+                    or (
+                        current.dep_ == "ccomp"
+                        and mode == "event"
+                        and any(_lower(c) in ("has", "have", "had") for c in _children(current, "aux"))
+                    )
+                ):
+                    return "reported", head  # "announced it has withdrawn": a withdrawal, told
+                return "announce", head
+            if word in _FACTUAL:
+                return mode, announce
+        if current.dep_ in ("conj", "relcl", "advcl", "nsubj", "nsubjpass", "appos") and depth > 0:
+            break
+        if current.dep_ in ("relcl", "advcl", "conj"):
+            # the head of a relative or adverbial clause says nothing about this one's modality
+            if current.dep_ == "conj":
+                current = head
+                continue
+            break
+        current = head
+    return mode, announce
+
+
+def _finite(token: Any) -> Any:
+    """The finite verb whose tense a non-finite trigger takes: "is becoming the first to leave"."""
+    current = token
+    for _ in range(4):
+        if current.tag_ in ("VBZ", "VBP", "VBD") or _children(current, "aux", "auxpass"):
+            return current
+        if (
+            current.dep_ in ("xcomp", "acl", "relcl", "attr", "oprd", "prep", "pobj")
+            and current.head is not current
+        ):
+            current = current.head
+            continue
+        break
+    return current
+
+
+def _present(token: Any) -> bool:
+    """Told as happening at the time of the page: present tense, present perfect or progressive."""
+    verb = _finite(token)
+    auxes = [_lower(c) for c in _children(verb, "aux", "auxpass")]
+    if any(a in ("will", "would", "'ll", "to", "had", "did") for a in auxes):
+        return False
+    return (verb.tag_ in ("VBZ", "VBP") and not auxes) or any(
+        a in ("has", "have", "is", "are", "'s") for a in auxes
+    )
+
+
+def _is_trigger_noun(token: Any) -> str | None:
+    if not _is_noun(token):
+        return None
+    return _NOUNS.get(_lower(token))
+
+
+def _descend_member(token: Any) -> list[Any]:
+    """ "a full member of Y", "permanent status in Y": the body under a membership noun."""
+    if _lower(token) not in _MEMBER_NOUNS:
+        return []
+    return _prep_objects(token, ("of", "to", "in", "at", "within"))
+
+
+def _nested_withdrawal(token: Any, depth: int = 0) -> Any | None:
+    """A withdrawal noun in the object of a reversal or announcement ("its notice of withdrawal")."""
+    if depth > 3:
+        return None
+    for child in token.children:
+        if child.dep_ in ("prep", "pobj", "acl", "xcomp", "compound", "dobj"):
+            if _is_trigger_noun(child) == "withdraw" or _VERBS.get(_lower(child)) in ("withdraw", "pull"):
+                return child
+            found = _nested_withdrawal(child, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _noun_actor(noun: Any) -> list[Any]:
+    """The actor of a nominalisation: its possessor, a premodifier, or "of X"."""
+    possessors = _children(noun, "poss")
+    if possessors:
+        return possessors
+    modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod") and c.i < noun.i]
+    if modifiers:
+        return modifiers
+    return _prep_objects(noun, ("of", "by"))
+
+
+def _frame(token: Any) -> DepEvent | None:
+    """The frame a trigger token opens, with its argument tokens (None when it is no trigger)."""
+    word = _lower(token)
+    kind = _is_trigger_noun(token)
+    if _is_verb(token):
+        kind = _VERBS.get(word)
+        if kind in ("join", "engage", "admit") and _re_prefixed(token):
+            kind = "rejoin"  # "re-join", "re-engaged", "re-admitted", split by the tokenizer
+        elif kind == "engage" and _re_prefixed(token):
+            kind = "rejoin"
+        elif kind == "engage":
+            return None
+    if kind is None:
+        return None
+    present = _present(token)
+    objects = _children(token, "dobj")
+    event: DepEvent | None = None
+    if _is_noun(token):
+        if kind == "member":
+            return None
+        preps = _BODY_PREPS.get(kind, ("from",))
+        if kind in ("withdraw",):
+            preps = ("from",)
+        bodies = _prep_objects(token, preps)
+        actors = _noun_actor(token)
+        if kind in ("join", "suspend", "expel", "rejoin") and not _children(token, "poss"):
+            of = _prep_objects(token, ("of",))
+            if of:
+                actors = of
+                bodies = _prep_objects(token, preps[:1] + ("to", "from", "into"))
+        event = DepEvent(kind, token, actors, bodies, [token], None, False, topical=kind == "withdraw")
+        # "its exit took effect", "the withdrawal became official in 2019": the governing verb's dates.
+        if token.dep_ in ("nsubj", "nsubjpass") and _is_verb(token.head):
+            event.date_heads.append(token.head)
+        return event
+    if kind == "pull" or (kind == "withdraw" and word.startswith("walk")):
+        particles = {_lower(c) for c in token.children if c.dep_ in ("prt", "prep", "advmod")}
+        if not particles & {"out", "away"}:
+            return None
+        kind = "withdraw"
+    if kind == "become":
+        attrs = [a for a in _children(token, "attr", "acomp", "oprd") if _lower(a) in _MEMBER_NOUNS]
+        if not attrs:
+            return None
+        bodies = [b for a in attrs for b in _descend_member(a)]
+        return DepEvent("join", token, _subject(token), bodies, [token], None, present)
+    if kind == "admit":
+        if word.startswith("grant"):
+            status = [o for o in objects + _children(token, "nsubjpass") if _lower(o) in _MEMBER_NOUNS]
+            if not status:
+                return None
+            bodies = [b for s in status for b in _descend_member(s)] + _prep_objects(
+                token, ("to", "in", "into")
+            )
+            actors = _children(token, "nsubjpass") if _passive(token) else _children(token, "dative")
+            return DepEvent("join", token, actors, bodies, [token], None, present)
+        if _passive(token):
+            members = [b for p in _prep_objects(token, ("as",)) for b in _descend_member(p)]
+            bodies = _prep_objects(token, ("to", "into", "in", "by", "of")) + members
+            if word.startswith(("accept", "welcom")) and not _prep_objects(token, ("as", "into")):
+                return None  # "the plan was accepted": no membership without "as a member"/"into"
+            return DepEvent("join", token, _subject(token), bodies, [token], None, present)
+        if word.startswith(("accept", "welcom")) and not _prep_objects(token, ("as", "into")):
+            return None
+        if word.startswith("admit") and not _prep_objects(token, ("as", "to", "into")) and not objects:
+            return None  # "he admitted that ..."
+        actors = objects
+        bodies = _subject(token) + _prep_objects(token, ("to", "into"))
+        bodies += [b for p in _prep_objects(token, ("as",)) for b in _descend_member(p)]
+        return DepEvent("join", token, actors, bodies, [token], None, present)
+    if kind == "reverse":
+        for obj in objects + _children(token, "nsubjpass"):
+            inner = obj if _is_trigger_noun(obj) == "withdraw" else _nested_withdrawal(obj)
+            if inner is None:
+                continue
+            actors = _subject(token) if obj.dep_ == "dobj" else _noun_actor(obj)
+            bodies = _prep_objects(inner, ("from",))
+            return DepEvent("rejoin", token, actors, bodies, [token], None, present, topical=True)
+        return None
+    if kind in ("suspend", "expel"):
+        if _passive(token):
+            bodies = _prep_objects(token, ("from", "by", "of", "in"))
+            return DepEvent(kind, token, _subject(token), bodies, [token], None, present)
+        subject = _subject(token)
+        for obj in objects:
+            if _lower(obj) in _PART_NOUNS:
+                bodies = _prep_objects(obj, ("in", "of", "under", "to", "with"))
+                return DepEvent("suspend", token, subject, bodies, [token], None, present)
+        bodies = _prep_objects(token, ("from",)) or subject
+        # Roles are settled when ids are known: an object that is a treaty is suspended by the subject.
+        return DepEvent(kind, token, objects, bodies, [token], None, present)
+    if kind == "return":
+        bodies = _prep_objects(token, ("to",))
+        if not bodies:
+            return None
+        return DepEvent("rejoin", token, _subject(token), bodies, [token], None, present)
+    preps = _BODY_PREPS.get(kind, ())
+    if kind == "join" and word.startswith("acced"):
+        bodies = _prep_objects(token, ("to",))
+    elif _passive(token) and kind == "rejoin":
+        bodies = _prep_objects(token, ("to", "into", "by"))
+    else:
+        bodies = objects + _prep_objects(token, preps)
+        if kind == "join" and not objects:
+            bodies = [b for b in _prep_objects(token, ("as",)) for b in _descend_member(b)] + _prep_objects(
+                token, ("to",)
+            )
+    if kind == "rejoin" and (word.startswith(("reengag", "re-engag", "engag"))):
+        bodies = objects + _prep_objects(token, ("with", "in"))
+    return DepEvent(kind, token, _subject(token), bodies, [token], None, present)
+
+
+def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
+    """The membership frames of one parsed sentence, with their modality settled.
+
+    ``action`` is the gold format's action; frames that are no event (negated, wished,
+    threatened, attempted) are left out.
+    """
+    for token in sdoc:
+        event = _frame(token)
+        if event is None:
+            continue
+        mode, head = _mode(token)
+        if mode == "none":
+            continue
+        if token.dep_ == "xcomp" and _is_verb(token.head):
+            event.date_heads.append(token.head)  # "voted on Thursday to suspend", "decided in May to leave"
+        if event.action == "withdraw" and _is_noun(token) and _VERBS.get(_lower(token.head)) == "reverse":
+            # "South Africa's withdrawal was revoked": a withdrawal undone before it took effect was
+            # announced, not made.
+            event.action = "announce_withdrawal"
+            event.date_heads = []
+        elif event.action == "withdraw":
+            if mode == "announce" and head is not None:
+                event.action = "announce_withdrawal"
+                event.announce_head = head
+                event.date_heads = _announcement_heads(head)
+            elif mode == "future":
+                event.action = "announce_withdrawal"
+                event.announce_head = _saying_head(token)
+                event.date_heads = _announcement_heads(event.announce_head)
+        elif mode == "future" and event.action not in ("join",):
+            continue
+        if mode == "reported" and head is not None:
+            event.date_heads.extend(_announcement_heads(head))
+        yield event
+
+
+def _announcement_heads(head: Any | None) -> list[Any]:
+    """The words whose clause dates an announcement: the announcing word and, for a noun ("gave
+    notice of"), the verb it hangs from."""
+    if head is None:
+        return []
+    heads = [head]
+    if _is_noun(head):
+        owner = clause_owner(head, lambda _token: False)
+        if owner is not None:
+            heads.append(owner)
+    return heads
+
+
+def _saying_head(token: Any) -> Any | None:
+    """The verb of saying a future withdrawal hangs from ("said on Friday it would leave")."""
+    current = token
+    for _ in range(4):
+        if current.dep_ in ("ccomp", "xcomp", "conj") and current.head is not current:
+            current = current.head
+            if _lower(current) in _ANNOUNCE:
+                return current
+        else:
+            return None
+    return None
+
+
+def clause_owner(token: Any, is_trigger: Callable[[Any], bool]) -> Any | None:
+    """The clause a token (a date's first word) belongs to: the first verb or trigger above it."""
+    current = token
+    for _ in range(12):
+        if current.head is current:
+            return current if _is_verb(current) or is_trigger(current) else None
+        current = current.head
+        if _is_verb(current) or is_trigger(current):
+            return current
+    return None
+
+
+def trigger_noun_or_verb(token: Any) -> bool:
+    """Whether a token opens a membership frame (for :func:`clause_owner`)."""
+    return _is_trigger_noun(token) is not None and _is_trigger_noun(token) != "member"
+
+
+_WORD = re.compile(r"\w+")
