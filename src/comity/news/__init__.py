@@ -7,6 +7,13 @@
 """
 
 from comity.news._actors import ActorMatcher, load_gazetteer
+from comity.news._corpus_run import (
+    CorpusRunSummary,
+    iter_input_chunks,
+    read_chunk,
+    read_corpus,
+    write_chunk,
+)
 from comity.news._dates import find_dates, page_date
 from comity.news._doc import (
     Coalition,
@@ -32,6 +39,7 @@ from comity.news._stories import Story, StoryFact, group_stories, reconcile
 __all__ = [
     "ActorMatcher",
     "Coalition",
+    "CorpusRunSummary",
     "DEFAULT_STAGES",
     "EvalReport",
     "FieldScore",
@@ -55,9 +63,12 @@ __all__ = [
     "find_quotes",
     "group_stories",
     "iter_documents",
+    "iter_input_chunks",
     "load_gazetteer",
     "normalise_text",
     "page_date",
+    "read_chunk",
+    "read_corpus",
     "read_documents",
     "reconcile",
     "registered_stages",
@@ -67,4 +78,5 @@ __all__ = [
     "stage",
     "to_full",
     "to_gold",
+    "write_chunk",
 ]

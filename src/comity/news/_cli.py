@@ -1,4 +1,4 @@
-"""The news reader's commands: ``comity read``, ``comity stories`` and ``comity eval news``.
+"""The news reader's commands: ``comity read``, ``attach``, ``stories`` and ``eval news``.
 
 :func:`register` adds them to a Typer app (the top-level ``comity`` app mounts them). Inputs
 that cannot be read are reported one line per file on stderr and the others are still read;
@@ -20,9 +20,13 @@ from comity.errors import BadInput, ComityError
 __all__ = ["eval_app", "register"]
 
 FormatOption = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--format", "-f", help="gold: the fields of gold-format.md; full: every fact with its spans."
+        "--format",
+        "-f",
+        help="gold (default): the fields of gold-format.md; full: every fact with its spans; "
+        "summary: only what the run did (streams the corpus; needs --out or --store).",
+        show_default=False,
     ),
 ]
 StoreOption = Annotated[
@@ -34,11 +38,55 @@ JobsOption = Annotated[
         "--jobs", "-j", min=0, help="Worker processes (0: one per CPU; under 128 documents are read in one)."
     ),
 ]
-MaxBytesOption = Annotated[int, typer.Option("--max-bytes", min=1, help="Skip files larger than this.")]
+MaxBytesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes",
+        min=1,
+        help="Skip documents larger than this (a text or HTML file; one JSON line or Parquet row).",
+    ),
+]
 PathsArgument = Annotated[
     list[str],
-    typer.Argument(help="Files (.txt, .html, .jsonl), directories, or - for stdin.", show_default=False),
+    typer.Argument(
+        help="Files (.txt, .html, .jsonl, .jsonl.gz, .jsonl.zst, .parquet), directories, or - for stdin.",
+        show_default=False,
+    ),
 ]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Stream the corpus in chunks into this folder as partitioned Parquet "
+        "(documents/, facts/, stories/) and a manifest; a killed run resumes where it stopped.",
+        show_default=False,
+    ),
+]
+ChunkSizeOption = Annotated[
+    int, typer.Option("--chunk-size", min=1, help="Documents per chunk (with --out or --format summary).")
+]
+ResumeOption = Annotated[
+    bool,
+    typer.Option("--resume/--no-resume", help="Continue the run the --out folder holds, or start over."),
+]
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Progress bar (docs/s, time left) on stderr; default: when stderr is a terminal.",
+        show_default=False,
+    ),
+]
+EngineOption = Annotated[str, typer.Option("--engine", help="local: worker processes on this machine.")]
+TextColumnOption = Annotated[str, typer.Option("--text-column", help="Parquet inputs: the text column.")]
+IdColumnOption = Annotated[
+    str, typer.Option("--id-column", help="Parquet inputs: the id column (if absent: <file>-<row>).")
+]
+DateColumnOption = Annotated[
+    str, typer.Option("--date-column", help="Parquet inputs: the publication date column (optional).")
+]
+ENGINES = ("local",)
 
 eval_app = typer.Typer(
     name="eval", help="Score comity against hand annotations.", no_args_is_help=True, add_completion=False
@@ -50,14 +98,14 @@ def _fail(error: ComityError) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _read(paths: list[str], *, max_bytes: int, jobs: int) -> tuple[list[Any], int]:
+def _read(paths: list[str], *, max_bytes: int, jobs: int, columns: Any = None) -> tuple[list[Any], int]:
     """Read, run the pipeline and group stories; skipped inputs go to stderr and are counted."""
     from comity.news._input import InputDoc, iter_documents, read_documents, unique_documents
     from comity.news._stories import group_stories
 
     items: list[InputDoc] = []
     skipped = 0
-    for item in unique_documents(iter_documents(paths, max_bytes=max_bytes)):
+    for item in unique_documents(iter_documents(paths, max_bytes=max_bytes, columns=columns)):
         if isinstance(item, InputDoc):
             items.append(item)
         else:
@@ -66,7 +114,8 @@ def _read(paths: list[str], *, max_bytes: int, jobs: int) -> tuple[list[Any], in
     if not items:
         raise BadInput(
             f"No readable document in {', '.join(paths)}.",
-            hint="Give .txt, .html or .jsonl files (or a directory of them); see the reasons above.",
+            hint="Give .txt, .html, .jsonl or .parquet files (or a directory of them); "
+            "see the reasons above.",
         )
     docs = read_documents(items, jobs=jobs or os.cpu_count() or 1)
     stories = group_stories(docs)
@@ -84,15 +133,25 @@ def _some_skipped(skipped: int) -> None:
 
 def read_command(
     paths: PathsArgument,
-    format: FormatOption = "gold",
+    format: FormatOption = None,
     store: StoreOption = False,
     db: DbOption = None,
     jobs: JobsOption = 0,
     max_bytes: MaxBytesOption = 5_000_000,
+    out: OutOption = None,
+    chunk_size: ChunkSizeOption = 500,
+    resume: ResumeOption = True,
+    progress: ProgressOption = None,
+    engine: EngineOption = "local",
+    text_column: TextColumnOption = "text",
+    id_column: IdColumnOption = "id",
+    date_column: DateColumnOption = "published",
 ) -> None:
     """Read news documents and print what they say, one JSON object per line.
 
     Example: comity read corpus/news-dev --format gold
+
+    Example (a corpus of any size): comity read wire.jsonl.zst --out wire-read --store
 
     Documents read together are grouped into stories: documents of one story share the "story" value.
 
@@ -100,30 +159,107 @@ def read_command(
 
     Reading a document again replaces its facts.
 
+    With --out the corpus is streamed in chunks (--chunk-size) through the worker processes into
+    partitioned Parquet: documents/, facts/ and stories/ (doc_id, story_id), which DuckDB reads
+    directly (read_parquet('DIR/facts/*.parquet')) and `comity attach DIR` makes views of the
+    store. Each finished chunk is noted in DIR/manifest.json: a run killed mid-way and started
+    again with the same command continues from its last finished chunk and ends with the same
+    output. Only a summary is printed (JSON). --format summary streams into the store alone.
+
     Exit code 0: all read; 1: some inputs skipped (each named on stderr), the others read and
     stored; 2: nothing read, or an error.
     """
     from comity.news._gold import to_full, to_gold
+    from comity.news._input import ParquetColumns
 
     try:
-        if format not in ("gold", "full"):
-            raise BadInput(f"Unknown --format {format!r}.", hint="Use --format gold or --format full.")
+        columns = ParquetColumns(text=text_column, id=id_column, date=date_column)
+        if engine not in ENGINES:
+            raise BadInput(f"Unknown --engine {engine!r}.", hint=f"Use one of: {', '.join(ENGINES)}.")
+        if format not in (None, "gold", "full", "summary"):
+            raise BadInput(
+                f"Unknown --format {format!r}.", hint="Use --format gold, --format full or --format summary."
+            )
+        if out is not None and format in ("gold", "full"):
+            raise BadInput(
+                f"--format {format} prints every document, which --out writes to Parquet instead.",
+                hint="Drop --format (a summary is printed), or drop --out to print the documents.",
+            )
+        streaming = out is not None or format == "summary"
+        if streaming and out is None and not store:
+            raise BadInput(
+                "--format summary reads the corpus without printing it, so it needs somewhere to write it.",
+                hint="Add --out DIR (Parquet) and/or --store.",
+            )
         # The store is opened (and its lock taken) before any reading, so that a store another
         # process holds is refused at once rather than after minutes of work.
         target = _open_for_writing(db) if store else None
         try:
-            docs, skipped = _read(paths, max_bytes=max_bytes, jobs=jobs)
-            convert = to_gold if format == "gold" else to_full
-            for doc in docs:
-                typer.echo(json.dumps(convert(doc), ensure_ascii=False))
-            if target is not None:
-                _save(docs, target)
+            if streaming:
+                skipped = _read_corpus(
+                    paths,
+                    out=out,
+                    target=target,
+                    chunk_size=chunk_size,
+                    jobs=jobs,
+                    progress=progress,
+                    resume=resume,
+                    max_bytes=max_bytes,
+                    columns=columns,
+                )
+            else:
+                docs, skipped = _read(paths, max_bytes=max_bytes, jobs=jobs, columns=columns)
+                convert = to_gold if format in (None, "gold") else to_full
+                for doc in docs:
+                    typer.echo(json.dumps(convert(doc), ensure_ascii=False))
+                if target is not None:
+                    _save(docs, target)
         finally:
             if target is not None:
                 target.close()
     except ComityError as error:
         raise _fail(error) from error
     _some_skipped(skipped)
+
+
+def _read_corpus(
+    paths: list[str],
+    *,
+    out: Path | None,
+    target: Any,
+    chunk_size: int,
+    jobs: int,
+    progress: bool | None,
+    resume: bool,
+    max_bytes: int,
+    columns: Any,
+) -> int:
+    """Stream ``paths`` into ``out`` and/or the store; print the summary; return the inputs skipped."""
+    from comity.news._corpus_run import read_corpus
+
+    summary = read_corpus(
+        paths,
+        out=out,
+        store=target,
+        chunk_size=chunk_size,
+        jobs=jobs,
+        progress=progress,
+        resume=resume,
+        max_bytes=max_bytes,
+        columns=columns,
+        on_skipped=lambda item: typer.echo(str(item), err=True),
+    )
+    if summary.documents == 0:
+        raise BadInput(
+            f"No readable document in {', '.join(paths)}.",
+            hint="Give .txt, .html, .jsonl or .parquet files (or a directory of them); "
+            "see the reasons above.",
+        )
+    record = summary.to_dict()
+    if target is not None:
+        record["store"] = str(target.path)
+    typer.echo(json.dumps(record))
+    return summary.skipped
 
 
 def _open_for_writing(db: Path | None) -> Any:
@@ -235,8 +371,46 @@ def eval_news_command(
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format(errors=errors))
 
 
+def attach_command(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a finished `comity read --out` run.")],
+    name: Annotated[
+        str, typer.Option("--name", help="Prefix of the views: NAME_documents, NAME_facts, NAME_stories.")
+    ] = "corpus",
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the views as JSON.")] = False,
+) -> None:
+    """Make the Parquet output of `comity read --out` queryable from the store, as views.
+
+    Example: comity attach wire-read --name wire
+
+    Creates (or replaces) the views NAME_documents (with each document's story_id), NAME_facts
+    and NAME_stories over the folder's Parquet parts; nothing is copied, so the folder must stay
+    where it is. Query them with DuckDB on the store, e.g.
+    SELECT fact_type, count(*) FROM wire_facts GROUP BY 1.
+    """
+    from comity.news._corpus_run import attach_corpus
+
+    try:
+        target = _open_for_writing(db)
+        try:
+            views = attach_corpus(target, folder, name=name)
+        finally:
+            target.close()
+    except ComityError as error:
+        raise _fail(error) from error
+    if as_json:
+        typer.echo(json.dumps({"store": str(target.path), "views": views}, indent=2))
+        return
+    width = max(len(view) for view in views)
+    typer.echo(f"{'view'.ljust(width)}  rows")
+    for view, rows in views.items():
+        typer.echo(f"{view.ljust(width)}  {rows:,}")
+    typer.echo(f"attached {folder} to {target.path}", err=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``read``, ``stories`` and ``eval news`` to ``app``."""
+    """Add ``read``, ``attach``, ``stories`` and ``eval news`` to ``app``."""
     app.command("read")(read_command)
+    app.command("attach")(attach_command)
     app.command("stories")(stories_command)
     app.add_typer(eval_app, name="eval")

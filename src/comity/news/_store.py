@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from comity.news._doc import NewsDoc
 from comity.store import Store, sha256_of
 
-__all__ = ["document_facts", "save_documents"]
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+__all__ = ["document_facts", "document_row", "save_documents", "save_tables", "set_stories"]
 
 _FACT_COLUMNS = ("doc_id", "fact_type", "payload", "start_char", "end_char", "confidence", "stage")
 
@@ -83,6 +87,20 @@ def document_facts(doc: NewsDoc) -> Iterator[tuple[Any, ...]]:
         yield row("meeting", payload, meeting.start, meeting.end, meeting.confidence, "comity.meetings.v1")
 
 
+def document_row(doc: NewsDoc) -> dict[str, Any]:
+    """The ``documents`` row of one document (text as published, with its SHA-256)."""
+    return {
+        "doc_id": doc.id,
+        "story_id": doc.story,
+        "url": doc.meta.get("url"),
+        "outlet": doc.meta.get("outlet"),
+        "published": doc.meta.get("published"),
+        "text": doc.raw,
+        "sha256": sha256_of(doc.raw),
+        "source_path": doc.meta.get("source_path"),
+    }
+
+
 def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
     """Write documents and their facts to the store in one transaction.
 
@@ -106,29 +124,72 @@ def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
     docs = list(docs)
     if not docs:
         return 0
-    documents = pd.DataFrame(
-        [
-            {
-                "doc_id": doc.id,
-                "story_id": doc.story,
-                "url": doc.meta.get("url"),
-                "outlet": doc.meta.get("outlet"),
-                "published": doc.meta.get("published"),
-                "text": doc.raw,
-                "sha256": sha256_of(doc.raw),
-                "source_path": doc.meta.get("source_path"),
-            }
-            for doc in docs
-        ]
-    ).drop_duplicates("doc_id", keep="last")
+    documents = pd.DataFrame([document_row(doc) for doc in docs])
     facts = pd.DataFrame([row for doc in docs for row in document_facts(doc)], columns=list(_FACT_COLUMNS))
+    return save_tables(store, documents, facts)
+
+
+def save_tables(store: Store, documents: pa.Table | pd.DataFrame, facts: pa.Table | pd.DataFrame) -> int:
+    """Write ``documents`` and ``facts`` rows (as :func:`document_row`, :func:`document_facts`) in one
+    transaction, replacing what the store holds for those documents.
+
+    A corpus run saves each chunk this way: a chunk saved twice (a run killed after the store's
+    commit and before its manifest was written, then resumed) leaves each document once. The
+    ``documents`` rows may lack ``story_id`` (set later by :func:`set_stories`).
+
+    Returns
+    -------
+    int
+        The number of fact rows written.
+    """
+    import pandas as pd
+
+    if not isinstance(documents, pd.DataFrame):
+        documents = documents.to_pandas()
+    if not isinstance(facts, pd.DataFrame):
+        facts = facts.to_pandas()
+    if documents.empty:
+        return 0
+    if "story_id" not in documents.columns:
+        documents = documents.assign(story_id=None)
+    documents = documents.drop_duplicates("doc_id", keep="last")
     ids = documents["doc_id"].tolist()
-    placeholders = ", ".join("?" for _ in ids)
     with store.transaction():
-        store.con.execute(f"DELETE FROM facts WHERE doc_id IN ({placeholders})", ids)
-        store.con.execute(f"DELETE FROM documents WHERE doc_id IN ({placeholders})", ids)
+        # The ids go through a registered frame, not a list of placeholders: a chunk holds
+        # thousands of documents.
+        store.con.register("_comity_ids", pd.DataFrame({"doc_id": ids}))
+        try:
+            store.con.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM _comity_ids)")
+            store.con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _comity_ids)")
+        finally:
+            store.con.unregister("_comity_ids")
         store.insert_frame("documents", documents)
         # Facts of a document given twice in one call are written once.
         facts = facts[facts["doc_id"].isin(ids)].drop_duplicates()
         store.insert_frame("facts", facts.astype({"start_char": "int64", "end_char": "int64"}))
     return len(facts)
+
+
+def set_stories(store: Store, stories: pa.Table | pd.DataFrame) -> int:
+    """Set the ``story_id`` of stored documents from rows ``(doc_id, story_id)``, in one transaction.
+
+    Returns
+    -------
+    int
+        The number of rows given.
+    """
+    import pandas as pd
+
+    frame = stories if isinstance(stories, pd.DataFrame) else stories.to_pandas()
+    if frame.empty:
+        return 0
+    with store.transaction():
+        store.con.register("_comity_stories", frame[["doc_id", "story_id"]])
+        try:
+            store.con.execute(
+                "UPDATE documents SET story_id = s.story_id FROM _comity_stories AS s "
+                "WHERE documents.doc_id = s.doc_id"
+            )
+        finally:
+            store.con.unregister("_comity_stories")
+    return len(frame)
