@@ -147,7 +147,7 @@ def test_coverage_rows_are_well_formed() -> None:
 
 def test_summit_for_democracy_invitees_are_dated_to_the_summit(spells: pd.DataFrame) -> None:
     summit = spells[spells["body_id"] == "SUMMIT_FOR_DEMOCRACY"]
-    assert set(summit["start"]) == {"2021-12-09", "2023-03-29"}
+    assert set(summit["start"]) == {"2021-12-09", "2023-03-29", "2024-03-18"}
     assert summit["note"].str.contains("invited participant|host|co-host").all()
     assert len(members_on(spells, "SUMMIT_FOR_DEMOCRACY", dt.date(2021, 12, 9))) == 110
     # 2023: every 2021 invitee again, eight new governments (State Department briefing of 2023-03-22)
