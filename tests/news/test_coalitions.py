@@ -133,3 +133,38 @@ def test_coalitions_general_patterns(nlp: Pipeline, pattern: str, text: str, mem
 def test_coalitions_states_voting_alike_or_in_a_referendum_are_not_one(nlp: Pipeline) -> None:
     assert _coalitions(nlp, "Peru, Chile and Colombia voted against the resolution.") == []
     assert _coalitions(nlp, "Officials from Peru, Chile and Colombia attended the talks.") == []
+
+
+def test_coalitions_states_the_registry_counts_in_the_named_group(nlp: Pipeline) -> None:
+    # No word of grouping: the registry says Japan, India and Australia are members of the Quad.
+    [group] = _coalitions(
+        nlp, "Joe Biden met his counterparts from Japan, India and Australia at the Quad summit."
+    )
+    assert group.org_id == "QUAD" and group.members == ["JPN", "IND", "AUS"]
+    # Two states of which one is no member of the group named: not its member list.
+    assert _coalitions(nlp, "Ghana and Japan spoke before the Quad summit opened in the capital.") == []
+
+
+def test_coalitions_list_set_off_by_dashes_or_in_a_joint_statement_acts_together(nlp: Pipeline) -> None:
+    [dashes] = _coalitions(
+        nlp, "The four democracies - Chile, Peru, Ghana and Kenya - pledged to share vaccines."
+    )
+    assert dashes.members == ["CHL", "PER", "GHA", "KEN"]
+    text = "In a joint statement, the leaders of Chile, Peru and Ghana said they would defend open trade."
+    [joint] = _coalitions(nlp, text)
+    assert joint.members == ["CHL", "PER", "GHA"]
+
+
+def test_coalitions_new_members_of_a_body_are_no_coalition(nlp: Pipeline) -> None:
+    text = "The new members of the Human Rights Council are Bolivia, Gabon, Malawi and Nepal."
+    assert _coalitions(nlp, text) == []
+
+
+def test_coalitions_also_continues_a_list_only_after_it(nlp: Pipeline) -> None:
+    text = "Members of the Quad, which also includes Japan and Australia, are wary of Brazil."
+    [group] = _coalitions(nlp, text)
+    assert group.members == ["JPN", "AUS"]
+
+
+def test_coalitions_two_state_hyphen_relation_is_no_group(nlp: Pipeline) -> None:
+    assert _coalitions(nlp, "The Chile-Peru Alliance is the cornerstone of their trade.") == []

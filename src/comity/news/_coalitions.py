@@ -19,10 +19,12 @@ gives ("a group of 17 countries") — unless a later list closes it ("Other foun
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from comity.news._doc import Coalition, Mention, NewsDoc
-from comity.news._pipeline import stage
+from comity.news._orgtables import GROUP_KINDS, group_members, organisation_kinds
+from comity.news._pipeline import Resources, stage
 from comity.news._spans import SpanIndex
 
 __all__ = ["coalitions", "find_coalitions", "state_lists"]
@@ -80,9 +82,15 @@ _ACTS = re.compile(
 )
 # Three or more states that pledge, agree or hold a summit together act as a group.
 _ACTS_TOGETHER = re.compile(
-    r"^\s*(?:,[^,.]{0,50},)?\s*(?:(?:have|has|had|also|jointly|together|on \w+|then)\s+)*"
+    r"^\s*(?:,[^,.]{0,50},|[-–—)]\s*)?\s*(?:(?:have|has|had|also|jointly|together|on \w+|then)\s+)*"
     r"(?:pledged|vowed|agreed|committed|declared|said\s+in\s+a\s+joint|held\s+(?:a|an|their)\s+(?:\w+\s+){0,2}"
     r"(?:summit|meeting|talks))\b",
+    re.I,
+)
+_JOINT_TEXT = re.compile(r"\bjoint\s+(?:statement|letter|declaration|communiqu[eé]|proposal|appeal)\b", re.I)
+_SPEAKS = re.compile(
+    r"^\s*(?:,[^,.]{0,50},|[-–—)]\s*)?\s*(?:(?:have|has|had|also|jointly|together)\s+)*"
+    r"(?:said|say|says|stated|declared|wrote|write|issued|signed|agreed|pledged|vowed|called|urged|warned)\b",
     re.I,
 )
 _NAMED_AFTER = re.compile(
@@ -105,7 +113,8 @@ _PARTIAL_AFTER = re.compile(
 _CLOSING_BEFORE = re.compile(
     r"(?:\bother (?:founding |fellow )?(?:members|signatories|founders|countries|states)\b[^.]{0,40}?"
     r"\b(?:are|were|include|included|includes)|\balso includes?|\balso included|\bmade up of|\bcomprised of|"
-    r"\bcomposed of|\bconsist(?:s|ed|ing)? of|\bmembers (?:are|were)|\bcalled)\s*:?\s*(?:the\s+)?$",
+    r"\bcomposed of|\bconsist(?:s|ed|ing)? of|\bmembers (?:are|were)|\bcalled|\bbrings? together|"
+    r"\bbringing together|\bbrought together)\s*:?\s*(?:the\s+)?$",
     re.I,
 )
 _CONTINUING = re.compile(r"\balso\b|\bother (?:founding )?members\b|\bfurther\b|\badditionally\b", re.I)
@@ -272,11 +281,15 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
     text = doc.text
     groups = _org_name_mentions(doc)
     group_index = SpanIndex(groups)
+    org_index = SpanIndex(
+        m for m in doc.mentions if m.entity_type == "organisation" and m.kind != "contained"
+    )
     sentence_tests: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
     drafts: dict[str, _Draft] = {}
     order: list[str] = []
     lists = sorted(state_lists(doc) + people_lists(doc), key=lambda run: run.start)
     previous_key: str | None = None
+    previous_end = 0
     for index, run in enumerate(lists):
         if index % 64 == 0:
             doc.check_deadline("comity.coalitions.v1")
@@ -296,7 +309,13 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
             )
         has_group_word, has_forming, has_voting = tests
         closing = bool(_CLOSING_BEFORE.search(before[-70:]))
-        continuing = bool(_CONTINUING.search(before[-80:])) and previous_key is not None
+        # "also", "other members" continue the previous group's list only when they come after
+        # the end of the previous list ("..., which also includes A and B, are wary of C": C is
+        # no member).
+        continuing = (
+            previous_key is not None
+            and _CONTINUING.search(text, max(run.start - 80, previous_end, sent_start), run.start) is not None
+        )
         counted_single = bool(re.search(r"\b\d+\s+(?:countries|states|nations)\s+and\s+(?:the\s+)?$", before))
         if len(run.mentions) < 2 and not (closing or continuing or counted_single):
             continue  # a lone state is a member only when it continues or completes a list
@@ -309,9 +328,14 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
             0 <= g.start - run.end <= 40 and _NAMED_AFTER.match(text[run.end : g.start])
             for g in near_group
         )
+        # A list of states that the registry counts among the members of a group of states the
+        # sentence names ("the leaders of Japan, India and Australia ... the Quad"): its members.
+        registry_group = _registry_group(list(org_index.between(sent_start, sent_end)), run.members)
         grouped = (
             appositive
+            or registry_group is not None
             or has_group_word
+            and not _body_membership(doc, sentence, sent_start, sent_end)
             and bool(
                 has_forming
                 or near_group
@@ -324,6 +348,8 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
             _ACTED_BY.search(before[-150:])
             or _ACTS.match(after[:90])
             or (len(run.mentions) >= 3 and _ACTS_TOGETHER.match(after[:90]))
+            # "In a joint statement, the leaders of X, Y and Z said ...": one statement of them all.
+            or bool(_JOINT_TEXT.search(sentence) and _SPEAKS.match(after[:90]))
         )
         if not acting and len(run.mentions) >= 2:
             # "X and Y reminded the Council ... They tabled a counter-resolution."
@@ -343,7 +369,13 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
             continue
         if _founder_prefix(doc, run):
             continue
-        group = _nearest_group(near_group, group_index, run.start) if (grouped or continuing) else None
+        group = (
+            registry_group
+            if registry_group is not None
+            else _nearest_group(near_group, group_index, run.start)
+            if (grouped or continuing)
+            else None
+        )
         if group is None and near_group and acting:
             group = near_group[0]
         key: str
@@ -388,6 +420,7 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
             draft.count = max(draft.count or 0, count)
         draft.confidence = 0.9 if group is not None else 0.75 if acting else 0.6
         previous_key = key
+        previous_end = run.end
     _attach_unnamed(drafts, order, groups)
     result = _drop_sublists([_finish(drafts[key]) for key in order if key in drafts])
     result.extend(_hyphen_coalitions(doc, {c.org_id for c in result if c.org_id}))
@@ -405,6 +438,45 @@ _CAPITALISED_GROUP = re.compile(
     r"\b((?:[A-Z][\w'’-]*\s+){0,4}(?:Group|Alliance|Coalition|Troika|Quartet|Friends|Bloc|Caucus)"
     r"(?:\s+(?:of|on|for|in)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’-]*)*)?)"
 )
+
+
+def _registry_group(near: list[Mention], members: list[str]) -> Mention | None:
+    """The group of states named in the sentence (registry kind ``group`` or ``coalition``)
+    that counts every state of ``members`` (two or more) among its members, if any."""
+    if len(members) < 2:
+        return None
+    known = group_members()
+    for mention in near:
+        if organisation_kinds().get(mention.entity_id, ("", ""))[0] not in GROUP_KINDS:
+            continue
+        if set(members) <= known.get(mention.entity_id, frozenset()):
+            return mention
+    return None
+
+
+# Words that say states belong to something; of a body that is no group of states ("the new
+# members of the Council are ..."), a list is a membership, not a coalition.
+_MEMBER_WORDS = re.compile(r"\b(?:members?|membership|signator(?:y|ies)|union|league)\b", re.I)
+
+
+def _body_membership(doc: NewsDoc, sentence: str, start: int, end: int) -> bool:
+    """True when the sentence's only word of grouping is a word of membership and the body it
+    names is an organ, agency, treaty or organisation rather than a group of states."""
+    others = _GROUP_WORDS.sub(lambda m: "" if _MEMBER_WORDS.fullmatch(m.group()) else "#", sentence)
+    if "#" in others:
+        return False
+    kinds = organisation_kinds()
+    bodies = [
+        m
+        for m in doc.mentions
+        if m.entity_type == "organisation" and start <= m.start < end and m.kind != "contained"
+    ]
+    return bool(bodies) and all(
+        kinds.get(m.entity_id, ("", ""))[0] not in GROUP_KINDS
+        and m.entity_id not in _STANDING_GROUPS
+        and not _GROUP_NAME_WORDS.search(m.text)
+        for m in bodies
+    )
 
 
 def _self_name(sentence: str) -> str | None:
@@ -506,6 +578,8 @@ def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
         org = next(iter(orgs.between(chain[-1].end, chain[-1].end + 3)), None)
         if org is not None and org.entity_id in known:
             continue
+        if org is None and len(chain) == 2 and not re.search(r"\s(?:for|of|on|in|against)\s", named.group()):
+            continue  # "the US-Japan Alliance": a relation of two states, not a group they formed
         name = org.text if org is not None else tail[: named.end()]
         found.append(
             Coalition(
@@ -521,8 +595,20 @@ def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
     return found
 
 
-@stage("comity.coalitions.v1", requires=["doc.sentences", "doc.mentions"], assigns=["doc.coalitions"])
-def coalitions(doc: NewsDoc) -> NewsDoc:
+@stage(
+    "comity.coalitions.v1",
+    requires=["doc.sentences", "doc.mentions"],
+    assigns=["doc.coalitions"],
+    factory=True,
+)
+def coalitions(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     """Find the coalitions the text shows forming or acting together (``doc.coalitions``)."""
-    doc.coalitions = find_coalitions(doc)
-    return doc
+    # Read the registry's tables when the pipeline is built, not within a document's time budget.
+    organisation_kinds()
+    group_members()
+
+    def run(doc: NewsDoc) -> NewsDoc:
+        doc.coalitions = find_coalitions(doc)
+        return doc
+
+    return run

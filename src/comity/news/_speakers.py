@@ -18,8 +18,9 @@ kept here.
 
 from __future__ import annotations
 
-import functools
 import re
+
+from comity.news._orgtables import organisation_kinds
 
 __all__ = [
     "ORG_NOUNS",
@@ -93,18 +94,6 @@ _PERSON_HEAD = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"\b(?:that|which|who|whom|whose|and|but|while|whereas)\b|[,;:()]", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|a|an|this|that|his|her|its|their)\s+", re.IGNORECASE)
-
-
-@functools.cache
-def organisation_kinds() -> dict[str, tuple[str, str]]:
-    """``org_id -> (kind, name)`` for every organisation of the registry (empty without one)."""
-    try:
-        from comity.registry import Registry
-
-        frame = Registry.default().store.query("SELECT org_id, kind, name FROM organisations")
-    except Exception:  # noqa: BLE001 - a reader without a registry still reads; it only knows fewer kinds
-        return {}
-    return {str(row[0]): (str(row[1]), str(row[2])) for row in frame.itertuples(index=False)}
 
 
 def accepts_org(noun: str, entity_id: str) -> bool:
