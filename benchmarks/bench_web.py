@@ -1,20 +1,22 @@
-"""Load benchmark of `comity serve`: concurrent clients on loopback against the JSON API.
+"""Benchmark of `comity serve`: first loads right after start, p99 right after start beside warm, and load.
 
 Starts the server as a subprocess (uvicorn, 127.0.0.1, a free port) on a store built from the
-shipped data, then, for each endpoint group (actor, coalition, alignment):
+upstream data (registry, General Assembly votes, the results ``comity build`` materialises) with
+the development news corpus read into it (``$COMITY_SHARED``/corpus/news-dev, or ../shared), and
+measures three things (``--part``):
 
-1. warm-up: every distinct URL of the group once, one at a time (the first answer of a URL is
-   computed, later ones come from the server's cache); these cold latencies are printed apart;
-2. load: ``--clients`` concurrent clients (httpx.AsyncClient, keep-alive) send ``--requests``
-   requests in all, cycling over the group's URLs, within ``--time-limit`` seconds.
-
-Prints throughput, p50, p99 and maximum latency and the number of errors (any status other
-than 200, or a failed request). Goal: p99 < 50 ms at 50 clients for the actor and coalition
-endpoints, with no errors.
+* ``first-load``: every page (home, search, actor, coalition, story, document, votes) and the vote
+  API endpoints the pages draw from (BRICS cohesion, an alignment of a set of states no page asks
+  for, an agreement matrix, ideal points, blocs), each requested once with httpx right after the
+  server answers its first ``/api/status``: the time a first visitor waits. Target: every one < 1 s.
+* ``start``: a fresh server, then wrk (``-t2 -c50 --latency``) on the actor API for ``--wrk-seconds``
+  at once ("right after start"), then again ("warm"). Target: p99 right after start within 2x of warm.
+* ``load``: for each endpoint group (actor, coalition, alignment), every URL once (cold), then
+  ``--clients`` concurrent httpx clients and a wrk pass; goal p99 < 50 ms at 50 clients.
 
 Usage::
 
-    python benchmarks/bench_web.py [--db STORE] [--clients 50] [--requests 5000] [--time-limit 60]
+    python benchmarks/bench_web.py [--db STORE] [--part first-load,start,load] [--wrk-seconds 10]
 """
 
 from __future__ import annotations
@@ -257,12 +259,171 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def build_store(path: Path) -> None:
+def build_store(path: Path, scratch: Path) -> None:
+    """A store as `comity build` makes it, with the development news corpus read into it as
+    `comity read FILE --store` does (each text with its page metadata)."""
     from comity._build import build_store as build_everything
     from comity.store import Store
 
     with Store.open(path, read_only=False) as store:
-        build_everything(store, news=False)
+        build_everything(store, progress=print)
+    corpus = _corpus()
+    if corpus is None:
+        print("news corpus not found (set COMITY_SHARED): story and document pages skipped")
+        return
+    lines = []
+    for text_path in sorted(corpus.glob("*.txt")):
+        meta = json.loads(text_path.with_suffix(".json").read_text(encoding="utf-8"))
+        record = {"id": text_path.stem, "text": text_path.read_text(encoding="utf-8")}
+        record.update({k: meta.get(k) for k in ("url", "outlet", "published")})
+        lines.append(json.dumps(record, ensure_ascii=False))
+    source = scratch / "news-dev.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "comity.cli", "read", str(source), "--store", "--db", str(path)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _corpus() -> Path | None:
+    shared = os.environ.get("COMITY_SHARED")
+    base = Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared"
+    folder = base / "corpus" / "news-dev"
+    return folder if folder.is_dir() else None
+
+
+def first_load_targets(db: Path) -> list[tuple[str, str]]:
+    """(label, URL) of every page and of the vote endpoints pages draw from; story and document ids
+    are taken from the store (read-only, before the server starts)."""
+    import duckdb
+
+    targets = [
+        ("home", "/"),
+        ("search", "/search?q=united"),
+        ("actor USA", "/actors/USA"),
+        ("actor BRA", "/actors/BRA"),
+        ("coalition BRICS", "/coalitions/BRICS"),
+        ("coalition GoF", "/coalitions/GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"),
+        ("coalition G7", "/coalitions/G7"),
+        ("coalition UNSC", "/coalitions/UNSC"),
+        ("votes", "/votes"),
+        ("votes 1975", "/votes?states=ZAF,USA,NOR&year=1975"),
+    ]
+    with duckdb.connect(str(db), read_only=True) as con:
+        has_docs = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'documents'"
+        ).fetchone()
+        if has_docs and has_docs[0]:
+            story = con.execute(
+                "SELECT coalesce(story_id, doc_id), count(*) AS n FROM documents "
+                "GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1"
+            ).fetchone()
+            doc = con.execute("SELECT doc_id FROM documents ORDER BY doc_id LIMIT 1").fetchone()
+            if story:
+                targets.append((f"story ({story[1]} docs)", f"/stories/{story[0]}"))
+            if doc:
+                targets.append(("document", f"/documents/{doc[0]}"))
+    targets += [
+        ("API BRICS cohesion", "/api/votes/cohesion?group=BRICS"),
+        ("API new alignment set", "/api/votes/alignment?states=NOR,SWE,FIN,ISL,DNK,EST"),
+        ("API alignment pooled", "/api/votes/alignment?states=KEN,TZA,UGA&by=all&from=1991"),
+        ("API agreement 2023", "/api/votes/agreement?year=2023&states=USA,CHN,RUS,FRA,GBR,IND,BRA"),
+        ("API ideal points", "/api/votes/ideal?states=USA,CHN,RUS"),
+        ("API blocs 2023", "/api/votes/blocs?year=2023"),
+        ("API actor", "/api/actors/FRA"),
+    ]
+    return targets
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+    """`comity serve` as a user starts it (no benchmark-only flag), waited for until it answers."""
+    command = [
+        sys.executable,
+        "-m",
+        "comity.cli",
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"{base}/api/status", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the server did not start")
+        time.sleep(0.1)
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def first_loads(db: Path) -> bool:
+    """Each target once right after start; prints a table; True when every first load is < 1 s."""
+    targets = first_load_targets(db)
+    port = free_port()
+    server = start_server(db, port)
+    rows = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            for label, url in targets:
+                started = time.perf_counter()
+                response = client.get(url)
+                rows.append((label, url, response.status_code, time.perf_counter() - started))
+    finally:
+        stop_server(server)
+    print("first load of each page and endpoint, once each, right after the server started (httpx):")
+    print(f"{'what':<24} {'status':>6} {'ms':>8}  url")
+    for label, url, status, seconds in rows:
+        print(f"{label:<24} {status:>6} {seconds * 1000:>8.0f}  {url}")
+    worst = max(rows, key=lambda r: r[3])
+    ok = all(r[3] < 1.0 and r[2] == 200 for r in rows)
+    print(
+        f"goal every first load < 1 s (status 200): {'met' if ok else 'NOT met'} "
+        f"(slowest {worst[0]}: {worst[3] * 1000:.0f} ms)"
+    )
+    return ok
+
+
+def start_versus_warm(db: Path, seconds: float, connections: int) -> bool:
+    """wrk on the actor API right after a fresh start, then again warm; True when p99 after start
+    is within 2x of warm."""
+    if not shutil.which("wrk"):
+        print("wrk not found (apt-get install wrk): start-versus-warm pass skipped")
+        return False
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(db, port)
+    try:
+        after_start = run_wrk(base, urls("actor"), connections, seconds)
+        warm = run_wrk(base, urls("actor"), connections, seconds)
+    finally:
+        stop_server(server)
+    print(
+        f"actor API under wrk -t2 -c{connections} -d{seconds:.0f}s ({len(urls('actor'))} URLs in turn), "
+        "right after start and then warm:"
+    )
+    print(f"{'when':<12} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    for name, run in (("after start", after_start), ("warm", warm)):
+        print(
+            f"{name:<12} {run['requests']:>8.0f} {run['rps']:>9.0f} {run['p50']:>8.1f} {run['p99']:>8.1f} "
+            f"{run['errors']:>6.0f}"
+        )
+    ratio = after_start["p99"] / warm["p99"] if warm["p99"] else float("inf")
+    ok = ratio <= 2.0 and after_start["errors"] == 0 and warm["errors"] == 0
+    print(f"p99 after start / p99 warm = {ratio:.2f}; goal within 2x: {'met' if ok else 'NOT met'}")
+    return ok
 
 
 _WRK_SCRIPT = """
@@ -313,100 +474,94 @@ def run_wrk(base: str, targets: list[str], connections: int, seconds: float) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="Store to serve (default: build one from the shipped data).")
+    parser.add_argument("--db", type=Path, help="Store to serve (default: build one from the upstream data).")
+    parser.add_argument(
+        "--part",
+        default="first-load,start",
+        help="Parts, comma-separated: first-load, start (wrk after start vs warm), load.",
+    )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=5000, help="Requests per endpoint group.")
     parser.add_argument("--time-limit", type=float, default=60.0, help="Seconds per endpoint group at most.")
     parser.add_argument("--processes", type=int, default=2, help="Client processes sharing the clients.")
-    parser.add_argument("--wrk-seconds", type=float, default=10.0, help="Seconds per group for the wrk pass.")
+    parser.add_argument("--wrk-seconds", type=float, default=10.0, help="Seconds per wrk run.")
     args = parser.parse_args()
+    parts = {p.strip() for p in args.part.split(",") if p.strip()}
+    unknown = parts - {"first-load", "start", "load"}
+    if unknown:
+        raise SystemExit(f"unknown --part {', '.join(sorted(unknown))}: use first-load, start, load")
 
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db
         if db is None:
             db = Path(scratch) / "comity.duckdb"
             started = time.perf_counter()
-            build_store(db)
-            print(f"built a store from the shipped data in {time.perf_counter() - started:.1f} s")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        command = [
-            sys.executable,
-            "-m",
-            "comity.cli",
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            str(port),
-            "--no-precompute",
-            "--log-level",
-            "warning",
-        ]
-        server = subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(f"{base}/api/status", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.2)
-            loops = "uvloop" if _has("uvloop") else "asyncio"
-            parsers = "httptools" if _has("httptools") else "h11"
+            build_store(db, Path(scratch))
             print(
-                f"server: uvicorn ({loops}, {parsers}), 1 process, on {base}; clients: {args.clients} "
-                f"httpx.AsyncClient over {args.processes} processes; {os.cpu_count()} cores shared by all; "
-                f"load average before: {os.getloadavg()[0]:.1f}"
+                f"built a store (comity build, then the news corpus) in {time.perf_counter() - started:.1f} s"
             )
-            print("latency: end to end at the client; server ms: time inside the app (Server-Timing header)")
+        print(f"{os.cpu_count()} cores shared by all; load average before: {os.getloadavg()[0]:.1f}")
+        if "first-load" in parts:
+            first_loads(db)
+        if "start" in parts:
+            start_versus_warm(db, args.wrk_seconds, args.clients)
+        if "load" in parts:
+            load_test(db, args)
+
+
+def load_test(db: Path, args: argparse.Namespace) -> None:
+    """Concurrent httpx clients, then wrk, per endpoint group, on a warmed-up server."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(db, port)
+    try:
+        loops = "uvloop" if _has("uvloop") else "asyncio"
+        parsers = "httptools" if _has("httptools") else "h11"
+        print(
+            f"server: uvicorn ({loops}, {parsers}), 1 process, on {base}; clients: {args.clients} "
+            f"httpx.AsyncClient over {args.processes} processes; {os.cpu_count()} cores shared by all; "
+            f"load average before: {os.getloadavg()[0]:.1f}"
+        )
+        print("latency: end to end at the client; server ms: time inside the app (Server-Timing header)")
+        print(
+            f"{'endpoint':<10} {'requests':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+            f"{'errors':>6} {'srv p50':>8} {'srv p99':>8}"
+        )
+        results = {}
+        for group in ("actor", "coalition", "alignment"):
+            targets = urls(group)
+            cold = asyncio.run(warm_up(base, targets))
+            result = run_load(base, targets, args.clients, args.requests, args.time_limit, args.processes)
+            results[group] = result
             print(
-                f"{'endpoint':<10} {'requests':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-                f"{'errors':>6} {'srv p50':>8} {'srv p99':>8}"
+                result.line(group) + f"   (cold, first request of each of {len(targets)} URLs: median "
+                f"{statistics.median(cold) * 1000:.0f} ms, max {max(cold) * 1000:.0f} ms)"
             )
-            results = {}
+        wrk_p99: dict[str, float] = {}
+        if shutil.which("wrk"):
+            # A load generator in C takes far less of the two shared cores than the Python
+            # client, so its figures say more about the server.
+            print(f"wrk: {args.clients} connections, 2 threads, {args.wrk_seconds:.0f} s per group")
+            print(f"{'endpoint':<10} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
             for group in ("actor", "coalition", "alignment"):
-                targets = urls(group)
-                cold = asyncio.run(warm_up(base, targets))
-                result = run_load(base, targets, args.clients, args.requests, args.time_limit, args.processes)
-                results[group] = result
+                run = run_wrk(base, urls(group), args.clients, args.wrk_seconds)
+                wrk_p99[group] = run["p99"] if run["errors"] == 0 else float("inf")
                 print(
-                    result.line(group) + f"   (cold, first request of each of {len(targets)} URLs: median "
-                    f"{statistics.median(cold) * 1000:.0f} ms, max {max(cold) * 1000:.0f} ms)"
+                    f"{group:<10} {run['requests']:>8.0f} {run['rps']:>9.0f} {run['p50']:>8.1f} "
+                    f"{run['p99']:>8.1f} {run['errors']:>6.0f}"
                 )
-            wrk_p99: dict[str, float] = {}
-            if shutil.which("wrk"):
-                # A load generator in C takes far less of the two shared cores than the Python
-                # client, so its figures say more about the server.
-                print(f"wrk: {args.clients} connections, 2 threads, {args.wrk_seconds:.0f} s per group")
-                print(
-                    f"{'endpoint':<10} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
-                )
-                for group in ("actor", "coalition", "alignment"):
-                    run = run_wrk(base, urls(group), args.clients, args.wrk_seconds)
-                    wrk_p99[group] = run["p99"] if run["errors"] == 0 else float("inf")
-                    print(
-                        f"{group:<10} {run['requests']:>8.0f} {run['rps']:>9.0f} {run['p50']:>8.1f} "
-                        f"{run['p99']:>8.1f} {run['errors']:>6.0f}"
-                    )
-            else:
-                print("wrk not found (apt-get install wrk): C load generator pass skipped")
-            for group in ("actor", "coalition"):
-                ms = sorted(x * 1000 for x in results[group].latencies)
-                p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))] if ms else float("inf")
-                verdict = "met" if p99 < 50 and results[group].errors == 0 else "NOT met"
-                print(f"goal p99 < 50 ms, no errors, {group}, httpx clients: {verdict} (p99 {p99:.1f} ms)")
-                if group in wrk_p99:
-                    verdict = "met" if wrk_p99[group] < 50 else "NOT met"
-                    print(
-                        f"goal p99 < 50 ms, no errors, {group}, wrk: {verdict} (p99 {wrk_p99[group]:.1f} ms)"
-                    )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        else:
+            print("wrk not found (apt-get install wrk): C load generator pass skipped")
+        for group in ("actor", "coalition"):
+            ms = sorted(x * 1000 for x in results[group].latencies)
+            p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))] if ms else float("inf")
+            verdict = "met" if p99 < 50 and results[group].errors == 0 else "NOT met"
+            print(f"goal p99 < 50 ms, no errors, {group}, httpx clients: {verdict} (p99 {p99:.1f} ms)")
+            if group in wrk_p99:
+                verdict = "met" if wrk_p99[group] < 50 else "NOT met"
+                print(f"goal p99 < 50 ms, no errors, {group}, wrk: {verdict} (p99 {wrk_p99[group]:.1f} ms)")
+    finally:
+        stop_server(server)
 
 
 def _has(module: str) -> bool:

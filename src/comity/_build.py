@@ -10,6 +10,7 @@ that a machine with no network and no mirror still gets a working registry.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,8 @@ class BuildResult:
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Seconds each materialised result took (0 for one kept from an earlier build of the same data).
+    materialised: dict[str, float] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -81,7 +84,8 @@ def build_store(
     progress: Callable[[str], None] | None = None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    """Build the registry and (with ``votes``) the UN votes into ``store``.
+    """Build the registry and (with ``votes``) the UN votes into ``store``, and compute the vote
+    results the web pages show (:func:`comity.votes._stored.materialise_votes`).
 
     The upstream files come from ``data_dir`` (a mirror folder) or ``$COMITY_DATA``, else the
     cache, else the network. Each part is one transaction and is skipped when the store already
@@ -112,6 +116,13 @@ def build_store(
             tables = load_all(store, force=force, sources=[source])[source]
             result.counts[part] = dict(tables)
             say(f"votes {source}: " + ", ".join(f"{t} {n:,}" for t, n in tables.items()))
+        # What the pages draw from the votes is computed here, once, so that a server only reads.
+        from comity.votes._stored import materialise_votes
+
+        started = time.perf_counter()
+        result.materialised = materialise_votes(store, force=force, progress=say, data_dir=mirror)
+        if any(result.materialised.values()):
+            say(f"vote results computed in {time.perf_counter() - started:.1f} s")
     for part, keys in result.missing.items():
         say(f"not built: {part} (missing {', '.join(keys)})")
     if result.missing:

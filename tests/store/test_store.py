@@ -8,6 +8,7 @@ import pytest
 
 from comity.errors import SchemaVersionError, StoreError
 from comity.store import SCHEMA_VERSION, Store, default_db_path
+from comity.store._schema import RESULT_TABLES
 
 
 def test_store_creates_schema_and_reopens(tmp_path: Path) -> None:
@@ -19,7 +20,7 @@ def test_store_creates_schema_and_reopens(tmp_path: Path) -> None:
         assert row is not None and int(row[0]) == SCHEMA_VERSION
 
 
-@pytest.mark.parametrize("version", [SCHEMA_VERSION + 1, SCHEMA_VERSION - 1])
+@pytest.mark.parametrize("version", [SCHEMA_VERSION + 1, 1])
 def test_store_refuses_other_schema_versions(tmp_path: Path, version: int) -> None:
     path = tmp_path / "c.duckdb"
     with Store.open(path, read_only=False) as store:
@@ -27,6 +28,25 @@ def test_store_refuses_other_schema_versions(tmp_path: Path, version: int) -> No
     with pytest.raises(SchemaVersionError, match=f"schema version {version}") as info:
         Store.open(path, read_only=False)
     assert "comity build --rebuild" in str(info.value)
+
+
+def test_store_of_version_2_gains_the_result_tables_when_opened_for_writing(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    with Store.open(path, read_only=False) as store:
+        store.insert_frame("sources", pd.DataFrame([{"source_id": "mine", "title": "kept"}]))
+        for table in RESULT_TABLES:
+            store.con.execute(f"DROP TABLE {table}")
+        store.con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    # Read-only, it cannot be changed: the error says which command adds the tables.
+    with pytest.raises(SchemaVersionError, match="schema version 2") as info:
+        Store.open(path, read_only=True)
+    assert f"comity build --db {path}" in str(info.value)
+    with Store.open(path, read_only=False) as store:
+        assert store.count("materialised") == 0
+        assert store.count("sources") == 1  # nothing stored is lost
+    with Store.open(path, read_only=True) as store:
+        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert row is not None and int(row[0]) == SCHEMA_VERSION
 
 
 def test_store_refuses_corrupt_file(tmp_path: Path) -> None:

@@ -21,13 +21,10 @@ from comity._build import build_store
 from comity.store import Store
 from comity.web import create_app
 
-#: Ideal points are estimated from this year on in tests (one dynamic fit: a few seconds).
-IDEAL_FROM = 2000
-
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Keep the server's cache of ideal points out of the user's home during tests."""
+    """Keep every cache (the data files fetched) out of the user's home during tests."""
     old = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
     yield
@@ -73,7 +70,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory, data_mirror: Path, shared_c
 
 @pytest.fixture(scope="session")
 def app(web_db: Path) -> FastAPI:
-    return create_app(web_db, ideal_method="dynamic", ideal_from=IDEAL_FROM)
+    return create_app(web_db)
 
 
 def make_client(app: FastAPI) -> httpx.Client:
@@ -92,7 +89,8 @@ def client(app: FastAPI) -> Iterator[httpx.Client]:
 
 
 def wait_for_ideal_points(client: httpx.Client, timeout: float = 180.0) -> None:
-    """Wait until the background estimate of ideal points is done."""
+    """Wait until the ideal points are ready (at once: `comity build` stored them; kept for the
+    tests that ask, so that a server that estimated them again would still be waited for)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = client.get("/api/status").json()["ideal_points"]

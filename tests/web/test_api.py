@@ -13,7 +13,7 @@ from comity.store import Store
 from comity.web import create_app
 from comity.web._service import WebData
 
-from .conftest import IDEAL_FROM, make_client, wait_for_ideal_points
+from .conftest import make_client, wait_for_ideal_points
 
 GOF = "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"
 
@@ -279,7 +279,7 @@ def test_api_ideal_points_put_the_usa_positive(client: httpx.Client) -> None:
     body = client.get("/api/votes/ideal", params={"states": "USA,CHN", "from": 2020}).json()
     rows = body["items"]
     assert {r["iso3"] for r in rows} == {"USA", "CHN"}
-    assert all(r["year"] >= max(2020, IDEAL_FROM) for r in rows)
+    assert all(r["year"] >= 2020 for r in rows)
     usa = {r["year"]: r["ideal"] for r in rows if r["iso3"] == "USA"}
     chn = {r["year"]: r["ideal"] for r in rows if r["iso3"] == "CHN"}
     assert all(usa[y] > 0 > chn[y] for y in usa if y in chn and y < 2024)

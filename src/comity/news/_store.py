@@ -126,7 +126,36 @@ def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
         return 0
     documents = pd.DataFrame([document_row(doc) for doc in docs])
     facts = pd.DataFrame([row for doc in docs for row in document_facts(doc)], columns=list(_FACT_COLUMNS))
-    return save_tables(store, documents, facts)
+    from comity.news._views import summarise_stories
+
+    with store.transaction():
+        # Stories the documents leave (read again into another story) need new summaries too.
+        touched = _stories_of(store, documents["doc_id"].tolist())
+        written = save_tables(store, documents, facts)
+        touched |= {
+            str(story or doc_id)
+            for story, doc_id in zip(documents["story_id"], documents["doc_id"], strict=True)
+        }
+        # The summaries readers show are computed here, once, not by each reader. (A corpus run,
+        # which saves chunks with save_tables and sets stories after, leaves them to be computed
+        # when first read: comity.news.story_view does that for a summary missing or stale.)
+        summarise_stories(store, touched)
+    return written
+
+
+def _stories_of(store: Store, doc_ids: list[str]) -> set[str]:
+    """The stories the stored documents ``doc_ids`` belong to (a document alone is its own story)."""
+    import pandas as pd
+
+    store.con.register("_comity_story_ids", pd.DataFrame({"doc_id": doc_ids}))
+    try:
+        rows = store.con.execute(
+            "SELECT DISTINCT coalesce(story_id, doc_id) FROM documents "
+            "WHERE doc_id IN (SELECT doc_id FROM _comity_story_ids)"
+        ).fetchall()
+    finally:
+        store.con.unregister("_comity_story_ids")
+    return {str(r[0]) for r in rows}
 
 
 def save_tables(store: Store, documents: pa.Table | pd.DataFrame, facts: pa.Table | pd.DataFrame) -> int:

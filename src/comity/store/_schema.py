@@ -2,12 +2,18 @@
 
 Every table that holds facts has ``source_id`` and ``source_ref``: the dataset and row, or the
 document and character span, that the fact comes from. Bump :data:`SCHEMA_VERSION` whenever a
-statement below changes; a store written by another version is refused with a clear error.
+statement below changes; a store written by another version is refused with a clear error, except
+one that :data:`MIGRATIONS` can bring up to date (opened for writing, e.g. by ``comity build``).
+
+The tables after :data:`RESULT_TABLES`' first hold results that ``comity build`` computes from the
+data (materialised), so that readers (the web server) never compute them: the ``materialised``
+table says, for each result, the version of the data it was computed from (``source_version``),
+its parameters and how long it took.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 REGISTRY_TABLES = (
     "sources",
@@ -19,6 +25,45 @@ REGISTRY_TABLES = (
     "memberships",
     "membership_events",
     "coverage",
+)
+
+#: Tables of materialised results (added by schema version 3).
+RESULT_DDL: tuple[str, ...] = (
+    """CREATE TABLE materialised (
+        name TEXT PRIMARY KEY, source_version TEXT NOT NULL, params TEXT NOT NULL, n_rows BIGINT NOT NULL,
+        seconds DOUBLE NOT NULL, computed_at TIMESTAMP NOT NULL, note TEXT)""",
+    """CREATE TABLE vote_years (year INTEGER PRIMARY KEY, n_roll_calls INTEGER NOT NULL)""",
+    """CREATE TABLE vote_state_years (
+        year INTEGER NOT NULL, iso3 TEXT NOT NULL, n_yes INTEGER NOT NULL, n_abstain INTEGER NOT NULL,
+        n_no INTEGER NOT NULL)""",
+    """CREATE TABLE vote_dyads (
+        year INTEGER NOT NULL, iso3_a TEXT NOT NULL, iso3_b TEXT NOT NULL,
+        yes_yes INTEGER NOT NULL, yes_abstain INTEGER NOT NULL, yes_no INTEGER NOT NULL,
+        abstain_yes INTEGER NOT NULL, abstain_abstain INTEGER NOT NULL, abstain_no INTEGER NOT NULL,
+        no_yes INTEGER NOT NULL, no_abstain INTEGER NOT NULL, no_no INTEGER NOT NULL)""",
+    """CREATE TABLE ideal_points (
+        iso3 TEXT NOT NULL, year INTEGER NOT NULL, ideal DOUBLE, se DOUBLE, n_votes INTEGER)""",
+    """CREATE TABLE group_cohesion (
+        group_id TEXT NOT NULL, n_draws INTEGER NOT NULL, seed BIGINT NOT NULL, year INTEGER NOT NULL,
+        n_members INTEGER, n_votes INTEGER, thin BOOLEAN, rice DOUBLE, ai DOUBLE,
+        rice_random_mean DOUBLE, rice_random_lo DOUBLE, rice_random_hi DOUBLE, rice_percentile DOUBLE,
+        ai_random_mean DOUBLE, ai_random_lo DOUBLE, ai_random_hi DOUBLE, ai_percentile DOUBLE,
+        ai_percentile_lo DOUBLE, ai_percentile_hi DOUBLE, bloc BOOLEAN, bloc_certain BOOLEAN,
+        members_on TEXT, projected BOOLEAN)""",
+    """CREATE TABLE story_summaries (
+        story_id TEXT PRIMARY KEY, source_version TEXT NOT NULL, summary JSON NOT NULL)""",
+    """CREATE INDEX vote_dyads_pair ON vote_dyads (iso3_a, iso3_b)""",
+    """CREATE INDEX ideal_points_iso3 ON ideal_points (iso3)""",
+)
+#: The result tables, in the order of :data:`RESULT_DDL`.
+RESULT_TABLES: tuple[str, ...] = (
+    "materialised",
+    "vote_years",
+    "vote_state_years",
+    "vote_dyads",
+    "ideal_points",
+    "group_cohesion",
+    "story_summaries",
 )
 
 DDL: tuple[str, ...] = (
@@ -79,3 +124,8 @@ DDL: tuple[str, ...] = (
     """CREATE INDEX votes_rcid ON votes (rcid)""",
     """CREATE INDEX facts_doc ON facts (doc_id)""",
 )
+DDL = DDL + RESULT_DDL
+
+#: Statements that bring a store of an older schema version up to the next one, by version.
+#: Version 2 lacks only the tables of materialised results: adding them loses nothing.
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: RESULT_DDL}

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from comity.errors import SchemaVersionError, StoreError
-from comity.store._schema import DDL, SCHEMA_VERSION
+from comity.store._schema import DDL, MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Store", "as_store_error", "default_db_path"]
 
@@ -106,7 +106,11 @@ class Store:
         last_opened = db_path
         con = _connect(where, read_only=read_only, wait=lock_wait)
         store = cls(con, db_path, read_only)
-        store._check_or_create_schema()
+        try:
+            store._check_or_create_schema()
+        except BaseException:
+            con.close()  # a refused store must not stay open in this process
+            raise
         return store
 
     def _quiet(self) -> None:
@@ -160,6 +164,15 @@ class Store:
             return
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         found = int(row[0]) if row else -1
+        if found < SCHEMA_VERSION and found in MIGRATIONS:
+            if self.read_only:
+                raise SchemaVersionError(
+                    f"The store at {where} has schema version {found}; this comity reads version "
+                    f"{SCHEMA_VERSION}, which adds the tables of results computed by the build.",
+                    hint=f"Run `comity build --db {where}` once: it adds them (nothing stored is lost).",
+                )
+            self._migrate(found)
+            return
         if found != SCHEMA_VERSION:
             newer = "a newer" if found > SCHEMA_VERSION else "an older"
             raise SchemaVersionError(
@@ -168,6 +181,16 @@ class Store:
                 hint="Rebuild it with `comity build --rebuild` (reloads the shipped data; documents you read "
                 "must be read again), or use the comity version that wrote it.",
             )
+
+    def _migrate(self, found: int) -> None:
+        """Bring the schema from version ``found`` up to :data:`SCHEMA_VERSION`, in one transaction."""
+        with self.transaction():
+            version = found
+            while version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version]:
+                    self.con.execute(statement)
+                version += 1
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
 
     @property
     def schema_version(self) -> int:

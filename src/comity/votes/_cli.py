@@ -604,6 +604,10 @@ def load(
             counts: dict[str, Any] = {source_id: load_undl_csv(store, undl_csv, source_id=source_id)}
         else:
             counts = dict(load_all(store, force=force))
+        # The results the pages show are computed from the votes: again, from the data as now loaded.
+        from comity.votes._stored import materialise_votes
+
+        materialise_votes(store, progress=None if as_json else lambda line: typer.echo(line, err=True))
     if as_json:
         typer.echo(json.dumps({"db": str(path), "loaded": counts}, indent=2))
         return

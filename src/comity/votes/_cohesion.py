@@ -25,6 +25,7 @@ members projected back) are flagged ``projected``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -155,57 +156,77 @@ def cohesion(
     encoded = _Encoded(data, "year")
     names = np.asarray(encoded.states, dtype=object)
     rows: list[dict[str, Any]] = []
-    for year in encoded.groups:
-        members, members_on = group_members(group, year, registry)
-        if members_on == "founding" and not projected:
-            continue
-        rng = year_generator(seed, year)
-        block = encoded.block(year)
-        voters = np.flatnonzero((block >= 0).any(axis=1))
-        block = block[voters]
-        # A member absent from the year's votes counts through its line of succession: merged
-        # votes (successors=True) file SUN's votes as RUS's, and founders projected back before
-        # they existed (RUS in 1991) voted as their predecessor (SUN).
-        voting = set(names[voters])
-        members = [_in_line(m, voting) for m in members]
-        in_group = np.isin(names[voters], members)
-        k = int(in_group.sum())
-        if k < 2:
-            continue
-        one_hot = (block[None, :, :] == np.arange(3, dtype=np.int8)[:, None, None]).astype(np.float32)
-        selectors = np.zeros((n_draws + 1, len(voters)), dtype=np.float32)
-        selectors[0, in_group] = 1.0
-        picks = np.argsort(rng.random((n_draws, len(voters))), axis=1)[:, :k]
-        np.put_along_axis(selectors[1:], picks, 1.0, axis=1)
-        with _single_threaded_blas():
+    changes = _change_dates(group, registry)
+    known: dict[int, tuple[list[str], str | None]] = {}
+    # Limiting BLAS to one thread costs a scan of the loaded libraries: once, not once a year.
+    with _single_threaded_blas():
+        for year in encoded.groups:
+            on = dt.date(year, 7, 1)
+            # A group's members change only on the dates its memberships start or end: between two
+            # such dates the registry's answer is the same, so it is asked once per stretch.
+            stretch = bisect.bisect_right(changes, on) if changes is not None else None
+            if stretch is not None and stretch in known:
+                members, members_on = known[stretch]
+                members_on = members_on if members_on in (None, "founding") else on.isoformat()
+            else:
+                members, members_on = group_members(group, year, registry)
+                if stretch is not None:
+                    known[stretch] = (members, members_on)
+            if members_on == "founding" and not projected:
+                continue
+            rng = year_generator(seed, year)
+            block = encoded.block(year)
+            voters = np.flatnonzero((block >= 0).any(axis=1))
+            block = block[voters]
+            # A member absent from the year's votes counts through its line of succession: merged
+            # votes (successors=True) file SUN's votes as RUS's, and founders projected back before
+            # they existed (RUS in 1991) voted as their predecessor (SUN).
+            voting = set(names[voters])
+            members = [_in_line(m, voting) for m in members]
+            in_group = np.isin(names[voters], members)
+            k = int(in_group.sum())
+            if k < 2:
+                continue
+            one_hot = (block[None, :, :] == np.arange(3, dtype=np.int8)[:, None, None]).astype(np.float32)
+            selectors = np.zeros((n_draws + 1, len(voters)), dtype=np.float32)
+            selectors[0, in_group] = 1.0
+            # The k smallest of each row's random keys: a uniform random k-subset (the set, not its
+            # order, matters, so a partition does what a full sort would).
+            keys = rng.random((n_draws, len(voters)))
+            picks = (
+                np.argpartition(keys, k - 1, axis=1)[:, :k] if k < len(voters) else np.argsort(keys, axis=1)
+            )
+            np.put_along_axis(selectors[1:], picks, 1.0, axis=1)
             yes, abstain, no = (selectors @ one_hot[c] for c in range(3))
-        rice, agreement = cohesion_indices(yes, no, abstain)
-        with np.errstate(invalid="ignore"):
-            rice_year = _nanmean_rows(rice)
-            ai_year = _nanmean_rows(agreement)
-        row: dict[str, Any] = {
-            "year": year,
-            "n_members": k,
-            "n_votes": int(np.isfinite(agreement[0]).sum()),
-        }
-        row["thin"] = row["n_votes"] < THIN_ROLL_CALLS
-        for label, values in (("rice", rice_year), ("ai", ai_year)):
-            observed, random = values[0], values[1:]
-            random = random[np.isfinite(random)]
-            row[label] = observed
-            row[f"{label}_random_mean"] = float(random.mean()) if len(random) else np.nan
-            row[f"{label}_random_lo"] = float(np.percentile(random, 2.5)) if len(random) else np.nan
-            row[f"{label}_random_hi"] = float(np.percentile(random, 97.5)) if len(random) else np.nan
-            row[f"{label}_percentile"] = _percentile_of(observed, random)
-        n_random = int(np.isfinite(ai_year[1:]).sum())
-        row["ai_percentile_lo"], row["ai_percentile_hi"] = _wilson(row["ai_percentile"], n_random)
-        row["bloc"] = bool(row["ai_percentile"] >= threshold)
-        row["bloc_certain"] = bool(
-            row["ai_percentile_lo"] >= threshold or row["ai_percentile_hi"] < threshold
-        )
-        row["members_on"] = members_on
-        row["projected"] = members_on == "founding"
-        rows.append(row)
+            rice, agreement = cohesion_indices(yes, no, abstain)
+            with np.errstate(invalid="ignore"):
+                # Rounded: a mean's last bits depend on how numpy's summation meets the memory, and a
+                # random group equal to the observed one must tie with it (percentiles count ties half).
+                rice_year = np.round(_nanmean_rows(rice), 12)
+                ai_year = np.round(_nanmean_rows(agreement), 12)
+            row: dict[str, Any] = {
+                "year": year,
+                "n_members": k,
+                "n_votes": int(np.isfinite(agreement[0]).sum()),
+            }
+            row["thin"] = row["n_votes"] < THIN_ROLL_CALLS
+            for label, values in (("rice", rice_year), ("ai", ai_year)):
+                observed, random = values[0], values[1:]
+                random = random[np.isfinite(random)]
+                row[label] = observed
+                row[f"{label}_random_mean"] = float(random.mean()) if len(random) else np.nan
+                row[f"{label}_random_lo"] = float(np.percentile(random, 2.5)) if len(random) else np.nan
+                row[f"{label}_random_hi"] = float(np.percentile(random, 97.5)) if len(random) else np.nan
+                row[f"{label}_percentile"] = _percentile_of(observed, random)
+            n_random = int(np.isfinite(ai_year[1:]).sum())
+            row["ai_percentile_lo"], row["ai_percentile_hi"] = _wilson(row["ai_percentile"], n_random)
+            row["bloc"] = bool(row["ai_percentile"] >= threshold)
+            row["bloc_certain"] = bool(
+                row["ai_percentile_lo"] >= threshold or row["ai_percentile_hi"] < threshold
+            )
+            row["members_on"] = members_on
+            row["projected"] = members_on == "founding"
+            rows.append(row)
     columns = (
         ["year", "n_members", "n_votes", "thin", "rice", "ai"]
         + [
@@ -216,6 +237,27 @@ def cohesion(
         + ["ai_percentile_lo", "ai_percentile_hi", "bloc", "bloc_certain", "members_on", "projected"]
     )
     return pd.DataFrame(rows, columns=columns)
+
+
+def _change_dates(group: str | Sequence[str], registry: Any) -> list[dt.date] | None:
+    """The sorted dates on which the registry's member list of ``group`` can change (a membership
+    starts, or the day after one ends); None for a list of ISO3 codes or a group not found."""
+    if _is_iso3_list(group) or registry is None:
+        return None
+    try:
+        org = registry.resolve(str(group), types=("organisation",))
+        rows = registry.store.con.execute(
+            """SELECT DISTINCT d FROM (
+                   SELECT start_date AS d FROM memberships WHERE body_id = ? AND start_date IS NOT NULL
+                   UNION ALL
+                   SELECT end_date + INTERVAL 1 DAY FROM memberships
+                   WHERE body_id = ? AND end_date IS NOT NULL)
+               ORDER BY d""",
+            [org.id, org.id],
+        ).fetchall()
+    except Exception:  # noqa: BLE001 - only a shortcut: without it each year asks the registry
+        return None
+    return [r[0].date() if isinstance(r[0], dt.datetime) else r[0] for r in rows]
 
 
 def _in_line(member: str, voting: set[str]) -> str:

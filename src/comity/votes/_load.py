@@ -1022,6 +1022,8 @@ def read_votes(
     *,
     body: str | None = "GA",
     successors: bool = False,
+    start: int | None = None,
+    end: int | None = None,
 ) -> pd.DataFrame:
     """One tidy votes frame for analysis: rcid, iso3, vote, year, date, issues, body, source_id.
 
@@ -1042,6 +1044,8 @@ def read_votes(
         DDR, YAR...). ``True``: states that no longer exist count as the state that continues
         them (SUN and RUS one series, YUG and SCG in SRB), as Bailey, Strezhnev and Voeten do;
         see :func:`comity.votes.successor_map`.
+    start, end:
+        First and last year to read (``None``: no bound); a store reads only those years.
     """
     chosen = tuple(sources)
     if not chosen:
@@ -1052,8 +1056,8 @@ def read_votes(
             f"unknown body {body!r}",
             hint="Use GA (General Assembly), SC (Security Council) or all (both organs).",
         )
-    stored = votes_in_store(store, chosen) if store is not None else None
-    present = set(stored["source_id"].unique()) if stored is not None else set()
+    stored = votes_in_store(store, chosen, start=start, end=end) if store is not None else None
+    present = _sources_in_store(store, chosen) if store is not None else set()
     missing = tuple(s for s in chosen if s not in present)
     unknown = [s for s in missing if s not in _READERS]
     if unknown:
@@ -1068,8 +1072,15 @@ def read_votes(
     votes = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else shipped
     if votes is None:  # pragma: no cover - every source is either stored or shipped
         raise BadInput("no votes found for the chosen sources")
+    if shipped is not None and (start is not None or end is not None):
+        years = votes["year"]
+        keep = (years >= (start if start is not None else years.min())) & (
+            years <= (end if end is not None else years.max())
+        )
+        votes = votes[keep]
     if organ is not None:
-        votes = votes[votes["body"] == organ].reset_index(drop=True)
+        votes = votes[votes["body"] == organ]
+    votes = votes.reset_index(drop=True)
     if successors:
         from comity.votes._identity import follow_successors
 
@@ -1077,14 +1088,30 @@ def read_votes(
     return votes
 
 
-def votes_in_store(store: Any, sources: Sequence[str] = DEFAULT_GA_SOURCES) -> pd.DataFrame:
-    """The tidy analysis frame of ``sources`` from the store (empty if it holds none)."""
+def _sources_in_store(store: Any, sources: Sequence[str]) -> set[str]:
+    """Which of ``sources`` the store holds votes of (in any year)."""
+    placeholders = ", ".join("?" for _ in sources)
+    rows = store.con.execute(
+        f"SELECT DISTINCT source_id FROM votes WHERE source_id IN ({placeholders})", list(sources)
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def votes_in_store(
+    store: Any,
+    sources: Sequence[str] = DEFAULT_GA_SOURCES,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+) -> pd.DataFrame:
+    """The tidy analysis frame of ``sources`` from the store (empty if it holds none), of the years
+    ``start`` to ``end`` (default all)."""
     placeholders = ", ".join("?" for _ in sources)
     frame = store.con.execute(
         f"""SELECT v.rcid, v.iso3, v.vote, r.year, r.date, r.issues, r.body, v.source_id
             FROM votes v JOIN roll_calls r USING (rcid)
-            WHERE v.source_id IN ({placeholders}) AND r.year IS NOT NULL""",
-        list(sources),
+            WHERE v.source_id IN ({placeholders}) AND r.year IS NOT NULL AND r.year >= ? AND r.year <= ?""",
+        [*sources, start if start is not None else -1, end if end is not None else 10_000],
     ).df()
     frame["year"] = frame["year"].astype("int64")
     result: pd.DataFrame = frame[ANALYSIS_COLUMNS]

@@ -1,9 +1,9 @@
 """The JSON API under ``/api/``.
 
-Read endpoints answer from :class:`~comity.web._service.WebData`. The store does not change
-while the server runs (except through the optional upload, which clears the caches), so the
-serialized answers of the registry and vote endpoints are kept in an LRU cache: a repeated
-request costs a dictionary look-up, which is what keeps latency low under load.
+Read endpoints answer from :class:`~comity.web._service.WebData`, the thin door to the library.
+The store does not change while the server runs (except through the optional upload, which clears
+the cache), so each answer is kept once, serialised, in an LRU cache: a repeated request costs a
+dictionary look-up, which is what keeps latency low under load.
 """
 
 from __future__ import annotations
@@ -197,6 +197,7 @@ async def status(request: Request) -> Response:
     which parts of the build (``built``: the registry, COW, Security Council, each vote source) the
     store holds."""
     from comity._build import store_parts
+    from comity.votes._stored import RESULTS
 
     def compute(data: WebData) -> dict[str, Any]:
         tables = [
@@ -219,6 +220,12 @@ async def status(request: Request) -> Response:
             "partial_build_started": data.local_store().unfinished_build(),
             "counts": counts,
             "ideal_points": data.ideal_status(),
+            # The results `comity build` computed for the pages, each with the data version it is of.
+            "results": {
+                name: {k: info[k] for k in ("n_rows", "seconds", "computed_at")}
+                for name in RESULTS
+                if (info := data.stored().info(name)) is not None
+            },
             "parts": {
                 "registry": counts["states"] > 0,
                 "news": counts["documents"] > 0,
@@ -232,7 +239,7 @@ async def status(request: Request) -> Response:
             },
         }
 
-    # Not cached: the state of the ideal point estimate changes while the server runs.
+    # Not cached: the counts change with uploads.
     value = await run_in_threadpool(compute, _data(request))
     return Response(_json_bytes(value), media_type="application/json")
 
@@ -425,8 +432,8 @@ async def quotes(
 
     def compute(data: WebData) -> dict[str, Any]:
         info = data.actor(actor_id)
-        rows = data.quotes_by(info["id"], _speaker_names(info), limit=1000)
-        return paginate(rows, limit, offset).body(actor_id=info["id"])
+        rows, total = data.quotes_by(info["id"], _speaker_names(info), limit=limit, offset=offset)
+        return {"actor_id": info["id"], "total": total, "limit": limit, "offset": offset, "items": rows}
 
     return await _answer(request, compute)
 

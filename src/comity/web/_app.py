@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import time
 from pathlib import Path
-from typing import Literal
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -55,8 +54,6 @@ def create_app(
     *,
     upload_token: str | None = None,
     precompute: bool = True,
-    ideal_method: Literal["dynamic", "static"] = "dynamic",
-    ideal_from: int | None = None,
     allowed_hosts: frozenset[str] | None = None,
 ) -> FastAPI:
     """Build the comity web application over a store.
@@ -71,13 +68,9 @@ def create_app(
         Enables ``POST /api/documents`` for clients that send ``Authorization: Bearer <token>``.
         Without it the endpoint answers 403 and nothing can be written.
     precompute:
-        Load the votes and start estimating ideal points in a background thread right away
-        (otherwise on first use). The estimate is kept in ``~/.cache/comity`` between starts.
-    ideal_method:
-        ``dynamic`` (one random-walk fit over all years, comparable across years) or ``static``
-        (one fit per year, faster).
-    ideal_from:
-        First year of the ideal point estimate (default: all years).
+        Import the vote analysis libraries (igraph, leidenalg, scipy) at start rather than at the
+        first request that needs them. Nothing is computed at start: the results pages show were
+        computed by ``comity build`` and are read from the store.
     allowed_hosts:
         Host names (without port) the server answers to; others get 421. None (the default)
         answers to any; ``comity serve`` derives them from ``--host`` (see
@@ -113,22 +106,13 @@ def create_app(
         ],
     )
 
-    def make_data(source: Store) -> WebData:
-        made = WebData(source)
-        made.ideal_method = ideal_method
-        made.ideal_from = ideal_from
-        return made
-
-    data = make_data(opened)
+    data = WebData(opened)
     app.state.data = data
     app.state.live = live
     if live is not None:
 
         def swap(new_store: Store) -> None:
-            fresh = make_data(new_store)
-            if precompute and fresh.count("votes"):
-                fresh.start_ideal_estimate()  # read from the cache when the votes did not change
-            app.state.data = fresh
+            app.state.data = WebData(new_store)
             app.state.answer_cache = None
 
         live.on_snapshot = swap
@@ -144,9 +128,20 @@ def create_app(
         app.add_middleware(LiveStoreCheck, live=live)
     app.add_middleware(SecurityHeaders, allowed_hosts=allowed_hosts)
     app.add_middleware(ServerTiming)
-    if precompute and data.count("votes"):
-        data.start_ideal_estimate()
+    if precompute and data.n_votes:
+        _import_analysis()
     return app
+
+
+def _import_analysis() -> None:
+    """Import what the computed-on-request vote answers (blocs of a year, cohesion of an ad-hoc
+    group) need, so that the first such request does not wait a second for imports."""
+    import igraph  # noqa: F401
+    import leidenalg  # noqa: F401
+    import scipy.optimize  # noqa: F401
+
+    import comity.votes._blocs  # noqa: F401
+    import comity.votes._cohesion  # noqa: F401
 
 
 def _install_assets(app: FastAPI) -> None:

@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from comity.errors import BadInput
-
 __all__ = ["register"]
 
 
@@ -54,14 +52,11 @@ def serve(
             help="Enable POST /api/documents for clients sending 'Authorization: Bearer TOKEN'.",
         ),
     ] = None,
-    ideal_method: Annotated[
-        str,
-        typer.Option("--ideal-method", help="Ideal points: 'dynamic' (comparable across years) or 'static'."),
-    ] = "dynamic",
     precompute: Annotated[
         bool,
         typer.Option(
-            "--precompute/--no-precompute", help="Estimate ideal points in the background at start."
+            "--precompute/--no-precompute",
+            help="Import the vote analysis libraries at start (nothing is computed: `comity build` did).",
         ),
     ] = True,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
@@ -86,8 +81,6 @@ def serve(
     from comity.web._app import create_app
     from comity.web._security import allowed_hosts_for
 
-    if ideal_method not in ("dynamic", "static"):
-        raise BadInput(f"--ideal-method {ideal_method!r} is not known.", hint="Use dynamic or static.")
     path = db if db is not None else default_db_path()
     _ensure_store(path)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -98,7 +91,6 @@ def serve(
         allowed_hosts=hosts,
         upload_token=upload_token or os.environ.get("COMITY_UPLOAD_TOKEN") or None,
         precompute=precompute,
-        ideal_method="static" if ideal_method == "static" else "dynamic",
     )
     typer.echo(f"comity: serving {path} at http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -20,9 +20,12 @@ from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from comity.errors import ComityError
+from comity.news import DOC_FACT_TYPES, FACT_TYPES
+from comity.votes._cohesion import DEFAULT_SEED
+from comity.votes._stored import DEFAULT_DRAWS
 from comity.web._errors import ApiError
 from comity.web._security import http_url
-from comity.web._service import DOC_FACT_TYPES, FACT_TYPES, WebData
+from comity.web._service import WebData
 
 __all__ = ["api_index_page", "install", "router"]
 
@@ -104,10 +107,7 @@ def _describe_files(keys: list[str]) -> str:
 
 def _vote_source(data: WebData, *, ideal: bool = False) -> tuple[str, str | None]:
     """The source line and the cite link of a chart drawn from the store's General Assembly votes."""
-    try:
-        present = sorted(str(s) for s in data.votes()["source_id"].unique())
-    except (ComityError, ApiError, KeyError):
-        present = []
+    present = data.vote_sources()
     keys = [_VOTE_FILES[s] for s in present if s in _VOTE_FILES]
     if ideal and data.ideal_method == "dynamic":
         keys.append("bsv_matches")
@@ -310,7 +310,7 @@ def actor_page(
     members_today: list[dict[str, Any]] = []
     if info["is_body"]:
         _, members_today = data.members(info["id"], None)
-    quotes = data.quotes_by(info["id"], _speaker_names(info))
+    quotes, _ = data.quotes_by(info["id"], _speaker_names(info), limit=50)
     chosen: list[str] = []
     if info["type"] == "state":
         wanted = partners.split(",") if partners else [p for p in DEFAULT_PARTNERS if p != info["id"]]
@@ -402,12 +402,14 @@ def coalition_page(
         notes.append(note)
     heat_year = year
     if voters and len(voters) >= 2:
-        rows, note = _optional("Cohesion", lambda: data.cohesion(org.id, None, None, None, 300, 0))
+        # The draws and seed of the cohesion `comity build` stores for the registry's groups.
+        draws, seed = DEFAULT_DRAWS, DEFAULT_SEED
+        rows, note = _optional("Cohesion", lambda: data.cohesion(org.id, None, None, None, draws, seed))
         if rows:
             source, cite = _vote_source(data)
             charts["cohesion"] = Chart(
                 _cohesion_chart(rows, info["name"]),
-                _api("votes/cohesion", group=org.id, draws=300, seed=0, limit=500),
+                _api("votes/cohesion", group=org.id, draws=draws, seed=seed, limit=500),
                 source,
                 cite,
             )
