@@ -47,7 +47,7 @@ def test_build_stores_every_result_with_the_version_of_its_data(store: Store) ->
         source, seconds, n_rows = by_name[name]
         assert source == version and seconds > 0 and n_rows > 0, name
     cohesion_groups = stored.info("group_cohesion")["params"]["groups"]  # type: ignore[index]
-    assert {"BRICS", "G7", "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"} <= set(cohesion_groups)
+    assert {"BRICS", "G7", "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER", "UNSC"} <= set(cohesion_groups)
     assert set(cohesion_groups) <= set(known_groups(store))
 
 

@@ -13,8 +13,8 @@ dynamic ideal point fit takes seconds, cohesion against random groups a second p
   (:meth:`StoredVotes.alignment`) with the same numbers as the library;
 * ``ideal_points``: one dynamic fit over all years, bridged by the repeated resolutions, as
   ``comity votes ideal --dynamic`` does;
-* ``group_cohesion``: :func:`comity.votes.cohesion` of every coalition and group of the
-  registry (kinds :data:`KNOWN_GROUP_KINDS`) with the default draws and seed.
+* ``group_cohesion``: :func:`comity.votes.cohesion` of every coalition, group and principal UN
+  organ of the registry (kinds :data:`KNOWN_GROUP_KINDS`) with the default draws and seed.
 
 Each result is recorded in ``materialised`` with the version of the data it came from
 (:func:`data_version`: a hash of the loads it was computed from). :class:`StoredVotes` reads a
@@ -55,8 +55,10 @@ __all__ = [
     "materialise_votes",
 ]
 
-#: Kinds of registry bodies whose cohesion the build computes.
-KNOWN_GROUP_KINDS: tuple[str, ...] = ("coalition", "group")
+#: Kinds of registry bodies whose cohesion the build computes: coalitions, groups and the UN's
+#: principal organs (the Security Council's elected members change every year, which makes its
+#: cohesion the slowest to compute on request). Other bodies' cohesion is computed on request.
+KNOWN_GROUP_KINDS: tuple[str, ...] = ("coalition", "group", "un_organ")
 #: Random groups per year of the stored cohesion (the default of :func:`comity.votes.cohesion`).
 DEFAULT_DRAWS = 1000
 #: The materialised vote results, in the order the build computes them.

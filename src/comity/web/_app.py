@@ -128,8 +128,12 @@ def create_app(
         app.add_middleware(LiveStoreCheck, live=live)
     app.add_middleware(SecurityHeaders, allowed_hosts=allowed_hosts)
     app.add_middleware(ServerTiming)
-    if precompute and data.n_votes:
-        _import_analysis()
+    if precompute:
+        # Compiling the page templates is no computation of answers: done before the first visitor.
+        for name in app.state.templates.env.list_templates(extensions=["html"]):
+            app.state.templates.env.get_template(name)
+        if data.n_votes:
+            _import_analysis()
     return app
 
 
