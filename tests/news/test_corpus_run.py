@@ -236,6 +236,23 @@ def test_cli_read_out_writes_parquet_and_attach_makes_views(tmp_path: Path) -> N
         assert store.query("SELECT count(*) AS n FROM wire_facts")["n"][0] == summary["facts"]
 
 
+def test_cli_read_out_reports_skipped_lines_and_shows_progress(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", records(6))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+        handle.write(json.dumps({"id": "late", "text": "Chile and Kenya met in Geneva on Monday."}) + "\n")
+    out = tmp_path / "out"
+    args = ["read", str(path), "--out", str(out), "--chunk-size", "4", "-j", "1", "--progress"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1  # one line skipped, the others read
+    assert "in.jsonl, line 7: not valid JSON" in result.stderr
+    assert "docs/s" in result.stderr  # the progress bar, asked for although stderr is not a terminal
+    assert json.loads(result.stdout)["documents"] == 7 and json.loads(result.stdout)["skipped"] == 1
+    assert "late" in pq.read_table(out / "documents").column("doc_id").to_pylist()
+    quiet = runner.invoke(app, [*args[:-1], "--no-resume"])
+    assert quiet.exit_code == 1 and "docs/s" not in quiet.stderr  # not a terminal: no bar
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
