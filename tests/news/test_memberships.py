@@ -288,3 +288,59 @@ def test_memberships_parse_only_sentences_that_need_it(nlp: Pipeline) -> None:
     parsed = {doc.text[s:e] for s, e in doc.parses}
     assert parsed == {"Chile joined the WTO in 1995."}
     assert [(m.actor, m.body, m.action) for m in doc.memberships] == [("CHL", "WTO", "join")]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "published", "expected"),
+    [
+        ("a counterfactual ('would have left') is no event",
+         "The foreign minister said Peru would have left the OAS anyway.", None, []),
+        ("a withdrawal under way ('was leaving') is an announcement",
+         "Bolivia was leaving the organisation, the minister said of the OAS.", None,
+         [("BOL", "OAS", "announce_withdrawal", None)]),
+        ("a membership suspended, in a relative clause whose owner is the antecedent",
+         "The OAS met in Lima. Cuba, whose membership was suspended in 1962, was absent.", None,
+         [("CUB", "OAS", "suspend", "1962")]),
+        ("the body under 'its membership of'",
+         "Nicaragua formally withdrew from its membership of the OAS on 2 November 2031.", None,
+         [("NIC", "OAS", "withdraw", "2031-11-02")]),
+        ("the process to leave, begun: an announcement by the subject of 'started'",
+         "Nicaragua's government started the two-year process to leave the OAS in November 2029.", None,
+         [("NIC", "OAS", "announce_withdrawal", "2029-11")]),
+        ("a call for an expulsion is no event",
+         "Several states called for Russia's expulsion from the Council of Europe.", None, []),
+        ("'called X's withdrawal a mistake' tells a withdrawal",
+         "The minister called Ecuador's withdrawal from OPEC a mistake.", None,
+         [("ECU", "OPEC", "withdraw", None)]),
+        ("a withdrawal deep in another clause's phrase is not what that clause announces",
+         "On Monday Chile announced new tariffs in response to the US withdrawal from the WTO.", "2031-03-05",
+         [("USA", "WTO", "withdraw", None)]),
+        ("halting participation is a suspension by the subject",
+         "Hungary halted its participation in the ICC in June 2030.", None,
+         [("HUN", "ICC", "suspend", "2030-06")]),
+    ],
+)  # fmt: skip
+def test_memberships_dependency_modality_and_roles(
+    nlp: Pipeline,
+    pattern: str,
+    text: str,
+    published: str | None,
+    expected: list[tuple[str, str, str, str | None]],
+) -> None:
+    assert _events(nlp, text, published) == expected, pattern
+
+
+def test_memberships_election_lists_by_region_and_reelected_states(nlp: Pipeline) -> None:
+    # A list by regional group with a single state in the middle; a state re-elected takes no event;
+    # the terms start on a date without a year: the next one after the page's date.
+    text = (
+        "date 2031-10-15\nThe General Assembly filled seats on the UN Human Rights Council on Tuesday. "
+        "The countries elected were Ghana and Togo from Africa; Poland from Eastern Europe; and Spain "
+        "and Norway from the Western group. Norway was re-elected. The new members take office on Jan. 1."
+    )
+    assert _events(nlp, text) == [
+        ("GHA", "UNHRC", "join", "2032-01-01"),
+        ("TGO", "UNHRC", "join", "2032-01-01"),
+        ("POL", "UNHRC", "join", "2032-01-01"),
+        ("ESP", "UNHRC", "join", "2032-01-01"),
+    ]

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 from comity.errors import ComityError
 from comity.news._coalitions import StateList, state_lists
-from comity.news._dates import DateMention, find_dates, page_date
+from comity.news._dates import DateMention, find_dates, page_date, page_date_span
 from comity.news._doc import MembershipChange, Mention, NewsDoc
 from comity.news._memframes import (
     TRIGGER_WORDS,
@@ -58,8 +58,8 @@ from comity.news._memframes import (
     dependency_events,
     trigger_noun_or_verb,
 )
-from comity.news._parse import Parse, parse_spans, register_selector
-from comity.news._pipeline import stage
+from comity.news._parse import Parse, parse_spans, parser, register_selector
+from comity.news._pipeline import Resources, stage
 from comity.news._spans import SpanIndex
 
 __all__ = ["ACTIONS", "find_memberships", "memberships"]
@@ -265,7 +265,8 @@ _FRAMES: tuple[_Frame, ...] = (
     # "Elected to the council were A, B and C", "the other countries elected were: A, B, C"
     _Frame(
         "elected were",
-        r"\belected(?:\s+(?:to|onto)\s+[^.;:]{0,60}?)?\s+(?:were|are|was|is|include[sd]?)\s*:?",
+        r"\b(?:elected|winning\s+(?:the\s+)?seats?|(?:the\s+)?winners?)(?:\s+(?:to|onto|on)\s+[^.;:]{0,60}?)?"
+        r"(?:\s+(?:were|are|was|is|include[sd]?)\s*:?|\s*:)",
         "join",
         actor="object",
     ),
@@ -341,7 +342,7 @@ _TREATY_NOUN = re.compile(r"\s*(?:the|its|their|this|that)\s+(?:[\w-]+\s+){0,5}"
 _OBSERVER = re.compile(r"\s*as\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", re.I)
 # Words that let a sentence without an organisation hold an event: a nominal withdrawal whose body was
 # named before, or an election to the story's seated body.
-_NOMINAL_ANYWHERE = re.compile(r"\b(?:withdrawal|pull-?out|exit|elected|seats?)\b", re.I)
+_NOMINAL_ANYWHERE = re.compile(r"\b(?:withdrawal|pull-?out|exit|elected|seats?|membership)\b", re.I)
 _NOMINAL = re.compile(
     r"(?:withdrawal|exit|pull-?out|departure|accession|suspension|expulsion|admission)\b", re.I
 )
@@ -561,22 +562,24 @@ def _object(reader: _Reader, trigger_end: int, sent_end: int) -> list[str]:
             r"\s*(?:(?:the|its|fellow|member|state|country)\s+)*", text[trigger_end : actor.start]
         ):
             run: StateList | None = reader.lists.last_before(actor.start + 1, actor.start - 1)
-            if run is None or run.start != actor.start:
-                return [actor.entity_id]
-            members = list(run.members)
-            # Elections list states by regional group: "A and B from Africa; C and D from Latin America"
+            if run is not None and run.start == actor.start:
+                members, position = list(run.members), run.end
+            else:
+                members, position = [actor.entity_id], actor.end
+            # Elections list states by regional group: "A and B from Africa; C from Asia; and D ..."
             for _ in range(8):
-                tail = _REGION_TAIL.match(text, run.end, min(sent_end, run.end + 80))
+                tail = _REGION_TAIL.match(text, position, min(sent_end, position + 80))
                 if tail is None:
                     break
                 following = reader.lists.between(tail.end(), tail.end() + 1)
                 single = reader.states.between(tail.end(), tail.end() + 1)
                 if following:
-                    run = following[0]
-                    members.extend(m for m in run.members if m not in members)
+                    members.extend(m for m in following[0].members if m not in members)
+                    position = following[0].end
                 elif single:
-                    members.append(single[0].entity_id)
-                    break
+                    if single[0].entity_id not in members:
+                        members.append(single[0].entity_id)
+                    position = single[0].end
                 else:
                     break
             return members
@@ -916,7 +919,8 @@ def _seated_topic(reader: _Reader, position: int) -> list[Mention]:
 _TERM_START = re.compile(
     r"\b(?:terms?|seats?|mandates?)\b[^.;]{0,50}?\b(?:begin(?:s|ning)?|start(?:s|ing)?|from|commencing|"
     r"running\s+from|effective)\b(?:\s+(?:on|in))?|\btak(?:e|es|ing)\s+(?:up\s+)?(?:their|its)\s+"
-    r"(?:seats?|places?|posts?|office)\b(?:\s+(?:on|in|from))?|"
+    r"(?:seats?|places?|posts?|office)\b(?:\s+(?:on|in|from))?|\b(?:tak(?:e|es|ing)|took|assum(?:e|es|ing))\s+"
+    r"(?:up\s+)?office\b(?:\s+(?:on|in|from))?|"
     r"\bserv(?:e|es|ing)\b[^.;]{0,40}?\b(?:from|starting|beginning)\b(?:\s+(?:on|in))?",
     re.I,
 )
@@ -990,6 +994,23 @@ def _election_dates(reader: _Reader, events: list[_Event]) -> list[_Event]:
     return events
 
 
+_REELECTED = re.compile(r"\bre-?elected\b", re.I)
+
+
+def _drop_reelected(reader: _Reader, events: list[_Event]) -> list[_Event]:
+    """States the text calls re-elected take no join event for their seat (the gold format's rule),
+    even when a list of those elected names them too."""
+    seated = [e for e in events if e.action == "join" and _seated(e.body, reader.kind_of(e.body))]
+    if not seated:
+        return events
+    again: set[str] = set()
+    for sent_start, sent_end in reader.doc.sentences:
+        for found in _REELECTED.finditer(reader.text, sent_start, sent_end):
+            again.update(_subject(reader, sent_start, found.start()))
+            again.update(_object(reader, found.end(), sent_end))
+    return [e for e in events if not (e.actor in again and e in seated)]
+
+
 def _topic_body(reader: _Reader, position: int) -> list[Mention]:
     """ "Gambia reversed its withdrawal": the organisation last named before (not the UN itself)."""
     for body in reversed(reader.bodies.between(max(0, position - 1500), position)):
@@ -1050,6 +1071,8 @@ def _reversals(reader: _Reader, events: list[_Event]) -> list[_Event]:
     return events
 
 
+# "withdrew from its membership", "suspended its participation": the body is the story's.
+_OWN_PART = frozenset({"membership", "participation", "seat", "involvement"})
 # Nouns that stand for the state last named ("the country withdrew"), or pronouns.
 _STANDING_FOR_STATE = frozenset({"it", "its", "they", "their", "them", "country", "nation", "state",
                                  "government", "administration", "kingdom", "republic", "regime", "island",
@@ -1117,6 +1140,16 @@ def _body_mentions(reader: _Reader, parse: Parse, tokens: Iterable[object]) -> l
             word = str(token.text).lower()  # type: ignore[attr-defined]
             if word in _NOUN_KINDS:
                 referent = _referent(reader, word, start)
+                if referent is None:
+                    # "suspended the last arms treaty with the US, ... the New START treaty": named after
+                    kinds = _NOUN_KINDS[word]
+                    sentence_end = reader.doc.sentence_at(start)[1]
+                    later = [
+                        b
+                        for b in reader.bodies.between(end, sentence_end)
+                        if reader.kind_of(b.entity_id) in kinds
+                    ]
+                    referent = later[0] if later else None
                 if referent is not None and referent not in found:
                     found.append(referent)
     return found
@@ -1127,8 +1160,11 @@ def _dep_dates(
 ) -> list[tuple[object, DateMention]]:
     """Each date of a sentence with the clause head it belongs to."""
     owned: list[tuple[object, DateMention]] = []
+    page_line = page_date_span(reader.text)
     for mention in reader.dates_in(sent_start, sent_end):
         start = sent_start + mention.start
+        if page_line is not None and page_line[0] <= start < page_line[1]:
+            continue  # a scraper's "date YYYY-MM-DD" line dates the page, not an event
         if _NOT_EVENT_DATE.search(reader.text, max(sent_start, start - 16), start):
             continue
         token = parse.token_at(start)
@@ -1163,8 +1199,14 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
                 bodies = treaties
             elif not reader.states.between(start, sent_end) and not actors:
                 continue
-        if not bodies and frame.topical and actors:
-            bodies = _topic_body(reader, start)
+        if (
+            not bodies
+            and actors
+            and (
+                frame.topical or any(str(b.text).lower() in _OWN_PART for b in frame.bodies)  # type: ignore[attr-defined]
+            )
+        ):
+            bodies = _topic_body(reader, start)  # "withdrew from its membership": of the story's body
         actor_set = [a for a in actors if a not in {b.entity_id for b in bodies}]
         if not actor_set or not bodies:
             continue
@@ -1254,7 +1296,7 @@ def find_memberships(
         for event in found:
             events.append(event)
             reader.event_bodies.add(event.body)
-    events = _election_dates(reader, events)
+    events = _drop_reelected(reader, _election_dates(reader, events))
     events = _reversals(reader, _merge(events))
     return [
         MembershipChange(
@@ -1269,8 +1311,14 @@ def find_memberships(
     "comity.memberships.v1",
     requires=["doc.sentences", "doc.mentions", "doc.people"],
     assigns=["doc.memberships"],
+    factory=True,
 )
-def memberships(doc: NewsDoc) -> NewsDoc:
+def memberships(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     """Find states joining, leaving, rejoining, suspended or expelled (``doc.memberships``)."""
-    doc.memberships = find_memberships(doc)
-    return doc
+    parser()  # load the model when the pipeline is built, not within a document's time budget
+
+    def run(doc: NewsDoc) -> NewsDoc:
+        doc.memberships = find_memberships(doc)
+        return doc
+
+    return run

@@ -83,16 +83,21 @@ _NOUNS: dict[str, str] = {
     "suspension": "suspend", "expulsion": "expel",
 }  # fmt: skip
 
-#: Words whose presence makes a sentence worth parsing for membership events.
+#: Words whose presence makes a sentence worth parsing for membership events. A reversal ("revoked
+#: its withdrawal") always holds a withdrawal word, so the reversal verbs need no trigger of their own;
+#: common verbs ("became", "welcomed", "accepted") count only with the words a membership needs.
 TRIGGER_WORDS: tuple[str, ...] = (
     r"join(?:s|ed|ing)?", r"re-?join(?:s|ed|ing)?", r"acce(?:de[sd]?|ding|ssion)", r"ratif(?:y|ies|ied|ying)",
-    r"admi(?:t|ts|tted|tting|ssion)", r"accepted", r"granted", r"inducted", r"welcomed",
-    r"bec(?:a|o)me|becoming|becomes", r"withdr(?:aw|aws|ew|awn|awing|awal)", r"le(?:ave|aves|aving|ft)",
+    r"admission", r"(?:is|are|was|were|be|been|being)\s+(?:re-?)?admitted",
+    r"(?:re-?)?admit(?:s|ted|ting)?",
+    r"(?:accepted|welcomed|inducted)\s+(?:[\w'’-]+\s+){0,6}(?:as|into|to)",
+    r"granted\s+(?:[\w-]+\s+){0,2}(?:membership|status|seats?)",
+    r"bec(?:ame|ome|omes|oming)\s+(?:[\w-]+\s+){0,3}(?:members?|part(?:y|ies)|signator(?:y|ies))",
+    r"withdr(?:aw|aws|ew|awn|awing|awal)", r"le(?:ave|aves|aving|ft)",
     r"quit(?:s|ting)?", r"exit(?:s|ed|ing)?", r"pull(?:s|ed|ing)?(?:\s+|-)?out", r"walk(?:s|ed|ing)?\s+out",
-    r"departure", r"re-?ent(?:er|ered|ry)", r"re-?engag(?:e|es|ed|ing)", r"re-?admi(?:t|ts|tted|ssion)",
-    r"return(?:s|ed|ing)?", r"suspen(?:d|ds|ded|ding|sion)", r"expel(?:s|led|ling)?", r"expulsion",
-    r"revers(?:e|es|ed|ing)", r"revok(?:e|es|ed|ing)", r"rescind(?:s|ed|ing)?", r"cancell?(?:ed|ing|s)?",
-    r"undo(?:es|ne)?|undid",
+    r"departure", r"re-?ent(?:er|ered|ering|ry)", r"re-?engag(?:e|es|ed|ing)", r"readmi(?:t|ts|tted|ssion)",
+    r"return(?:s|ed|ing)?\s+to", r"suspen(?:d|ds|ded|ding|sion)", r"expel(?:s|led|ling)?", r"expulsion",
+    r"halt(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){0,2}(?:participation|involvement)",
 )  # fmt: skip
 
 # Nouns a membership noun or a becoming needs: "become a member of", "granted permanent status in".
@@ -133,6 +138,13 @@ _IRREALIS = frozenset({
 # Verbs under which an infinitive reports what happened: "voted to suspend", "moved to expel".
 _FACTUAL = frozenset({"voted", "votes", "agreed", "moved", "chose", "opted", "resolved", "began", "started",
                       "went", "first", "last", "only"})  # fmt: skip
+# Verbs whose object is the subject of the infinitive after it: "invited Egypt and Iran to join".
+_OBJECT_CONTROL = frozenset({
+    "invite", "invites", "invited", "inviting", "ask", "asks", "asked", "urge", "urges", "urged", "allow",
+    "allows", "allowed", "permit", "permitted", "encourage", "encouraged", "force", "forced", "persuade",
+    "persuaded", "press", "pressed", "require", "required", "tell", "told", "want", "wanted", "expect",
+    "expected", "select", "selected", "choose", "chose", "chosen", "approve", "approved", "clear", "cleared",
+})  # fmt: skip
 _FUTURE_AUX = frozenset({"will", "would", "'ll", "shall", "wo"})
 _MODAL_AUX = frozenset({"could", "might", "may", "should", "must", "can", "ca", "cannot"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
@@ -236,7 +248,11 @@ def _subject_of(token: Any) -> list[Any]:
             if subject.tag_ in ("WDT", "WP") and current.dep_ == "relcl":
                 return [current.head]  # "Burundi, which left the court"
             return [subject]
-        if current.dep_ == "xcomp" and _children(current.head, "dobj"):
+        if (
+            current.dep_ == "xcomp"
+            and _children(current.head, "dobj")
+            and _lower(current.head) in _OBJECT_CONTROL
+        ):
             return _children(current.head, "dobj")[:1]  # "invited Egypt and Iran to join": object control
         if current.dep_ in ("conj", "xcomp") and _is_verb(current.head):
             current = current.head  # "suspended X and withdrew from Y", "decided to leave"
@@ -264,12 +280,21 @@ def _passive(token: Any) -> bool:
     )
 
 
+# The paths (dependency labels, from the noun up) along which a nominal trigger takes its modality
+# from the word that governs it: "announced its withdrawal", "notice of withdrawal", "calls for
+# its expulsion", "the threat of an exit".
+_NOUN_PATHS = frozenset({("dobj",), ("pobj",), ("pobj", "prep"), ("compound",)})
+
+
 def _mode(token: Any) -> tuple[str, Any | None]:
     """``event``, ``future``, ``announce`` (with the announcing word) or ``none``."""
     mode = "event"
     announce: Any | None = None
     current = token
+    path: list[str] = []
     for depth in range(5):
+        if _is_noun(token) and depth > 0 and tuple(path) not in _NOUN_PATHS:
+            break  # a nominal event deep in a phrase ("in response to the US withdrawal") is a fact
         for child in current.children:
             word = _lower(child)
             if child.dep_ == "neg" or (word in _NEGATORS and child.dep_ in ("det", "advmod", "neg")):
@@ -278,6 +303,8 @@ def _mode(token: Any) -> tuple[str, Any | None]:
             if child.dep_ == "aux" and word in _MODAL_AUX:
                 return "none", None
             if child.dep_ == "aux" and word in _FUTURE_AUX and mode == "event":
+                if any(_lower(c) == "have" for c in _children(current, "aux")):
+                    return "none", None  # "it would have left anyway": a counterfactual
                 mode = "future"
             if child.dep_ == "mark" and word in ("if", "unless", "whether"):
                 return "none", None
@@ -301,6 +328,10 @@ def _mode(token: Any) -> tuple[str, Any | None]:
             if word in _IRREALIS and current.dep_ != "conj" and current.dep_ != "relcl":
                 if word in ("vote", "referendum") and current.dep_ not in ("prep", "pobj", "acl"):
                     pass
+                elif word.startswith("call") and not (
+                    current.dep_ == "xcomp" or (current.dep_ == "prep" and _lower(current) in ("for", "on"))
+                ):
+                    pass  # "called for its expulsion", not "called the withdrawal a mistake"
                 else:
                     return "none", None
             if word in _ANNOUNCE and current.dep_ not in ("conj", "relcl", "advcl", "nsubj", "nsubjpass"):
@@ -324,9 +355,11 @@ def _mode(token: Any) -> tuple[str, Any | None]:
         if current.dep_ in ("relcl", "advcl", "conj"):
             # the head of a relative or adverbial clause says nothing about this one's modality
             if current.dep_ == "conj":
+                path.append(current.dep_)
                 current = head
                 continue
             break
+        path.append(current.dep_)
         current = head
     return mode, announce
 
@@ -369,6 +402,10 @@ def _descend_member(token: Any) -> list[Any]:
     if _lower(token) not in _MEMBER_NOUNS:
         return []
     return _prep_objects(token, ("of", "to", "in", "at", "within"))
+
+
+def _descend_part(token: Any) -> list[Any]:
+    return _prep_objects(token, ("of", "in", "at", "within", "to"))
 
 
 def _nested_withdrawal(token: Any, depth: int = 0) -> Any | None:
@@ -466,6 +503,8 @@ def _frame(token: Any) -> DepEvent | None:
         bodies = _subject(token) + _prep_objects(token, ("to", "into"))
         bodies += [b for p in _prep_objects(token, ("as",)) for b in _descend_member(p)]
         return DepEvent("join", token, actors, bodies, [token], None, present)
+    if kind == "reverse" and word.startswith("halt") and any(_lower(o) in _PART_NOUNS for o in objects):
+        kind = "suspend"  # "halting its involvement in the treaty"
     if kind == "reverse":
         for obj in objects + _children(token, "nsubjpass"):
             inner = obj if _is_trigger_noun(obj) == "withdraw" else _nested_withdrawal(obj)
@@ -478,7 +517,16 @@ def _frame(token: Any) -> DepEvent | None:
     if kind in ("suspend", "expel"):
         if _passive(token):
             bodies = _prep_objects(token, ("from", "by", "of", "in"))
-            return DepEvent(kind, token, _subject(token), bodies, [token], None, present)
+            subject = _subject(token)
+            parts = [t for t in subject if _lower(t) in _PART_NOUNS]
+            if parts:
+                # "Cuba, whose membership was suspended in 1962": the owner of the membership
+                owner = _children(parts[0], "poss")
+                if owner and owner[0].tag_ in ("WP$", "WDT", "WP") and token.dep_ == "relcl":
+                    owner = [token.head]
+                bodies = bodies or _prep_objects(parts[0], ("of", "in"))
+                return DepEvent(kind, token, owner, bodies, [token], None, present, topical=True)
+            return DepEvent(kind, token, subject, bodies, [token], None, present)
         subject = _subject(token)
         for obj in objects:
             if _lower(obj) in _PART_NOUNS:
@@ -518,11 +566,20 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
         event = _frame(token)
         if event is None:
             continue
+        # "withdrew from its membership of the OAS": the body under a membership noun
+        event.bodies = [
+            *event.bodies,
+            *(b for t in event.bodies if _lower(t) in _PART_NOUNS for b in _descend_part(t)),
+        ]
         mode, head = _mode(token)
         if mode == "none":
             continue
         if token.dep_ == "xcomp" and _is_verb(token.head):
             event.date_heads.append(token.head)  # "voted on Thursday to suspend", "decided in May to leave"
+        if token.dep_ == "acl" and token.tag_ == "VBG" and _is_noun(token.head):
+            owner = clause_owner(token.head, lambda _token: False)
+            if owner is not None:
+                event.date_heads.append(owner)  # "last month it signed a law suspending ..."
         if event.action == "withdraw" and _is_noun(token) and _VERBS.get(_lower(token.head)) == "reverse":
             # "South Africa's withdrawal was revoked": a withdrawal undone before it took effect was
             # announced, not made.
@@ -539,9 +596,17 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
                 event.date_heads = _announcement_heads(event.announce_head)
         elif mode == "future" and event.action not in ("join",):
             continue
+        if event.action == "withdraw" and _progressive(token) and mode in ("event", "reported"):
+            event.action = "announce_withdrawal"  # "Russia is leaving the organisation": under way, not done
         if mode == "reported" and head is not None:
             event.date_heads.extend(_announcement_heads(head))
         yield event
+
+
+def _progressive(token: Any) -> bool:
+    return token.tag_ == "VBG" and any(
+        _lower(c) in ("is", "are", "was", "were", "'s", "'re") for c in _children(token, "aux")
+    )
 
 
 def _announcement_heads(head: Any | None) -> list[Any]:
