@@ -131,3 +131,27 @@ def test_meetings_chaired_by_names_the_chair_not_the_speaker_nearby(nlp: Pipelin
 )  # fmt: skip
 def test_meetings_gatherings_that_are_no_sitting(nlp: Pipeline, pattern: str, text: str) -> None:
     assert nlp.read(text, id="t").meetings == [], pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("a meeting word under a condition reports no sitting",
+         "If adopted, the draft would have imposed sanctions, a UN Security Council diplomat said.", []),
+        ("'told the' needs a body after it",
+         "The OPCW spokesman told the press on 3 May 2031 that inspections would go on.", []),
+        ("a meeting word inside a person's title",
+         "President of the 80th session of the UN General Assembly Maria Lopez visited Lima on 4 May 2031.",
+         []),
+        ("a warrant approved is no sitting",
+         "The ICC judges approved an arrest warrant for the former leader on 5 May 2031.", []),
+        ("a decision by the body named before it",
+         "The Security Council adopted the resolution on 6 May 2031.", [("UNSC", "2031-05-06")]),
+        ("a decision by the body named after 'by'",
+         "The resolution was adopted by the General Assembly on 7 May 2031.", [("UNGA", "2031-05-07")]),
+    ],
+)  # fmt: skip
+def test_meetings_words_that_report_no_sitting(
+    nlp: Pipeline, pattern: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == expected, pattern

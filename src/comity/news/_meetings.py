@@ -187,7 +187,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         if sent_index % 64 == 0:
             doc.check_deadline("comity.meetings.v1")
         sentence = text[sent_start:sent_end]
-        trigger = _TRIGGER.search(sentence)
+        trigger = _sitting_trigger(text, sentence, sent_start, body_index)
         if trigger is not None:
             triggered += 1
             if triggered > _MAX_MEETING_SENTENCES:
@@ -300,6 +300,59 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         )
         for d in drafts
     ]
+
+
+# A meeting word in a condition or a counterfactual reports no sitting: "if adopted, the draft would ...".
+_CONDITIONAL = re.compile(
+    r"\b(?:if|unless|whether|once|until)\s+(?:[\w-]+\s+){0,3}$|\bwould\s+(?:have\s+)?$", re.I
+)
+# A meeting word inside a person's title: "President of the 74th session of the General Assembly".
+_IN_TITLE = re.compile(r"\b(?:President|Chair(?:man|woman|person)?)\s+of\s+the\s+(?:\w+\s+){0,2}$")
+# Words that make a meeting only with a body right after them: "told the Council", not "told the press".
+_NEEDS_BODY_AFTER = re.compile(
+    r"^(?:told the|before the|address(?:es|ed)? the|briefed the|spoke|speaking)", re.I
+)
+# Decisions that make a meeting only when the body makes them (subject before, or "by the <body>").
+_DECISION = re.compile(r"^(?:adopt|pass|approv|reject|endors)", re.I)
+
+
+def _sitting_trigger(
+    text: str, sentence: str, sent_start: int, body_index: SpanIndex[Mention]
+) -> re.Match[str] | None:
+    """The first meeting word of a sentence that can report a sitting of a body.
+
+    Each general pattern it passes over: a word under a condition or in a counterfactual; a word in
+    a person's title; "told the", "addressed the" without a body after; a decision ("adopted",
+    "approved") that no body named before it in the clause or after "by" makes.
+    """
+    for found in _TRIGGER.finditer(sentence):
+        before = sentence[max(0, found.start() - 40) : found.start()]
+        word = found.group(0)
+        if _CONDITIONAL.search(before) or _IN_TITLE.search(before):
+            continue
+        start, end = sent_start + found.start(), sent_start + found.end()
+        if _NEEDS_BODY_AFTER.match(word):
+            gap = text[end : end + 12]
+            following = body_index.between(end, end + 12)
+            if not following or not re.fullmatch(r"[\s\w.-]*", gap[: max(0, following[0].start - end)]):
+                continue
+        if _DECISION.match(word):
+            window_start = max(sent_start, start - 120)
+            clause = re.split(
+                r"[;,]\s|\b(?:which|who|that|after|before|because|while)\b", text[window_start:start]
+            )[-1]
+            named_before = any(
+                b.end <= start and b.start >= start - len(clause)
+                for b in body_index.between(window_start, start)
+            )
+            by_body = re.match(r"\s+(?:[\w-]+\s+){0,6}?by\s+(?:the\s+)?", text[end : end + 80])
+            by_named = by_body is not None and bool(
+                body_index.between(end + by_body.end(), end + by_body.end() + 2)
+            )
+            if not named_before and not by_named:
+                continue
+        return found
+    return None
 
 
 def _main(drafts: list[_Draft], anchor: str | None) -> _Draft:
