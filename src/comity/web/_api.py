@@ -332,7 +332,7 @@ async def memberships(
     "/actors/{actor_id}/timeline",
     tags=["registry"],
     summary="Membership events of an actor",
-    responses=_ERROR_RESPONSES,
+    responses=_CSV_RESPONSES,
 )
 async def timeline(
     request: Request,
@@ -342,14 +342,16 @@ async def timeline(
     ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    format: Format = "json",
 ) -> Response:
     """Joins, withdrawals, announcements, returns, suspensions in date order, each with its source."""
 
     def compute(data: WebData) -> dict[str, Any]:
         found, rows = data.timeline(actor_id, body)
-        return paginate(rows, limit, offset).body(actor_id=found, body=body)
+        size = ALL_ROWS if format == "csv" else limit
+        return paginate(rows, size, offset).body(actor_id=found, body=body)
 
-    return await _answer(request, compute)
+    return await _answer(request, compute, _items)
 
 
 @router.get(
@@ -533,16 +535,18 @@ async def story(request: Request, story_id: Annotated[str, Path(max_length=200)]
     return await _answer(request, lambda data: data.story(story_id))
 
 
-@router.get("/documents", tags=["news"], summary="Read documents")
+@router.get("/documents", tags=["news"], summary="Read documents", responses=_CSV_RESPONSES)
 async def documents(
     request: Request,
     story: Annotated[str | None, Query(max_length=200, description="Only this story.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    format: Format = "json",
 ) -> Response:
     """Documents in the store with outlet, date, size and number of facts."""
+    size = ALL_ROWS if format == "csv" else limit
     return await _answer(
-        request, lambda data: paginate(data.documents(story), limit, offset).body(story=story)
+        request, lambda data: paginate(data.documents(story), size, offset).body(story=story), _items
     )
 
 

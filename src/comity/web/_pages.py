@@ -76,6 +76,13 @@ class Chart:
         return self.api + ("&" if "?" in self.api else "?") + "format=csv"
 
 
+#: The source line of a table of news documents.
+NEWS_SOURCE = (
+    "Source: the documents as their outlets published them (linked under Original), read by comity; "
+    "licence: the publishers' own terms (the texts are not redistributed)."
+)
+
+
 def _api(path: str, **params: Any) -> str:
     query = urlencode({k: v for k, v in params.items() if v is not None})
     return f"/api/{path}" + (f"?{query}" if query else "")
@@ -300,6 +307,11 @@ def actor_page(
     _, timeline = data.timeline(info["id"], None, info["type"])
     spells = data.membership_spells(info["id"], as_body=False, limit=40)
     charts: dict[str, Chart] = {}
+    tables: dict[str, Chart] = {}
+    if timeline:
+        tables["events"] = Chart(
+            "", _api(f"actors/{info['id']}/timeline", limit=500), _registry_source(data, timeline)
+        )
     notes: list[str] = []
     if spells:
         charts["memberships"] = Chart(
@@ -361,6 +373,7 @@ def actor_page(
         members_today=members_today,
         quotes=quotes,
         charts=charts,
+        tables=tables,
         notes=notes,
         partners=",".join(chosen),
     )
@@ -395,6 +408,11 @@ def coalition_page(
             _spell_chart(spells[:80], f"Members of {info['name']}"),
             _api(f"actors/{org.id}/spells", members="true", limit=80),
             _registry_source(data, spells[:80]),
+        )
+    tables: dict[str, Chart] = {}
+    if spells:
+        tables["spells"] = Chart(
+            "", _api(f"actors/{org.id}/spells", members="true", limit=400), _registry_source(data, spells)
         )
     ever = sorted({s["other"] for s in spells if s.get("other")})
     voters, note = _optional("Votes", lambda: [s for s in ever if s in data.vote_states()])
@@ -443,6 +461,7 @@ def coalition_page(
         spells=spells,
         today=today,
         charts=charts,
+        tables=tables,
         notes=notes,
         heat_year=heat_year,
     )
@@ -453,8 +472,14 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     data = _data(request)
     story = data.story(story_id)
     texts = [data.document(d["doc_id"]) for d in story["documents"]]
+    tables = {"documents": Chart("", _api("documents", story=story["story_id"], limit=500), NEWS_SOURCE)}
     return _render(
-        request, "story.html", title=f"{story['title']} · story · comity", story=story, texts=texts
+        request,
+        "story.html",
+        title=f"{story['title']} · story · comity",
+        story=story,
+        texts=texts,
+        tables=tables,
     )
 
 

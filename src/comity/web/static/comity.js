@@ -80,9 +80,38 @@
   };
   var config = { responsive: true, displaylogo: false };
 
-  function layout(spec, extra) {
-    var out = Object.assign({}, baseLayout, { title: { text: spec.title, font: { size: 14 } } });
-    return Object.assign(out, extra || {});
+  // Plotly does not wrap text: titles, legend names and notes wider than the chart are cut on a
+  // phone. Break them at spaces into lines that fit the chart's width (about 0.56 em a character).
+  function wrap(text, width, size) {
+    var per = Math.max(14, Math.floor(width / (size * 0.56))), lines = [], line = "";
+    String(text || "").split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > per) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  function layout(el, spec, extra) {
+    var width = el.clientWidth || 600;
+    var title = wrap(spec.title, width - 20, 14);
+    var out = Object.assign({}, baseLayout, { title: { text: title.join("<br>"), font: { size: 14 },
+                                                      y: 1, yref: "container", yanchor: "top", pad: { t: 10 } } }, extra || {});
+    var top = 20 + 18 * title.length;
+    (out.annotations || []).forEach(function (note) {
+      var lines = wrap(note.text, width - 20, 11);
+      note.text = lines.join("<br>");
+      top += 4 + 14 * lines.length;
+    });
+    out.margin = Object.assign({}, out.margin || baseLayout.margin, { t: Math.max(40, top) });
+    return out;
+  }
+
+  // Long trace names (legend entries) wrap as titles do.
+  function named(el, traces) {
+    var width = (el.clientWidth || 600) - 40;
+    traces.forEach(function (t) { if (t.name) { t.name = wrap(t.name, width, 12).join("<br>"); } });
+    return traces;
   }
 
   function first(row, names) {
@@ -107,7 +136,7 @@
           marker: { symbol: "triangle-right", size: 10, color: palette[2] } }
       ];
       var height = Math.max(220, 60 + 20 * ids.length);
-      Plotly.newPlot(el, traces, layout(spec, {
+      Plotly.newPlot(el, named(el, traces), layout(el, spec, {
         height: height, showlegend: false, margin: { l: 150, r: 20, t: 40, b: 30 },
         xaxis: { type: "date" },
         yaxis: { type: "category", categoryorder: "array", categoryarray: ids.slice().reverse(), automargin: true }
@@ -133,7 +162,7 @@
         traces.push({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: name, connectgaps: false,
                       line: { color: color, width: 2 }, marker: { size: 4 } });
       });
-      Plotly.newPlot(el, traces, layout(spec, {
+      Plotly.newPlot(el, named(el, traces), layout(el, spec, {
         height: 380, yaxis: { title: { text: spec.ytitle || "" }, range: spec.yrange || undefined },
         xaxis: { dtick: undefined }
       }), config);
@@ -142,7 +171,7 @@
       var n = spec.states.length;
       Plotly.newPlot(el, [{ type: "heatmap", x: spec.states, y: spec.states, z: spec.z, zmin: 0, zmax: 1,
                             colorscale: "RdBu", reversescale: true, hoverongaps: false }],
-        layout(spec, { height: Math.max(320, 120 + 16 * n),
+        layout(el, spec, { height: Math.max(320, 120 + 16 * n),
                        xaxis: { type: "category", tickangle: -60, automargin: true },
                        yaxis: { type: "category", autorange: "reversed", automargin: true } }), config);
     },
@@ -183,7 +212,7 @@
       var annotations = shapes.length ? [{ xref: "paper", yref: "paper", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom",
                                            showarrow: false, font: { size: 11 },
                                            text: "shaded: years before the group existed (founders projected back)" }] : [];
-      Plotly.newPlot(el, traces, layout(spec, { height: 380, shapes: shapes, annotations: annotations,
+      Plotly.newPlot(el, named(el, traces), layout(el, spec, { height: 380, shapes: shapes, annotations: annotations,
                                                 yaxis: { title: { text: index === "ai" ? "agreement index" : "Rice index" } } }), config);
     },
     blocs: function (el, spec) {
@@ -201,14 +230,25 @@
                             y: keys.map(function (k) { return sizes[k]; }),
                             text: keys.map(function (k) { return members[k].slice(0, 12).join(", ") + (members[k].length > 12 ? ", …" : ""); }),
                             hoverinfo: "text+y", marker: { color: keys.map(function (k, i) { return palette[i % palette.length]; }) } }],
-        layout(spec, { height: 320, yaxis: { title: { text: "states" } } }), config);
+        layout(el, spec, { height: 320, yaxis: { title: { text: "states" } } }), config);
     }
   };
 
+  var drawn = [];
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
-    if (draw[spec.kind]) { draw[spec.kind](el, spec); }
+    if (draw[spec.kind]) { draw[spec.kind](el, spec); drawn.push({ el: el, spec: spec, width: el.clientWidth }); }
+  });
+  // A phone turned sideways (or a resized window): draw again, so that titles wrap to the new width.
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      drawn.forEach(function (c) {
+        if (Math.abs(c.el.clientWidth - c.width) > 40) { c.width = c.el.clientWidth; draw[c.spec.kind](c.el, c.spec); }
+      });
+    }, 200);
   });
 })();
