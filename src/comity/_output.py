@@ -1,16 +1,27 @@
-"""Rendering results for the terminal: tables for people, JSON for programs."""
+"""Rendering results for the terminal: tables for people, JSON for programs.
+
+A table goes to a terminal through rich: cells wrap to the terminal's width, nothing is cut, web
+addresses are shown whole (and are links where the terminal supports them). Piped or redirected,
+the same table is plain aligned text (pandas' layout), stable for scripts; ``--json`` and ``--csv``
+give machine output.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import sys
 from datetime import date, datetime
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["frame_records", "render_frame", "to_json"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["echo_frame", "frame_records", "render_frame", "rich_table", "to_json"]
 
 
 def _plain(value: Any) -> Any:
@@ -45,18 +56,114 @@ def to_json(value: Any) -> str:
     return json.dumps(_plain(value), ensure_ascii=False, indent=2)
 
 
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://")) and " " not in text
+
+
+def _cell(value: Any, max_width: int) -> str:
+    text = "" if _plain(value) is None else str(_plain(value))
+    # A web address cut short is no address: it is always shown whole.
+    if len(text) > max_width and not _is_url(text):
+        return text[: max_width - 1] + "…"
+    return text
+
+
 def render_frame(frame: pd.DataFrame, *, max_width: int = 60) -> str:
-    """A DataFrame as an aligned text table; long cells are cut with an ellipsis."""
+    """A DataFrame as an aligned text table (for pipes and files); long cells are cut with an
+    ellipsis at ``max_width`` characters, except web addresses, which are never cut."""
     if frame.empty:
         return "(no rows)"
     shown = frame.copy()
     for column in shown.columns:
-        shown[column] = [
-            ""
-            if _plain(v) is None
-            else (
-                str(_plain(v))[: max_width - 1] + "…" if len(str(_plain(v))) > max_width else str(_plain(v))
-            )
-            for v in shown[column]
-        ]
+        shown[column] = [_cell(v, max_width) for v in shown[column]]
     return shown.to_string(index=False)
+
+
+#: Spaces between two columns of a terminal table, and the narrowest a wrapped column gets.
+_GAP = 2
+_NARROWEST = 6
+
+
+def _cap(widths: list[int], room: int) -> int | None:
+    """The widest a column may be so that the columns fit ``room``: narrow columns keep their
+    width, the wide ones share what is left equally (water filling); None when all fit."""
+    if sum(widths) <= room:
+        return None
+    left, count = room, len(widths)
+    for i, width in enumerate(sorted(widths)):
+        if width * (count - i) > left:
+            return left // (count - i)
+        left -= width
+    return None  # pragma: no cover - sum(widths) > room ends the loop above
+
+
+def rich_table(frame: pd.DataFrame, width: int | None = None) -> Any:
+    """A DataFrame as a rich Table, or None when ``width`` is too narrow for its columns.
+
+    Every cell is whole: long cells wrap at spaces and fold long words (a web address breaks
+    across lines rather than being cut); narrow columns (codes, dates, numbers) are never broken;
+    numbers are right-aligned; addresses are terminal hyperlinks.
+    """
+    from rich import box
+    from rich.style import Style
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = [
+        ["" if _plain(v) is None else str(_plain(v)) for v in row] for row in frame.itertuples(index=False)
+    ]
+    longest = [max([len(str(c)), *(len(row[i]) for row in rows)]) for i, c in enumerate(frame.columns)]
+    cap = None if width is None else _cap(longest, width - _GAP * (len(longest) - 1))
+    if cap is not None and cap < _NARROWEST:
+        return None
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, _GAP - 1, 0, 0), header_style="bold"
+    )
+    for i, column in enumerate(frame.columns):
+        kind = frame[column].dtype
+        numeric = pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
+        wrapped = cap is not None and longest[i] > cap
+        table.add_column(
+            str(column),
+            overflow="fold",
+            no_wrap=not wrapped,
+            width=cap if wrapped else None,
+            justify="right" if numeric else "left",
+        )
+    for row in rows:
+        # Text, not markup: a "[...]" in a source reference is printed as it is.
+        table.add_row(*(Text(t, style=Style(link=t)) if _is_url(t) else Text(t) for t in row))
+    return table
+
+
+def _rich_terminal(stream: IO[str]) -> bool:
+    """Whether ``stream`` is a terminal that rich may draw on (not a pipe, a file or TERM=dumb)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def echo_frame(
+    frame: pd.DataFrame,
+    *,
+    max_width: int = 60,
+    file: IO[str] | None = None,
+    console: Console | None = None,
+) -> None:
+    """Print a table: through rich on a terminal (or on ``console``), plain text otherwise."""
+    stream = file if file is not None else sys.stdout
+    if console is None and not _rich_terminal(stream):
+        stream.write(render_frame(frame, max_width=max_width) + "\n")
+        return
+    if frame.empty:
+        text = "(no rows)"
+        (console.print(text) if console is not None else stream.write(text + "\n"))
+        return
+    if console is None:
+        from rich.console import Console
+
+        console = Console(file=stream)
+    table = rich_table(frame, console.width)
+    if table is None:  # too many columns for the terminal: plain lines, which the terminal wraps
+        console.out(render_frame(frame, max_width=10**6), highlight=False)
+        return
+    console.print(table)

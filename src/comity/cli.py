@@ -14,7 +14,7 @@ import typer
 
 from comity._build import build_store, store_parts
 from comity._cli_common import ComityGroup, DbOption, JsonOption
-from comity._output import frame_records, render_frame, to_json
+from comity._output import echo_frame, frame_records, to_json
 from comity._panel_cli import register as _register_panel
 from comity.data._cli import DataOption, data_app
 from comity.errors import StoreError
@@ -71,7 +71,7 @@ def echo_result(value: Any, as_json: bool) -> None:
     if as_json:
         typer.echo(to_json(value))
     elif isinstance(value, pd.DataFrame):
-        typer.echo(render_frame(value))
+        echo_frame(value)
     else:
         typer.echo(to_json(value))
 
@@ -152,7 +152,7 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
             for name, info in parts.items()
         ]
     )
-    typer.echo(render_frame(frame, max_width=80))
+    echo_frame(frame, max_width=80)
     missing = [name for name, info in parts.items() if not info["built"]]
     if missing:
         typer.echo(f"missing: {', '.join(missing)}; `comity data fetch` then `comity build` adds them.")
@@ -245,7 +245,7 @@ def members(
             )
         )
         return
-    typer.echo(render_frame(frame.drop(columns=["start_date", "end_date"])))
+    echo_frame(frame.drop(columns=["start_date", "end_date"]))
     typer.echo(
         f"{len(frame)} members of {coverage.body_id} on {coverage.on.isoformat()}; {coverage.summary()}"
     )

@@ -100,6 +100,17 @@ def open_page(tab: Any, path: str) -> None:
     tab.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
 
 
+#: A first load of a page may take long on a busy machine (the coalition page computes its cohesion).
+NAVIGATION_TIMEOUT = 120_000
+
+
+@pytest.fixture
+def patient(page: tuple[Any, Console]) -> tuple[Any, Console]:  # noqa: F811
+    """A desktop tab that waits up to two minutes for a page."""
+    page[0].set_default_navigation_timeout(NAVIGATION_TIMEOUT)
+    return page
+
+
 @pytest.fixture
 def phone(browser: Any, live_server: str) -> Iterator[Any]:  # noqa: F811
     context = browser.new_context(
@@ -107,6 +118,7 @@ def phone(browser: Any, live_server: str) -> Iterator[Any]:  # noqa: F811
     )
     tab = context.new_page()
     tab.set_default_timeout(30_000)
+    tab.set_default_navigation_timeout(NAVIGATION_TIMEOUT)
     console = Console()
     console.watch(tab)
     failed: list[str] = []
@@ -152,8 +164,8 @@ def test_browser_every_page_fits_a_phone_and_passes_axe(phone: Any) -> None:
 
 
 @pytest.mark.slow
-def test_browser_every_page_passes_axe_on_a_desktop(page: tuple[Any, Console]) -> None:  # noqa: F811
-    tab, console = page
+def test_browser_every_page_passes_axe_on_a_desktop(patient: tuple[Any, Console]) -> None:
+    tab, console = patient
     problems: dict[str, list[str]] = {}
     for path in [resolve(tab, p) for p in PAGES]:
         open_page(tab, path)
@@ -220,8 +232,8 @@ def figure_of(tab: Any, key: str) -> Any:
     return tab.locator(f"figure.chart-box:has(#chart-{key})")
 
 
-def test_browser_chart_downloads_give_the_drawn_rows(page: tuple[Any, Console]) -> None:  # noqa: F811
-    tab, _ = page
+def test_browser_chart_downloads_give_the_drawn_rows(patient: tuple[Any, Console]) -> None:
+    tab, _ = patient
     tab.goto("/votes?states=USA,CHN,ZAF")
     drawn = drawn_points(tab, "ideal")
     figure = figure_of(tab, "ideal")
@@ -259,8 +271,8 @@ def test_browser_chart_downloads_give_the_drawn_rows(page: tuple[Any, Console]) 
         check_source_and_cite(tab, figure_of(tab, key))
 
 
-def test_browser_table_downloads_give_the_shown_rows(page: tuple[Any, Console]) -> None:  # noqa: F811
-    tab, _ = page
+def test_browser_table_downloads_give_the_shown_rows(patient: tuple[Any, Console]) -> None:
+    tab, _ = patient
     tab.goto("/actors/USA")
     tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     shown = tab.locator("table.events tbody tr td:first-child").all_inner_texts()
@@ -286,8 +298,8 @@ def test_browser_table_downloads_give_the_shown_rows(page: tuple[Any, Console]) 
     assert [r["doc_id"] for r in json_rows(tab, links)] == shown
 
 
-def test_browser_a_state_has_one_colour_on_every_page(page: tuple[Any, Console]) -> None:  # noqa: F811
-    tab, _ = page
+def test_browser_a_state_has_one_colour_on_every_page(patient: tuple[Any, Console]) -> None:
+    tab, _ = patient
 
     def colours(path: str, key: str) -> dict[str, str]:
         tab.goto(path)
@@ -313,9 +325,9 @@ def test_browser_a_state_has_one_colour_on_every_page(page: tuple[Any, Console])
     assert seen[0]["USA"] != seen[0]["CHN"]
 
 
-def test_browser_a_suspension_is_drawn_as_a_gap(page: tuple[Any, Console]) -> None:  # noqa: F811
+def test_browser_a_suspension_is_drawn_as_a_gap(patient: tuple[Any, Console]) -> None:
     """South Africa did not vote in the General Assembly 1974-1993: its line breaks there."""
-    tab, _ = page
+    tab, _ = patient
     tab.goto("/actors/ZAF?with=USA")
     drawn = drawn_points(tab, "alignment")
     years = sorted(year for name, year in drawn if name == "USA")
@@ -330,8 +342,8 @@ def test_browser_a_suspension_is_drawn_as_a_gap(page: tuple[Any, Console]) -> No
     assert pieces >= 2
 
 
-def test_browser_bad_year_keeps_the_votes_page(page: tuple[Any, Console]) -> None:  # noqa: F811
-    tab, _ = page
+def test_browser_bad_year_keeps_the_votes_page(patient: tuple[Any, Console]) -> None:
+    tab, _ = patient
     tab.goto("/votes")
     # The form itself refuses a year before 1946 (the browser's own check) ...
     year = tab.locator("input[name=year][type=number]")
@@ -348,8 +360,8 @@ def test_browser_bad_year_keeps_the_votes_page(page: tuple[Any, Console]) -> Non
     assert tab.locator("input[name=states]:not([type=hidden])").input_value() == "USA,CHN"
 
 
-def test_browser_unknown_state_keeps_the_chart_and_the_input(page: tuple[Any, Console]) -> None:  # noqa: F811
-    tab, _ = page
+def test_browser_unknown_state_keeps_the_chart_and_the_input(patient: tuple[Any, Console]) -> None:
+    tab, _ = patient
     tab.goto("/votes")
     states = tab.locator("input[name=states]:not([type=hidden])")
     states.fill("USA,Narnia,CHN")
@@ -362,8 +374,8 @@ def test_browser_unknown_state_keeps_the_chart_and_the_input(page: tuple[Any, Co
     assert sorted(legend) == ["CHN", "USA"]
 
 
-def test_browser_error_pages_show_commands_as_code(page: tuple[Any, Console]) -> None:  # noqa: F811
-    tab, console = page
+def test_browser_error_pages_show_commands_as_code(patient: tuple[Any, Console]) -> None:
+    tab, console = patient
     for path in BAD_PATHS:
         response = tab.goto(path)
         assert response is not None and response.status == 404
@@ -379,10 +391,10 @@ def test_browser_error_pages_show_commands_as_code(page: tuple[Any, Console]) ->
 JUNK_ALIAS = re.compile(r"(^|, )[A-Z][A-Za-z]? [A-Z]{4,}")
 
 
-def test_browser_no_junk_aliases(page: tuple[Any, Console]) -> None:  # noqa: F811
+def test_browser_no_junk_aliases(patient: tuple[Any, Console]) -> None:
     """Scrape artefacts of the UN Digital Library ("Aa UNITED STATES", "AY UNION OF SOUTH AFRICA")
     are not names of a state, neither on its page nor in the search suggestions."""
-    tab, _ = page
+    tab, _ = patient
     for iso3, name in (("USA", "UNITED STATES"), ("ZAF", "UNION OF SOUTH AFRICA")):
         tab.goto(f"/actors/{iso3}")
         aliases = tab.locator(".aliases").inner_text()
@@ -394,8 +406,8 @@ def test_browser_no_junk_aliases(page: tuple[Any, Console]) -> None:  # noqa: F8
         assert not [s for s in suggested if re.search(r"“[A-Z][A-Za-z]? [A-Z]{4,}", s)], suggested
 
 
-def test_browser_outlets_are_never_document_ids(page: tuple[Any, Console]) -> None:  # noqa: F811
-    tab, _ = page
+def test_browser_outlets_are_never_document_ids(patient: tuple[Any, Console]) -> None:
+    tab, _ = patient
     tab.goto("/")
     stories = tab.locator("ul.stories li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     for href in stories:

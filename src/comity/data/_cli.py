@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from comity._cli_common import ComityGroup, JsonOption
-from comity._output import render_frame, to_json
+from comity._output import echo_frame, to_json
 
 __all__ = ["DataOption", "data_app"]
 
@@ -78,7 +78,10 @@ def list_command(data: DataOption = None, as_json: JsonOption = False) -> None:
             }
         )
     frame = pd.DataFrame(rows)
-    typer.echo(to_json(frame) if as_json else render_frame(frame, max_width=70))
+    if as_json:
+        typer.echo(to_json(frame))
+    else:
+        echo_frame(frame, max_width=70)
 
 
 @data_app.command("fetch")
@@ -117,7 +120,10 @@ def fetch_command(
             }
         )
     frame = pd.DataFrame(rows)
-    typer.echo(to_json(frame) if as_json else render_frame(frame, max_width=100))
+    if as_json:
+        typer.echo(to_json(frame))
+    else:
+        echo_frame(frame, max_width=100)
 
 
 @data_app.command("verify")
@@ -138,7 +144,10 @@ def verify_command(keys: KeysArgument = None, data: DataOption = None, as_json: 
     frame = pd.DataFrame(
         [{"key": r.key, "state": r.state, "path": str(r.path or ""), "sha256": r.sha256} for r in results]
     )
-    typer.echo(to_json(frame) if as_json else render_frame(frame, max_width=100))
+    if as_json:
+        typer.echo(to_json(frame))
+    else:
+        echo_frame(frame, max_width=100)
     damaged = [r.key for r in results if r.state == "damaged"]
     if damaged:
         typer.echo(

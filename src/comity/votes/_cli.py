@@ -151,12 +151,12 @@ def _write_out(table: Any, out: Path | None) -> None:
 def _echo(value: Any, as_json: bool) -> None:
     import pandas as pd
 
-    from comity._output import render_frame, to_json
+    from comity._output import echo_frame, to_json
 
     if as_json:
         typer.echo(to_json(value))
     elif isinstance(value, pd.DataFrame):
-        typer.echo(render_frame(value.round(3)))
+        echo_frame(value.round(3))
     else:
         typer.echo(to_json(value))
 
