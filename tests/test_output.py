@@ -104,17 +104,29 @@ def run_in_terminal(args: list[str], columns: int, env: dict[str, str]) -> tuple
 
 
 def test_cli_table_on_a_terminal_shows_whole_source_links(db_copy: Path) -> None:
-    """`comity timeline USA PARIS_AGREEMENT` in a terminal: the table fits its width, and the
-    Wikipedia address of the United States' withdrawal (79 characters) is whole: a link, and on
-    one line where the terminal is wide enough. Piped, the same command prints the plain table."""
+    """`comity timeline USA PARIS_AGREEMENT` in a terminal: the output fits its width and the
+    Wikipedia address of the United States' withdrawal (79 characters) is whole, as a link. In 160
+    columns it is a table whose long cells wrap; in 100, too narrow for ten columns, each event is a
+    block of lines. Piped, the same command prints the plain table."""
     command = [sys.executable, "-m", "comity.cli", "timeline", "USA", "PARIS_AGREEMENT", "--db", str(db_copy)]
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
     address = "https://en.wikipedia.org/wiki/United_States_withdrawal_from_the_Paris_Agreement"
-    raw, shown = run_in_terminal(command, 100, env)
-    assert max(len(line) for line in shown.splitlines()) <= 100, shown
-    assert "─" * 50 in shown and "…" not in shown
-    assert f";{address}\x1b\\" in raw  # the link's target, whole
-    _, wide = run_in_terminal(command, 400, env)
-    assert address in wide and max(len(line) for line in wide.splitlines()) <= 400
+    for columns in (160, 100):
+        raw, shown = run_in_terminal(command, columns, env)
+        assert max(len(line) for line in shown.splitlines()) <= columns, shown
+        assert f";{address}\x1b\\" in raw  # the link's target, whole
+        assert "…" not in shown and "2026-01-27" in shown
+        if columns == 160:
+            assert "─" * 100 in shown and re.search(r"\n2016-04-22 +day +USA +PARIS_AGREEMENT ", shown)
+        else:
+            assert re.search(rf"\nsource_ref +{re.escape(address)} *\n", shown), shown
     piped = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
     assert "─" not in piped and address in piped
+
+
+def test_rich_table_too_narrow_for_its_columns_shows_blocks() -> None:
+    many = pd.DataFrame([{f"column_{i}": f"value {i} of a row" for i in range(8)}] * 2)
+    text = rich_text(many, width=60)
+    assert max(len(line) for line in text.splitlines()) <= 60
+    assert re.search(r"^column_7 +value 7 of a row", text, re.M)
+    assert text.count("column_0") == 2

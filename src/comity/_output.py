@@ -79,60 +79,81 @@ def render_frame(frame: pd.DataFrame, *, max_width: int = 60) -> str:
     return shown.to_string(index=False)
 
 
-#: Spaces between two columns of a terminal table, and the narrowest a wrapped column gets.
+#: Spaces between two columns of a terminal table; columns no wider than ``_SHORT`` (codes, dates,
+#: numbers) are never broken, and a wrapped column is at least ``_NARROWEST`` wide.
 _GAP = 2
-_NARROWEST = 6
+_SHORT = 12
+_NARROWEST = 14
 
 
 def _cap(widths: list[int], room: int) -> int | None:
-    """The widest a column may be so that the columns fit ``room``: narrow columns keep their
-    width, the wide ones share what is left equally (water filling); None when all fit."""
+    """The widest a long column may be so that the columns fit ``room``: short columns keep their
+    width, the long ones share what is left equally (water filling); None when all fit as they are,
+    0 when even the short ones do not fit."""
     if sum(widths) <= room:
         return None
-    left, count = room, len(widths)
-    for i, width in enumerate(sorted(widths)):
-        if width * (count - i) > left:
-            return left // (count - i)
+    left = room - sum(w for w in widths if w <= _SHORT)
+    wide = sorted(w for w in widths if w > _SHORT)
+    if left <= 0 or not wide:
+        return 0
+    for i, width in enumerate(wide):
+        if width * (len(wide) - i) > left:
+            return left // (len(wide) - i)
         left -= width
     return None  # pragma: no cover - sum(widths) > room ends the loop above
 
 
+def _text(value: str) -> Any:
+    from rich.style import Style
+    from rich.text import Text
+
+    # Text, not markup: a "[...]" in a source reference is printed as it is.
+    return Text(value, style=Style(link=value)) if _is_url(value) else Text(value)
+
+
 def rich_table(frame: pd.DataFrame, width: int | None = None) -> Any:
-    """A DataFrame as a rich Table, or None when ``width`` is too narrow for its columns.
+    """A DataFrame as a rich Table fitting ``width`` columns.
 
     Every cell is whole: long cells wrap at spaces and fold long words (a web address breaks
-    across lines rather than being cut); narrow columns (codes, dates, numbers) are never broken;
-    numbers are right-aligned; addresses are terminal hyperlinks.
+    across lines rather than being cut); short columns (codes, dates, numbers) are never broken;
+    numbers are right-aligned; addresses are terminal hyperlinks. When the columns cannot share
+    the width, each row is a block of ``column  value`` lines instead.
     """
     from rich import box
-    from rich.style import Style
     from rich.table import Table
-    from rich.text import Text
 
     rows = [
         ["" if _plain(v) is None else str(_plain(v)) for v in row] for row in frame.itertuples(index=False)
     ]
-    longest = [max([len(str(c)), *(len(row[i]) for row in rows)]) for i, c in enumerate(frame.columns)]
+    names = [str(c) for c in frame.columns]
+    longest = [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
     cap = None if width is None else _cap(longest, width - _GAP * (len(longest) - 1))
     if cap is not None and cap < _NARROWEST:
-        return None
+        blocks = Table(box=None, show_header=False, pad_edge=False, padding=(0, _GAP, 0, 0))
+        blocks.add_column(style="bold", no_wrap=True)
+        blocks.add_column(overflow="fold")
+        for number, row in enumerate(rows):
+            if number:
+                blocks.add_row("", "")
+            for name, value in zip(names, row, strict=True):
+                blocks.add_row(name, _text(value))
+        return blocks
     table = Table(
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, _GAP - 1, 0, 0), header_style="bold"
     )
-    for i, column in enumerate(frame.columns):
-        kind = frame[column].dtype
+    for i, name in enumerate(names):
+        kind = frame.dtypes.iloc[i]
         numeric = pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
-        wrapped = cap is not None and longest[i] > cap
+        wrapped = cap is not None and longest[i] > max(cap, _SHORT)
         table.add_column(
-            str(column),
+            name,
             overflow="fold",
             no_wrap=not wrapped,
             width=cap if wrapped else None,
             justify="right" if numeric else "left",
         )
     for row in rows:
-        # Text, not markup: a "[...]" in a source reference is printed as it is.
-        table.add_row(*(Text(t, style=Style(link=t)) if _is_url(t) else Text(t) for t in row))
+        table.add_row(*(_text(t) for t in row))
     return table
 
 
@@ -162,8 +183,4 @@ def echo_frame(
         from rich.console import Console
 
         console = Console(file=stream)
-    table = rich_table(frame, console.width)
-    if table is None:  # too many columns for the terminal: plain lines, which the terminal wraps
-        console.out(render_frame(frame, max_width=10**6), highlight=False)
-        return
-    console.print(table)
+    console.print(rich_table(frame, console.width))

@@ -65,7 +65,11 @@
                  "#bcbd22", "#17becf"];
   // One colour per state on every page: a hue from a hash (FNV-1a) of its id, so that USA is drawn
   // alike on an actor page and in the votes explorer, whatever else is on the chart.
+  // The states most often compared have fixed colours, far apart; the others a hue from the hash.
+  var fixedColours = { USA: "#1f77b4", CHN: "#d62728", RUS: "#9467bd", GBR: "#2ca02c", FRA: "#ff7f0e",
+                       IND: "#8c564b", BRA: "#e377c2", ZAF: "#b8a800", DEU: "#17becf", JPN: "#525252" };
   function stateColour(id) {
+    if (fixedColours[id]) { return fixedColours[id]; }
     var h = 2166136261;
     for (var i = 0; i < id.length; i++) { h ^= id.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
     return "hsl(" + (h % 360) + ", 65%, " + (35 + (h >>> 9) % 15) + "%)";
@@ -78,7 +82,8 @@
     plot_bgcolor: "rgba(0,0,0,0)",
     legend: { orientation: "h", y: -0.15 }
   };
-  var config = { responsive: true, displaylogo: false };
+  // On a phone plotly's tool bar stays shown (no hover) and covers the title: left out there.
+  var config = { responsive: true, displaylogo: false, displayModeBar: window.innerWidth >= 600 ? "hover" : false };
 
   // Plotly does not wrap text: titles, legend names and notes wider than the chart are cut on a
   // phone. Break them at spaces into lines that fit the chart's width (about 0.56 em a character).
@@ -137,7 +142,7 @@
       ];
       var height = Math.max(220, 60 + 20 * ids.length);
       Plotly.newPlot(el, named(el, traces), layout(el, spec, {
-        height: height, showlegend: false, margin: { l: 150, r: 20, t: 40, b: 30 },
+        height: height, showlegend: false, margin: { l: 60, r: 20, t: 40, b: 30 },
         xaxis: { type: "date" },
         yaxis: { type: "category", categoryorder: "array", categoryarray: ids.slice().reverse(), automargin: true }
       }), config);
@@ -147,16 +152,21 @@
       Object.keys(spec.series).forEach(function (name) {
         var s = spec.series[name], color = stateColour(name);
         if (spec.bands && s.se) {
-          var lo = [], hi = [];
-          s.y.forEach(function (v, j) {
-            var se = s.se[j] || 0;
-            lo.push(v === null ? null : v - 1.96 * se); hi.push(v === null ? null : v + 1.96 * se);
-          });
-          traces.push({ type: "scatter", mode: "lines", x: s.x, y: hi, line: { width: 0 }, hoverinfo: "skip",
-                        showlegend: false, connectgaps: false });
-          traces.push({ type: "scatter", mode: "lines", x: s.x, y: lo, line: { width: 0 }, fill: "tonexty",
-                        connectgaps: false,
-                        fillcolor: "rgba(127,127,127,0.18)", hoverinfo: "skip", showlegend: false });
+          // The 95% band: one closed shape per run of years with values, so that a gap in the line
+          // is a gap in the band too (a band filled "to next y" would bridge it).
+          var bx = [], by = [], run = [];
+          var close = function () {
+            if (!run.length) { return; }
+            run.forEach(function (j) { bx.push(s.x[j]); by.push(s.y[j] + 1.96 * (s.se[j] || 0)); });
+            run.slice().reverse().forEach(function (j) { bx.push(s.x[j]); by.push(s.y[j] - 1.96 * (s.se[j] || 0)); });
+            bx.push(null); by.push(null);
+            run = [];
+          };
+          s.y.forEach(function (v, j) { if (v === null) { close(); } else { run.push(j); } });
+          close();
+          traces.push({ type: "scatter", mode: "lines", x: bx, y: by, line: { width: 0 }, fill: "toself",
+                        fillcolor: "rgba(127,127,127,0.18)", hoverinfo: "skip", showlegend: false,
+                        connectgaps: false });
         }
         // A year without a value (a suspension, before membership) is null in the data: a gap.
         traces.push({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: name, connectgaps: false,
