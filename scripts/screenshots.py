@@ -37,34 +37,20 @@ def type_search(tab: Any) -> None:
     tab.locator(".hero .suggestions a", has_text="China").first.wait_for()
 
 
-def first_story(tab: Any) -> None:
-    tab.locator("ul.stories li a[href*='friends']").first.click()
-    tab.wait_for_url("**/stories/**")
-
-
-def first_document(tab: Any) -> None:
-    first_story(tab)
-    tab.locator("table a[href^='/documents/']").first.click()
-    tab.wait_for_url("**/documents/**")
-
-
-#: (file name, page, what to do there first) for each viewport.
+#: (file name, page, what to do there first) for each viewport. No story, document or person page:
+#: they show the news texts and quotations, which are their publishers', not ours to commit.
 SHOTS: dict[str, list[tuple[str, str, Callable[[Any], None] | None]]] = {
     "desktop": [
         ("home", "/", None),
         ("home-suggestions", "/", type_search),
         ("actor-usa", "/actors/USA", None),
-        ("actor-person", "/actors/sergey_lavrov", None),
         ("coalition-group-of-friends", f"/coalitions/{GOF}", None),
-        ("story", "/", first_story),
-        ("document", "/", first_document),
         ("votes", "/votes?states=USA,CHN,RUS,ZAF", None),
     ],
     "phone": [
         ("phone-home", "/", None),
         ("phone-actor-usa", "/actors/USA", None),
         ("phone-coalition", f"/coalitions/{GOF}", None),
-        ("phone-story", "/", first_story),
         ("phone-votes", "/votes", None),
     ],
 }
