@@ -34,6 +34,7 @@ PAGES = (
     "/votes?states=USA,Narnia,CHN",
     "/actors/Frannce",
     "/documents/no-such-document",
+    "/no/such/page",
     "/docs",
     "STORY",
     "DOCUMENT",
