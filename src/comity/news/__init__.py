@@ -35,6 +35,7 @@ from comity.news._quotes import find_quotes
 from comity.news._sentences import split_sentences
 from comity.news._store import save_documents
 from comity.news._stories import Story, StoryFact, group_stories, reconcile
+from comity.news._story_keys import StoryKeys, group_story_keys, story_keys
 from comity.news._views import (
     DOC_FACT_TYPES,
     FACT_TYPES,
@@ -71,6 +72,7 @@ __all__ = [
     "StageInfo",
     "Story",
     "StoryFact",
+    "StoryKeys",
     "docs_to_frame",
     "document_view",
     "documents_in_store",
@@ -79,6 +81,7 @@ __all__ = [
     "find_dates",
     "find_quotes",
     "group_stories",
+    "group_story_keys",
     "highlight_segments",
     "iter_documents",
     "iter_input_chunks",
@@ -96,6 +99,7 @@ __all__ = [
     "split_sentences",
     "stage",
     "stories_in_store",
+    "story_keys",
     "story_view",
     "summarise_stories",
     "to_full",

@@ -1,0 +1,171 @@
+"""Story keys and linear-time story grouping (every text here is written for these tests)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from comity.errors import BadInput
+from comity.news import NewsDoc, Pipeline
+from comity.news._story_keys import (
+    GroupingStats,
+    StoryKeys,
+    block_edges,
+    block_keys,
+    connected_stories,
+    group_story_keys,
+    keys_from_table,
+    keys_to_table,
+    story_keys,
+    verify_pair,
+)
+
+HARBOUR = (
+    "The Council of the Baltic Sea States met in Stockholm on 14 March 2024 to agree a common plan "
+    "for cleaning the harbour of Klaipeda. Lithuania and Latvia asked the other members to pay for "
+    "dredging ships and new filters at the port. Sweden said the money would come from a shared fund "
+    "that Finland and Denmark set up last spring. The ministers also named a panel of engineers to "
+    "report on the silt, the broken breakwater and the old fuel tanks by the end of the summer. "
+    "Estonia abstained because it wanted the plan to cover the ports of Tallinn and Parnu as well."
+)
+HARBOUR_REWRITE = (
+    "Meeting in Stockholm on 14 March 2024, the Council of the Baltic Sea States agreed a common plan "
+    "to clean the harbour of Klaipeda. Lithuania and Latvia had asked fellow members to pay for dredging "
+    "ships and new filters at the port, and Sweden said a shared fund set up by Finland and Denmark last "
+    "spring would provide the money. A panel of engineers will report on the silt, the broken breakwater "
+    "and the old fuel tanks by the end of the summer. Estonia abstained, wanting Tallinn and "
+    "Parnu covered too."
+)
+VOLCANO = (
+    "The African Union sent a team of doctors to the Comoros on 2 August 2023 after the eruption of "
+    "Mount Karthala covered the island of Grande Comore in ash. Kenya and Tanzania flew tents, water "
+    "pumps and masks to Moroni, and the Red Cross opened three field clinics near the airport. "
+    "The government of the Comoros asked for help to rebuild the roads that the lava had cut."
+)
+TREATY = (
+    "Norway signed a fisheries treaty with Iceland in Reykjavik on 9 November 2022, ending a quarrel over "
+    "mackerel quotas in the waters around Jan Mayen. The two governments will share the catch and set up "
+    "a joint board of scientists to count the stocks every year."
+)
+
+
+def _doc(doc_id: str, text: str) -> NewsDoc:
+    return NewsDoc(id=doc_id, raw=text)
+
+
+def _partition(stories: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for doc_id, story in stories.items():
+        groups.setdefault(story, set()).add(doc_id)
+    return {frozenset(members) for members in groups.values()}
+
+
+def _variant(text: str, seed: int) -> str:
+    """The text with one sentence dropped and one word changed: a near-identical reprint."""
+    rng = random.Random(seed)
+    sentences = text.split(". ")
+    del sentences[rng.randrange(1, len(sentences))]
+    words = " ".join(sentences).split()
+    words[rng.randrange(len(words))] = f"w{seed}"
+    return " ".join(words)
+
+
+def test_keys_copies_and_rewrites_grouped_other_stories_apart(reader: Pipeline) -> None:
+    docs = [
+        reader(_doc("harbour-a", HARBOUR)),
+        reader(_doc("harbour-copy", "Advertisement\n" + HARBOUR.replace("Sweden", "Sweden's minister", 1))),
+        reader(_doc("harbour-rewrite", HARBOUR_REWRITE)),
+        reader(_doc("volcano", VOLCANO)),
+        reader(_doc("treaty", TREATY)),
+    ]
+    stories = group_story_keys(story_keys(doc) for doc in docs)
+    assert stories["harbour-a"] == stories["harbour-copy"] == stories["harbour-rewrite"]
+    assert len({stories["harbour-a"], stories["volcano"], stories["treaty"]}) == 3
+
+
+def test_keys_record_events_actors_and_date(reader: Pipeline) -> None:
+    keys = story_keys(reader(_doc("harbour", HARBOUR)))
+    assert keys.date == "2024-03-14"
+    assert "state:LTU" in keys.actors
+    assert "klaipeda" in keys.terms
+    assert len(keys.bands) == 16
+    assert any(block.startswith("term:") for block in block_keys(keys))
+
+
+def test_keys_round_trip_through_parquet(tmp_path: Path, reader: Pipeline) -> None:
+    keys = [story_keys(reader(_doc("harbour", HARBOUR))), story_keys(_doc("treaty", TREATY))]
+    pq.write_table(keys_to_table(keys), tmp_path / "keys.parquet")
+    back = keys_from_table(pq.read_table(tmp_path / "keys.parquet"))
+    assert [k.doc_id for k in back] == ["harbour", "treaty"]
+    for first, second in zip(keys, back, strict=True):
+        assert first.to_row() == {**second.to_row(), "weights": first.to_row()["weights"]}
+        assert second.weights == pytest.approx(first.weights, rel=1e-6)
+        assert StoryKeys.from_row(first.to_row()) == first
+    assert group_story_keys(back) == group_story_keys(keys)
+
+
+def test_keys_from_bad_row_is_a_clear_error() -> None:
+    row = story_keys(_doc("treaty", TREATY)).to_row()
+    with pytest.raises(BadInput, match="lacks bands"):
+        StoryKeys.from_row({k: v for k, v in row.items() if k != "bands"})
+    with pytest.raises(BadInput, match="signature of 3 bytes"):
+        StoryKeys.from_row({**row, "signature": b"abc"})
+
+
+def test_large_block_costs_linear_verifications() -> None:
+    keys = [story_keys(_doc(f"reprint-{i:04d}", _variant(HARBOUR, i))) for i in range(1000)]
+    stats = GroupingStats()
+    stories = group_story_keys(keys, stats=stats)
+    assert len(set(stories.values())) == 1
+    assert stats.large_blocks > 0
+    # Pair by pair this would be 499,500 verifications; each document costs a few (one per
+    # block it shares with others, at most, as repeated pairs are checked once).
+    assert stats.verifications <= 8 * len(keys)
+
+
+def test_block_edges_bound_holds_for_many_stories_in_one_block() -> None:
+    texts = [HARBOUR, VOLCANO, TREATY]
+    members = [story_keys(_doc(f"d{i:03d}", _variant(texts[i % 3], i))) for i in range(90)]
+    calls = 0
+
+    def counting(first: StoryKeys, second: StoryKeys) -> bool:
+        nonlocal calls
+        calls += 1
+        return verify_pair(first, second)
+
+    edges = list(block_edges(members, counting))
+    assert calls <= 90 * 8 * 2
+    stories = connected_stories([m.doc_id for m in members], edges)
+    assert len(set(stories.values())) == 3
+
+
+def test_grouping_is_independent_of_order() -> None:
+    texts = [HARBOUR, HARBOUR_REWRITE, VOLCANO, TREATY]
+    keys = [story_keys(_doc(f"doc-{i:02d}", _variant(texts[i % 4], i))) for i in range(40)]
+    expected = group_story_keys(keys)
+    shuffled = list(keys)
+    random.Random(7).shuffle(shuffled)
+    assert group_story_keys(shuffled) == expected
+    assert group_story_keys(reversed(keys)) == expected
+
+
+def test_incremental_grouping_equals_batch() -> None:
+    texts = [HARBOUR, VOLCANO, TREATY]
+    keys = [story_keys(_doc(f"doc-{i:02d}", _variant(texts[i % 3], i))) for i in range(30)]
+    batch = group_story_keys(keys)
+    first = group_story_keys(keys[:12])
+    later = group_story_keys(keys, existing=first)
+    assert _partition(later) == _partition(batch)
+    assert {doc: later[doc] for doc in first} == first  # existing stories keep their ids
+    stats = GroupingStats()
+    group_story_keys(keys, existing=batch, stats=stats)
+    assert stats.blocks == 0  # nothing new: nothing is compared again
+
+
+def test_incremental_grouping_keeps_stories_known_only_by_id() -> None:
+    keys = [story_keys(_doc("new-copy", HARBOUR)), story_keys(_doc("old", HARBOUR))]
+    result = group_story_keys(keys, existing={"old": "harbour-story", "gone": "other-story"})
+    assert result == {"gone": "other-story", "new-copy": "harbour-story", "old": "harbour-story"}
