@@ -9,16 +9,21 @@ import pyarrow.parquet as pq
 import pytest
 
 from comity.errors import BadInput
-from comity.news import NewsDoc, Pipeline
+from comity.news import NewsDoc, Pipeline, _story_keys
 from comity.news._story_keys import (
+    CUT,
     GroupingStats,
     StoryKeys,
+    TermStats,
     block_edges,
     block_keys,
     connected_stories,
+    copy_jaccard,
     group_story_keys,
     keys_from_table,
     keys_to_table,
+    pair_distance,
+    split_component,
     story_keys,
     verify_pair,
 )
@@ -49,6 +54,25 @@ TREATY = (
     "Norway signed a fisheries treaty with Iceland in Reykjavik on 9 November 2022, ending a quarrel over "
     "mackerel quotas in the waters around Jan Mayen. The two governments will share the catch and set up "
     "a joint board of scientists to count the stocks every year."
+)
+
+# One event told twice in different words (a spun rewrite), and another event of the same body.
+LEAVING = (
+    "Burkina Faso announced on 28 January 2024 that it was withdrawing from the Economic Community of "
+    "West African States with immediate effect. The military government in Ouagadougou accused the bloc of "
+    "ignoring the threat of armed groups and of imposing sanctions that hurt ordinary people. Officials in "
+    "Abuja, where the community has its seat, said they had not yet received a formal notice."
+)
+LEAVING_SPUN = (
+    "On 28 January 2024 Burkina Faso said it would quit ECOWAS at once. The junta ruling the country blamed "
+    "the regional organisation for turning a blind eye to jihadist violence and for penalties that punished "
+    "its citizens. Staff at the body's headquarters in Abuja stated that no written notification had reached "
+    "them so far."
+)
+SUSPENDED = (
+    "Guinea was suspended from the Economic Community of West African States on 8 September 2021 after "
+    "soldiers seized power in Conakry. Leaders of the bloc met by video and demanded the release of the "
+    "detained president. They sent a mission of envoys to the capital to talk with the new rulers."
 )
 
 
@@ -84,6 +108,22 @@ def test_keys_copies_and_rewrites_grouped_other_stories_apart(reader: Pipeline) 
     stories = group_story_keys(story_keys(doc) for doc in docs)
     assert stories["harbour-a"] == stories["harbour-copy"] == stories["harbour-rewrite"]
     assert len({stories["harbour-a"], stories["volcano"], stories["treaty"]}) == 3
+
+
+def test_spun_copy_joins_its_story_and_another_event_of_the_body_stays_apart(reader: Pipeline) -> None:
+    keys = [
+        story_keys(reader(_doc(doc_id, text)))
+        for doc_id, text in (("leaving", LEAVING), ("leaving-spun", LEAVING_SPUN), ("suspended", SUSPENDED))
+    ]
+    assert keys[0].events == keys[1].events == ("leave:BFA:ECOWAS:2024-01-28",)
+    assert copy_jaccard(keys[0], keys[1]) < 0.2  # not a copy: the words differ
+    stats = TermStats.from_keys(keys)
+    # One dated event halves the distance of the two wordings; two events of one body are apart.
+    assert pair_distance(keys[0], keys[1], stats) < CUT
+    assert pair_distance(keys[0], keys[2], stats) == pair_distance(keys[1], keys[2], stats) == 1.0
+    stories = group_story_keys(keys)
+    assert stories["leaving"] == stories["leaving-spun"] != stories["suspended"]
+    assert stories["leaving"].startswith("ecowas-2024-01")
 
 
 def test_keys_record_events_actors_and_date(reader: Pipeline) -> None:
@@ -129,12 +169,13 @@ def test_large_block_costs_linear_verifications() -> None:
 def test_block_edges_bound_holds_for_many_stories_in_one_block() -> None:
     texts = [HARBOUR, VOLCANO, TREATY]
     members = [story_keys(_doc(f"d{i:03d}", _variant(texts[i % 3], i))) for i in range(90)]
+    stats = TermStats.from_keys(members)
     calls = 0
 
     def counting(first: StoryKeys, second: StoryKeys) -> bool:
         nonlocal calls
         calls += 1
-        return verify_pair(first, second)
+        return verify_pair(first, second, stats)
 
     edges = list(block_edges(members, counting))
     assert calls <= 90 * 8 * 2
@@ -169,3 +210,28 @@ def test_incremental_grouping_keeps_stories_known_only_by_id() -> None:
     keys = [story_keys(_doc("new-copy", HARBOUR)), story_keys(_doc("old", HARBOUR))]
     result = group_story_keys(keys, existing={"old": "harbour-story", "gone": "other-story"})
     assert result == {"gone": "other-story", "new-copy": "harbour-story", "old": "harbour-story"}
+
+
+def test_large_component_is_split_by_centroids_in_bounded_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [HARBOUR, VOLCANO, TREATY]
+    # Distinct wordings (no two are copies) so that folding copies does not shrink the component.
+    members = [
+        story_keys(_doc(f"d{i:02d}", " ".join(_variant(texts[i % 3], i).split()[i // 3 :])))
+        for i in range(24)
+    ]
+    stats = TermStats.from_keys(members)
+    exact = split_component(members, stats)
+    monkeypatch.setattr(_story_keys, "AVERAGE_LIMIT", 4)
+    bounded = split_component(members, stats)
+    assert {frozenset(g) for g in bounded} == {frozenset(g) for g in exact}
+    assert len(bounded) == 3
+
+
+def test_group_stories_keeps_existing_stories(reader: Pipeline) -> None:
+    from comity.news import group_stories
+
+    first = [reader(_doc("leaving", LEAVING)), reader(_doc("suspended", SUSPENDED))]
+    known = group_stories(first)
+    later = group_stories([*first, reader(_doc("leaving-spun", LEAVING_SPUN))], existing=known)
+    assert later["leaving-spun"] == later["leaving"] == known["leaving"]
+    assert later["suspended"] == known["suspended"]

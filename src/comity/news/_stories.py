@@ -1,11 +1,13 @@
 """Stories: the documents that report one event, and their facts reconciled.
 
 Grouping works on two kinds of evidence. Copies and rewrites of one wire story share long runs
-of words: MinHash LSH (datasketch) over word shingles finds them. Independent reports of one
-event share few words but the same facts: each document becomes a TF-IDF vector over its key
-terms *and* what the reader found in it (states, bodies, people, meeting dates, coalition
-members, quoted words), with found facts weighted above plain words; documents are then
-clustered by average-linkage over cosine distance, near-duplicates forced together.
+of words: MinHash over word shingles finds them. Independent reports of one event share few
+words but the same facts: each document's TF-IDF vector holds its key terms *and* what the
+reader found in it (states, bodies, people, meetings, coalition members, membership events,
+quoted words), facts weighted above plain words; documents are clustered by average linkage
+over cosine distance, copies forced together, two membership events of different bodies or
+actors kept apart. All of it works from a small record per document, its story keys, in time
+linear in the number of documents: see :mod:`comity.news._story_keys`.
 
 :func:`reconcile` merges the facts of one story: each fact with the number of documents that
 support it, conflicts flagged (member lists, chairs or dates that differ), the most complete
@@ -14,40 +16,22 @@ version kept.
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
-
 from comity.news._doc import NewsDoc
+from comity.news._story_keys import (
+    _surname,
+    group_story_keys,
+    story_features,
+    story_ids,
+    story_keys,
+    words,
+)
 
 __all__ = ["Story", "StoryFact", "group_stories", "reconcile", "story_features"]
-
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
-# Function words and the genre's most common words: they say nothing about which event is told.
-_STOP = frozenset(
-    """a about after again against all also am an and any are as at be because been before being between both
-    but by can could did do does during each few for from further had has have having he her here hers him his
-    how i if in into is it its itself just me more most my no nor not now of off on once only or other
-    our ours out over own same she should so some such than that the their theirs them then there these
-    they this those through to too under until up very was we were what when where which while who whom
-    why will with would you your said says say told according new one two three year years also week month day
-    today time first last mr ms un u.n united nations countries country nation nations states state
-    international world people
-    including however news more photo image getty images ap reuters""".split()
-)
-_FACT_WEIGHT = 1.5
-# Two reports of a meeting of one body on one day: their distance is shrunk by this factor.
-_SHARED_MEETING_FACTOR = 0.5
-# Reports whose event dates lie further apart than this are not one story.
-_MAX_DAYS_APART = 45
-_SHINGLE = 5
 
 
 @dataclass
@@ -93,192 +77,31 @@ class Story:
         return {"id": self.id, "doc_ids": list(self.doc_ids), "facts": [asdict(fact) for fact in self.facts]}
 
 
-def _norm(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", folded.lower())).strip()
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower().strip("'’-") for w in _WORD.findall(text)]
-
-
-def _surname(name: str) -> str:
-    parts = _norm(name).split()
-    return parts[-1] if parts else ""
-
-
-def story_features(doc: NewsDoc) -> list[str]:
-    """The facts the reader found in ``doc``, as tokens for the story vector."""
-    tokens: list[str] = []
-    tokens += [f"state:{m.entity_id}" for m in doc.mentions if m.entity_type == "state"]
-    tokens += [
-        f"org:{m.entity_id}" for m in doc.mentions if m.entity_type == "organisation" and m.entity_id != "UN"
-    ]
-    tokens += [f"person:{_surname(p.name)}" for p in doc.people if _surname(p.name)]
-    for meeting in doc.meetings:
-        tokens.append(f"meeting:{meeting.body}")
-        if meeting.date:
-            tokens += [f"date:{meeting.date[:7]}", f"meeting:{meeting.body}:{meeting.date[:7]}"]
-        tokens += [f"participant:{state}" for state in meeting.participants]
-    for coalition in doc.coalitions:
-        tokens += [f"member:{state}" for state in coalition.members]
-    for change in doc.memberships:
-        tokens.append(f"membership:{change.actor}:{change.body}")
-    for quote in doc.quotes:
-        words = [w for w in _words(doc.text[quote.start : quote.end]) if w not in _STOP]
-        tokens += [f"quote:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
-    return tokens
-
-
-def _term_tokens(doc: NewsDoc) -> list[str]:
-    return [w for w in _words(doc.text) if len(w) > 2 and w not in _STOP]
-
-
-def _minhash_pairs(docs: Sequence[NewsDoc], threshold: float) -> list[tuple[int, int]]:
-    from datasketch import MinHash, MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=128)
-    hashes = []
-    for index, doc in enumerate(docs):
-        words = _words(doc.text)
-        shingles = {" ".join(words[i : i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1))}
-        minhash = MinHash(num_perm=128)
-        minhash.update_batch([s.encode("utf-8") for s in shingles])
-        lsh.insert(str(index), minhash)
-        hashes.append(minhash)
-    pairs = []
-    for index, minhash in enumerate(hashes):
-        for other in lsh.query(minhash):
-            if int(other) > index:
-                pairs.append((index, int(other)))
-    return pairs
-
-
-def _similarities(docs: Sequence[NewsDoc]) -> np.ndarray:
-    """Cosine similarities of the documents' TF-IDF vectors (terms and found facts), dense n x n."""
-    from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-    from sklearn.preprocessing import normalize  # type: ignore[import-untyped]
-
-    def analyse(doc_index: int) -> list[str]:
-        doc = docs[doc_index]
-        return _term_tokens(doc) + story_features(doc)
-
-    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, norm=None)
-    matrix = vectorizer.fit_transform(list(range(len(docs))))
-    names = vectorizer.get_feature_names_out()
-    weights = sparse.diags(np.array([_FACT_WEIGHT if ":" in name else 1.0 for name in names]))
-    # Kept sparse until the product: a vocabulary of tens of thousands of terms times thousands
-    # of documents would not fit dense.
-    vectors = normalize(matrix @ weights)
-    result: np.ndarray = (vectors @ vectors.T).toarray()
-    return result
-
-
-def group_stories(
-    docs: Sequence[NewsDoc], *, threshold: float = 0.91, duplicate_threshold: float = 0.5
-) -> dict[str, str]:
+def group_stories(docs: Sequence[NewsDoc], *, existing: Mapping[str, str] | None = None) -> dict[str, str]:
     """Group documents that report the same event.
+
+    Each document's :func:`~comity.news._story_keys.story_keys` are computed and grouped by
+    :func:`~comity.news._story_keys.group_story_keys` (blocking, verified pairs, average linkage
+    inside the candidate components): time grows linearly with the number of documents.
 
     Parameters
     ----------
     docs:
         Read documents (after the pipeline).
-    threshold:
-        Average-linkage cut on cosine distance: documents join while their average distance
-        is below it.
-    duplicate_threshold:
-        Estimated Jaccard similarity of word 5-shingles above which two documents are copies.
+    existing:
+        Document id -> story id of documents grouped before (their stories are kept; the
+        documents of ``docs`` join them or form new stories).
 
     Returns
     -------
     dict
-        Document id -> story id (a readable slug: main body, date, key term).
+        Document id -> story id (a readable slug: main body, month, key term).
     """
-    if not docs:
-        return {}
-    if len(docs) == 1:
-        return {docs[0].id: _slug([docs[0]], {})}
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
-    distance = np.clip(1.0 - _similarities(docs), 0.0, 2.0)
-    _apply_fact_links(docs, distance)
-    for i, j in _minhash_pairs(docs, duplicate_threshold):
-        distance[i, j] = distance[j, i] = 0.0
-    np.fill_diagonal(distance, 0.0)
-    labels = fcluster(
-        linkage(squareform(distance, checks=False), method="average"), t=threshold, criterion="distance"
-    )
-    members: dict[int, list[NewsDoc]] = defaultdict(list)
-    for doc, label in zip(docs, labels, strict=True):
-        members[int(label)].append(doc)
-    result: dict[str, str] = {}
-    used: Counter[str] = Counter()
-    for label in sorted(members, key=lambda key: min(docs.index(d) for d in members[key])):
-        slug = _slug(members[label], used)
-        for doc in members[label]:
-            result[doc.id] = slug
-    return result
+    return group_story_keys((story_keys(doc) for doc in docs), existing=existing)
 
 
-def _event_days(doc: NewsDoc) -> set[tuple[str, str]]:
-    return {(m.body, m.date) for m in doc.meetings if m.date and len(m.date) == 10}
-
-
-def _story_date(doc: NewsDoc) -> dt.date | None:
-    from comity.news._dates import page_date
-
-    days = sorted(m.date for m in doc.meetings if m.date and len(m.date) == 10)
-    value = days[0] if days else page_date(doc.text, published=doc.meta.get("published"))
-    try:
-        return dt.date.fromisoformat(value) if value and len(value) == 10 else None
-    except ValueError:
-        return None
-
-
-def _apply_fact_links(docs: Sequence[NewsDoc], distance: np.ndarray) -> None:
-    """Reports of one meeting on one day belong together; reports dated far apart do not."""
-    days = [_event_days(doc) for doc in docs]
-    dates = [_story_date(doc) for doc in docs]
-    for i, j in itertools.combinations(range(len(docs)), 2):
-        shared = {(a, d) for a, d in days[i] for b, e in days[j] if d == e and (a == b or "UN" in (a, b))}
-        if shared:
-            distance[i, j] = distance[j, i] = distance[i, j] * _SHARED_MEETING_FACTOR
-        first, second = dates[i], dates[j]
-        if first is not None and second is not None and abs((first - second).days) > _MAX_DAYS_APART:
-            distance[i, j] = distance[j, i] = 1.0
-
-
-def _slug(docs: Sequence[NewsDoc], used: dict[str, int] | Counter[str]) -> str:
-    bodies = Counter(m.body for doc in docs for m in doc.meetings)
-    if not bodies:
-        bodies = Counter(c.org_id for doc in docs for c in doc.coalitions if c.org_id)
-    if not bodies:
-        bodies = Counter(
-            m.entity_id
-            for doc in docs
-            for m in doc.mentions
-            if m.entity_type == "organisation" and m.entity_id != "UN"
-        )
-    body = bodies.most_common(1)[0][0] if bodies else "news"
-    dates = Counter(m.date[:7] for doc in docs for m in doc.meetings if m.date and len(m.date) >= 7)
-    if not dates:
-        from comity.news._dates import page_date
-
-        shown = [page_date(doc.text, published=doc.meta.get("published")) for doc in docs]
-        dates = Counter(value[:7] for value in shown if value and len(value) >= 7)
-    date = dates.most_common(1)[0][0] if dates else ""
-    body_words = body.lower().split("_")[:3]
-    terms = Counter(w for doc in docs for w in _term_tokens(doc) if len(w) > 3 and w not in body_words)
-    term = terms.most_common(1)[0][0] if terms else ""
-    parts = ["-".join(body_words), date, re.sub(r"[^a-z0-9]+", "-", _norm(term))]
-    slug = "-".join(part for part in parts if part).strip("-") or "story"
-    if isinstance(used, Counter):
-        used[slug] += 1
-        if used[slug] > 1:
-            slug = f"{slug}-{used[slug]}"
-    return slug
+def _slug(docs: Sequence[NewsDoc]) -> str:
+    return story_ids({"story": [doc.id for doc in docs]}, {doc.id: story_keys(doc) for doc in docs})["story"]
 
 
 # -- reconciliation ---------------------------------------------------------------------------
@@ -297,7 +120,7 @@ def _most_precise(values: Iterable[str | None]) -> str | None:
 
 
 def _overlap(first: str, second: str) -> float:
-    a, b = Counter(_words(first)), Counter(_words(second))
+    a, b = Counter(words(first)), Counter(words(second))
     longest = max(sum(a.values()), sum(b.values()))
     return sum((a & b).values()) / longest if longest else 0.0
 
@@ -324,7 +147,7 @@ def reconcile(docs: Sequence[NewsDoc], story_id: str | None = None) -> Story:
     facts += _reconcile_coalitions(records)
     facts += _reconcile_memberships(records)
     facts += _reconcile_meetings(records)
-    identifier = story_id or (docs[0].story if docs and docs[0].story else None) or _slug(docs, {})
+    identifier = story_id or (docs[0].story if docs and docs[0].story else None) or _slug(docs)
     return Story(identifier, [doc_id for doc_id, _ in records], facts)
 
 

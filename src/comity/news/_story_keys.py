@@ -1,27 +1,37 @@
 """Story grouping in linear time, from a small record of keys per document.
 
-Grouping never looks at the texts once each document has its :class:`StoryKeys`: a MinHash
-signature of its word shingles (for copies and light rewrites), its salient terms (rare words
-weighted by how rare they are in English, from ``wordfreq``), its main actors and an event
-signature (body, action, date, actors, from the reader's meetings, memberships and
-coalitions). Keys are written to Parquet and read back (:meth:`StoryKeys.to_row`,
-:func:`keys_to_table`), so a chunked or distributed run can group at the end from keys alone.
+Grouping never looks at the texts once each document has its :class:`StoryKeys` (about 2 KB):
+a MinHash signature of its word shingles (copies and light rewrites), its salient terms (rare
+words, weighted by how rare they are in English, from ``wordfreq``), the hashed terms and facts
+of its story vector, its main actors and an event signature (body, action, date, actors, from
+the reader's meetings, memberships and coalitions). Keys are written to Parquet and read back
+(:meth:`StoryKeys.to_row`, :func:`keys_to_table`), so a chunked or distributed run groups at the
+end from keys alone.
 
-:func:`group_story_keys` is a blocking scheme whose every step is a public function, so that it
-runs the same on one machine or on a cluster:
+Two documents are near when their distance (:func:`pair_distance`) is below ``CUT``: one minus
+the cosine of their TF-IDF vectors over terms and found facts (facts weighted above words, the
+IDF from the document frequencies of the whole run, :class:`TermStats`), halved for reports of
+one meeting on one day, zero for copies, one for reports dated far apart or telling membership
+events of different bodies or actors. Stories are the clusters of average linkage cut at
+``CUT``. Every step is a public function, so that it runs the same on one machine or a cluster:
 
-1. :func:`block_keys` -- a document's blocks: its 16 MinHash band hashes, its events and its
-   salient terms (a distributed run shuffles ``(block key, doc id)`` pairs by block key);
+1. :func:`block_keys` -- a document's blocks: its 16 MinHash band hashes, its dated events and
+   its salient terms (a distributed run shuffles ``(block key, doc id)`` pairs by block key);
 2. :func:`block_edges` -- inside one block, the pairs worth comparing, each checked with
-   :func:`verify_pair`, with a bound on work: a small block is compared pair by pair, a large
-   one (a wire story reprinted 500 times) by comparing each member with a few representatives
-   of the clusters met so far in the block, so the work grows with the block, not its square;
-3. :func:`connected_stories` -- union-find over the verified edges;
-4. :func:`story_ids` -- deterministic, readable ids, derived from the members' keys, and stable
-   for stories that already exist.
+   :func:`verify_pair`, with a bound on work: a small block is compared pair by pair, a large one
+   (a wire story reprinted 500 times) by comparing each member with a few representatives of
+   the clusters met so far in the block, so work grows with the block, not its square;
+3. :func:`connected_stories` -- union-find over the verified edges: candidate components. Average
+   linkage never joins documents of two components (every pair across them is at least
+   ``CUT`` apart), so each component is clustered on its own;
+4. :func:`split_component` -- average linkage inside one component (bounded: copies are folded
+   first, and a component still larger than ``AVERAGE_LIMIT`` is clustered by comparing each
+   document with the centroids of a few candidate clusters);
+5. :func:`story_ids` -- deterministic, readable ids from the members' keys, kept for stories
+   that already exist.
 
-Members of a block are taken in doc-id order and each block is handled on its own, so the
-result does not depend on the order of the input or on how it was chunked.
+Members of a block and of a component are taken in doc-id order and each is handled on its own,
+so the result does not depend on the order of the input or on how it was chunked.
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,14 +54,18 @@ from comity.news._doc import NewsDoc
 __all__ = [
     "GroupingStats",
     "StoryKeys",
+    "TermStats",
     "block_edges",
     "block_keys",
     "connected_stories",
+    "copy_jaccard",
     "group_story_keys",
     "keys_from_table",
     "keys_schema",
     "keys_to_table",
-    "pair_score",
+    "pair_distance",
+    "split_component",
+    "story_features",
     "story_ids",
     "story_keys",
     "verify_pair",
@@ -65,16 +79,19 @@ BANDS = 16
 ROWS = NUM_PERM // BANDS
 SEED = 20261205
 SHINGLE = 5
-#: How many salient terms a document keeps, and how many of them become blocks.
-TERMS = 24
-TERM_BLOCKS = 4
-#: Estimated shingle Jaccard above which two documents are copies of one text.
+#: Salient terms kept (by count times rarity), and how many of them become blocks.
+TERMS = 12
+TERM_BLOCKS = 6
+#: Tokens (terms and facts) kept in the story vector, most frequent first.
+VECTOR_TOKENS = 128
+#: Estimated shingle Jaccard at or above which two documents are copies of one text.
 COPY_JACCARD = 0.5
-#: Similarity of the term-and-fact vectors above which two documents report one event.
-MATCH_SCORE = 0.2
-#: Weight of an actor or event token against a term of the same rarity.
+#: Average-linkage cut on cosine distance: documents join while their average distance is below it.
+CUT = 0.91
+#: Weight of a found fact (state, body, person, meeting, member, quoted words) against a word.
 FACT_WEIGHT = 1.5
-#: Reports of one meeting (body, day) or of one membership event: their distance is halved.
+#: Two reports of one meeting (body, day) or of one dated membership event (actor, body,
+#: action, date): their distance is multiplied by this factor.
 SHARED_EVENT_FACTOR = 0.5
 #: Reports whose story dates lie further apart than this are not one story.
 MAX_DAYS_APART = 45
@@ -84,6 +101,10 @@ SMALL_BLOCK = 16
 #: most recently joined) and at most ``REPRESENTATIVES`` members of each (its first and latest).
 MAX_CLUSTERS = 8
 REPRESENTATIVES = 2
+#: A component of at most this many (copy-folded) documents is clustered by exact average linkage.
+AVERAGE_LIMIT = 300
+#: Beyond it, each document is compared with the centroids of at most this many candidate clusters.
+CANDIDATE_CLUSTERS = 16
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 # Function words and the genre's most common words: they say nothing about which event is told.
@@ -112,19 +133,18 @@ _ACTION_CLASS = {
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` (letters first; possessive ``'s`` dropped)."""
-    found = []
-    for word in _WORD.findall(text):
-        word = word.lower().strip("'’-")
-        if word.endswith(("'s", "’s")):
-            word = word[:-2]
-        found.append(word)
-    return found
+    """Lower-cased words of ``text`` (starting with a letter; edge quotes and hyphens dropped)."""
+    return [w.lower().strip("'’-") for w in _WORD.findall(text)]
+
+
+def term_tokens(doc: NewsDoc) -> list[str]:
+    """The words of ``doc`` that may tell its story: longer than two letters, not function words."""
+    return [w for w in words(doc.text) if len(w) > 2 and w not in STOP]
 
 
 @functools.lru_cache(maxsize=200_000)
 def _rarity(word: str) -> float:
-    """How rare ``word`` is in English: 8 minus its Zipf frequency (0 for "the", 8 for unseen)."""
+    """How rare ``word`` is in English: 8 minus its Zipf frequency (0.5 for "the", 8 for unseen)."""
     from wordfreq import zipf_frequency
 
     return max(0.5, 8.0 - zipf_frequency(word, "en"))
@@ -145,9 +165,32 @@ def _stable_hash(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
+def story_features(doc: NewsDoc) -> list[str]:
+    """The facts the reader found in ``doc``, as tokens for the story vector."""
+    tokens: list[str] = []
+    tokens += [f"state:{m.entity_id}" for m in doc.mentions if m.entity_type == "state"]
+    tokens += [
+        f"org:{m.entity_id}" for m in doc.mentions if m.entity_type == "organisation" and m.entity_id != "UN"
+    ]
+    tokens += [f"person:{_surname(p.name)}" for p in doc.people if _surname(p.name)]
+    for meeting in doc.meetings:
+        tokens.append(f"meeting:{meeting.body}")
+        if meeting.date:
+            tokens += [f"date:{meeting.date[:7]}", f"meeting:{meeting.body}:{meeting.date[:7]}"]
+        tokens += [f"participant:{state}" for state in meeting.participants]
+    for coalition in doc.coalitions:
+        tokens += [f"member:{state}" for state in coalition.members]
+    for change in doc.memberships:
+        tokens.append(f"membership:{change.actor}:{change.body}")
+    for quote in doc.quotes:
+        quoted = [w for w in words(doc.text[quote.start : quote.end]) if w not in STOP]
+        tokens += [f"quote:{a}_{b}" for a, b in zip(quoted, quoted[1:], strict=False)]
+    return tokens
+
+
 @dataclass(frozen=True)
 class StoryKeys:
-    """What story grouping needs to know of one document (about 1 KB).
+    """What story grouping needs to know of one document (about 2 KB).
 
     Attributes
     ----------
@@ -159,6 +202,10 @@ class StoryKeys:
         The MinHash signature of the word 5-shingles: ``NUM_PERM`` unsigned 32-bit values, as bytes.
     bands:
         ``BANDS`` hashes of the signature's bands (signed 64-bit): the copy blocks.
+    tokens, counts:
+        The story vector: sorted 64-bit hashes of its ``VECTOR_TOKENS`` most frequent terms and
+        facts, as bytes, and their weights (1 + log count, facts times ``FACT_WEIGHT``) as
+        32-bit floats. The IDF is applied at grouping time, from the whole run.
     terms, weights:
         The salient terms (most weight first) and their weights (sublinear count times rarity).
     actors:
@@ -174,12 +221,13 @@ class StoryKeys:
     date: str | None
     signature: bytes
     bands: tuple[int, ...]
-    terms: tuple[str, ...]
-    weights: tuple[float, ...]
+    tokens: bytes = b""
+    counts: bytes = b""
+    terms: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
     actors: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
     bodies: tuple[str, ...] = ()
-    _vector: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def to_row(self) -> dict[str, Any]:
         """A flat dictionary of plain values (one Parquet row; see :func:`keys_schema`)."""
@@ -188,6 +236,8 @@ class StoryKeys:
             "date": self.date,
             "signature": self.signature,
             "bands": list(self.bands),
+            "tokens": self.tokens,
+            "counts": self.counts,
             "terms": list(self.terms),
             "weights": list(self.weights),
             "actors": list(self.actors),
@@ -202,7 +252,7 @@ class StoryKeys:
         Raises
         ------
         BadInput
-            When a column is missing or the signature has the wrong length.
+            When a column is missing or the signature or vector has the wrong length.
         """
         from comity.errors import BadInput
 
@@ -213,10 +263,12 @@ class StoryKeys:
                 hint="Write story keys with StoryKeys.to_row() or keys_to_table().",
             )
         signature = bytes(row["signature"])
-        if len(signature) != 4 * NUM_PERM or len(row["bands"]) != BANDS:
+        tokens, counts = bytes(row["tokens"]), bytes(row["counts"])
+        if len(signature) != 4 * NUM_PERM or len(row["bands"]) != BANDS or len(tokens) != 2 * len(counts):
             raise BadInput(
-                f"story keys of {row['doc_id']!r} have a signature of {len(signature)} bytes and "
-                f"{len(row['bands'])} bands (expected {4 * NUM_PERM} and {BANDS})",
+                f"story keys of {row['doc_id']!r} have a signature of {len(signature)} bytes, "
+                f"{len(row['bands'])} bands and {len(tokens)} bytes of tokens for {len(counts)} of counts "
+                f"(expected {4 * NUM_PERM}, {BANDS}, and 8 bytes of token for 4 of count)",
                 hint="The keys were written by another version of comity: compute them again.",
             )
         return cls(
@@ -224,6 +276,8 @@ class StoryKeys:
             date=row["date"] or None,
             signature=signature,
             bands=tuple(int(b) for b in row["bands"]),
+            tokens=tokens,
+            counts=counts,
             terms=tuple(str(t) for t in row["terms"]),
             weights=tuple(float(w) for w in row["weights"]),
             actors=tuple(str(a) for a in row["actors"]),
@@ -232,30 +286,29 @@ class StoryKeys:
         )
 
     @property
-    def day(self) -> dt.date | None:
-        """The story date as a date."""
-        return dt.date.fromisoformat(self.date) if self.date else None
+    def token_hashes(self) -> np.ndarray:
+        """The story vector's token hashes (sorted, signed 64-bit)."""
+        return np.frombuffer(self.tokens, dtype=np.int64)
 
-    def vector(self) -> dict[str, float]:
-        """Terms and facts with their weights, unit length (cached)."""
-        if not self._vector:
-            values = dict(zip(self.terms, self.weights, strict=True))
-            for token in self.actors + self.events:
-                values[token] = FACT_WEIGHT * _fact_rarity(token)
-            norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-            self._vector.update({k: v / norm for k, v in values.items()})
-        return self._vector
+    @property
+    def token_counts(self) -> np.ndarray:
+        """The story vector's weights before IDF, aligned with :attr:`token_hashes`."""
+        return np.frombuffer(self.counts, dtype=np.float32)
 
 
-_COLUMNS = ("doc_id", "date", "signature", "bands", "terms", "weights", "actors", "events", "bodies")
-
-
-def _fact_rarity(token: str) -> float:
-    # Events and people tell a story apart; a state or a body alone (the USA, the UN) does so weakly.
-    kind = token.split(":", 1)[0]
-    if kind in {"state", "org"}:
-        return 2.0
-    return 4.0
+_COLUMNS = (
+    "doc_id",
+    "date",
+    "signature",
+    "bands",
+    "tokens",
+    "counts",
+    "terms",
+    "weights",
+    "actors",
+    "events",
+    "bodies",
+)
 
 
 def keys_schema() -> Any:
@@ -268,6 +321,8 @@ def keys_schema() -> Any:
             ("date", pa.string()),
             ("signature", pa.binary()),
             ("bands", pa.list_(pa.int64())),
+            ("tokens", pa.binary()),
+            ("counts", pa.binary()),
             ("terms", pa.list_(pa.string())),
             ("weights", pa.list_(pa.float32())),
             ("actors", pa.list_(pa.string())),
@@ -322,10 +377,25 @@ def story_date(doc: NewsDoc) -> str | None:
     return value
 
 
-def _salient_terms(tokens: list[str]) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    counts = Counter(w for w in tokens if len(w) > 2 and w not in STOP)
+def _vector(terms: list[str], facts: list[str]) -> tuple[bytes, bytes]:
+    counts = Counter(terms)
+    weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
+    for fact, count in Counter(facts).items():
+        weights[fact] = FACT_WEIGHT * (1.0 + math.log(count))
+    # The most frequent tokens, ties broken alphabetically (a fixed rule: the same document
+    # always keeps the same tokens).
+    ranked = sorted(weights, key=lambda t: (-weights[t] / (FACT_WEIGHT if ":" in t else 1.0), t))
+    kept = ranked[:VECTOR_TOKENS]
+    pairs = sorted((_stable_hash(t.encode("utf-8")), weights[t]) for t in kept)
+    hashes = np.array([h for h, _ in pairs], dtype=np.int64)
+    values = np.array([w for _, w in pairs], dtype=np.float32)
+    return hashes.tobytes(), values.tobytes()
+
+
+def _salient_terms(terms: list[str]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    counts = Counter(t[:-2] if t.endswith(("'s", "’s")) else t for t in terms)
     weighted = sorted(
-        ((term, (1.0 + math.log(count)) * _rarity(term)) for term, count in counts.items()),
+        ((term, (1.0 + math.log(count)) * _rarity(term)) for term, count in counts.items() if len(term) > 2),
         key=lambda item: (-item[1], item[0]),
     )[:TERMS]
     return tuple(t for t, _ in weighted), tuple(round(w, 3) for _, w in weighted)
@@ -357,7 +427,7 @@ def _events(doc: NewsDoc) -> tuple[str, ...]:
         kind = _ACTION_CLASS.get(change.action, change.action)
         events.add(f"{kind}:{change.actor}:{change.body}:{change.date or ''}")
     for coalition in doc.coalitions:
-        if len(coalition.members) >= 2:
+        if len(set(coalition.members)) >= 2:
             events.add("coalition:" + "+".join(sorted(set(coalition.members))))
     return tuple(sorted(events))
 
@@ -367,8 +437,6 @@ def _bodies(doc: NewsDoc) -> tuple[str, ...]:
     if not bodies:
         bodies = Counter(c.org_id for c in doc.coalitions if c.org_id)
     if not bodies:
-        bodies = Counter(c.body for c in doc.memberships)
-    if not bodies:
         bodies = Counter(
             m.entity_id for m in doc.mentions if m.entity_type == "organisation" and m.entity_id != "UN"
         )
@@ -377,15 +445,19 @@ def _bodies(doc: NewsDoc) -> tuple[str, ...]:
 
 def story_keys(doc: NewsDoc) -> StoryKeys:
     """The story keys of a read document (see :class:`StoryKeys`)."""
-    tokens = words(doc.text)
-    signature = _minhash(tokens)
-    terms, weights = _salient_terms(tokens)
+    all_words = words(doc.text)
+    terms = [w for w in all_words if len(w) > 2 and w not in STOP]
+    signature = _minhash(all_words)
+    tokens, counts = _vector(terms, story_features(doc))
+    salient, weights = _salient_terms(terms)
     return StoryKeys(
         doc_id=doc.id,
         date=story_date(doc),
         signature=signature.tobytes(),
         bands=_bands(signature),
-        terms=terms,
+        tokens=tokens,
+        counts=counts,
+        terms=salient,
         weights=weights,
         actors=_actors(doc),
         events=_events(doc),
@@ -393,7 +465,7 @@ def story_keys(doc: NewsDoc) -> StoryKeys:
     )
 
 
-# -- blocking and verification -----------------------------------------------------------------
+# -- blocking ------------------------------------------------------------------------------------
 
 
 def block_keys(keys: StoryKeys) -> list[str]:
@@ -405,66 +477,172 @@ def block_keys(keys: StoryKeys) -> list[str]:
     for event in keys.events:
         kind, _, rest = event.partition(":")
         if kind == "meet":
-            body, _, date = rest.partition(":")
+            _, _, date = rest.partition(":")
             if len(date) == 10:
                 # A meeting of any body on that day: "the UN" and "the Security Council" name one meeting.
                 blocks.append(f"day:{date}")
-        elif kind != "coalition":
+        elif kind == "coalition":
+            blocks.append(event)
+        else:
             actor, body, _ = rest.split(":", 2)
             blocks.append(f"change:{actor}:{body}")
-        else:
-            blocks.append(event)
     blocks += [f"term:{term}" for term in keys.terms[:TERM_BLOCKS]]
     return blocks
 
 
-def _jaccard(first: StoryKeys, second: StoryKeys) -> float:
+# -- distances -----------------------------------------------------------------------------------
+
+
+class TermStats:
+    """Document frequencies of the story-vector tokens over a run, and the unit vectors they give.
+
+    The IDF is ``ln((1 + n) / (1 + df)) + 1`` (scikit-learn's smooth IDF), as the TF-IDF of
+    the first reader had it. Build it from every document of the run (:meth:`from_keys`) or
+    from parts (:meth:`merge`, for a distributed run: frequencies add up).
+    """
+
+    def __init__(self, hashes: np.ndarray, frequencies: np.ndarray, documents: int) -> None:
+        self.hashes = hashes
+        self.frequencies = frequencies
+        self.documents = documents
+        self._unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[StoryKeys]) -> TermStats:
+        """Count, for each token, the documents whose vector holds it."""
+        arrays = [k.token_hashes for k in keys]
+        if not arrays:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0)
+        hashes, frequencies = np.unique(np.concatenate(arrays), return_counts=True)
+        return cls(hashes, frequencies.astype(np.int64), len(arrays))
+
+    def merge(self, other: TermStats) -> TermStats:
+        """The frequencies of two disjoint sets of documents together."""
+        hashes = np.concatenate([self.hashes, other.hashes])
+        frequencies = np.concatenate([self.frequencies, other.frequencies])
+        unique, inverse = np.unique(hashes, return_inverse=True)
+        total = np.zeros(len(unique), dtype=np.int64)
+        np.add.at(total, inverse, frequencies)
+        return TermStats(unique, total, self.documents + other.documents)
+
+    def idf(self, hashes: np.ndarray) -> np.ndarray:
+        """The IDF of each token (a token never counted has frequency 0)."""
+        found = np.zeros(len(hashes), dtype=np.float64)
+        if len(self.hashes):
+            index = np.clip(np.searchsorted(self.hashes, hashes), 0, len(self.hashes) - 1)
+            hit = self.hashes[index] == hashes
+            found[hit] = self.frequencies[index[hit]]
+        result: np.ndarray = np.log((1.0 + self.documents) / (1.0 + found)) + 1.0
+        return result
+
+    def unit(self, keys: StoryKeys) -> tuple[np.ndarray, np.ndarray]:
+        """The document's TF-IDF vector of unit length: (sorted hashes, values); cached per document."""
+        found = self._unit.get(keys.doc_id)
+        if found is None:
+            hashes = keys.token_hashes
+            values = keys.token_counts.astype(np.float64) * self.idf(hashes)
+            norm = float(np.sqrt(values @ values)) or 1.0
+            found = self._unit[keys.doc_id] = (hashes, values / norm)
+        return found
+
+    def forget(self) -> None:
+        """Drop the cached unit vectors (memory)."""
+        self._unit.clear()
+
+
+def _cosine(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> float:
+    _, left, right = np.intersect1d(first[0], second[0], assume_unique=True, return_indices=True)
+    return float(first[1][left] @ second[1][right])
+
+
+def copy_jaccard(first: StoryKeys, second: StoryKeys) -> float:
+    """The estimated Jaccard similarity of the two documents' word 5-shingles."""
     a = np.frombuffer(first.signature, dtype=np.uint32)
     b = np.frombuffer(second.signature, dtype=np.uint32)
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
+def _meeting_days(keys: StoryKeys) -> list[tuple[str, str]]:
+    days = []
+    for event in keys.events:
+        if event.startswith("meet:"):
+            body, _, date = event[5:].partition(":")
+            if len(date) == 10:
+                days.append((body, date))
+    return days
+
+
+def _membership_actors(keys: StoryKeys) -> dict[str, set[str]]:
+    actors: dict[str, set[str]] = defaultdict(set)
+    for event in keys.events:
+        kind, _, rest = event.partition(":")
+        if kind not in {"meet", "coalition"}:
+            actor, body, _ = rest.split(":", 2)
+            actors[body].add(actor)
+    return actors
+
+
+def _membership_events(keys: StoryKeys) -> list[tuple[str, str, str, str]]:
+    events = []
+    for event in keys.events:
+        kind, _, rest = event.partition(":")
+        if kind not in {"meet", "coalition"}:
+            actor, body, date = rest.split(":", 2)
+            events.append((kind, actor, body, date))
+    return events
+
+
 def _shared_event(first: StoryKeys, second: StoryKeys) -> bool:
-    for a in first.events:
-        kind, _, rest = a.partition(":")
-        if kind == "coalition":
-            continue
-        for b in second.events:
-            other_kind, _, other = b.partition(":")
-            if kind == "meet" and other_kind == "meet":
-                body_a, _, day_a = rest.partition(":")
-                body_b, _, day_b = other.partition(":")
-                if len(day_a) == 10 and day_a == day_b and (body_a == body_b or "UN" in (body_a, body_b)):
-                    return True
-            elif kind == other_kind and kind != "meet":
-                actor_a, body_a, date_a = rest.split(":", 2)
-                actor_b, body_b, date_b = other.split(":", 2)
-                size = min(len(date_a), len(date_b))
-                if (actor_a, body_a) == (actor_b, body_b) and date_a[:size] == date_b[:size]:
+    """Two reports of one meeting on one day, or of one dated membership event (actor, body, action)."""
+    days = _meeting_days(second)
+    if any(d == e and (a == b or "UN" in (a, b)) for a, d in _meeting_days(first) for b, e in days):
+        return True
+    changes = _membership_events(second)
+    for kind, actor, body, date in _membership_events(first):
+        for other_kind, other_actor, other_body, other_date in changes:
+            size = min(len(date), len(other_date))
+            if (kind, actor, body) == (other_kind, other_actor, other_body) and size >= 4:
+                if date[:size] == other_date[:size]:
                     return True
     return False
 
 
-def pair_score(first: StoryKeys, second: StoryKeys) -> float:
-    """How surely two documents report one event, in [0, 1] (see :func:`verify_pair` for the cut)."""
-    if _jaccard(first, second) >= COPY_JACCARD:
+def _different_events(first: StoryKeys, second: StoryKeys) -> bool:
+    """Both tell membership events, of different bodies, or of one body with different actors."""
+    a, b = _membership_actors(first), _membership_actors(second)
+    if not a or not b:
+        return False
+    shared = set(a) & set(b)
+    return not shared or all(not (a[body] & b[body]) for body in shared)
+
+
+def _far_apart(first: StoryKeys, second: StoryKeys) -> bool:
+    if not first.date or not second.date:
+        return False
+    return abs((dt.date.fromisoformat(first.date) - dt.date.fromisoformat(second.date)).days) > MAX_DAYS_APART
+
+
+def pair_distance(first: StoryKeys, second: StoryKeys, stats: TermStats) -> float:
+    """The story distance of two documents, in [0, 1] (near below ``CUT``).
+
+    One minus the cosine of their TF-IDF vectors; halved for two reports of one meeting on one
+    day or of one dated membership event (what happened, however it is worded); 1 for reports
+    dated more than ``MAX_DAYS_APART`` days apart or telling membership events of different
+    bodies or actors (two events of one body are two stories); 0 for copies.
+    """
+    if copy_jaccard(first, second) >= COPY_JACCARD:
+        return 0.0
+    if _far_apart(first, second) or _different_events(first, second):
         return 1.0
-    if first.date and second.date:
-        apart = abs((dt.date.fromisoformat(first.date) - dt.date.fromisoformat(second.date)).days)
-        if apart > MAX_DAYS_APART:
-            return 0.0
-    a, b = first.vector(), second.vector()
-    if len(b) < len(a):
-        a, b = b, a
-    similarity = sum(value * b.get(token, 0.0) for token, value in a.items())
+    distance = min(1.0, max(0.0, 1.0 - _cosine(stats.unit(first), stats.unit(second))))
     if _shared_event(first, second):
-        similarity = 1.0 - (1.0 - similarity) * SHARED_EVENT_FACTOR
-    return similarity
+        distance *= SHARED_EVENT_FACTOR
+    return distance
 
 
-def verify_pair(first: StoryKeys, second: StoryKeys) -> bool:
-    """Whether two documents report one event: copies of one text, or the same terms and facts."""
-    return pair_score(first, second) >= MATCH_SCORE
+def verify_pair(first: StoryKeys, second: StoryKeys, stats: TermStats) -> bool:
+    """Whether two documents may be one story: their distance is below ``CUT``."""
+    return pair_distance(first, second, stats) < CUT
 
 
 # -- grouping ------------------------------------------------------------------------------------
@@ -472,13 +650,15 @@ def verify_pair(first: StoryKeys, second: StoryKeys) -> bool:
 
 @dataclass
 class GroupingStats:
-    """What a grouping run did: blocks seen, pairs verified (the work), edges found."""
+    """What a grouping run did: blocks examined, pairs verified (the work), components found."""
 
     documents: int = 0
     blocks: int = 0
     large_blocks: int = 0
     verifications: int = 0
     edges: int = 0
+    components: int = 0
+    largest_component: int = 0
 
 
 class _UnionFind:
@@ -487,15 +667,15 @@ class _UnionFind:
 
     def find(self, item: str) -> str:
         parent = self.parent.setdefault(item, item)
-        if parent != item:
-            root = item
-            while self.parent[root] != root:
-                root = self.parent[root]
-            # Path compression: later finds are near constant time.
-            while self.parent[item] != root:
-                self.parent[item], item = root, self.parent[item]
-            return root
-        return item
+        if parent == item:
+            return item
+        root = parent
+        while self.parent[root] != root:
+            root = self.parent[root]
+        # Path compression: later finds are near constant time.
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
 
     def union(self, first: str, second: str) -> bool:
         a, b = self.find(first), self.find(second)
@@ -510,20 +690,21 @@ class _UnionFind:
 
 def block_edges(
     members: Sequence[StoryKeys],
-    verify: Callable[[StoryKeys, StoryKeys], bool] = verify_pair,
+    verify: Callable[[StoryKeys, StoryKeys], bool],
     *,
     skip: Callable[[StoryKeys, StoryKeys], bool] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """The verified pairs ``(smaller id, larger id)`` inside one block, with bounded work.
+    """The verified pairs inside one block, with bounded work.
 
     Members are taken in doc-id order. A block of at most ``SMALL_BLOCK`` members is compared
     pair by pair. In a larger one each member is compared with at most ``REPRESENTATIVES``
-    members (the first and the latest) of each of at most ``MAX_CLUSTERS`` clusters formed so far
-    in the block, most recently joined first: a block of 1,000 copies of one story costs about
-    1,000 verifications, not 500,000.
+    members (the first and the latest) of each of at most ``MAX_CLUSTERS`` clusters formed so
+    far in the block, most recently joined first: a block of 1,000 copies of one story costs
+    about 1,000 verifications, not 500,000.
 
-    ``skip(a, b)`` may say that a pair needs no verification (both already in one story);
-    in pair-by-pair mode such pairs are passed over.
+    ``verify(a, b)`` checks a pair (e.g. ``functools.partial`` of :func:`verify_pair` with the
+    run's :class:`TermStats`); ``skip(a, b)`` may say that a pair needs no check (both already
+    in one component); in pair-by-pair mode such pairs are passed over.
     """
     ordered = sorted(members, key=lambda k: k.doc_id)
     if len(ordered) <= SMALL_BLOCK:
@@ -534,7 +715,7 @@ def block_edges(
                 if verify(first, second):
                     yield first.doc_id, second.doc_id
         return
-    # Clusters of this block: [first member, latest member], most recently joined last.
+    # Clusters of this block, each [first member, latest member], most recently joined last.
     clusters: list[list[StoryKeys]] = []
     for member in ordered:
         joined: list[int] = []
@@ -548,22 +729,105 @@ def block_edges(
             clusters.append([member])
             continue
         # The member bridges the clusters it matched: they become one, with it as the latest member.
-        merged = clusters[min(joined)]
+        first_member = clusters[min(joined)][0]
         for position in sorted(joined, reverse=True):
-            if position != min(joined):
-                del clusters[position]
-        del clusters[clusters.index(merged)]
-        clusters.append([merged[0], member])
+            del clusters[position]
+        clusters.append([first_member, member])
 
 
 def connected_stories(doc_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Union-find over verified edges: document id -> smallest document id of its story."""
+    """Union-find over verified edges: document id -> smallest document id of its component."""
     union = _UnionFind()
     for doc_id in doc_ids:
         union.find(doc_id)
     for first, second in edges:
         union.union(first, second)
     return {doc_id: union.find(doc_id) for doc_id in union.parent}
+
+
+def _average_linkage(members: Sequence[StoryKeys], stats: TermStats) -> list[list[str]]:
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    size = len(members)
+    condensed = np.empty(size * (size - 1) // 2)
+    position = 0
+    for i in range(size):
+        for j in range(i + 1, size):
+            condensed[position] = pair_distance(members[i], members[j], stats)
+            position += 1
+    labels = fcluster(linkage(condensed, method="average"), t=CUT, criterion="distance")
+    groups: dict[int, list[str]] = defaultdict(list)
+    for member, label in zip(members, labels, strict=True):
+        groups[int(label)].append(member.doc_id)
+    return list(groups.values())
+
+
+def _centroid_clusters(members: Sequence[StoryKeys], stats: TermStats) -> list[list[str]]:
+    """Average linkage's bounded stand-in: each document joins the candidate cluster whose mean
+    vector it is nearest (the mean cosine to a cluster's members is the cosine to their mean),
+    among the clusters that share one of its blocks, at most ``CANDIDATE_CLUSTERS`` of them."""
+    clusters: list[list[StoryKeys]] = []
+    sums: list[dict[int, float]] = []
+    by_block: dict[str, list[int]] = defaultdict(list)
+    for member in members:
+        blocks = block_keys(member)
+        shared = Counter(index for block in blocks for index in set(by_block.get(block, ())))
+        candidates = sorted(shared, key=lambda index: (-shared[index], index))[:CANDIDATE_CLUSTERS]
+        hashes, values = stats.unit(member)
+        best, best_distance = -1, CUT
+        for index in candidates:
+            first = clusters[index][0]
+            if _far_apart(first, member) or _different_events(first, member):
+                continue
+            total = sums[index]
+            similarity = sum(float(v) * total.get(int(h), 0.0) for h, v in zip(hashes, values, strict=True))
+            distance = 1.0 - similarity / len(clusters[index])
+            if copy_jaccard(first, member) >= COPY_JACCARD:
+                distance = 0.0
+            if distance < best_distance:
+                best, best_distance = index, distance
+        if best < 0:
+            best = len(clusters)
+            clusters.append([])
+            sums.append({})
+        clusters[best].append(member)
+        total = sums[best]
+        for h, v in zip(hashes.tolist(), values.tolist(), strict=True):
+            total[h] = total.get(h, 0.0) + v
+        for block in blocks:
+            if not by_block[block] or by_block[block][-1] != best:
+                by_block[block].append(best)
+    return [[m.doc_id for m in cluster] for cluster in clusters]
+
+
+def split_component(
+    members: Sequence[StoryKeys],
+    stats: TermStats,
+    copies: Iterable[tuple[str, str]] = (),
+) -> list[list[str]]:
+    """The stories of one candidate component: average linkage of its documents, cut at ``CUT``.
+
+    ``copies`` are pairs already known to be copies (distance 0); they are folded into one
+    document first, so a wire story reprinted 500 times counts once. A component still larger
+    than ``AVERAGE_LIMIT`` is clustered against the centroids of candidate clusters instead
+    (:func:`_centroid_clusters`), so work stays linear.
+    """
+    ordered = sorted(members, key=lambda k: k.doc_id)
+    if len(ordered) <= 1:
+        return [[k.doc_id for k in ordered]]
+    folded = connected_stories([k.doc_id for k in ordered], copies)
+    heads: dict[str, list[str]] = defaultdict(list)
+    for doc_id, root in folded.items():
+        heads[root].append(doc_id)
+    by_id = {k.doc_id: k for k in ordered}
+    representatives = [by_id[root] for root in sorted(heads)]
+    if len(representatives) == 1:
+        groups = [[representatives[0].doc_id]]
+    elif len(representatives) <= AVERAGE_LIMIT:
+        groups = _average_linkage(representatives, stats)
+    else:
+        groups = _centroid_clusters(representatives, stats)
+    return [sorted(doc for root in group for doc in heads[root]) for group in groups]
 
 
 def _slug(members: Sequence[StoryKeys]) -> str:
@@ -583,7 +847,7 @@ def story_ids(
     keys: Mapping[str, StoryKeys],
     existing: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Readable, deterministic story ids for groups of document ids, keyed by a root id.
+    """Readable, deterministic story ids for groups of document ids (keyed by any group name).
 
     A group that holds documents of an existing story keeps that story's id (of its smallest
     such document); a new group gets ``body-yyyy-mm-term`` from its members' ``keys``, with
@@ -593,20 +857,20 @@ def story_ids(
     result: dict[str, str] = {}
     used = set(existing.values())
     fresh = []
-    for root, members in groups.items():
+    for name, members in groups.items():
         kept = sorted(doc_id for doc_id in members if doc_id in existing)
         if kept:
-            result[root] = existing[kept[0]]
+            result[name] = existing[kept[0]]
         else:
-            fresh.append((min(members), root))
-    for _, root in sorted(fresh):
-        base = slug = _slug([keys[doc_id] for doc_id in groups[root] if doc_id in keys])
+            fresh.append((min(members), name))
+    for _, name in sorted(fresh):
+        base = slug = _slug([keys[doc_id] for doc_id in groups[name] if doc_id in keys])
         number = 1
         while slug in used:
             number += 1
             slug = f"{base}-{number}"
         used.add(slug)
-        result[root] = slug
+        result[name] = slug
     return result
 
 
@@ -614,7 +878,6 @@ def group_story_keys(
     keys: Iterable[StoryKeys],
     *,
     existing: Mapping[str, str] | None = None,
-    verify: Callable[[StoryKeys, StoryKeys], bool] = verify_pair,
     stats: GroupingStats | None = None,
 ) -> dict[str, str]:
     """Group documents into stories from their keys, in time linear in the number of documents.
@@ -625,11 +888,9 @@ def group_story_keys(
         The keys of the documents to group (:func:`story_keys`), and, for an incremental run,
         those of the documents already in stories.
     existing:
-        Document id -> story id of documents already grouped. Their stories are kept as they
-        are; only blocks that hold a new document are examined, so new documents join the
-        existing stories (and may join two of them into one) without regrouping the rest.
-    verify:
-        The pair check (default :func:`verify_pair`).
+        Document id -> story id of documents already grouped. Their stories are kept: only
+        blocks and components that hold a new document are examined, new documents join the
+        existing stories, or form new ones. Two existing stories are never merged.
     stats:
         When given, filled with the work done.
 
@@ -644,47 +905,73 @@ def group_story_keys(
         by_id[item.doc_id] = item
     stats = stats if stats is not None else GroupingStats()
     stats.documents = len(by_id)
+    terms = TermStats.from_keys(by_id.values())
     union = _UnionFind()
     for doc_id in sorted(set(by_id) | set(existing)):
         union.find(doc_id)
-    first_of_story: dict[str, str] = {}
-    for doc_id in sorted(existing):
-        story = existing[doc_id]
-        if story in first_of_story:
-            union.union(first_of_story[story], doc_id)
-        else:
-            first_of_story[story] = doc_id
     blocks: dict[str, list[str]] = defaultdict(list)
     for doc_id, item in by_id.items():
         for block in block_keys(item):
             blocks[block].append(doc_id)
     verified: dict[tuple[str, str], bool] = {}
+    copies: list[tuple[str, str]] = []
 
     def check(first: StoryKeys, second: StoryKeys) -> bool:
-        pair = (
-            (first.doc_id, second.doc_id) if first.doc_id < second.doc_id else (second.doc_id, first.doc_id)
-        )
+        pair = (first.doc_id, second.doc_id)
+        if second.doc_id < first.doc_id:
+            pair = (second.doc_id, first.doc_id)
         found = verified.get(pair)
         if found is None:
             stats.verifications += 1
-            found = verified[pair] = verify(first, second)
+            if copy_jaccard(first, second) >= COPY_JACCARD:
+                copies.append(pair)
+                found = True
+            else:
+                found = verify_pair(first, second, terms)
+            verified[pair] = found
         return found
 
     def connected(first: StoryKeys, second: StoryKeys) -> bool:
         return union.find(first.doc_id) == union.find(second.doc_id)
 
+    new = set(by_id) - set(existing)
     for block in sorted(blocks):
         members = blocks[block]
-        if len(members) < 2 or all(m in existing for m in members):
+        if len(members) < 2 or new.isdisjoint(members):
             continue
         stats.blocks += 1
         stats.large_blocks += len(members) > SMALL_BLOCK
         for first, second in block_edges([by_id[m] for m in members], check, skip=connected):
             stats.edges += union.union(first, second)
     verified.clear()
-    roots = {doc_id: union.find(doc_id) for doc_id in union.parent}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for doc_id, root in roots.items():
-        groups[root].append(doc_id)
-    ids = story_ids(groups, by_id, existing)
-    return {doc_id: ids[root] for doc_id, root in sorted(roots.items())}
+    components: dict[str, list[str]] = defaultdict(list)
+    for doc_id in by_id:
+        components[union.find(doc_id)].append(doc_id)
+    copies_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for pair in copies:
+        copies_of[union.find(pair[0])].append(pair)
+    groups: dict[str, list[str]] = {}
+    for root, members in components.items():
+        if new.isdisjoint(members):
+            continue
+        stats.components += 1
+        stats.largest_component = max(stats.largest_component, len(members))
+        for group in split_component([by_id[m] for m in members], terms, copies_of[root]):
+            groups[min(group)] = group
+    terms.forget()
+    result = dict(existing)
+    fresh: dict[str, list[str]] = {}
+    for name, group in groups.items():
+        # Documents already in a story stay there; new ones go with the existing story that has
+        # most documents in their group, or form a new story.
+        stories = Counter(existing[d] for d in group if d in existing)
+        joined = min(stories, key=lambda story: (-stories[story], story)) if stories else None
+        added = [d for d in group if d not in existing]
+        if joined is None:
+            fresh[name] = added
+        else:
+            result.update(dict.fromkeys(added, joined))
+    ids = story_ids(fresh, by_id, existing)
+    for name, group in fresh.items():
+        result.update(dict.fromkeys(group, ids[name]))
+    return dict(sorted(result.items()))
