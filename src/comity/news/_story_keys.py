@@ -42,10 +42,11 @@ import hashlib
 import math
 import re
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -347,13 +348,34 @@ def keys_from_table(table: Any) -> list[StoryKeys]:
 # -- computing the keys of a document ---------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def _template() -> Any:
+    from datasketch import MinHash
+
+    # Drawing the permutations costs more than hashing a short text: draw them once.
+    return MinHash(num_perm=NUM_PERM, seed=SEED)
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
 def _minhash(tokens: list[str]) -> np.ndarray:
     from datasketch import MinHash
 
     shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    # CRC-32 of each shingle, then datasketch's random linear permutations: a 32-bit hash in C
+    # (the default SHA-1 costs most of the time of a document's keys).
+    template = _template()
+    minhash = MinHash(
+        num_perm=NUM_PERM,
+        seed=SEED,
+        hashfunc=_crc32,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
     minhash.update_batch([s.encode("utf-8") for s in shingles])
-    # datasketch keeps values below 2**32 (its hash is 32-bit): they fit unsigned 32-bit.
+    # datasketch keeps values below 2**32: they fit unsigned 32-bit.
     return np.asarray(minhash.hashvalues, dtype=np.uint32)
 
 
@@ -506,6 +528,7 @@ class TermStats:
         self.frequencies = frequencies
         self.documents = documents
         self._unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._facts: dict[str, _Facts] = {}
 
     @classmethod
     def from_keys(cls, keys: Iterable[StoryKeys]) -> TermStats:
@@ -545,14 +568,60 @@ class TermStats:
             found = self._unit[keys.doc_id] = (hashes, values / norm)
         return found
 
+    def facts(self, keys: StoryKeys) -> _Facts:
+        """The document's signature, date and events, parsed once per run."""
+        found = self._facts.get(keys.doc_id)
+        if found is None:
+            found = self._facts[keys.doc_id] = _Facts.of(keys)
+        return found
+
     def forget(self) -> None:
-        """Drop the cached unit vectors (memory)."""
+        """Drop the cached vectors and parsed facts (memory)."""
         self._unit.clear()
+        self._facts.clear()
+
+
+@dataclass(slots=True)
+class _Facts:
+    signature: np.ndarray
+    day: int | None
+    meeting_days: list[tuple[str, str]]
+    changes: list[tuple[str, str, str, str]]
+    actors: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, keys: StoryKeys) -> _Facts:
+        days, changes = [], []
+        actors: dict[str, set[str]] = defaultdict(set)
+        for event in keys.events:
+            kind, _, rest = event.partition(":")
+            if kind == "meet":
+                body, _, date = rest.partition(":")
+                if len(date) == 10:
+                    days.append((body, date))
+            elif kind != "coalition":
+                actor, body, date = rest.split(":", 2)
+                changes.append((kind, actor, body, date))
+                actors[body].add(actor)
+        return cls(
+            np.frombuffer(keys.signature, dtype=np.uint32),
+            dt.date.fromisoformat(keys.date).toordinal() if keys.date else None,
+            days,
+            changes,
+            dict(actors),
+        )
 
 
 def _cosine(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> float:
-    _, left, right = np.intersect1d(first[0], second[0], assume_unique=True, return_indices=True)
-    return float(first[1][left] @ second[1][right])
+    # Both hash arrays are sorted: look the shorter up in the longer.
+    if len(second[0]) < len(first[0]):
+        first, second = second, first
+    if not len(first[0]) or not len(second[0]):
+        return 0.0
+    index = np.searchsorted(second[0], first[0])
+    index[index == len(second[0])] = 0
+    hit = second[0][index] == first[0]
+    return float(first[1][hit] @ second[1][index[hit]])
 
 
 def copy_jaccard(first: StoryKeys, second: StoryKeys) -> float:
@@ -562,44 +631,17 @@ def copy_jaccard(first: StoryKeys, second: StoryKeys) -> float:
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
-def _meeting_days(keys: StoryKeys) -> list[tuple[str, str]]:
-    days = []
-    for event in keys.events:
-        if event.startswith("meet:"):
-            body, _, date = event[5:].partition(":")
-            if len(date) == 10:
-                days.append((body, date))
-    return days
+def _is_copy(first: _Facts, second: _Facts) -> bool:
+    return int(np.count_nonzero(first.signature == second.signature)) >= COPY_JACCARD * NUM_PERM
 
 
-def _membership_actors(keys: StoryKeys) -> dict[str, set[str]]:
-    actors: dict[str, set[str]] = defaultdict(set)
-    for event in keys.events:
-        kind, _, rest = event.partition(":")
-        if kind not in {"meet", "coalition"}:
-            actor, body, _ = rest.split(":", 2)
-            actors[body].add(actor)
-    return actors
-
-
-def _membership_events(keys: StoryKeys) -> list[tuple[str, str, str, str]]:
-    events = []
-    for event in keys.events:
-        kind, _, rest = event.partition(":")
-        if kind not in {"meet", "coalition"}:
-            actor, body, date = rest.split(":", 2)
-            events.append((kind, actor, body, date))
-    return events
-
-
-def _shared_event(first: StoryKeys, second: StoryKeys) -> bool:
+def _shared_event(first: _Facts, second: _Facts) -> bool:
     """Two reports of one meeting on one day, or of one dated membership event (actor, body, action)."""
-    days = _meeting_days(second)
-    if any(d == e and (a == b or "UN" in (a, b)) for a, d in _meeting_days(first) for b, e in days):
+    days = second.meeting_days
+    if any(d == e and (a == b or "UN" in (a, b)) for a, d in first.meeting_days for b, e in days):
         return True
-    changes = _membership_events(second)
-    for kind, actor, body, date in _membership_events(first):
-        for other_kind, other_actor, other_body, other_date in changes:
+    for kind, actor, body, date in first.changes:
+        for other_kind, other_actor, other_body, other_date in second.changes:
             size = min(len(date), len(other_date))
             if (kind, actor, body) == (other_kind, other_actor, other_body) and size >= 4:
                 if date[:size] == other_date[:size]:
@@ -607,19 +649,19 @@ def _shared_event(first: StoryKeys, second: StoryKeys) -> bool:
     return False
 
 
-def _different_events(first: StoryKeys, second: StoryKeys) -> bool:
+def _different_events(first: _Facts, second: _Facts) -> bool:
     """Both tell membership events, of different bodies, or of one body with different actors."""
-    a, b = _membership_actors(first), _membership_actors(second)
+    a, b = first.actors, second.actors
     if not a or not b:
         return False
-    shared = set(a) & set(b)
+    shared = a.keys() & b.keys()
     return not shared or all(not (a[body] & b[body]) for body in shared)
 
 
-def _far_apart(first: StoryKeys, second: StoryKeys) -> bool:
-    if not first.date or not second.date:
+def _far_apart(first: _Facts, second: _Facts) -> bool:
+    if first.day is None or second.day is None:
         return False
-    return abs((dt.date.fromisoformat(first.date) - dt.date.fromisoformat(second.date)).days) > MAX_DAYS_APART
+    return abs(first.day - second.day) > MAX_DAYS_APART
 
 
 def pair_distance(first: StoryKeys, second: StoryKeys, stats: TermStats) -> float:
@@ -630,12 +672,13 @@ def pair_distance(first: StoryKeys, second: StoryKeys, stats: TermStats) -> floa
     dated more than ``MAX_DAYS_APART`` days apart or telling membership events of different
     bodies or actors (two events of one body are two stories); 0 for copies.
     """
-    if copy_jaccard(first, second) >= COPY_JACCARD:
+    facts, other = stats.facts(first), stats.facts(second)
+    if _is_copy(facts, other):
         return 0.0
-    if _far_apart(first, second) or _different_events(first, second):
+    if _far_apart(facts, other) or _different_events(facts, other):
         return 1.0
     distance = min(1.0, max(0.0, 1.0 - _cosine(stats.unit(first), stats.unit(second))))
-    if _shared_event(first, second):
+    if _shared_event(facts, other):
         distance *= SHARED_EVENT_FACTOR
     return distance
 
@@ -646,6 +689,13 @@ def verify_pair(first: StoryKeys, second: StoryKeys, stats: TermStats) -> bool:
 
 
 # -- grouping ------------------------------------------------------------------------------------
+
+
+class _Ordered(Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+_Item = TypeVar("_Item", bound=_Ordered)
 
 
 @dataclass
@@ -661,11 +711,11 @@ class GroupingStats:
     largest_component: int = 0
 
 
-class _UnionFind:
+class _UnionFind(Generic[_Item]):
     def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+        self.parent: dict[_Item, _Item] = {}
 
-    def find(self, item: str) -> str:
+    def find(self, item: _Item) -> _Item:
         parent = self.parent.setdefault(item, item)
         if parent == item:
             return item
@@ -677,7 +727,7 @@ class _UnionFind:
             self.parent[item], item = root, self.parent[item]
         return root
 
-    def union(self, first: str, second: str) -> bool:
+    def union(self, first: _Item, second: _Item) -> bool:
         a, b = self.find(first), self.find(second)
         if a == b:
             return False
@@ -707,22 +757,35 @@ def block_edges(
     in one component); in pair-by-pair mode such pairs are passed over.
     """
     ordered = sorted(members, key=lambda k: k.doc_id)
+    for first, second in _edges(ordered, verify, skip):
+        yield first.doc_id, second.doc_id
+
+
+_T = TypeVar("_T")
+
+
+def _edges(
+    ordered: Sequence[_T],
+    verify: Callable[[_T, _T], bool],
+    skip: Callable[[_T, _T], bool] | None = None,
+) -> Iterator[tuple[_T, _T]]:
+    """:func:`block_edges` over members already in order (documents or their indices)."""
     if len(ordered) <= SMALL_BLOCK:
         for i, first in enumerate(ordered):
             for second in ordered[i + 1 :]:
                 if skip is not None and skip(first, second):
                     continue
                 if verify(first, second):
-                    yield first.doc_id, second.doc_id
+                    yield first, second
         return
     # Clusters of this block, each [first member, latest member], most recently joined last.
-    clusters: list[list[StoryKeys]] = []
+    clusters: list[list[_T]] = []
     for member in ordered:
         joined: list[int] = []
         for position in range(len(clusters) - 1, max(-1, len(clusters) - 1 - MAX_CLUSTERS), -1):
             for representative in clusters[position][:REPRESENTATIVES]:
                 if verify(representative, member):
-                    yield representative.doc_id, member.doc_id
+                    yield representative, member
                     joined.append(position)
                     break
         if not joined:
@@ -735,9 +798,16 @@ def block_edges(
         clusters.append([first_member, member])
 
 
+def _block_hash(block: str) -> int:
+    if block.startswith("band"):
+        # Band values are already 64-bit hashes (of the band's number and rows).
+        return int(block.partition(":")[2])
+    return _stable_hash(block.encode("utf-8"))
+
+
 def connected_stories(doc_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Union-find over verified edges: document id -> smallest document id of its component."""
-    union = _UnionFind()
+    union: _UnionFind[str] = _UnionFind()
     for doc_id in doc_ids:
         union.find(doc_id)
     for first, second in edges:
@@ -765,25 +835,29 @@ def _average_linkage(members: Sequence[StoryKeys], stats: TermStats) -> list[lis
 def _centroid_clusters(members: Sequence[StoryKeys], stats: TermStats) -> list[list[str]]:
     """Average linkage's bounded stand-in: each document joins the candidate cluster whose mean
     vector it is nearest (the mean cosine to a cluster's members is the cosine to their mean),
-    among the clusters that share one of its blocks, at most ``CANDIDATE_CLUSTERS`` of them."""
+    among the clusters most recently joined by documents of its blocks (at most
+    ``CANDIDATE_CLUSTERS``, each block remembering its last ``MAX_CLUSTERS``)."""
     clusters: list[list[StoryKeys]] = []
     sums: list[dict[int, float]] = []
     by_block: dict[str, list[int]] = defaultdict(list)
     for member in members:
         blocks = block_keys(member)
-        shared = Counter(index for block in blocks for index in set(by_block.get(block, ())))
+        shared = Counter(index for block in blocks for index in by_block.get(block, ()))
         candidates = sorted(shared, key=lambda index: (-shared[index], index))[:CANDIDATE_CLUSTERS]
         hashes, values = stats.unit(member)
+        keys = hashes.tolist()
+        facts = stats.facts(member)
         best, best_distance = -1, CUT
         for index in candidates:
-            first = clusters[index][0]
-            if _far_apart(first, member) or _different_events(first, member):
+            first = stats.facts(clusters[index][0])
+            if _is_copy(first, facts):
+                best, best_distance = index, 0.0
+                break
+            if _far_apart(first, facts) or _different_events(first, facts):
                 continue
             total = sums[index]
-            similarity = sum(float(v) * total.get(int(h), 0.0) for h, v in zip(hashes, values, strict=True))
-            distance = 1.0 - similarity / len(clusters[index])
-            if copy_jaccard(first, member) >= COPY_JACCARD:
-                distance = 0.0
+            centroid = np.fromiter((total.get(h, 0.0) for h in keys), dtype=np.float64, count=len(keys))
+            distance = 1.0 - float(values @ centroid) / len(clusters[index])
             if distance < best_distance:
                 best, best_distance = index, distance
         if best < 0:
@@ -792,11 +866,15 @@ def _centroid_clusters(members: Sequence[StoryKeys], stats: TermStats) -> list[l
             sums.append({})
         clusters[best].append(member)
         total = sums[best]
-        for h, v in zip(hashes.tolist(), values.tolist(), strict=True):
+        for h, v in zip(keys, values.tolist(), strict=True):
             total[h] = total.get(h, 0.0) + v
         for block in blocks:
-            if not by_block[block] or by_block[block][-1] != best:
-                by_block[block].append(best)
+            recent = by_block[block]
+            if best in recent:
+                recent.remove(best)
+            recent.append(best)
+            if len(recent) > MAX_CLUSTERS:
+                del recent[0]
     return [[m.doc_id for m in cluster] for cluster in clusters]
 
 
@@ -906,57 +984,73 @@ def group_story_keys(
     stats = stats if stats is not None else GroupingStats()
     stats.documents = len(by_id)
     terms = TermStats.from_keys(by_id.values())
-    union = _UnionFind()
-    for doc_id in sorted(set(by_id) | set(existing)):
-        union.find(doc_id)
-    blocks: dict[str, list[str]] = defaultdict(list)
-    for doc_id, item in by_id.items():
-        for block in block_keys(item):
-            blocks[block].append(doc_id)
-    verified: dict[tuple[str, str], bool] = {}
-    copies: list[tuple[str, str]] = []
+    # Documents are numbered in doc-id order; blocks are (block hash, number) pairs sorted by
+    # hash, a few bytes each (a dict of block names would take most of the memory at 100,000).
+    ordered = [by_id[doc_id] for doc_id in sorted(by_id)]
+    is_new = [k.doc_id not in existing for k in ordered]
+    block_hashes: list[int] = []
+    block_docs: list[int] = []
+    for index, item in enumerate(ordered):
+        hashes = {_block_hash(block) for block in block_keys(item)}
+        block_hashes += hashes
+        block_docs += [index] * len(hashes)
+    hash_array = np.array(block_hashes, dtype=np.int64)
+    doc_array = np.array(block_docs, dtype=np.int64)
+    del block_hashes, block_docs
+    order = np.lexsort((doc_array, hash_array))
+    hash_array, doc_array = hash_array[order], doc_array[order]
+    starts = np.flatnonzero(np.r_[True, hash_array[1:] != hash_array[:-1]])
+    ends = np.r_[starts[1:], len(hash_array)]
+    del hash_array, order
+    union: _UnionFind[int] = _UnionFind()
+    for index in range(len(ordered)):
+        union.find(index)
+    size = len(ordered)
+    verified: dict[int, bool] = {}
+    copies: list[tuple[int, int]] = []
 
-    def check(first: StoryKeys, second: StoryKeys) -> bool:
-        pair = (first.doc_id, second.doc_id)
-        if second.doc_id < first.doc_id:
-            pair = (second.doc_id, first.doc_id)
+    def check(first: int, second: int) -> bool:
+        pair = first * size + second if first < second else second * size + first
         found = verified.get(pair)
         if found is None:
             stats.verifications += 1
-            if copy_jaccard(first, second) >= COPY_JACCARD:
-                copies.append(pair)
+            left, right = ordered[first], ordered[second]
+            if _is_copy(terms.facts(left), terms.facts(right)):
+                copies.append((min(first, second), max(first, second)))
                 found = True
             else:
-                found = verify_pair(first, second, terms)
+                found = verify_pair(left, right, terms)
             verified[pair] = found
         return found
 
-    def connected(first: StoryKeys, second: StoryKeys) -> bool:
-        return union.find(first.doc_id) == union.find(second.doc_id)
+    def connected(first: int, second: int) -> bool:
+        return union.find(first) == union.find(second)
 
-    new = set(by_id) - set(existing)
-    for block in sorted(blocks):
-        members = blocks[block]
-        if len(members) < 2 or new.isdisjoint(members):
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start < 2:
+            continue
+        members = doc_array[start:end].tolist()
+        if not any(is_new[m] for m in members):
             continue
         stats.blocks += 1
-        stats.large_blocks += len(members) > SMALL_BLOCK
-        for first, second in block_edges([by_id[m] for m in members], check, skip=connected):
+        stats.large_blocks += end - start > SMALL_BLOCK
+        for first, second in _edges(members, check, connected):
             stats.edges += union.union(first, second)
     verified.clear()
-    components: dict[str, list[str]] = defaultdict(list)
-    for doc_id in by_id:
-        components[union.find(doc_id)].append(doc_id)
-    copies_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for pair in copies:
-        copies_of[union.find(pair[0])].append(pair)
+    del doc_array
+    components: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(ordered)):
+        components[union.find(index)].append(index)
+    copies_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for first, second in copies:
+        copies_of[union.find(first)].append((ordered[first].doc_id, ordered[second].doc_id))
     groups: dict[str, list[str]] = {}
     for root, members in components.items():
-        if new.isdisjoint(members):
+        if not any(is_new[m] for m in members):
             continue
         stats.components += 1
         stats.largest_component = max(stats.largest_component, len(members))
-        for group in split_component([by_id[m] for m in members], terms, copies_of[root]):
+        for group in split_component([ordered[m] for m in members], terms, copies_of[root]):
             groups[min(group)] = group
     terms.forget()
     result = dict(existing)
