@@ -11,6 +11,7 @@ import pytest
 from comity.errors import BadInput
 from comity.news import NewsDoc, Pipeline, _story_keys
 from comity.news._story_keys import (
+    CONFLICT_DISTANCE,
     CUT,
     GroupingStats,
     StoryKeys,
@@ -120,7 +121,9 @@ def test_spun_copy_joins_its_story_and_another_event_of_the_body_stays_apart(rea
     stats = TermStats.from_keys(keys)
     # One dated event halves the distance of the two wordings; two events of one body are apart.
     assert pair_distance(keys[0], keys[1], stats) < CUT
-    assert pair_distance(keys[0], keys[2], stats) == pair_distance(keys[1], keys[2], stats) == 1.0
+    assert (
+        pair_distance(keys[0], keys[2], stats) == pair_distance(keys[1], keys[2], stats) == CONFLICT_DISTANCE
+    )
     stories = group_story_keys(keys)
     assert stories["leaving"] == stories["leaving-spun"] != stories["suspended"]
     assert stories["leaving"].startswith("ecowas-2024-01")

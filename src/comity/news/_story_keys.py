@@ -11,9 +11,10 @@ end from keys alone.
 Two documents are near when their distance (:func:`pair_distance`) is below ``CUT``: one minus
 the cosine of their TF-IDF vectors over terms and found facts (facts weighted above words, the
 IDF from the document frequencies of the whole run, :class:`TermStats`), halved for reports of
-one meeting on one day, zero for copies, one for reports dated far apart or telling membership
-events of different bodies or actors. Stories are the clusters of average linkage cut at
-``CUT``. Every step is a public function, so that it runs the same on one machine or a cluster:
+one meeting on one day or one dated membership event, zero for copies, one for reports dated far
+apart, two for reports of membership events of different bodies or actors (two events of one
+body are two stories). Stories are the clusters of average linkage cut at ``CUT``. Every step
+is a public function, so that it runs the same on one machine or a cluster:
 
 1. :func:`block_keys` -- a document's blocks: its 16 MinHash band hashes, its dated events and
    its salient terms (a distributed run shuffles ``(block key, doc id)`` pairs by block key);
@@ -94,6 +95,9 @@ FACT_WEIGHT = 1.5
 #: Two reports of one meeting (body, day) or of one dated membership event (actor, body,
 #: action, date): their distance is multiplied by this factor.
 SHARED_EVENT_FACTOR = 0.5
+#: The distance of two reports of different membership events: above 1, so that average linkage
+#: keeps them apart even when other members of their clusters are near.
+CONFLICT_DISTANCE = 2.0
 #: Reports whose story dates lie further apart than this are not one story.
 MAX_DAYS_APART = 45
 #: A block of at most this many members is compared pair by pair; a larger one by representatives.
@@ -665,17 +669,20 @@ def _far_apart(first: _Facts, second: _Facts) -> bool:
 
 
 def pair_distance(first: StoryKeys, second: StoryKeys, stats: TermStats) -> float:
-    """The story distance of two documents, in [0, 1] (near below ``CUT``).
+    """The story distance of two documents (near below ``CUT``).
 
     One minus the cosine of their TF-IDF vectors; halved for two reports of one meeting on one
     day or of one dated membership event (what happened, however it is worded); 1 for reports
-    dated more than ``MAX_DAYS_APART`` days apart or telling membership events of different
-    bodies or actors (two events of one body are two stories); 0 for copies.
+    dated more than ``MAX_DAYS_APART`` days apart; ``CONFLICT_DISTANCE`` (2) for reports telling
+    membership events of different bodies or actors (two events of one body are two stories,
+    and average linkage keeps them apart); 0 for copies.
     """
     facts, other = stats.facts(first), stats.facts(second)
     if _is_copy(facts, other):
         return 0.0
-    if _far_apart(facts, other) or _different_events(facts, other):
+    if _different_events(facts, other):
+        return CONFLICT_DISTANCE
+    if _far_apart(facts, other):
         return 1.0
     distance = min(1.0, max(0.0, 1.0 - _cosine(stats.unit(first), stats.unit(second))))
     if _shared_event(facts, other):
