@@ -103,3 +103,15 @@ def test_people_names_broken_by_a_hard_wrapped_line(core: Pipeline) -> None:
 def test_people_number_words_and_managers(core: Pipeline) -> None:
     text = "General Manager Chuck Fletcher met Daniel Ortega Two weeks later."
     assert set(_people(core, text)) == {"Chuck Fletcher", "Daniel Ortega"}
+
+
+def test_people_headline_capitals_are_no_names_by_themselves() -> None:
+    from comity.news import Pipeline
+
+    nlp = Pipeline(["normalise", "sentences", "actors", "people"])
+    text = (
+        "Will Romero Quit The Court? Lima Weighs Its Options\n"
+        "President Luis Romero has threatened to leave the court several times."
+    )
+    names = sorted(person.name for person in nlp.read(text).people)
+    assert names == ["Luis Romero"]

@@ -271,3 +271,27 @@ def test_quotes_subject_after_an_opening_adjunct(core: Pipeline) -> None:
 def test_quotes_draft_resolution_whose_verb_opens_the_quotation(core: Pipeline) -> None:
     text = 'The draft resolution "demands that all parties cease hostilities at once and without conditions."'
     assert [speaker for speaker, _ in _quotes(core, text)] == ["unnamed:draft resolution"]
+
+
+def test_quotes_the_office_refers_back_to_an_unnamed_description(core: Pipeline) -> None:
+    # Nominal coreference to someone described, not named: the earlier description, whole.
+    text = (
+        "A spokesperson for the Chilean embassy in Lima rejected the claims. "
+        '"These claims are baseless and absurd," the spokesperson said. '
+        '"Nobody wants this dispute to deepen any further," the representative of Peru to the court said.'
+    )
+    assert [speaker for speaker, _ in _quotes(core, text)] == [
+        "unnamed:spokesperson for the Chilean embassy in Lima",
+        "unnamed:representative of Peru to the court",
+    ]
+
+
+def test_quotes_a_state_named_far_before_gives_way_to_the_previous_speaker(core: Pipeline) -> None:
+    # A state the sentence names far from the quotation, with no speech verb between them,
+    # is no attribution: the quotation goes on from the person who spoke just before.
+    text = (
+        'Foreign Minister Ana Lopes said: "We have done everything the treaty asks of us." '
+        "Chile left the pact in 2019 after a long quarrel over its rules and over the old text: "
+        '"a relic of another century that serves nobody."'
+    )
+    assert [speaker for speaker, _ in _quotes(core, text)] == ["Ana Lopes", "Ana Lopes"]

@@ -305,6 +305,10 @@ class PersonFinder:
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, sent_start, sent_end)]
         lower_count = len(_LOWER.findall(sentence))
         shouting = len(_UPPER.findall(sentence)) > 4 * lower_count
+        # A headline is judged as a whole line: its question or exclamation marks split it.
+        line_start = text.rfind("\n", 0, sent_start) + 1
+        line_end = text.find("\n", sent_end)
+        headline = _is_headline(text[line_start : line_end if line_end >= 0 else len(text)])
         found: list[_Candidate] = []
         index = 0
         while index < len(tokens):
@@ -353,7 +357,16 @@ class PersonFinder:
             while sum(1 for token in run if token[2].lower() not in _PARTICLES) > 5:
                 run = run[1:]
             candidate = self._judge(text, sent_start, sent_end, tokens, index, run, entity_at, shouting)
-            if candidate is not None:
+            if candidate is not None and headline and len(run) > 1 and candidate.evidence < 0.85:
+                # In a headline every word is capitalised, so a run of capitals is no name by
+                # itself ("Will Duterte Quit"): its words are people only as the surnames of
+                # people the text names elsewhere.
+                found.extend(
+                    _Candidate(token[0], token[1], [token[2]], evidence=0.6, single_needs_link=True)
+                    for token in run
+                    if token[2].lower() not in _PARTICLES
+                )
+            elif candidate is not None:
                 found.append(candidate)
             index = run_end
         return found
@@ -671,6 +684,21 @@ class PersonFinder:
                 if _LIST_GAP.fullmatch(gap):
                     return True
         return False
+
+
+_HEADLINE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# A byline or credit line is a list of names, all capitalised, and no headline.
+_BYLINE = re.compile(r"^\s*(?:By|Photo|Photos|Credit|Reporting|Written|Edited)\b|/", re.IGNORECASE)
+
+
+def _is_headline(sentence: str) -> bool:
+    """True for a line in title case ("Leaders Pledge Doses As Summit Opens"): five words or more
+    besides the small ones, nearly all capitalised, and no full stop closing it."""
+    words = [w for w in _HEADLINE_WORD.findall(sentence) if w.lower() not in _CONNECTORS and len(w) > 2]
+    if len(words) < 5 or len(words) > 30 or sentence.rstrip().endswith(".") or _BYLINE.match(sentence):
+        return False
+    capitalised = sum(1 for word in words if word[0].isupper())
+    return capitalised >= 0.85 * len(words)
 
 
 def _hard_wrapped(text: str) -> bool:

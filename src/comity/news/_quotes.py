@@ -89,7 +89,7 @@ _UNNAMED = re.compile(
     r"experts?|observers?|envoys?|ambassadors?|ministers?|delegates?|representatives?|officers?|aides?|"
     r"insiders?|members?|lawmakers?|negotiators?|commentators?|critics?|residents?|witnesses|witness|"
     r"sponsors?|participants?|advisers?|advisors?|staffers?|people)"
-    r"(?:\s+(?:of|from|at|in|with|for|close to|familiar with)\s+" + _UNNAMED_TAIL + r")?)\b"
+    r"(?:\s+(?:of|from|at|in|with|for|close to|familiar with)\s+" + _UNNAMED_TAIL + r"){0,2})\b"
 )
 _UNNAMED_PLURAL = re.compile(
     r"(?<![\w-])((?:[A-Za-z][\w.-]*\s+){0,3}?(?:diplomats|officials|sources|analysts|experts|observers|lawmakers|"
@@ -124,6 +124,11 @@ _ORG_NOMINAL = re.compile(
     + "|".join(sorted(ORG_NOUNS, key=len, reverse=True))
     + r")\b(?!['’]s)",
     re.IGNORECASE,
+)
+# "the spokesman of the Department of Foreign Affairs": whose office it is belongs to the description.
+_OFFICE_COMPLEMENT = re.compile(
+    r"\s+(?:of|for|at|to)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*|of|and|the)"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|of|and|the))*(?<!\sthe)(?<!\sof)(?<!\sand)"
 )
 _DEFINITE = re.compile(r"^\s*(?:[Tt]he|[Ii]ts|[Tt]heir)\s+")
 # Between two people of one subject: "X and Y", "X, Y and Z", "President X and Chancellor Y".
@@ -614,7 +619,13 @@ def _resolve_phrase(
         if not ctx.entities_in(start, end):
             # "the spokesperson said" with nobody of that office named before: someone the
             # text describes and does not name.
-            described = _described_person(ctx, start + bare.start(), start + bare.end(), quote_start)
+            complement = _OFFICE_COMPLEMENT.match(phrase, bare.end())
+            described = _described_person(
+                ctx,
+                start + bare.start(),
+                start + (complement.end() if complement else bare.end()),
+                quote_start,
+            )
             if described is not None:
                 return described
     org_nominal = _ORG_NOMINAL.search(phrase)
@@ -671,6 +682,20 @@ def _resolve_phrase(
     return None
 
 
+def _weak_state(ctx: _Context, resolved: _Resolved, quote_start: int) -> bool:
+    """True for a state id found before the quotation more than a clause away from it, with no
+    speech verb between them ("The United States left the treaty in 2020, a decision that ...")."""
+    speaker, s_start, s_end, _ = resolved
+    if s_start is None or s_end is None or s_end > quote_start or not _is_state_id(speaker):
+        return False
+    between = ctx.doc.text[s_end:quote_start]
+    return len(between) > 40 and _SPEECH_RE.search(between) is None
+
+
+def _is_state_id(speaker: str) -> bool:
+    return len(speaker) == 3 and speaker.isalpha() and speaker.isupper()
+
+
 def _joint_subject(ctx: _Context, start: int, end: int) -> tuple[str, int | None, int | None, float] | None:
     """Two or more named people coordinated in one speaker phrase ("President X and Chancellor
     Y said in a joint statement"): a joint statement, ``joint:X; Y``."""
@@ -713,6 +738,16 @@ def _described_person(
         role = (person.role or "").lower()
         if role and any(word in role for word in family) and (not states or person.state in states | {None}):
             return person.name, start, end, 0.6
+    # "A spokesperson for the ministry confirmed ... the spokesperson said": the description the
+    # text gave before for someone of that office, when it named nobody.
+    if description.lower() == office or description.lower() == office + "s":
+        earlier = [
+            m
+            for m in _UNNAMED.finditer(text, max(0, start - 3000), start)
+            if re.search(rf"\b{re.escape(office)}s?\b", m.group(1), re.IGNORECASE)
+        ]
+        if earlier:
+            description = re.sub(r"\s+", " ", earlier[-1].group(1)).strip()
     return f"unnamed:{description}", start, end, 0.55
 
 
@@ -1002,9 +1037,18 @@ def _resolve_subject(ctx: _Context, parse: Any, subject: Any, quote_start: int) 
             return "joint:" + "; ".join(names), s, e, 0.6
     s, e = _phrase_span(parse, subject)
     resolved = _resolve_phrase(ctx, s, e, quote_start)
-    if resolved is None and subject.right_edge.i > subject.i:
+    if subject.right_edge.i > subject.i and (resolved is None or resolved[0].startswith("unnamed:")):
         full = parse.span_of(subject.left_edge)[0], parse.span_of(subject.right_edge)[1]
-        resolved = _resolve_phrase(ctx, full[0], full[1], quote_start)
+        whole = _resolve_phrase(ctx, full[0], full[1], quote_start)
+        # An unnamed speaker is described by the whole noun phrase ("the representative of
+        # the Philippines to the court"), not only its head.
+        if resolved is None or (
+            whole is not None
+            and whole[0].startswith("unnamed:")
+            and len(whole[0]) > len(resolved[0])
+            and subject.right_edge.i - subject.left_edge.i <= 12
+        ):
+            resolved = whole
     return resolved
 
 
@@ -1116,6 +1160,12 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
                 )
             ):
                 resolved = parsed
+        # A state the words before the quotation merely name, far from it and with no speech
+        # verb tying it to the words, is a weak guess: the speaker of the quotation just before,
+        # or a person the sentence before shows speaking, comes first.
+        weak: _Resolved | None = None
+        if resolved is not None and _weak_state(ctx, resolved, start):
+            weak, resolved = resolved, None
         if resolved is None and previous is not None and previous.speaker != "unknown":
             gap_start = previous.end
             gap = text[gap_start:start]
@@ -1128,7 +1178,7 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
         if resolved is None:
             resolved = _introduced_before(ctx, start)
         if resolved is None:
-            resolved = ("unknown", None, None, 0.3)
+            resolved = weak if weak is not None else ("unknown", None, None, 0.3)
         speaker, speaker_start, speaker_end, confidence = resolved
         quote = Quote(text[start:end], start, end, speaker, speaker_start, speaker_end, confidence)
         result.append(quote)

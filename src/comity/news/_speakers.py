@@ -93,6 +93,7 @@ _PERSON_HEAD = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"\b(?:that|which|who|whom|whose|and|but|while|whereas)\b|[,;:()]", re.IGNORECASE)
+_COMPLEMENT = re.compile(r"(?:of|for|at|from|to|in|with)\s+(?:[\w.'’-]+\s*){1,6}", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|a|an|this|that|his|her|its|their)\s+", re.IGNORECASE)
 
 
@@ -128,7 +129,10 @@ def person_description(phrase: str) -> tuple[str, str] | None:
     if not heads:
         return None
     head = heads[-1]
-    if cleaned[head.end() :].strip():
-        return None  # the office word must end the phrase: "the minister's office" is not him
+    rest = cleaned[head.end() :].strip()
+    if rest and not _COMPLEMENT.fullmatch(rest):
+        # The office word ends the phrase, or a complement that says whose office it is
+        # ("spokesman of the foreign ministry"); "the minister's office" is not the minister.
+        return None
     description = _ARTICLE.sub("", cleaned)
     return description, head.group("head").lower()
