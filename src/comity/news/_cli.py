@@ -78,7 +78,26 @@ ProgressOption = Annotated[
         show_default=False,
     ),
 ]
-EngineOption = Annotated[str, typer.Option("--engine", help="local: worker processes on this machine.")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local: worker processes on this machine; dask: a Dask cluster (with --out; "
+        "pip install 'comity[dask]').",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="--engine dask: address of a running Dask scheduler (tcp://HOST:8786); "
+        "default: a LocalCluster on this machine.",
+        show_default=False,
+    ),
+]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, help="--engine dask: worker processes of the LocalCluster.")
+]
 TextColumnOption = Annotated[str, typer.Option("--text-column", help="Parquet inputs: the text column.")]
 IdColumnOption = Annotated[
     str, typer.Option("--id-column", help="Parquet inputs: the id column (if absent: <file>-<row>).")
@@ -86,7 +105,7 @@ IdColumnOption = Annotated[
 DateColumnOption = Annotated[
     str, typer.Option("--date-column", help="Parquet inputs: the publication date column (optional).")
 ]
-ENGINES = ("local",)
+ENGINES = ("local", "dask")
 
 eval_app = typer.Typer(
     name="eval", help="Score comity against hand annotations.", no_args_is_help=True, add_completion=False
@@ -146,6 +165,8 @@ def read_command(
     text_column: TextColumnOption = "text",
     id_column: IdColumnOption = "id",
     date_column: DateColumnOption = "published",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
 ) -> None:
     """Read news documents and print what they say, one JSON object per line.
 
@@ -165,6 +186,11 @@ def read_command(
     store. Each finished chunk is noted in DIR/manifest.json: a run killed mid-way and started
     again with the same command continues from its last finished chunk and ends with the same
     output. Only a summary is printed (JSON). --format summary streams into the store alone.
+
+    Example (on a Dask cluster): comity read wire.jsonl --out wire-read --engine dask --scheduler tcp://10.0.0.5:8786
+
+    --engine dask reads the chunks on a Dask cluster (a LocalCluster of --workers processes, or
+    the scheduler at --scheduler) and writes the same output as the local engine.
 
     Exit code 0: all read; 1: some inputs skipped (each named on stderr), the others read and
     stored; 2: nothing read, or an error.
@@ -186,6 +212,15 @@ def read_command(
                 hint="Drop --format (a summary is printed), or drop --out to print the documents.",
             )
         streaming = out is not None or format == "summary"
+        if engine == "dask" and not streaming:
+            raise BadInput(
+                "--engine dask streams the corpus into Parquet or the store, so it needs --out.",
+                hint="Add --out DIR (or --store --format summary), or use --engine local.",
+            )
+        if scheduler is not None and engine != "dask":
+            raise BadInput(
+                "--scheduler is for --engine dask.", hint="Add --engine dask, or drop --scheduler."
+            )
         if streaming and out is None and not store:
             raise BadInput(
                 "--format summary reads the corpus without printing it, so it needs somewhere to write it.",
@@ -206,6 +241,9 @@ def read_command(
                     resume=resume,
                     max_bytes=max_bytes,
                     columns=columns,
+                    engine=engine,
+                    scheduler=scheduler,
+                    workers=workers,
                 )
             else:
                 docs, skipped = _read(paths, max_bytes=max_bytes, jobs=jobs, columns=columns)
@@ -233,22 +271,29 @@ def _read_corpus(
     resume: bool,
     max_bytes: int,
     columns: Any,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int = 2,
 ) -> int:
     """Stream ``paths`` into ``out`` and/or the store; print the summary; return the inputs skipped."""
     from comity.news._corpus_run import read_corpus
 
-    summary = read_corpus(
-        paths,
-        out=out,
-        store=target,
-        chunk_size=chunk_size,
-        jobs=jobs,
-        progress=progress,
-        resume=resume,
-        max_bytes=max_bytes,
-        columns=columns,
-        on_skipped=lambda item: typer.echo(str(item), err=True),
-    )
+    options: dict[str, Any] = {
+        "out": out,
+        "store": target,
+        "chunk_size": chunk_size,
+        "progress": progress,
+        "resume": resume,
+        "max_bytes": max_bytes,
+        "columns": columns,
+        "on_skipped": lambda item: typer.echo(str(item), err=True),
+    }
+    if engine == "dask":
+        from comity.news._dask import read_corpus_dask
+
+        summary = read_corpus_dask(paths, scheduler=scheduler, n_workers=workers, **options)
+    else:
+        summary = read_corpus(paths, jobs=jobs, **options)
     if summary.documents == 0:
         raise BadInput(
             f"No readable document in {', '.join(paths)}.",

@@ -674,6 +674,8 @@ def read_corpus(
     stages: Sequence[str] | None = None,
     stdin: BinaryIO | None = None,
     on_skipped: Callable[[Skipped], None] | None = None,
+    executor: Callable[..., Iterator[tuple[InputChunk, tuple[CorpusChunk, bytes] | None]]] | None = None,
+    grouper: Callable[[Path, CorpusRun], pa.Table] | None = None,
 ) -> CorpusRunSummary:
     """Read a corpus chunk by chunk into partitioned Parquet and/or the store, resumably.
 
@@ -702,6 +704,11 @@ def read_corpus(
         The reader's stages (default: all default stages).
     on_skipped:
         Called with each input that could not be read (default: printed on stderr).
+    executor, grouper:
+        Another engine's way of reading the chunks (``executor(chunks, done, jobs)`` yields
+        each chunk with its reading, or None for one finished earlier, in order) and of
+        grouping the stories (``grouper(folder, run)``); writing and the manifest stay here, so
+        every engine writes the same output (see :mod:`comity.news._dask`).
 
     Returns
     -------
@@ -745,7 +752,7 @@ def read_corpus(
             chunks = iter_input_chunks(
                 paths, chunk_size=chunk_size, max_bytes=max_bytes, columns=column_names, stdin=stdin
             )
-            for chunk, reading in _chunks_in_order(chunks, done, jobs):
+            for chunk, reading in (executor or _chunks_in_order)(chunks, done, jobs):
                 if reading is None:
                     for item in chunk.skipped:
                         report(item)
@@ -763,7 +770,7 @@ def read_corpus(
                 )
                 read_now += result.documents.num_rows
                 bar.update(result.documents.num_rows, chunk.bytes_read)
-            stories = _group(folder, run)
+            stories = (grouper or _group)(folder, run)
             if store is not None:
                 from comity.news._store import set_stories
 

@@ -1,0 +1,378 @@
+"""Reading news at corpus scale: the local engine and the Dask engine on 5,000 to 100,000 documents.
+
+The corpora are built from the annotated texts of the shared corpus (``news-dev`` and the
+training stories of ``news-train``; the held-out stories are never used), never copied into the
+repository: each document takes the headline and paragraphs of one annotated text, swaps some
+paragraphs for paragraphs of other reports of the same story, stops near a length drawn around
+230 words (news-sized), and replaces a few common words with near-synonyms. No two documents
+are the same text. Each corpus is one JSONL file in a temporary folder.
+
+Each run is ``comity read FILE --out DIR --engine local|dask`` in a subprocess, timed from start
+to exit; its peak memory is the largest sum of the resident memory of the process and all its
+descendants (the Dask workers included), sampled every 0.1 s with psutil. The Dask engine runs on
+a LocalCluster of ``--workers`` worker processes (one thread each) on the same machine: it is the
+peer the local engine is compared with in the same run, and its output is checked to be
+identical to the local engine's at every size both ran.
+
+The checks of issue 11, for the local engine: peak memory at the largest size within 1.5x of
+that at 5,000 documents; time at 100,000 at most 22x the time at 5,000 (linear growth would be
+20x); at least 200 documents/s at every size.
+
+Run::
+
+    python benchmarks/bench_corpus.py                              # 5k, 20k, 100k; both engines
+    python benchmarks/bench_corpus.py --sizes 5000 20000           # a subset
+    python benchmarks/bench_corpus.py --sizes 5000 --engines local # one engine
+    python benchmarks/bench_corpus.py --sizes 20000 --engines local --resume-check
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SIZES = (5_000, 20_000, 100_000)
+TARGET_WORDS = 230
+
+# Near-synonyms of common news words (our own list): applied to a few occurrences per document so
+# that two documents built from the same paragraphs still differ in their words.
+SUBSTITUTIONS = {
+    "said": "stated",
+    "says": "states",
+    "told": "informed",
+    "meeting": "session",
+    "countries": "nations",
+    "support": "backing",
+    "important": "key",
+    "however": "yet",
+    "also": "as well",
+    "called": "urged",
+    "week": "days",
+    "statement": "remarks",
+    "officials": "representatives",
+    "urged": "pressed",
+    "against": "opposing",
+    "government": "administration",
+    "announced": "declared",
+    "during": "throughout",
+    "major": "leading",
+    "large": "big",
+}
+_WORD = re.compile(r"\b(" + "|".join(SUBSTITUTIONS) + r")\b")
+
+
+@dataclass
+class Source:
+    """One annotated text, split into its non-empty paragraphs (the first is its headline)."""
+
+    story: str
+    paragraphs: list[str]
+    published: str | None
+
+
+def corpus_root() -> Path:
+    """The shared corpus folder: $COMITY_SHARED/corpus, $COMITY_CORPUS, or ../shared beside the repo."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from comity.news._corpus import corpus_root as find
+
+    root = find()
+    if root is None or not (root / "news-dev").is_dir():
+        sys.exit("No annotated corpus: set COMITY_SHARED (or COMITY_CORPUS), or put shared/ beside the repo.")
+    return root
+
+
+def load_sources(root: Path) -> dict[str, list[Source]]:
+    """The annotated texts by story, the held-out stories of news-train left out."""
+    from comity.news._corpus import split_documents
+
+    stories: dict[str, list[Source]] = {}
+    for name, split in (("news-dev", "all"), ("news-train", "train")):
+        folder = root / name
+        if not folder.is_dir():
+            continue
+        for stem in sorted(split_documents(folder, split)):  # type: ignore[arg-type]
+            gold = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
+            text = (folder / f"{stem}.txt").read_text(encoding="utf-8")
+            paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
+            if len(paragraphs) < 2:
+                continue
+            stories.setdefault(gold["story"], []).append(
+                Source(gold["story"], paragraphs, gold.get("published"))
+            )
+    return stories
+
+
+def _substitute(text: str, rng: random.Random, share: float) -> str:
+    return _WORD.sub(lambda m: SUBSTITUTIONS[m.group(0)] if rng.random() < share else m.group(0), text)
+
+
+def make_document(
+    stories: dict[str, list[Source]], names: list[str], rng: random.Random
+) -> tuple[str, Source]:
+    """One varied document: a story's text with paragraphs of its other reports and a few synonyms."""
+    story = names[rng.randrange(len(names))]
+    reports = stories[story]
+    base = reports[rng.randrange(len(reports))]
+    pool = [p for report in reports if report is not base for p in report.paragraphs[1:]]
+    # The last paragraph overshoots the target by about 20 words on average.
+    target = rng.randint(TARGET_WORDS - 80, TARGET_WORDS + 40)
+    chosen = [base.paragraphs[0]]
+    words = len(base.paragraphs[0].split())
+    body = base.paragraphs[1:]
+    extra = rng.sample(pool, len(pool)) if pool else []
+    for paragraph in body + extra:
+        if words >= target:
+            break
+        if pool and paragraph in body and rng.random() < 0.35:
+            paragraph = pool[rng.randrange(len(pool))]
+        if paragraph in chosen:
+            continue
+        chosen.append(paragraph)
+        words += len(paragraph.split())
+    text = "\n\n".join(_substitute(p, rng, 0.4) for p in chosen)
+    return text, base
+
+
+def build_corpus(path: Path, size: int, stories: dict[str, list[Source]], seed: int = 11) -> dict[str, float]:
+    """Write ``size`` distinct documents to ``path`` (JSONL); returns the words per document and bytes."""
+    rng = random.Random(seed)
+    names = sorted(stories)
+    seen: set[int] = set()
+    total_words = 0
+    with path.open("w", encoding="utf-8") as handle:
+        index = 0
+        while index < size:
+            text, base = make_document(stories, names, rng)
+            key = hash(text)
+            if key in seen:
+                continue  # an exact copy of an earlier document: draw again
+            seen.add(key)
+            record: dict[str, Any] = {"id": f"doc-{index:06d}", "text": text}
+            if base.published:
+                record["published"] = base.published
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            total_words += len(text.split())
+            index += 1
+    return {"words_per_doc": total_words / size, "bytes": path.stat().st_size}
+
+
+@dataclass
+class Run:
+    size: int
+    engine: str
+    seconds: float
+    peak_rss: int
+    load_before: float
+    returncode: int
+    out: Path
+
+
+def _tree_rss(process: Any) -> int:
+    import psutil
+
+    total = 0
+    try:
+        procs = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+def _command(engine: str, corpus: Path, out: Path, workers: int) -> list[str]:
+    command = [sys.executable, "-c", "from comity.cli import main; main()", "read", str(corpus)]
+    command += ["--out", str(out), "--engine", engine]
+    if engine == "dask":
+        command += ["--workers", str(workers)]
+    return command
+
+
+def run_engine(
+    engine: str, corpus: Path, out: Path, size: int, workers: int, kill_after: float | None = None
+) -> Run:
+    """Run ``comity read`` in a subprocess, sampling the memory of its process tree."""
+    import psutil
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    log = out.with_suffix(".log")
+    with log.open("wb") as stderr:
+        process = psutil.Popen(
+            _command(engine, corpus, out, workers), stdout=subprocess.DEVNULL, stderr=stderr, env=env
+        )
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(process))
+            if kill_after is not None and time.perf_counter() - start > kill_after:
+                # A hard kill, as the system's out-of-memory killer or a power cut would.
+                for child in process.children(recursive=True):
+                    child.send_signal(signal.SIGKILL)
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                break
+            time.sleep(0.1)
+    seconds = time.perf_counter() - start
+    if process.returncode not in (0, 1) and kill_after is None:
+        sys.stderr.write(log.read_text(encoding="utf-8", errors="replace")[-3000:])
+    return Run(size, engine, seconds, peak, load, process.returncode, out)
+
+
+def read_tables(out: Path) -> dict[str, Any]:
+    """The output's tables, each sorted by all its columns (row order is not part of the output)."""
+    import pyarrow.dataset as ds
+
+    tables = {}
+    for name in sorted(p.name for p in out.iterdir() if p.is_dir()):
+        table = ds.dataset(out / name, format="parquet").to_table()
+        frame = table.to_pandas()
+        keys = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, str | int | float)).all()]
+        tables[name] = frame.sort_values(keys).reset_index(drop=True) if keys else frame
+    return tables
+
+
+def same_output(first: Path, second: Path) -> tuple[bool, str]:
+    """Whether two output folders hold the same tables (rows compared after sorting)."""
+    a, b = read_tables(first), read_tables(second)
+    if sorted(a) != sorted(b):
+        return False, f"tables differ: {sorted(a)} vs {sorted(b)}"
+    for name in a:
+        if not a[name].equals(b[name]):
+            return False, f"table {name} differs ({len(a[name])} vs {len(b[name])} rows)"
+    return True, ", ".join(f"{name} {len(frame):,} rows" for name, frame in a.items())
+
+
+def count_documents(out: Path) -> int:
+    import pyarrow.dataset as ds
+
+    folder = out / "documents"
+    return ds.dataset(folder, format="parquet").count_rows() if folder.is_dir() else 0
+
+
+def _gib(value: int) -> str:
+    return f"{value / 1024**3:.2f} GiB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--engines", nargs="+", default=["local", "dask"], choices=["local", "dask"])
+    parser.add_argument("--workers", type=int, default=2, help="Dask workers (LocalCluster)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep corpora and outputs in this folder")
+    parser.add_argument(
+        "--resume-check",
+        action="store_true",
+        help="at each size, also kill a local run half-way, restart it and compare with the full run",
+    )
+    args = parser.parse_args(argv)
+
+    stories = load_sources(corpus_root())
+    sources = sum(len(v) for v in stories.values())
+    print(f"sources: {sources} annotated texts in {len(stories)} stories (held-out stories left out)")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    workdir = Path(tempfile.mkdtemp(prefix="comity-bench-corpus-")) if args.keep is None else args.keep
+    workdir.mkdir(parents=True, exist_ok=True)
+    runs: list[Run] = []
+    failures: list[str] = []
+    try:
+        for size in sorted(args.sizes):
+            corpus = workdir / f"corpus-{size}.jsonl"
+            built = build_corpus(corpus, size, stories)
+            print(
+                f"\ncorpus {size:,} documents: {built['bytes'] / 1e6:.1f} MB, "
+                f"{built['words_per_doc']:.0f} words per document"
+            )
+            for engine in args.engines:
+                out = workdir / f"out-{size}-{engine}"
+                shutil.rmtree(out, ignore_errors=True)
+                run = run_engine(engine, corpus, out, size, args.workers)
+                runs.append(run)
+                read = count_documents(out)
+                print(
+                    f"  {engine:5s} {run.seconds:8.1f} s  {size / run.seconds:7.1f} docs/s  "
+                    f"peak {_gib(run.peak_rss)}  exit {run.returncode}  {read:,} documents written  "
+                    f"(load average before {run.load_before:.1f})"
+                )
+                if run.returncode not in (0, 1) or read != size:
+                    failures.append(
+                        f"{engine} at {size:,}: exit {run.returncode}, {read:,} of {size:,} written"
+                    )
+            if {"local", "dask"} <= set(args.engines):
+                same, detail = same_output(workdir / f"out-{size}-local", workdir / f"out-{size}-dask")
+                print(f"  dask output identical to local: {same} ({detail})")
+                if not same:
+                    failures.append(f"dask output differs from local at {size:,}: {detail}")
+            if args.resume_check:
+                failures += resume_check(workdir, corpus, size, runs)
+        report(runs, failures)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 1 if failures else 0
+
+
+def resume_check(workdir: Path, corpus: Path, size: int, runs: list[Run]) -> list[str]:
+    """Kill a local run half-way (by the time of the full run), start it again, compare outputs."""
+    full = next((r for r in runs if r.size == size and r.engine == "local"), None)
+    if full is None:
+        return [f"resume check at {size:,} needs the local engine's run"]
+    out = workdir / f"out-{size}-resumed"
+    shutil.rmtree(out, ignore_errors=True)
+    killed = run_engine("local", corpus, out, size, 1, kill_after=full.seconds / 2)
+    partial = count_documents(out)
+    resumed = run_engine("local", corpus, out, size, 1)
+    same, detail = same_output(full.out, out)
+    print(
+        f"  resume: killed after {killed.seconds:.1f} s with {partial:,} documents written; "
+        f"restart took {resumed.seconds:.1f} s; output identical to the uninterrupted run: {same} ({detail})"
+    )
+    return [] if same else [f"resumed run at {size:,} differs: {detail}"]
+
+
+def report(runs: list[Run], failures: list[str]) -> None:
+    print("\n| documents | engine | seconds | docs/s | peak RSS (process tree) | time / time at 5,000 |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: |")
+    base = {r.engine: r for r in runs if r.size == 5_000}
+    for run in runs:
+        ratio = f"{run.seconds / base[run.engine].seconds:.1f}x" if run.engine in base else ""
+        print(
+            f"| {run.size:,} | {run.engine} | {run.seconds:.1f} | {run.size / run.seconds:.0f} | "
+            f"{_gib(run.peak_rss)} | {ratio} |"
+        )
+    local = {r.size: r for r in runs if r.engine == "local"}
+    print("\nchecks (issue 11, local engine):")
+    for run in local.values():
+        rate = run.size / run.seconds
+        print(f"  >= 200 docs/s at {run.size:,}: {rate:.0f} docs/s: {'met' if rate >= 200 else 'NOT met'}")
+    if 5_000 in local and len(local) > 1:
+        largest = local[max(local)]
+        rss = largest.peak_rss / local[5_000].peak_rss
+        verdict = "met" if rss <= 1.5 else "NOT met"
+        print(f"  peak RSS at {largest.size:,} within 1.5x of 5,000: {rss:.2f}x: {verdict}")
+    if 5_000 in local and 100_000 in local:
+        ratio = local[100_000].seconds / local[5_000].seconds
+        print(f"  time(100,000) <= 22x time(5,000): {ratio:.1f}x: {'met' if ratio <= 22 else 'NOT met'}")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
