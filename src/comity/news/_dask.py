@@ -84,7 +84,9 @@ def dask_client(
                 n_workers=n_workers,
                 threads_per_worker=threads_per_worker,
                 processes=True,
-                dashboard_address=None,
+                # A free port: the default 8787 may be taken (another cluster), and the
+                # dashboard is not needed by comity.
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,  # type: ignore[no-untyped-call]
