@@ -33,6 +33,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -175,6 +176,7 @@ class Run:
     engine: str
     seconds: float
     peak_rss: int
+    cpu_seconds: float
     load_before: float
     returncode: int
     out: Path
@@ -213,6 +215,7 @@ def run_engine(
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     log = out.with_suffix(".log")
     with log.open("wb") as stderr:
@@ -231,9 +234,13 @@ def run_engine(
                 break
             time.sleep(0.1)
     seconds = time.perf_counter() - start
+    # CPU time of the run's whole process tree (workers are reaped by their parents): what the
+    # run costs whatever else shares the machine, unlike wall time.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode not in (0, 1) and kill_after is None:
         sys.stderr.write(log.read_text(encoding="utf-8", errors="replace")[-3000:])
-    return Run(size, engine, seconds, peak, load, process.returncode, out)
+    return Run(size, engine, seconds, peak, cpu, load, process.returncode, out)
 
 
 def read_tables(out: Path) -> dict[str, Any]:
@@ -308,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
                 read = count_documents(out)
                 print(
                     f"  {engine:5s} {run.seconds:8.1f} s  {size / run.seconds:7.1f} docs/s  "
-                    f"peak {_gib(run.peak_rss)}  exit {run.returncode}  {read:,} documents written  "
+                    f"peak {_gib(run.peak_rss)}  CPU {run.cpu_seconds / size * 1000:.1f} ms/doc  "
+                    f"exit {run.returncode}  {read:,} documents written  "
                     f"(load average before {run.load_before:.1f})"
                 )
                 if run.returncode not in (0, 1) or read != size:
@@ -348,14 +356,18 @@ def resume_check(workdir: Path, corpus: Path, size: int, runs: list[Run]) -> lis
 
 
 def report(runs: list[Run], failures: list[str]) -> None:
-    print("\n| documents | engine | seconds | docs/s | peak RSS (process tree) | time / time at 5,000 |")
-    print("| ---: | --- | ---: | ---: | ---: | ---: |")
+    print(
+        "\n| documents | engine | seconds | docs/s | CPU ms/doc (process tree) | peak RSS (process tree) "
+        "| time / time at 5,000 | load average before |"
+    )
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     base = {r.engine: r for r in runs if r.size == 5_000}
     for run in runs:
         ratio = f"{run.seconds / base[run.engine].seconds:.1f}x" if run.engine in base else ""
         print(
             f"| {run.size:,} | {run.engine} | {run.seconds:.1f} | {run.size / run.seconds:.0f} | "
-            f"{_gib(run.peak_rss)} | {ratio} |"
+            f"{run.cpu_seconds / run.size * 1000:.1f} | {_gib(run.peak_rss)} | {ratio} | "
+            f"{run.load_before:.1f} |"
         )
     local = {r.size: r for r in runs if r.engine == "local"}
     print("\nchecks (issue 11, local engine):")
