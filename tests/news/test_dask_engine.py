@@ -90,6 +90,41 @@ def test_dask_engine_output_equals_local_engine(
     assert 1 < stories["story_id"].nunique() < len(corpus_files)
 
 
+@pytest.mark.slow
+def test_distributed_grouping_equals_local_on_large_blocks(cluster: Any, corpus_files: list[str]) -> None:
+    """Thirty reprints of each text: blocks far above SMALL_BLOCK take the bounded path."""
+    import pyarrow as pa
+    from distributed import Client
+
+    from comity.news import Pipeline
+    from comity.news._dask import group_stories_dask
+    from comity.news._story_keys import (
+        SMALL_BLOCK,
+        group_story_keys,
+        keys_from_table,
+        keys_to_table,
+        story_keys,
+    )
+
+    reader = Pipeline()
+    keys = [
+        story_keys(reader.read(Path(f).read_text(encoding="utf-8"), id=Path(f).stem)) for f in corpus_files
+    ]
+    rows = []
+    for copy in range(30):
+        for item in keys:
+            row = item.to_row()
+            row["doc_id"] = f"{copy:02d}-{item.doc_id}"
+            rows.append(row)
+    table = keys_to_table(keys_from_table(pa.Table.from_pylist(rows, schema=keys_to_table(keys).schema)))
+    expected = group_story_keys(keys_from_table(table))
+    with Client(cluster) as client:
+        found = group_stories_dask(client, iter([table.slice(i, 400) for i in range(0, table.num_rows, 400)]))
+    assert found == expected
+    assert len(set(found.values())) < len(keys)
+    assert len(rows) // len(set(found.values())) > SMALL_BLOCK
+
+
 def test_unreachable_scheduler_is_refused_quickly() -> None:
     from comity.news._dask import dask_client
 

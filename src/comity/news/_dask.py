@@ -5,7 +5,12 @@ chunk to a worker. A worker builds the pipeline (spaCy, the registry's gazetteer
 sends back the chunk's rows; the client writes them with the local engine's own code
 (:func:`comity.news._corpus_run.read_corpus`, given this engine's executor), so both engines
 write the same Parquet parts and the same manifest, and a killed run resumes with either.
-Stories are grouped at the end from the read documents, as the local engine groups them.
+Stories are grouped on the cluster by an LSH shuffle: each document's story keys (computed on
+the workers) are exploded into its blocks, the rows shuffled so that one block lands in one
+partition, each block's candidate pairs verified there with the local engine's bound on work,
+and only the verified pairs come back; the client replays the local engine's walk over them
+(union-find) and the components are clustered on the workers. The stories are the same, with
+the same ids, as the local engine's (:func:`comity.news._story_keys.group_story_keys`).
 
 With no scheduler address a :class:`distributed.LocalCluster` of ``n_workers`` processes is
 started on this machine; with one (``tcp://host:8786``) the engine connects to a running
@@ -150,7 +155,10 @@ def read_corpus_dask(
         def execute(chunks: Iterator[Any], done: set[int], jobs: int) -> Iterator[tuple[Any, Any]]:
             return dask_chunks_in_order(client, chunks, done, stages=stages)
 
-        return read_corpus(paths, out=out, executor=execute, **options)
+        def group(folder: Path, run: Any) -> Any:
+            return _group_run(client, folder, run)
+
+        return read_corpus(paths, out=out, executor=execute, grouper=group, **options)
 
 
 # -- on the workers -------------------------------------------------------------------------
@@ -176,6 +184,15 @@ def _read_on_worker(chunk: Any, stages: tuple[str, ...] | None) -> tuple[Any, by
 
     result, docs = _read_chunk(chunk, _worker_pipeline(stages))
     return result, pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _keys_on_worker(data: bytes) -> Any:
+    """The story keys (an Arrow table) of a chunk's read documents, as pickled by the engine."""
+    import pickle
+
+    from comity.news._story_keys import keys_to_table, story_keys
+
+    return keys_to_table(story_keys(doc) for doc in pickle.loads(data))
 
 
 def dask_chunks_in_order(
@@ -213,3 +230,249 @@ def dask_chunks_in_order(
     while window:
         first, future = window.popleft()
         yield first, None if future is None else result(future)
+
+
+# -- story grouping: a distributed LSH shuffle ---------------------------------------------------
+#
+# The local engine (comity.news._story_keys.group_story_keys) walks the blocks in sorted order
+# with one union-find: in a small block it passes over a pair already joined by an earlier block,
+# and the copies it finds on the way are folded before average linkage. The cluster does the
+# costly part, the verification of every candidate pair of every block, after a shuffle that puts
+# each block in one partition; the client then replays the walk over the verified pairs only
+# (blocks in the same order, the same pairs passed over), so that the stories come out the same.
+
+
+def _keys_frame(table: Any) -> Any:
+    """A table of story keys as a pandas frame of plain Python values (lists, bytes)."""
+    import pandas as pd
+
+    return pd.DataFrame({name: table.column(name).to_pylist() for name in table.column_names})
+
+
+def _explode_blocks(frame: Any) -> Any:
+    """One row per (block, document) of a partition of story keys, with the document's keys."""
+    from comity.news._story_keys import StoryKeys, _block_hash, block_keys
+
+    # Blocks are known by their 64-bit hash, as the local engine knows them (a document is in a
+    # block once, and two names of one hash are one block).
+    blocks = [
+        sorted({_block_hash(block) for block in block_keys(StoryKeys.from_row(row))})
+        for row in frame.to_dict("records")
+    ]
+    exploded = frame.assign(block=blocks).explode("block")
+    exploded["block"] = exploded["block"].astype("int64")
+    return exploded[["block", *frame.columns]].reset_index(drop=True)
+
+
+def _verify_blocks(frame: Any, stats: Any) -> Any:
+    """The verified pairs of each block of one partition (a block's rows are all in one partition).
+
+    A small block gives every pair that verifies, in the local engine's order, with whether it
+    is a copy; a large block gives the edges of the bounded comparison and the copies it met.
+    """
+    import pandas as pd
+
+    from comity.news._story_keys import SMALL_BLOCK, StoryKeys, _is_copy, block_edges, verify_pair
+
+    # Each document's keys once, though it is in several blocks of the partition.
+    unique = frame.drop(columns="block").drop_duplicates(subset="doc_id")
+    by_id = {row["doc_id"]: StoryKeys.from_row(row) for row in unique.to_dict("records")}
+    blocks: dict[int, list[str]] = {}
+    for block, doc_id in zip(frame["block"].tolist(), frame["doc_id"].tolist(), strict=True):
+        blocks.setdefault(block, []).append(doc_id)
+    records: list[dict[str, Any]] = []
+    # A pair met in several blocks (copies share most of their blocks) is verified once.
+    verified: dict[tuple[str, str], tuple[bool, bool]] = {}
+    for block, ids in blocks.items():
+        if len(ids) < 2:
+            continue
+        members = [by_id[doc_id] for doc_id in sorted(ids)]
+        pairs: list[tuple[str, str]] = []
+        copies: list[tuple[str, str]] = []
+
+        def check(first: Any, second: Any, copies: list[tuple[str, str]] = copies) -> bool:
+            pair = (first.doc_id, second.doc_id)
+            if second.doc_id < first.doc_id:
+                pair = (second.doc_id, first.doc_id)
+            found = verified.get(pair)
+            if found is None:
+                copy = _is_copy(stats.facts(first), stats.facts(second))
+                found = verified[pair] = (copy, copy or bool(verify_pair(first, second, stats)))
+            if found[0]:
+                copies.append(pair)
+            return found[1]
+
+        small = len(members) <= SMALL_BLOCK
+        if small:
+            for i, first in enumerate(members):
+                for second in members[i + 1 :]:
+                    if check(first, second):
+                        pairs.append((first.doc_id, second.doc_id))
+        else:
+            pairs = list(block_edges(members, check))
+        if pairs or copies:
+            records.append(
+                {
+                    "block": block,
+                    "small": small,
+                    "a": [p[0] for p in pairs],
+                    "b": [p[1] for p in pairs],
+                    "copy_a": [p[0] for p in copies],
+                    "copy_b": [p[1] for p in copies],
+                }
+            )
+    stats.forget()
+    result = pd.DataFrame(records, columns=["block", "small", "a", "b", "copy_a", "copy_b"])
+    return result.astype({"block": "int64", "small": bool})
+
+
+def _replay(doc_ids: Sequence[str], results: Any) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """The local engine's walk over the blocks, from their verified pairs: components and copies."""
+    from comity.news._story_keys import _UnionFind
+
+    union: _UnionFind[str] = _UnionFind()
+    for doc_id in sorted(doc_ids):
+        union.find(doc_id)
+    copies: set[tuple[str, str]] = set()
+    # Blocks in the local engine's order: by hash.
+    for row in sorted(results.to_dict("records"), key=lambda r: int(r["block"])):
+        if not row["small"]:
+            # A large block checks the same pairs whatever the others found.
+            copies.update(zip(row["copy_a"], row["copy_b"], strict=True))
+            for first, second in zip(row["a"], row["b"], strict=True):
+                union.union(first, second)
+            continue
+        # A small block checks only the pairs not yet joined (and records copies among those).
+        found = set(zip(row["copy_a"], row["copy_b"], strict=True))
+        for first, second in zip(row["a"], row["b"], strict=True):
+            if union.find(first) == union.find(second):
+                continue
+            union.union(first, second)
+            pair = (first, second) if first < second else (second, first)
+            if pair in found:
+                copies.add(pair)
+    return {doc_id: union.find(doc_id) for doc_id in union.parent}, copies
+
+
+def group_stories_dask(client: Any, tables: Iterator[Any]) -> dict[str, str]:
+    """Group documents into stories from their story keys, by an LSH shuffle on the cluster.
+
+    Gives the same stories, with the same ids, as
+    :func:`comity.news._story_keys.group_story_keys` on the same keys.
+
+    Parameters
+    ----------
+    client:
+        A :class:`distributed.Client`.
+    tables:
+        Arrow tables of story keys (:func:`~comity.news._story_keys.keys_schema`), one per
+        chunk; each is sent to the cluster as it comes.
+
+    Returns
+    -------
+    dict
+        Document id -> story id.
+    """
+    import dask
+
+    # dask would turn object columns (lists, bytes) into strings.
+    with dask.config.set({"dataframe.convert-string": False}):
+        return _group_stories_dask(client, tables)
+
+
+def _group_stories_dask(client: Any, tables: Iterator[Any]) -> dict[str, str]:
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from comity.news._story_keys import TermStats, keys_from_table, keys_schema, split_component, story_ids
+
+    parts = []
+    by_id: dict[str, Any] = {}
+    for table in tables:
+        if table.num_rows == 0:
+            continue
+        parts.append(client.scatter(_keys_frame(table)))
+        for item in keys_from_table(table):
+            by_id[item.doc_id] = item
+    if not by_id:
+        return {}
+    # Document frequencies over the whole run, for every worker's TF-IDF vectors.
+    stats = TermStats.from_keys(by_id.values())
+    shared_stats = client.scatter(stats, broadcast=True)
+    meta = _keys_frame(keys_schema().empty_table())
+    block_meta = pd.DataFrame(
+        {
+            "block": pd.Series([], dtype="int64"),
+            **{name: pd.Series([], dtype=object) for name in meta.columns},
+        }
+    )
+    result_meta = pd.DataFrame(
+        {
+            "block": pd.Series([], dtype="int64"),
+            "small": pd.Series([], dtype=bool),
+            **{name: pd.Series([], dtype=object) for name in ("a", "b", "copy_a", "copy_b")},
+        }
+    )
+    keys = dd.from_delayed(parts, meta=meta, verify_meta=False)
+    blocks = keys.map_partitions(_explode_blocks, meta=block_meta)
+    # The shuffle puts every row of one block in one partition.
+    shuffled = blocks.shuffle(on="block", npartitions=max(1, blocks.npartitions))
+    results = shuffled.map_partitions(_verify_blocks, shared_stats, meta=result_meta).compute()
+    roots, copies = _replay(list(by_id), results)
+    components: dict[str, list[str]] = {}
+    for doc_id in by_id:
+        components.setdefault(roots[doc_id], []).append(doc_id)
+    copies_of: dict[str, list[tuple[str, str]]] = {}
+    for pair in sorted(copies):
+        copies_of.setdefault(roots[pair[0]], []).append(pair)
+    # Average linkage inside each component, on the cluster (components are independent).
+    names = sorted(components)
+    futures = client.map(
+        split_component,
+        [[by_id[m] for m in components[name]] for name in names],
+        [shared_stats] * len(names),
+        [copies_of.get(name, []) for name in names],
+        pure=False,
+    )
+    groups: dict[str, list[str]] = {}
+    for found in client.gather(futures):
+        for group in found:
+            groups[min(group)] = group
+    ids = story_ids(groups, by_id, {})
+    return dict(sorted((doc_id, ids[name]) for name, group in groups.items() for doc_id in group))
+
+
+def _group_run(client: Any, folder: Path, run: Any) -> Any:
+    """The stories table of a run (as the local engine's ``_group`` writes it), grouped on the cluster.
+
+    The story keys of each finished chunk are computed on the workers from the read documents the
+    run keeps for grouping (those of chunks finished by an earlier, killed run included).
+    """
+    from collections import deque
+
+    import pyarrow as pa
+
+    from comity.news._corpus_run import _STORY_INPUT, stories_schema
+
+    threads = sum(client.nthreads().values()) or 1
+    window: deque[Any] = deque()
+    tables = []
+    # A few chunks in flight at a time: the read documents are large, their keys small.
+    for index in sorted(run.chunks):
+        path = folder / _STORY_INPUT / f"part-{index:05d}.pickle"
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ComityError(
+                f"The run in {folder} lacks the story input of chunk {index} ({exc}).",
+                hint="Start the run again with --no-resume.",
+            ) from exc
+        window.append(client.submit(_keys_on_worker, data, pure=False))
+        if len(window) > 2 * threads:
+            tables.append(window.popleft().result())
+    tables += [future.result() for future in window]
+    stories = group_stories_dask(client, iter(tables))
+    ids = [doc_id for table in tables for doc_id in table.column("doc_id").to_pylist()]
+    return pa.Table.from_pydict(
+        {"doc_id": ids, "story_id": [stories.get(doc_id) for doc_id in ids]}, schema=stories_schema()
+    )
