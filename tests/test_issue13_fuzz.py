@@ -113,3 +113,10 @@ def test_issue13_fuzz_undl_csv(rows: list[list[str]], with_header: bool) -> None
             read_undl_csv(path)
         except (BadInput, ComityError):
             pass
+
+
+def test_stdin_of_separator_characters_only_is_skipped_as_empty() -> None:
+    # Hypothesis found it: "\x1f" is white space to str.strip() but not to bytes.strip().
+    items = list(iter_documents(["-"], stdin=io.BytesIO(b"\x1f\n \x1c")))
+    assert [type(item) for item in items] == [Skipped]
+    assert isinstance(items[0], Skipped) and "empty" in items[0].reason

@@ -256,7 +256,10 @@ def _read_stdin(stream: BinaryIO, max_bytes: int) -> Iterator[InputDoc | Skipped
         yield Skipped("-", decoded)
         return
     text, encoding = decoded
-    if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+    if not text.strip():
+        # str.strip() also removes the separators \x1c-\x1f, which bytes.strip() above keeps.
+        yield Skipped("-", "empty input (white space only)")
+    elif text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         yield from _parse_html(text, "stdin", "-", encoding)
     else:
         yield InputDoc("stdin", text, {"source_path": "-", "encoding": encoding})
