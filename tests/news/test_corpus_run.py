@@ -202,6 +202,12 @@ def test_corpus_read_in_processes_equals_one_process(tmp_path: Path) -> None:
     two = read_corpus([path], out=tmp_path / "two", chunk_size=5, jobs=2, stages=stages, progress=False)
     assert one.documents == two.documents == 24 and one.chunks == 5
     assert _tables(tmp_path / "one") == _tables(tmp_path / "two")
+    assert pq.read_table(tmp_path / "one" / "story_keys").num_rows == 24
+    # Stories come from the keys alone: they do not depend on how the corpus was cut in chunks.
+    whole = read_corpus([path], out=tmp_path / "whole", chunk_size=24, jobs=1, stages=stages, progress=False)
+    assert (
+        whole.chunks == 1 and _tables(tmp_path / "whole")["stories"] == _tables(tmp_path / "one")["stories"]
+    )
     with Store.memory() as store:
         read_corpus([path], store=store, chunk_size=7, jobs=1, stages=stages, progress=False)
         assert store.count("documents") == 24

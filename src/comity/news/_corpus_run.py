@@ -7,11 +7,15 @@ any engine may call it, in any process) and writes each finished chunk at once
 each file written under a temporary name and renamed, so that a part is whole or absent. A
 small manifest (``OUT/manifest.json``) records the finished chunks with the input's fingerprint
 and comity's version; a run killed mid-way and started again skips the chunks it lists, and
-ends with the same files as a run that was never interrupted. Stories are grouped at the end
-over every chunk and written to ``OUT/stories/part-00000.parquet`` (``doc_id``, ``story_id``).
+ends with the same files as a run that was never interrupted. Each chunk also writes the story
+keys of its documents (``OUT/story_keys/part-NNNNN.parquet``, about 2 KB a document, see
+:mod:`comity.news._story_keys`); stories are grouped at the end from the keys alone, in time
+linear in the corpus, and written to ``OUT/stories/part-00000.parquet`` (``doc_id``,
+``story_id``).
 
-Nothing of a chunk is kept once it is written: memory depends on the chunk size, not on the
-size of the corpus (except the document ids, kept to refuse duplicates).
+Nothing of a chunk's documents is kept once it is written: memory depends on the chunk size,
+not on the size of the corpus (except the document ids, kept to refuse duplicates, and the
+story keys while stories are grouped at the end).
 
 The tables are those of the store: ``documents`` (without ``story_id``, which is in
 ``stories``) and ``facts`` (see :func:`comity.news._store.document_facts`); DuckDB reads them
@@ -25,7 +29,6 @@ import contextlib
 import hashlib
 import json
 import os
-import pickle
 import re
 import shutil
 import sys
@@ -49,7 +52,6 @@ from comity.news._input import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from comity.news._doc import NewsDoc
     from comity.news._pipeline import Pipeline
     from comity.store import Store
 
@@ -76,9 +78,8 @@ DEFAULT_CHUNK_SIZE = 500
 LAYOUT_VERSION = 1
 MANIFEST = "manifest.json"
 _TABLES = ("documents", "facts")
-# Interim: the read documents of each chunk, kept for story grouping at the end of the run
-# (removed when the run finishes).
-_STORY_INPUT = "_story_input"
+# Parts of every chunk, each written under its chunk's number.
+_PARTS = (*_TABLES, "story_keys")
 
 
 def documents_schema() -> pa.Schema:
@@ -155,7 +156,8 @@ class CorpusChunk:
     documents, facts:
         pyarrow Tables of :func:`documents_schema` and :func:`facts_schema`, in input order.
     story_keys:
-        Per-document story grouping keys, once story grouping is incremental; None until then.
+        Each document's story keys (:func:`comity.news._story_keys.keys_schema`), from which
+        stories are grouped at the end of the run.
     skipped:
         Inputs that could not be read (from :class:`InputChunk`) and documents the reader gave up
         on (over its time budget).
@@ -351,21 +353,15 @@ def read_chunk(chunk: InputChunk | Sequence[InputDoc], pipeline: Pipeline | None
     Returns
     -------
     CorpusChunk
-        ``documents`` and ``facts`` tables; a document the reader gives up on (over its time
-        budget) is left out of both and listed in ``skipped``.
+        ``documents``, ``facts`` and ``story_keys`` tables; a document the reader gives up on
+        (over its time budget) is left out of them and listed in ``skipped``.
     """
-    result, _ = _read_chunk(chunk, pipeline)
-    return result
-
-
-def _read_chunk(
-    chunk: InputChunk | Sequence[InputDoc], pipeline: Pipeline | None
-) -> tuple[CorpusChunk, list[NewsDoc]]:
     import pyarrow as pa
 
     from comity.errors import ExtractionError
     from comity.news._doc import NewsDoc
     from comity.news._store import document_facts, document_row
+    from comity.news._story_keys import keys_to_table, story_keys
 
     if not isinstance(chunk, InputChunk):
         chunk = InputChunk(0, list(chunk))
@@ -373,7 +369,7 @@ def _read_chunk(
     skipped = list(chunk.skipped)
     documents: list[dict[str, Any]] = []
     facts: list[tuple[Any, ...]] = []
-    docs: list[NewsDoc] = []
+    keys: list[Any] = []
     for item in chunk.items:
         doc = NewsDoc(id=item.id, raw=item.text, text=item.text, meta=dict(item.meta))
         try:
@@ -387,11 +383,8 @@ def _read_chunk(
         del row["story_id"]
         documents.append(row)
         facts.extend(document_facts(doc))
-        # What story grouping needs, without the offset map and parses (the bulk of a document).
-        doc.offsets = []
-        doc.parses = {}
-        doc.sentences = []
-        docs.append(doc)
+        # What story grouping needs of the document (about 2 KB); the document itself is dropped.
+        keys.append(story_keys(doc))
     doc_schema, fact_schema = documents_schema(), facts_schema()
     documents_table = pa.Table.from_pylist(documents, schema=doc_schema)
     fact_columns: list[Sequence[Any]] = list(zip(*facts, strict=True)) if facts else [[]] * len(fact_schema)
@@ -399,7 +392,7 @@ def _read_chunk(
         [pa.array(list(column), type=f.type) for column, f in zip(fact_columns, fact_schema, strict=True)],
         schema=fact_schema,
     )
-    return CorpusChunk(chunk.index, documents_table, facts_table, None, skipped), docs
+    return CorpusChunk(chunk.index, documents_table, facts_table, keys_to_table(keys), skipped)
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -495,7 +488,7 @@ class CorpusRun:
         if path.exists() and not path.is_dir():
             raise BadInput(f"--out {path} is a file, not a folder.", hint="Give a new or empty folder.")
         if path.is_dir() and not manifest.is_file():
-            ours = {*_TABLES, "stories", "story_keys", _STORY_INPUT}
+            ours = {*_PARTS, "stories"}
             others = sorted(p.name for p in path.iterdir() if p.name not in ours)
             if others:
                 raise BadInput(
@@ -526,7 +519,7 @@ class CorpusRun:
             return run
         # A new run: the parts of an earlier one (other inputs, or --no-resume) are removed.
         try:
-            for name in (*_TABLES, "stories", "story_keys", _STORY_INPUT):
+            for name in (*_PARTS, "stories"):
                 shutil.rmtree(path / name, ignore_errors=True)
             path.mkdir(parents=True, exist_ok=True)
             run._save()
@@ -569,13 +562,12 @@ class CorpusRun:
         try:
             _write_table(stories, self.folder / "stories" / _part_name(0))
             keep = {_part_name(index) for index in self.chunks}
-            for name in (*_TABLES, "story_keys"):
+            for name in _PARTS:
                 folder = self.folder / name
                 if folder.is_dir():
                     for part in folder.iterdir():
                         if part.name not in keep:
                             part.unlink()
-            shutil.rmtree(self.folder / _STORY_INPUT, ignore_errors=True)
             self.finished = True
             self._save()
         except OSError as exc:
@@ -587,14 +579,13 @@ class CorpusRun:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _work(chunk: InputChunk) -> tuple[CorpusChunk, bytes]:
-    result, docs = _read_chunk(chunk, _WORKER_PIPELINE)
-    return result, pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
+def _work(chunk: InputChunk) -> CorpusChunk:
+    return read_chunk(chunk, _WORKER_PIPELINE)
 
 
 def _chunks_in_order(
     chunks: Iterator[InputChunk], done: set[int], jobs: int
-) -> Iterator[tuple[InputChunk, tuple[CorpusChunk, bytes] | None]]:
+) -> Iterator[tuple[InputChunk, CorpusChunk | None]]:
     """Each chunk with its reading (None for a chunk finished earlier), in order.
 
     At most ``2 * jobs`` chunks are in flight, so the input is read only as fast as the workers
@@ -758,8 +749,8 @@ def read_corpus(
                         report(item)
                     bar.update(0, chunk.bytes_read)
                     continue
-                result, docs = reading
-                _write_reading(folder, result, docs, store, write_tables=not scratch)
+                result = reading
+                _write_reading(folder, result, store, write_tables=not scratch)
                 for item in result.skipped:
                     report(item)
                 run.record(
@@ -807,19 +798,15 @@ def _scratch_folder(fingerprint: dict[str, Any]) -> Path:
     return Path(user_cache_dir("comity")) / "runs" / digest
 
 
-def _write_reading(
-    folder: Path, result: CorpusChunk, docs: bytes, store: Store | None, *, write_tables: bool
-) -> None:
+def _write_reading(folder: Path, result: CorpusChunk, store: Store | None, *, write_tables: bool) -> None:
     if write_tables:
         write_chunk(result, folder)
-    target = folder / _STORY_INPUT / f"part-{result.index:05d}.pickle"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(docs)
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise FileError.from_os_error(exc, action="write") from exc
+    elif result.story_keys is not None:
+        # A run into the store alone keeps only the story keys, for grouping at the end.
+        try:
+            _write_table(result.story_keys, folder / "story_keys" / _part_name(result.index))
+        except OSError as exc:
+            raise FileError.from_os_error(exc, action="write") from exc
     if store is not None:
         from comity.news._store import save_tables
 
@@ -827,23 +814,24 @@ def _write_reading(
 
 
 def _group(folder: Path, run: CorpusRun) -> pa.Table:
-    """Group every finished chunk's documents into stories (in input order)."""
+    """Group every finished chunk's documents into stories, from their story keys (in input order)."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    from comity.news._stories import group_stories
+    from comity.news._story_keys import group_story_keys, keys_from_table
 
-    docs: list[NewsDoc] = []
+    keys: list[Any] = []
     for index in sorted(run.chunks):
-        path = folder / _STORY_INPUT / f"part-{index:05d}.pickle"
+        path = folder / "story_keys" / _part_name(index)
         try:
-            docs.extend(pickle.loads(path.read_bytes()))
-        except (OSError, pickle.UnpicklingError, EOFError) as exc:
+            keys.extend(keys_from_table(pq.read_table(path)))
+        except (OSError, pa.ArrowException) as exc:
             raise ComityError(
-                f"The run in {folder} lacks the story input of chunk {index} ({exc}).",
+                f"The run in {folder} lacks the story keys of chunk {index} ({exc}).",
                 hint="Start the run again with --no-resume.",
             ) from exc
-    stories = group_stories(docs)
-    ids = [doc.id for doc in docs]
+    stories = group_story_keys(keys)
+    ids = [item.doc_id for item in keys]
     return pa.Table.from_pydict(
         {"doc_id": ids, "story_id": [stories.get(doc_id) for doc_id in ids]}, schema=stories_schema()
     )
