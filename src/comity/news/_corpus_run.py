@@ -557,6 +557,35 @@ class CorpusRun:
         keys = ("documents", "facts", "skipped")
         return {key: sum(entry.get(key, 0) for entry in self.chunks.values()) for key in keys}
 
+    def group_stories(self) -> pa.Table:
+        """Group the documents of every finished chunk into stories, from their story keys alone.
+
+        Returns
+        -------
+        pyarrow.Table
+            ``(doc_id, story_id)`` of :func:`stories_schema`, in input order.
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from comity.news._story_keys import group_story_keys, keys_from_table
+
+        keys: list[Any] = []
+        for index in sorted(self.chunks):
+            path = self.folder / "story_keys" / _part_name(index)
+            try:
+                keys.extend(keys_from_table(pq.read_table(path)))
+            except (OSError, pa.ArrowException) as exc:
+                raise ComityError(
+                    f"The run in {self.folder} lacks the story keys of chunk {index} ({exc}).",
+                    hint="Start the run again with --no-resume.",
+                ) from exc
+        stories = group_story_keys(keys)
+        ids = [item.doc_id for item in keys]
+        return pa.Table.from_pydict(
+            {"doc_id": ids, "story_id": [stories.get(doc_id) for doc_id in ids]}, schema=stories_schema()
+        )
+
     def finish(self, stories: pa.Table) -> None:
         """Write the stories, remove parts of no finished chunk, and mark the run finished."""
         try:
@@ -761,7 +790,7 @@ def read_corpus(
                 )
                 read_now += result.documents.num_rows
                 bar.update(result.documents.num_rows, chunk.bytes_read)
-            stories = (grouper or _group)(folder, run)
+            stories = grouper(folder, run) if grouper is not None else run.group_stories()
             if store is not None:
                 from comity.news._store import set_stories
 
@@ -811,30 +840,6 @@ def _write_reading(folder: Path, result: CorpusChunk, store: Store | None, *, wr
         from comity.news._store import save_tables
 
         save_tables(store, result.documents, result.facts)
-
-
-def _group(folder: Path, run: CorpusRun) -> pa.Table:
-    """Group every finished chunk's documents into stories, from their story keys (in input order)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from comity.news._story_keys import group_story_keys, keys_from_table
-
-    keys: list[Any] = []
-    for index in sorted(run.chunks):
-        path = folder / "story_keys" / _part_name(index)
-        try:
-            keys.extend(keys_from_table(pq.read_table(path)))
-        except (OSError, pa.ArrowException) as exc:
-            raise ComityError(
-                f"The run in {folder} lacks the story keys of chunk {index} ({exc}).",
-                hint="Start the run again with --no-resume.",
-            ) from exc
-    stories = group_story_keys(keys)
-    ids = [item.doc_id for item in keys]
-    return pa.Table.from_pydict(
-        {"doc_id": ids, "story_id": [stories.get(doc_id) for doc_id in ids]}, schema=stories_schema()
-    )
 
 
 def _count_stories(folder: Path) -> int:
