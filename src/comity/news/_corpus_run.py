@@ -694,7 +694,7 @@ def read_corpus(
     stages: Sequence[str] | None = None,
     stdin: BinaryIO | None = None,
     on_skipped: Callable[[Skipped], None] | None = None,
-    executor: Callable[..., Iterator[tuple[InputChunk, tuple[CorpusChunk, bytes] | None]]] | None = None,
+    executor: Callable[..., Iterator[tuple[InputChunk, CorpusChunk | None]]] | None = None,
     grouper: Callable[[Path, CorpusRun], pa.Table] | None = None,
 ) -> CorpusRunSummary:
     """Read a corpus chunk by chunk into partitioned Parquet and/or the store, resumably.
@@ -725,10 +725,12 @@ def read_corpus(
     on_skipped:
         Called with each input that could not be read (default: printed on stderr).
     executor, grouper:
-        Another engine's way of reading the chunks (``executor(chunks, done, jobs)`` yields
-        each chunk with its reading, or None for one finished earlier, in order) and of
-        grouping the stories (``grouper(folder, run)``); writing and the manifest stay here, so
-        every engine writes the same output (see :mod:`comity.news._dask`).
+        Another engine's way of reading the chunks (``executor(chunks, done, jobs)`` yields each
+        :class:`InputChunk` with its :class:`CorpusChunk` from :func:`read_chunk`, or None for a
+        chunk finished earlier, in input order) and of grouping the stories
+        (``grouper(folder, run)``, default :meth:`CorpusRun.group_stories`); writing and the
+        manifest stay here, so every engine writes the same output (see
+        :mod:`comity.news._dask`).
 
     Returns
     -------
