@@ -176,23 +176,11 @@ def _worker_pipeline(stages: tuple[str, ...] | None) -> Any:
     return _PIPELINES[stages]
 
 
-def _read_on_worker(chunk: Any, stages: tuple[str, ...] | None) -> tuple[Any, bytes]:
+def _read_on_worker(chunk: Any, stages: tuple[str, ...] | None) -> Any:
     """Read one input chunk with the worker's pipeline: what a local engine's worker returns."""
-    import pickle
+    from comity.news._corpus_run import read_chunk
 
-    from comity.news._corpus_run import _read_chunk
-
-    result, docs = _read_chunk(chunk, _worker_pipeline(stages))
-    return result, pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _keys_on_worker(data: bytes) -> Any:
-    """The story keys (an Arrow table) of a chunk's read documents, as pickled by the engine."""
-    import pickle
-
-    from comity.news._story_keys import keys_to_table, story_keys
-
-    return keys_to_table(story_keys(doc) for doc in pickle.loads(data))
+    return read_chunk(chunk, _worker_pipeline(stages))
 
 
 def dask_chunks_in_order(
@@ -443,34 +431,26 @@ def _group_stories_dask(client: Any, tables: Iterator[Any]) -> dict[str, str]:
 
 
 def _group_run(client: Any, folder: Path, run: Any) -> Any:
-    """The stories table of a run (as the local engine's ``_group`` writes it), grouped on the cluster.
+    """The stories table of a run (as :meth:`CorpusRun.group_stories` writes it), grouped on the cluster.
 
-    The story keys of each finished chunk are computed on the workers from the read documents the
-    run keeps for grouping (those of chunks finished by an earlier, killed run included).
+    The story keys are those every finished chunk wrote (chunks of an earlier, killed run
+    included), so the documents are never read again.
     """
-    from collections import deque
-
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    from comity.news._corpus_run import _STORY_INPUT, stories_schema
+    from comity.news._corpus_run import _part_name, stories_schema
 
-    threads = sum(client.nthreads().values()) or 1
-    window: deque[Any] = deque()
     tables = []
-    # A few chunks in flight at a time: the read documents are large, their keys small.
     for index in sorted(run.chunks):
-        path = folder / _STORY_INPUT / f"part-{index:05d}.pickle"
+        path = folder / "story_keys" / _part_name(index)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
+            tables.append(pq.read_table(path))
+        except (OSError, pa.ArrowException) as exc:
             raise ComityError(
-                f"The run in {folder} lacks the story input of chunk {index} ({exc}).",
+                f"The run in {folder} lacks the story keys of chunk {index} ({exc}).",
                 hint="Start the run again with --no-resume.",
             ) from exc
-        window.append(client.submit(_keys_on_worker, data, pure=False))
-        if len(window) > 2 * threads:
-            tables.append(window.popleft().result())
-    tables += [future.result() for future in window]
     stories = group_stories_dask(client, iter(tables))
     ids = [doc_id for table in tables for doc_id in table.column("doc_id").to_pylist()]
     return pa.Table.from_pydict(
