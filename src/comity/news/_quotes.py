@@ -165,26 +165,6 @@ _FORMER = re.compile(
 )
 _THEY = re.compile(r"^\s*(?:[Tt]hey|[Tt]hose)\s*$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
-_ROLE_FAMILIES: dict[str, tuple[str, ...]] = {
-    "diplomat": ("minister", "secretary", "ambassador", "envoy", "diplomat", "representative", "delegate"),
-    "minister": ("minister", "secretary", "councilor", "councillor"),
-    "president": ("president",),
-    "leader": ("president", "leader", "premier", "chancellor", "minister", "king", "emir"),
-    "envoy": ("envoy", "ambassador", "representative"),
-    "ambassador": ("ambassador", "envoy", "representative"),
-    "premier": ("premier", "prime minister"),
-    "chancellor": ("chancellor",),
-    "spokesman": ("spokes",),
-    "spokeswoman": ("spokes",),
-    "secretary": ("secretary",),
-    "secretary-general": ("secretary-general", "secretary general"),
-    "representative": ("representative", "ambassador", "envoy"),
-    "delegate": ("delegate", "representative"),
-    "chief": ("chief", "head", "director", "secretary-general", "president", "chair"),
-    "head": ("chief", "head", "director", "secretary-general", "president", "chair"),
-    "director": ("director",),
-    "director-general": ("director",),
-}
 _GROUP_IDS_HINT = re.compile(r"GROUP|ALLIANCE|COALITION|TROIKA|BUREAU|FRIENDS|QUAD|BRICS|NAM|G77|CARACAS")
 _VOTING_ORGANS = ("UNGA", "UNSC", "UNHRC")
 _TITLE_BEFORE = re.compile(
@@ -419,7 +399,7 @@ class _Context:
         doc = self.doc
         sentences = self.sentences
         index = bisect.bisect_right(self.sentence_starts, offset) - 1
-        wanted = _ROLE_FAMILIES.get(role_word or "", None) or PERSON_NOUNS.get(role_word or "", None)
+        wanted = PERSON_NOUNS.get(role_word or "", None)
         for sentence_index in range(index, max(index - 12, -1), -1):
             s_start, s_end = sentences[sentence_index]
             if len(_LOWER_WORD.findall(doc.text, s_start, s_end)) < 3:
