@@ -407,7 +407,8 @@ def evaluate(directory: str | Path, pipeline: Pipeline | None = None, *, split: 
     directory:
         A folder of ``.txt`` texts with ``.json`` gold annotations beside them.
     pipeline:
-        The reader; default ``Pipeline()`` (all default stages).
+        The reader; default ``Pipeline(time_budget=None)``: all default stages, with no
+        wall-clock budget, so that a score never depends on how loaded the machine is.
     split:
         ``all`` documents, or only those outside (``train``) or inside (``heldout``) the
         held-out stories (:data:`comity.news._corpus.HELDOUT_STORIES`).
@@ -416,7 +417,7 @@ def evaluate(directory: str | Path, pipeline: Pipeline | None = None, *, split: 
     if not folder.is_dir():
         raise BadInput(f"{folder} is not a directory.", hint="Give a folder of <id>.txt and <id>.json files.")
     keep = None if split == "all" else split_documents(folder, split)
-    reader = pipeline if pipeline is not None else Pipeline()
+    reader = pipeline if pipeline is not None else Pipeline(time_budget=None)
     gold: dict[str, dict[str, Any]] = {}
     docs: list[NewsDoc] = []
     skipped: list[str] = []
