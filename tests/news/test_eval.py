@@ -207,3 +207,71 @@ def test_eval_error_kinds_in_aggregate() -> None:
     }
     assert "errors by kind" in report.format(errors=True)
     assert "errors by kind" not in report.format()
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "cue"),
+    [
+        ('"We shall stay in the pact," she said on Monday.', "We shall stay in the pact,", "after, pronoun"),
+        (
+            '"The vote was a mistake for all of us," the envoy told reporters.',
+            "The vote was a mistake for all of us,",
+            "after, description",
+        ),
+        (
+            'Mara Olsen said: "Nothing has changed since May."',
+            "Nothing has changed since May.",
+            "colon, name",
+        ),
+        (
+            'The talks failed. "It was a long night." Tom Weir said the text was weak.',
+            "It was a long night.",
+            "next sentence, name",
+        ),
+        (
+            'According to a statement, the bloc "will keep its seat at the table."',
+            "will keep its seat at the table.",
+            "according to, document",
+        ),
+        (
+            'The minister added that the plan "cannot work without money."',
+            "cannot work without money.",
+            "before, description",
+        ),
+        (
+            'Ana Lima spoke first.\n"We will go back to the table."',
+            "We will go back to the table.",
+            "continuation",
+        ),
+        (
+            'The letter vowed to "defend the charter at every turn."',
+            "defend the charter at every turn.",
+            "other verb, document",
+        ),
+    ],
+)
+def test_eval_quote_cue_place_and_form(text: str, quote: str, cue: str) -> None:
+    from comity.news._eval import quote_cue
+
+    assert quote_cue(text, quote) == cue
+
+
+def test_eval_quote_cue_unknown_words() -> None:
+    from comity.news._eval import quote_cue
+
+    assert quote_cue("Nobody said anything.", "words that are not there") is None
+
+
+def test_eval_error_kinds_by_cue(tmp_path: Path) -> None:
+    text = 'Ana Lima arrived late for the talks. "We need more time to read the text," she said.\n'
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    gold = _record(
+        people=[{"name": "Ana Lima"}],
+        quotes=[{"speaker": "unnamed:senior diplomat", "text": "We need more time to read the text,"}],
+    )
+    (tmp_path / "d.json").write_text(json.dumps(gold), encoding="utf-8")
+    report = evaluate(tmp_path)
+    # The reader gives the quotation to Ana Lima (the pronoun's antecedent); the gold says
+    # someone unnamed, so the error is read as "after the quotation, a pronoun".
+    assert report.errors["quotes by cue: wrong speaker (after, pronoun; unnamed as person)"] == 1
+    assert report.errors["quotes: wrong speaker (unnamed as person)"] == 1

@@ -41,6 +41,14 @@ stories
 
 A field that has neither gold nor predicted items in any document is left out of the
 macro-average.
+
+Errors by kind
+--------------
+``EvalReport.errors`` counts errors over all documents, so that a held-out split is read in
+aggregate, never text by text: quotations missed, not quotations, or given the wrong kind of
+speaker ("person as unknown"); and, with :func:`quote_cue`, how the text attributes each
+quotation missed or misattributed ("quotes by cue: wrong speaker (after, pronoun; person as
+unknown)": a pronoun after the quotation, a person's words read as nobody's).
 """
 
 from __future__ import annotations
@@ -61,7 +69,7 @@ from comity.news._doc import NewsDoc
 from comity.news._gold import to_gold
 from comity.news._pipeline import Pipeline
 
-__all__ = ["EvalReport", "FieldScore", "evaluate", "score_documents"]
+__all__ = ["EvalReport", "FieldScore", "evaluate", "quote_cue", "score_documents"]
 
 FIELDS = ("states", "organizations", "people", "quotes", "coalitions", "memberships", "meetings", "stories")
 
@@ -298,6 +306,8 @@ def error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
         best = max(overlaps, default=(0.0, -1))
         if best[0] < 0.8:
             kinds["quotes: missed"] += 1
+            if quote.get("cue"):
+                kinds[f"quotes by cue: missed ({quote['cue']})"] += 1
             continue
         used.add(best[1])
         gold_speaker, pred_speaker = (
@@ -308,12 +318,96 @@ def error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
             kinds[
                 f"quotes: wrong speaker ({_speaker_kind(gold_speaker)} as {_speaker_kind(pred_speaker)})"
             ] += 1
+            if quote.get("cue"):
+                kinds[
+                    f"quotes by cue: wrong speaker ({quote['cue']}; "
+                    f"{_speaker_kind(gold_speaker)} as {_speaker_kind(pred_speaker)})"
+                ] += 1
     kinds["quotes: not a quotation"] += len(pred_quotes) - len(used)
     for name in ("people", "memberships", "meetings"):
         tp, fp, fn = score_document({name: gold.get(name)}, {name: pred.get(name)})[name]
         kinds[f"{name}: missed"] += fn
         kinds[f"{name}: invented"] += fp
     return +kinds
+
+
+# Words that attribute speech, for reading errors by kind (the reader keeps its own lists: the
+# scorer must not share the reader's blind spots).
+_CUE_VERB = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|stated|states|wrote|writes|declared|declares|noted|notes|"
+    r"stressed|warned|urged|insisted|argued|explained|continued|concluded|tweeted|posted|announced|"
+    r"reads?|saying|adding|noting|telling|warning|urging|called|calls|described|describes|according to)\b",
+    re.IGNORECASE,
+)
+_CUE_PRONOUN = re.compile(r"\b(?:he|she|they|it)\b", re.IGNORECASE)
+_CUE_DOCUMENT = re.compile(
+    r"\b(?:statement|letter|declaration|resolution|communiqu\w*|text|report|draft|document|note|op-ed)\b",
+    re.IGNORECASE,
+)
+_CUE_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?(?:\s|$)")
+_CUE_MARKS = "\"'\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+
+
+def _cue_form(window: str) -> str:
+    """How a stretch of attribution names the speaker: pronoun, document, description or name."""
+    if _CUE_PRONOUN.search(window):
+        return "pronoun"
+    if _CUE_DOCUMENT.search(window):
+        return "document"
+    words = [w for w in re.findall(r"[\w'-]+", _CUE_VERB.sub(" ", window)) if w[:1].isalpha()]
+    # A description is all lower case ("the minister", "a senior diplomat", "the organisation")
+    # but for a first word that opens the sentence.
+    if words and not any(w[:1].isupper() for w in words[1:]) and len(words) <= 8:
+        return "description"
+    return "name"
+
+
+def quote_cue(text: str, quote: str) -> str | None:
+    """Where and how ``text`` attributes the quotation ``quote`` (its words, as in the gold format).
+
+    ``"<place>, <form>"``: the place is ``according to``, ``colon`` (a lead ending in a colon),
+    ``after`` (a speech verb after the quotation in its sentence), ``next sentence`` (the
+    quotation ends its sentence; the next one speaks), ``before`` (a speech verb before it in its
+    sentence), ``continuation`` (the quotation opens its paragraph with no speech verb about it)
+    or ``other verb`` (the words hang from another verb; the form is that of the sentence's
+    opening words); the form is ``pronoun``, ``document``, ``description`` ("the minister") or
+    ``name``. None when the words are not found in the text. Used to read errors by kind.
+    """
+    start = text.find(quote)
+    if start < 0 or not quote.strip():
+        return None
+    end = start + len(quote)
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    lead_all = text[para_start:start].rstrip(_CUE_MARKS + " ")
+    ends = list(_CUE_SENTENCE_END.finditer(lead_all))
+    lead = lead_all[ends[-1].end() :] if ends else lead_all
+    after = text[end:para_end].lstrip(_CUE_MARKS + " ")
+    first_end = _CUE_SENTENCE_END.search(after)
+    trail = after[: first_end.end()] if first_end else after
+    ends_sentence = quote.rstrip()[-1:] in ".!?" and after[:1].isupper()
+    if "according to" in (lead + " " + trail[:80]).lower():
+        return "according to, " + _cue_form(
+            re.split(r"according to", lead + " " + trail, flags=re.I)[-1][:60]
+        )
+    if lead.rstrip().endswith(":"):
+        return "colon, " + _cue_form(lead[-80:])
+    verb = _CUE_VERB.search(trail[:100])
+    if verb is not None:
+        # The subject before the verb ("she said"), or the words after it ("said the envoy").
+        window = trail[: verb.start()]
+        if not window.strip(" ,.-"):
+            window = re.split(r"[,.;:]", trail[verb.end() :])[0][:60]
+        return ("next sentence, " if ends_sentence else "after, ") + _cue_form(window)
+    verbs = list(_CUE_VERB.finditer(lead))
+    if verbs:
+        return "before, " + _cue_form(lead[max(0, verbs[-1].start() - 60) : verbs[-1].start()])
+    if not lead.strip():
+        return "continuation"
+    # No speech verb: the words hang from some other verb ("X vowed to '...'"); the form of the
+    # sentence's opening words says what kind of subject it has.
+    return "other verb, " + _cue_form(lead[:60])
 
 
 def score_document(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
@@ -436,7 +530,12 @@ def evaluate(directory: str | Path, pipeline: Pipeline | None = None, *, split: 
             ) from error
         doc_id = text_path.stem
         gold[doc_id] = gold_record
-        doc = NewsDoc(id=doc_id, raw=_read_text(text_path), meta={"source_path": str(text_path)})
+        raw = _read_text(text_path)
+        for quote in gold_record.get("quotes") or [] if isinstance(gold_record, dict) else []:
+            # How the text attributes each gold quotation, to read quote errors by kind.
+            if isinstance(quote, dict) and isinstance(quote.get("text"), str):
+                quote["cue"] = quote_cue(raw, quote["text"])
+        doc = NewsDoc(id=doc_id, raw=raw, meta={"source_path": str(text_path)})
         docs.append(reader(doc))
     if not gold:
         raise BadInput(
