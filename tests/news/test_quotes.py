@@ -295,3 +295,50 @@ def test_quotes_a_state_named_far_before_gives_way_to_the_previous_speaker(core:
         '"a relic of another century that serves nobody."'
     )
     assert [speaker for speaker, _ in _quotes(core, text)] == ["Ana Lopes", "Ana Lopes"]
+
+
+def test_quotes_it_said_refers_to_the_body_of_the_sentence_before(core: Pipeline) -> None:
+    # Pattern: "it" is never a person; it refers back to the body the text spoke of last,
+    # and a state's ministry speaks as the state.
+    text = (
+        "The World Health Organization met donors in Geneva on Tuesday. "
+        '"We cannot run the programme on promises alone," it said in a statement.\n'
+        "Norway's foreign ministry answered the next day. "
+        '"Our pledge will arrive before the end of the month," it said.'
+    )
+    assert _quotes(core, text) == [
+        ("WHO", "We cannot run the programme on promises alone,"),
+        ("NOR", "Our pledge will arrive before the end of the month,"),
+    ]
+
+
+def test_quotes_it_added_continues_the_body_just_quoted(core: Pipeline) -> None:
+    # Pattern: '"...," the letter said.' then '"...," it added.': the same source speaks on.
+    text = (
+        "Ana Ruiz handed the letter of the Alliance for Multilateralism to the chair. "
+        '"The rules must bind the strong and the weak alike," the letter said. '
+        '"No member may be left outside the talks," it added.'
+    )
+    speakers = [speaker for speaker, _ in _quotes(core, text)]
+    assert speakers == ["ALLIANCE_FOR_MULTILATERALISM", "ALLIANCE_FOR_MULTILATERALISM"]
+
+
+def test_quotes_they_refers_to_people_named_together(core: Pipeline) -> None:
+    # Pattern: "they wrote" after two people coordinated in one phrase is a joint statement.
+    text = (
+        "Chancellor Greta Holm and President Luis Arroyo met in Lisbon on Monday. "
+        '"Our two nations will stand together in every forum," they wrote in a joint letter.'
+    )
+    assert _quotes(core, text) == [
+        ("joint:Greta Holm; Luis Arroyo", "Our two nations will stand together in every forum,"),
+    ]
+
+
+def test_quotes_speech_verb_whose_words_follow_is_not_followed_by_its_speaker(core: Pipeline) -> None:
+    # Pattern: '"...", adding that X ...': after the verb comes what was said, not who said it;
+    # the subject of the sentence speaks.
+    text = (
+        "The Arctic Council said in a note that the survey, "
+        '"done with the help of every coastal state", was late, adding that Canada would pay for it.'
+    )
+    assert _quotes(core, text) == [("ARCTIC_COUNCIL", "done with the help of every coastal state")]

@@ -27,7 +27,9 @@ Finding the speaker
     named in between; an unattributed paragraph running on into the next quoted one takes
     that one's speaker. A speaker phrase resolves to a person named in it (their fullest
     name), "he"/"she" next to the verb or alone to the first person named in the nearest
-    sentence that names one (credit lines skipped), "the Chinese minister" to the last
+    sentence that names one (credit lines skipped), "it"/"they" to the body or document
+    quoted just before, else to the subject body of the nearest sentence that names one
+    ("they" first to people named together: ``joint:``), "the Chinese minister" to the last
     person of that state, "the diplomat" or "the IAEA chief" to the nearest person with such
     an office, "the two leaders" to ``joint:`` and the last two people named, an unnamed
     source to ``unnamed:<description>``, a letter, note, statement or group to the group or
@@ -46,7 +48,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from comity.news._doc import Mention, NewsDoc, Person, Quote
-from comity.news._parse import parse_spans, parser
+from comity.news._parse import parse_span, parse_spans, parser
 from comity.news._pipeline import Resources, stage
 from comity.news._speakers import ORG_NOUNS, PERSON_NOUNS, accepts_org, organisation_kinds, person_description
 
@@ -163,7 +165,10 @@ _FORMER = re.compile(
     r"\b[Tt]he\s+former\s+(?:[\w-]+\s+){0,3}?[\w-]*(?:minister|president|leader|secretary|envoy|"
     r"ambassador|premier|chancellor|commissioner|chief|head)\b"
 )
-_THEY = re.compile(r"^\s*(?:[Tt]hey|[Tt]hose)\s*$")
+# "it said", "they wrote", "It added": a pronoun that speaks for a body or for several people.
+_BODY_PRONOUN = re.compile(
+    r"\W*\b(it|It|they|They)\b(?:\s+(?:has\s+|had\s+|also\s+)?(?:" + _SPEECH + r")\b)?\W*"
+)
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _GROUP_IDS_HINT = re.compile(r"GROUP|ALLIANCE|COALITION|TROIKA|BUREAU|FRIENDS|QUAD|BRICS|NAM|G77|CARACAS")
 _VOTING_ORGANS = ("UNGA", "UNSC", "UNHRC")
@@ -512,6 +517,102 @@ def _is_group(mention: Mention) -> bool:
     )
 
 
+def _pronoun_referent(ctx: _Context, offset: int, plural: bool) -> str | None:
+    """What "it" or "they" before ``offset`` refers to as a speaker.
+
+    Pattern: a pronoun that cannot be a person ("it said") or stands for several ("they
+    wrote") refers back to the nearest sentence (this one up to ``offset``, then up to three
+    before it) that names a body: "they" first to named people coordinated in one phrase
+    ("X and Y met ... they wrote": ``joint:X; Y``), then either to the first state or
+    organisation the sentence names (its subject, as news puts it first), which is also how
+    a state's ministry speaks ("Japan's foreign ministry ... it said": the state).
+    """
+    index = bisect.bisect_right(ctx.sentence_starts, offset) - 1
+    for sentence_index in range(index, max(index - 4, -1), -1):
+        s_start, s_end = ctx.sentences[sentence_index]
+        limit = min(s_end, offset)
+        if plural:
+            joint = _first_joint(ctx, s_start, limit)
+            if joint is not None:
+                return joint
+        if limit > s_start:
+            subject = _sentence_subject(ctx, s_start, s_end, limit)
+            if subject is not None:
+                return subject
+        bodies = [
+            m
+            for m in ctx.entities_in(s_start, limit)
+            if m.kind != "contained" and m.entity_id not in {"UN_CHARTER"}
+        ]
+        if bodies:
+            return bodies[0].entity_id
+    return None
+
+
+def _speaks_for_previous(ctx: _Context, resolved: _Resolved, previous: Quote, paragraphs_apart: int) -> bool:
+    """True when the speaker phrase is "it" or "they" and the quotation just before (this
+    paragraph or the one before) has a speaker that the pronoun can stand for: a body or a
+    document for "it", several people or a body for "they" ('"...," the letter said.
+    '"...," it added.'). A person is never "it"."""
+    s_start, s_end = resolved[1], resolved[2]
+    if s_start is None or s_end is None or paragraphs_apart > 1 or previous.speaker == "unknown":
+        return False
+    word = ctx.doc.text[s_start:s_end].lower()
+    if word not in ("it", "they"):
+        return False
+    if any(
+        m.kind != "contained" and m.entity_id != previous.speaker
+        for m in ctx.entities_in(previous.end, s_start)
+    ):
+        return False  # another body named in between is the nearer referent
+    if previous.speaker.startswith("joint:"):
+        return word == "they"
+    if previous.speaker.startswith("unnamed:"):
+        # "a senior diplomat" is no "it"; "the draft resolution" is.
+        description = previous.speaker.split(":", 1)[1]
+        return word == "they" or bool(_DOCUMENT_WORDS.search(description) or _RESOLUTION.search(description))
+    return not _is_person(ctx.doc, (previous.speaker, None, None, 0.0))
+
+
+def _sentence_subject(ctx: _Context, start: int, end: int, limit: int) -> str | None:
+    """The body that is the grammatical subject of the sentence ``text[start:end]`` (before
+    ``limit``), by the dependency parse: "NATO allies said ...", "The agency warned ...",
+    "Japan's ministry protested ..." (a state's ministry speaks as the state). None when the
+    subject is a person or names no body."""
+    parse = parse_span(ctx.doc, start, end)
+    for token in parse.sdoc:
+        if token.dep_ != "ROOT":
+            continue
+        for child in token.children:
+            if child.dep_ not in _SUBJECTS:
+                continue
+            s, e = _phrase_span(parse, child)
+            if e > limit or ctx.doc.text[s:e].strip().lower() in ("it", "they"):
+                return None
+            resolved = _resolve_phrase(ctx, s, e, limit)
+            if resolved is None or _is_person(ctx.doc, resolved) or resolved[0].startswith("unnamed:"):
+                return None
+            return resolved[0]
+    return None
+
+
+def _first_joint(ctx: _Context, start: int, end: int) -> str | None:
+    """``joint:`` the first run of two or more people coordinated in ``text[start:end]``."""
+    low = bisect.bisect_left(ctx.person_starts, start)
+    high = bisect.bisect_left(ctx.person_starts, end)
+    inside = [(s, e, p) for s, e, p in ctx.people_by_mention[low:high] if e <= end]
+    text = ctx.doc.text
+    names: list[str] = []
+    for index, (s, _, person) in enumerate(inside):
+        if names and not _JOINED.fullmatch(text, inside[index - 1][1], s):
+            if len(names) > 1:
+                break
+            names = []
+        if person.name not in names:
+            names.append(person.name)
+    return "joint:" + "; ".join(names) if len(names) > 1 else None
+
+
 def _resolve_phrase(
     ctx: _Context, start: int, end: int, quote_start: int
 ) -> tuple[str, int | None, int | None, float] | None:
@@ -530,6 +631,14 @@ def _resolve_phrase(
         if office is not None and office.end() <= end:
             return f"unnamed:{text[s : office.end()]}", s, office.end(), 0.6
         return person.name, s, e, 0.9
+    body_pronoun = _BODY_PRONOUN.fullmatch(phrase)
+    if body_pronoun is not None:
+        # "it said", "they wrote": no person; a body or a joint statement named before.
+        offset = start + body_pronoun.start(1)
+        referent = _pronoun_referent(ctx, min(offset, quote_start), body_pronoun.group(1).lower() == "they")
+        if referent is not None:
+            return referent, offset, start + body_pronoun.end(1), 0.6
+        return None
     last_pronoun = _PRONOUN_LAST.search(phrase)
     if last_pronoun is not None:
         # "Beijing, he added, ...": the pronoun next to the verb is the speaker.
@@ -741,13 +850,20 @@ def _state_of_body_before(ctx: _Context, offset: int) -> str | None:
     return mention.entity_id if mention is not None else None
 
 
-_TRAIL_PRONOUN = re.compile(r"^\s*[,.]?\s*(?:he|she|He|She)\s+(?:" + _SPEECH + r")\b")
+_TRAIL_PRONOUN = re.compile(r"^\s*[,.]?\s*(?:he|she|He|She|it|they)\s+(?:also\s+)?(?:" + _SPEECH + r")\b")
 _TRAIL_SAID_X = re.compile(r"^\s*[,.]?\s*(?:" + _SPEECH + r")\s+(?=\S)")
 _TRAIL_X_SAID = re.compile(
     r"^\s*[,.]?\s*(?P<subject>[^\"\n.;:!?]{1,90}?)\s+(?:has |had |also |then )?(?:" + _SPEECH + r")\b"
 )
 # '"...," while X said ...': a new clause with its own speaker, not an attribution of the quotation.
 _SUBORDINATE = re.compile(r"(?:while|whereas|but|and|as|when|after|before|although|though|because)\b", re.I)
+# After a speech verb that follows the quotation, words that open its content or an adjunct,
+# never its subject: '"...", adding that they ...', '"...", saying it was ...', '"...", said on
+# Monday'. The subject of an inverted verb opens with a name, an article or a pronoun.
+_NOT_A_SPEAKER = re.compile(
+    r"(?:that|it|this|to|in|on|at|for|with|about|after|before|during|while|when|if|whether|how|what|"
+    r"why|there|so|not|no|nothing|yes|again|earlier|later|last|once|repeatedly|also|then)\b"
+)
 _TRAIL_DASH = re.compile(r"^\s*[-\u2013\u2014]\s*(?=\S)")
 _CITED_DOCUMENT = re.compile(
     r"\b((?:the|a|an|its|their|his|her)\s+(?:[\w-]+\s+){0,3}?(?:declaration|statement|letter|communiqu[eé]|"
@@ -790,7 +906,7 @@ def _attribute_after(
             return None
         return _resolve_phrase(ctx, base + short.start("subject"), base + short.end("subject"), quote_start)
     match = _TRAIL_SAID_X.match(after)
-    if match:
+    if match and not _NOT_A_SPEAKER.match(after, match.end()):
         _, sentence_end = ctx.doc.sentence_at(base + match.end())
         tail = text[base + match.end() : max(sentence_end, base + match.end())]
         stop = re.search(r"[,;:!?\"\n]|\.$|\s(?:in|on|at|during|after|before|while|when|who|as)\s", tail)
@@ -1140,6 +1256,14 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
                 )
             ):
                 resolved = parsed
+        if (
+            resolved is not None
+            and previous is not None
+            and _speaks_for_previous(
+                ctx, resolved, previous, para_number[para_index] - para_number[previous_para]
+            )
+        ):
+            resolved = (previous.speaker, resolved[1], resolved[2], 0.6)
         # A state the words before the quotation merely name, far from it and with no speech
         # verb tying it to the words, is a weak guess: the speaker of the quotation just before,
         # or a person the sentence before shows speaking, comes first.
