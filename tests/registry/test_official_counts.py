@@ -85,6 +85,13 @@ COUNTS = [
         "54th instrument, 2021-02-19), in force 90 days after deposit (Art. 15)",
     ),
     Count(
+        "TPNW",
+        "2025-01-01",
+        73,
+        "https://www.icanw.org/indonesia_sierra_leone_solomon_islands_new_ratifications_treaty_on_the_prohibition"
+        "_of_nuclear_weapons (73 states parties with the deposits of 2024-09-24, in force 2024-12-23)",
+    ),
+    Count(
         "ECOSOC",
         "2027-06-01",
         54,
