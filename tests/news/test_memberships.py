@@ -344,3 +344,106 @@ def test_memberships_election_lists_by_region_and_reelected_states(nlp: Pipeline
         ("POL", "UNHRC", "join", "2032-01-01"),
         ("ESP", "UNHRC", "join", "2032-01-01"),
     ]
+
+
+# Election frames over the dependency parse (the ``elect`` row of comity.news._memframes).
+_VOTE = "The General Assembly held its vote for the Human Rights Council on 12 October 2033. "
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("passive list, with 'as were' adding more states",
+         "Chile and Nepal were also elected, as were Malawi and Latvia.", ["CHL", "NPL", "MWI", "LVA"]),
+        ("an inverted list: 'elected from the region were A and B'",
+         "Elected from the Asia-Pacific region were Nepal and Fiji.", ["NPL", "FJI"]),
+        ("the seats passive: 'the seats were won by A and B'",
+         "The three seats were won by Peru, Chile and Ghana.", ["PER", "CHL", "GHA"]),
+        ("seats going to states", "The two African seats went to Togo and Benin.", ["TGO", "BEN"]),
+        ("a list of those elected: 'others elected included A and B'",
+         "Others elected included Latvia and Peru.", ["LVA", "PER"]),
+        ("a list of those winning seats", "The other countries winning seats were Fiji, Togo and Peru.",
+         ["FJI", "TGO", "PER"]),
+        ("an active election with its body after 'to'",
+         "The Assembly elected Ghana, Peru and Fiji to the Human Rights Council.", ["GHA", "PER", "FJI"]),
+        ("voted onto a council (passive)", "Benin and Chile were voted onto the Human Rights Council.",
+         ["BEN", "CHL"]),
+        ("the nominal 'election of A to Y'",
+         "Activists condemned the election of Togo and Nepal to the Human Rights Council.", ["TGO", "NPL"]),
+        ("a win told without its object in an election's sentence",
+         "Peru, which ran for a seat unopposed, also won.", ["PER"]),
+    ],
+)  # fmt: skip
+def test_memberships_election_frames(nlp: Pipeline, pattern: str, text: str, expected: list[str]) -> None:
+    events = _events(nlp, _VOTE + text)
+    assert [e[0] for e in events] == expected, pattern
+    assert {(e[1], e[2], e[3]) for e in events} == {("UNHRC", "join", "2033-10-12")}, pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("a failed bid is no seat", "Chile failed to win a seat on the Human Rights Council."),
+        ("a defeated candidate is no member", "Chile lost its bid for a seat on the Human Rights Council."),
+        ("an office is no seat", "The council elected Peru's ambassador as its president."),
+        ("a person elected is not their state", "Ana Ruiz of Peru was elected to the Human Rights Council."),
+        ("not elected", "Chile was not elected to the Human Rights Council."),
+    ],
+)  # fmt: skip
+def test_memberships_election_non_events(nlp: Pipeline, pattern: str, text: str) -> None:
+    assert _events(nlp, _VOTE + text) == [], pattern
+
+
+def test_memberships_election_reelected_and_new_in_one_sentence(nlp: Pipeline) -> None:
+    text = _VOTE + "Latvia was re-elected to the council, and Ghana was elected for the first time."
+    assert _events(nlp, text) == [("GHA", "UNHRC", "join", "2033-10-12")]
+
+
+def test_memberships_election_seats_are_never_returns(nlp: Pipeline) -> None:
+    # "return" elsewhere in the sentence does not make a seat won a rejoining
+    text = _VOTE + "Togo lost its bid to return to the Human Rights Council, while Peru and Fiji won seats."
+    assert _events(nlp, text) == [
+        ("PER", "UNHRC", "join", "2033-10-12"),
+        ("FJI", "UNHRC", "join", "2033-10-12"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "term", "date"),
+    [
+        ("a stated start with a full date", "Their terms begin on 1 January 2034.", "2034-01-01"),
+        ("a start without a year: the next one after the page", "They begin serving on January 1.",
+         "2034-01-01"),
+        ("a month only, made precise by the registry's term rule",
+         "They will take up their posts in January.", "2034-01-01"),
+        ("'next year', made precise by the registry's term rule", "Their terms start next year.",
+         "2034-01-01"),
+    ],
+)  # fmt: skip
+def test_memberships_election_dated_by_term_start(nlp: Pipeline, pattern: str, term: str, date: str) -> None:
+    text = "Ghana and Peru were elected to the Human Rights Council on Tuesday. " + term
+    assert _events(nlp, text, published="2033-10-12") == [
+        ("GHA", "UNHRC", "join", date),
+        ("PER", "UNHRC", "join", date),
+    ], pattern
+
+
+def test_memberships_election_without_term_dated_by_vote_or_page(nlp: Pipeline) -> None:
+    # No term start in the text: the election's date (the clause's, else the page's); a past
+    # election the story recalls keeps the year it gives.
+    text = "Ghana and Peru won seats on the Security Council. Chile was elected to the council in 2019."
+    assert _events(nlp, text, published="2033-06-07") == [
+        ("GHA", "UNSC", "join", "2033-06-07"),
+        ("PER", "UNSC", "join", "2033-06-07"),
+        ("CHL", "UNSC", "join", "2019"),
+    ]
+
+
+def test_registry_term_rule_reads_elected_seats() -> None:
+    from comity.news._memberships import _next_term_day, _registry_term_rule
+
+    assert _registry_term_rule("UNSC") == (1, 1)
+    assert _registry_term_rule("UNHRC") == (1, 1)  # June terms until 2011, 1 January since 2013
+    assert _registry_term_rule("WHO") is None  # no elected seats
+    assert _next_term_day((1, 1), "2033-10-12") == "2034-01-01"
+    assert _next_term_day((6, 19), "2033-05") == "2033-06-19"

@@ -265,7 +265,7 @@ _FRAMES: tuple[_Frame, ...] = (
     # "Elected to the council were A, B and C", "the other countries elected were: A, B, C"
     _Frame(
         "elected were",
-        r"\b(?:elected|winning\s+(?:the\s+)?seats?|(?:the\s+)?winners?)(?:\s+(?:to|onto|on)\s+[^.;:]{0,60}?)?"
+        r"\b(?:elected|winning\s+(?:the\s+)?seats?|(?:the\s+)?winners?)(?:\s+(?:to|onto|on)\s+[^.;:,]{0,60}?)?"
         r"(?:\s+(?:were|are|was|is|include[sd]?)\s*:?|\s*:)",
         "join",
         actor="object",
@@ -498,8 +498,10 @@ def _clause_end(
     return found.start() if found is not None else min(sent_end, position + limit)
 
 
-def _subject(reader: _Reader, sent_start: int, trigger_start: int) -> list[str]:
-    """The actor(s) before a trigger: subject, possessive, coordinated list, relative or pronoun."""
+def _subject(reader: _Reader, sent_start: int, trigger_start: int, *, states_only: bool = False) -> list[str]:
+    """The actor(s) before a trigger: subject, possessive, coordinated list, relative or pronoun.
+
+    ``states_only``: a state named as such (a seat is won by a state, not by a person of it)."""
     text = reader.text
     clause_start = _clause_start(text, sent_start, trigger_start)
     candidates = [a for a in reader.actors.between(clause_start, trigger_start) if a.end <= trigger_start]
@@ -517,6 +519,8 @@ def _subject(reader: _Reader, sent_start: int, trigger_start: int) -> list[str]:
             continue
         if actor.kind == "organisation" and reader.kind_of(actor.entity_id) in (None, "treaty"):
             continue  # a treaty does not act
+        if states_only and actor.kind != "state":
+            return []
         return _with_coordinated(reader, actor, trigger_start)
     # "Burundi, which left the court": the relative pronoun stands for the word before it.
     relative = _RELATIVE.search(text, max(sent_start, trigger_start - 40), trigger_start)
@@ -837,7 +841,8 @@ def _frame_events(
                     or _possessed_body(reader, sent_start, start)
                     or _topic_body(reader, start)
                 )
-            actor_ids = _subject(reader, sent_start, start)
+            election = frame.name == "join" and _SEAT_WORD.search(match.group(0)) is not None
+            actor_ids = _subject(reader, sent_start, start, states_only=election)
             if not actor_ids and re.match(r"(?:accession|suspension|expulsion|withdrawal|exit|pull-?out)",
                                           match.group(0), re.I):  # fmt: skip
                 # "the suspension of Mali from", "the withdrawal of the United States from"
@@ -915,18 +920,23 @@ def _seated_topic(reader: _Reader, position: int) -> list[Mention]:
     return []
 
 
-# The start of an elected term: "three-year terms starting Jan. 1", "take their seats on 1 January".
+# The start of an elected term: "three-year terms starting Jan. 1", "take their seats on 1 January",
+# "will begin serving in January", "sit on the council from 1 January".
 _TERM_START = re.compile(
-    r"\b(?:terms?|seats?|mandates?)\b[^.;]{0,50}?\b(?:begin(?:s|ning)?|start(?:s|ing)?|from|commencing|"
-    r"running\s+from|effective)\b(?:\s+(?:on|in))?|\btak(?:e|es|ing)\s+(?:up\s+)?(?:their|its)\s+"
-    r"(?:seats?|places?|posts?|office)\b(?:\s+(?:on|in|from))?|\b(?:tak(?:e|es|ing)|took|assum(?:e|es|ing))\s+"
+    r"\b(?:terms?|seats?|mandates?|tenure)\b[^.;]{0,50}?\b(?:begin(?:s|ning)?|start(?:s|ing)?|from|commencing|"
+    r"running\s+from|effective)\b(?:\s+(?:on|in))?|\b(?:tak(?:e|es|ing)|took)\s+(?:up\s+)?(?:their|its|the)\s+"
+    r"(?:(?:new|council|two-year|three-year)\s+)?(?:seats?|places?|posts?|positions?|roles?|duties|office)\b"
+    r"(?:\s+(?:on|in|from))?|\b(?:tak(?:e|es|ing)|took|assum(?:e|es|ing))\s+"
     r"(?:up\s+)?office\b(?:\s+(?:on|in|from))?|"
-    r"\bserv(?:e|es|ing)\b[^.;]{0,40}?\b(?:from|starting|beginning)\b(?:\s+(?:on|in))?",
+    r"\b(?:begin|start|commence)(?:s|ning|ing)?\s+(?:serving|their\s+(?:terms?|mandates?|tenure))\b"
+    r"(?:\s+(?:on|in|from))?|"
+    r"\b(?:serv(?:e|es|ing)|sit(?:s|ting)?)\b[^.;]{0,40}?\b(?:from|starting|beginning)\b(?:\s+(?:on|in))?",
     re.I,
 )
 
 
 _TERM_YEARS = re.compile(r"\b(20\d\d)\s*[-–/]\s*(?:20)?\d\d\s+terms?\b")
+_NEXT_YEAR = re.compile(r"\s*(?:on\s+|in\s+|from\s+)?(?:the\s+)?(?:start\s+of\s+)?next\s+year\b", re.I)
 _BARE_MONTH = re.compile(
     r"\s*(?:in\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?!\s*\d)",
@@ -935,10 +945,44 @@ _BARE_MONTH = re.compile(
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
-def _term_start(reader: _Reader) -> str | None:
-    """When the elected terms of the story start, if it says so (a date without a year is the next
-    one after the page's date: terms start after the vote)."""
+@functools.lru_cache(maxsize=64)
+def _registry_term_rule(body: str) -> tuple[int, int] | None:
+    """The (month, day) on which the elected terms of a body start, read from the registry's
+    elected-seat spells (the rule of its latest elections: the Security Council's, ECOSOC's and,
+    since 2013, the Human Rights Council's terms start on 1 January)."""
+    from comity.registry import Registry
+
+    try:
+        spells = Registry.default().spells(body, as_body=True)
+    except ComityError:
+        return None
+    if spells.empty:
+        return None
+    starts = sorted(str(d)[:10] for d, kind in zip(spells["start_date"], spells["kind"], strict=True)
+                    if kind == "elected_seat" and d is not None and str(d)[:4].isdigit())  # fmt: skip
+    if not starts:
+        return None
+    latest = [d for d in starts if d[:4] >= str(int(starts[-1][:4]) - 4)]
+    month_day = max(set(d[5:10] for d in latest), key=lambda md: sum(d[5:10] == md for d in latest))
+    return int(month_day[:2]), int(month_day[3:5])
+
+
+def _next_term_day(rule: tuple[int, int], after: str) -> str:
+    """The first term day of ``rule`` after a date (a year, year-month or full date)."""
+    year = int(after[:4])
+    month = int(after[5:7]) if len(after) >= 7 else 12
+    day = int(after[8:10]) if len(after) >= 10 else 31
+    if (rule[0], rule[1]) <= (month, day):
+        year += 1
+    return f"{year}-{rule[0]:02d}-{rule[1]:02d}"
+
+
+def _term_start(reader: _Reader, body: str | None = None) -> str | None:
+    """When the elected terms of the story start, if it says so. A start the text gives without
+    a year ("on 1 January", "next year", "in January") is the next one after the page's date
+    (terms start after the vote), made precise by the body's term rule in the registry."""
     span = _TERM_YEARS.search(reader.text)
+    rule = _registry_term_rule(body) if body is not None else None
     if span is not None:
         return span.group(1)  # "the 2021-2023 term"
     for index, cue in enumerate(_TERM_START.finditer(reader.text)):
@@ -952,12 +996,21 @@ def _term_start(reader: _Reader) -> str | None:
             year = int(reader.anchor[:4]) + (
                 1 if len(reader.anchor) >= 7 and number < int(reader.anchor[5:7]) else 0
             )
+            if rule is not None and rule[0] == number:
+                return f"{year}-{number:02d}-{rule[1]:02d}"
             return f"{year}-{number:02d}"
+        if _NEXT_YEAR.match(after) and reader.anchor:
+            year_next = str(int(reader.anchor[:4]) + 1)
+            if rule is not None:
+                return _next_term_day(rule, reader.anchor[:4])
+            return year_next
         if not dates or dates[0].start > 12:
             continue
         value = str(dates[0].value)
         if dates[0].kind == "partial" and reader.anchor and len(value) == 10 and value < reader.anchor[:10]:
             value = f"{int(value[:4]) + 1}{value[4:]}"
+        if rule is not None and len(value) < 10 and (len(value) == 4 or int(value[5:7]) == rule[0]):
+            value = f"{value[:4]}-{rule[0]:02d}-{rule[1]:02d}"  # "from January 2032", "in 2032"
         return value
     return None
 
@@ -967,17 +1020,25 @@ _ELECTION = re.compile(r"\b(?:elect(?:ed|ion|ions|s)?|vot(?:e|ed|es|ing)|ballot|
 
 
 def _election_dates(reader: _Reader, events: list[_Event]) -> list[_Event]:
-    """A seat won in an election is dated by the election (the gold format's rule for elected
-    bodies): where the clause gives no date, the first date of a sentence that reports the vote."""
+    """A seat won in an election is dated when the term starts if the text says so (the gold
+    format's rule: a membership is dated when it takes effect, if the text says); otherwise by the
+    election: the clause's date, else the first full date of a sentence that reports the vote,
+    else the page's date (the news of the day)."""
     seated = [e for e in events if e.action == "join" and _seated(e.body, reader.kind_of(e.body))]
     if not seated:
         return events
-    term = _term_start(reader)
-    if term is not None:
-        for event in seated:
+    terms = {body: _term_start(reader, body) for body in {e.body for e in seated}}
+    undated = []
+    for event in seated:
+        term = terms[event.body]
+        if event.date and reader.anchor and event.date[:4] < reader.anchor[:4]:
+            continue  # a past election the story recalls ("elected in 2016") keeps its own date
+        if term is not None:
             event.date = term
+        elif event.date is None:
+            undated.append(event)
+    if not undated:
         return events
-    seated = [e for e in seated if e.date is None]
     election: str | None = None
     for sent_start, sent_end in reader.doc.sentences[:40]:
         if _ELECTION.search(reader.text, sent_start, sent_end) is None:
@@ -989,7 +1050,9 @@ def _election_dates(reader: _Reader, events: list[_Event]) -> list[_Event]:
         if full:
             election = full[0].value
             break
-    for event in seated:
+    if election is None and reader.anchor and len(reader.anchor) == 10:
+        election = reader.anchor
+    for event in undated:
         event.date = election
     return events
 
@@ -1052,8 +1115,8 @@ _BACK = re.compile(r"\b(?:is|are|was|were|came|come|comes|coming)\s+back\b|\bret
 def _reversals(reader: _Reader, events: list[_Event]) -> list[_Event]:
     left = {(e.actor, e.body) for e in events if e.action in ("withdraw", "announce_withdrawal")}
     for event in events:
-        if event.action != "join":
-            continue
+        if event.action != "join" or _seated(event.body, reader.kind_of(event.body)):
+            continue  # a seat won in an election is a new term, never a return
         sent_start, sent_end = reader.doc.sentence_at(event.start)
         if (
             (event.actor, event.body) in left
@@ -1098,8 +1161,14 @@ def _conj(token: object) -> list[object]:
     return list(_conjuncts(token))
 
 
-def _actor_ids(reader: _Reader, parse: Parse, tokens: Iterable[object], sent_start: int) -> list[str]:
-    """The states (or acting organisations) argument tokens stand for, through coordination."""
+def _actor_ids(
+    reader: _Reader, parse: Parse, tokens: Iterable[object], sent_start: int, *, states_only: bool = False
+) -> list[str]:
+    """The states (or acting organisations) argument tokens stand for, through coordination.
+
+    ``states_only``: only a state named by the token itself (a seat is won by a state, and
+    "Maria Silva of Brazil was elected" is a person's election, not Brazil's).
+    """
     ids: list[str] = []
     for head in tokens:
         for token in _conj(head):
@@ -1109,6 +1178,7 @@ def _actor_ids(reader: _Reader, parse: Parse, tokens: Iterable[object], sent_sta
                 a for a in reader.actors.between(max(0, start - 60), end)
                 if a.start < end and a.end > start
                 and not (a.kind == "organisation" and reader.kind_of(a.entity_id) in (None, "treaty"))
+                and not (states_only and (a.kind != "state" or not a.start < head_end or a.end <= head_start))
             ]  # fmt: skip
             # The head's own mention first ("Russian President Vladimir Putin": Putin's state).
             found.sort(key=lambda a: not (a.start < head_end and a.end > head_start))
@@ -1186,9 +1256,13 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
             return
         reader.triggers += 1
         start, end = parse.span_of(frame.trigger)
-        actors = _actor_ids(reader, parse, frame.actors, sent_start)
+        actors = _actor_ids(reader, parse, frame.actors, sent_start, states_only=frame.election)
         bodies = _body_mentions(reader, parse, frame.bodies)
         action = frame.action
+        if frame.election:
+            # Seats are won on a body with elected seats; else the one the story is about.
+            bodies = [b for b in bodies if _seated(b.entity_id, reader.kind_of(b.entity_id))]
+            bodies = bodies or _seated_topic(reader, start)
         if action in ("suspend", "expel") and frame.actors:
             objects = _body_mentions(reader, parse, frame.actors)
             treaties = [b for b in objects if reader.kind_of(b.entity_id) == "treaty"]

@@ -22,6 +22,12 @@ re-engage, return,
 readmit
 reverse, revoke,     a withdrawal, or the notice of one, undone                            rejoin
 rescind, cancel
+elect, vote in/onto, actor: passive subject ("A and B were elected to Y", "Elected from    join
+win/secure a seat,   the region were A and B", "..., as were C"), object of an active     (elected
+election of          verb ("the Assembly elected A to Y", "voted in A as members of Y"),  seat)
+                     subject of "won/secured seats on Y", "of" of "the election of A to
+                     Y", the list "others elected included A"; body: after to/onto/on/
+                     as-member-of or under "seat(s) on Y". Re-elected states take none
 suspend, expel       actor: the state suspended (object, or passive subject); body: the    suspend,
                      subject or after from/by. "X suspended its participation in Y" and    expel
                      "X suspended <treaty>": the subject suspends its own part
@@ -69,6 +75,13 @@ _forms("return", "return", "returns", "returned", "returning")
 _forms("engage", "engage", "engages", "engaged", "engaging", "enter", "enters", "entered", "entering",
        )  # fmt: skip
 _forms("suspend", "suspend", "suspends", "suspended", "suspending")
+_forms("elect", "elect", "elects", "elected", "electing", "reelect", "reelects", "reelected", "re-elected",
+       "re-elect", "re-elects")  # fmt: skip
+_forms("vote", "vote", "votes", "voted", "voting")
+_forms("seat", "win", "wins", "won", "winning", "secure", "secures", "secured", "securing", "gain", "gains",
+       "gained", "gaining", "clinch", "clinched", "clinches", "take", "takes", "took", "taken", "taking",
+       "obtain", "obtained", "obtains", "land", "landed", "grab", "grabbed", "go", "goes", "went",
+       "gone")  # fmt: skip
 _forms("expel", "expel", "expels", "expelled", "expelling")
 _forms("reverse", "reverse", "reverses", "reversed", "reversing", "revoke", "revokes", "revoked",
        "revoking", "rescind", "rescinds", "rescinded", "rescinding", "cancel", "cancels", "cancelled",
@@ -80,7 +93,8 @@ _NOUNS: dict[str, str] = {
     "accession": "join", "admission": "join", "membership": "member",
     "withdrawal": "withdraw", "exit": "withdraw", "pullout": "withdraw", "pull-out": "withdraw",
     "departure": "withdraw", "readmission": "rejoin", "re-entry": "rejoin", "reentry": "rejoin",
-    "suspension": "suspend", "expulsion": "expel",
+    "suspension": "suspend", "expulsion": "expel", "election": "elect", "winner": "elect",
+    "winners": "elect",
 }  # fmt: skip
 
 #: Words whose presence makes a sentence worth parsing for membership events. A reversal ("revoked
@@ -98,6 +112,7 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"departure", r"re-?ent(?:er|ered|ering|ry)", r"re-?engag(?:e|es|ed|ing)", r"readmi(?:t|ts|tted|ssion)",
     r"return(?:s|ed|ing)?\s+to", r"suspen(?:d|ds|ded|ding|sion)", r"expel(?:s|led|ling)?", r"expulsion",
     r"halt(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){0,2}(?:participation|involvement)",
+    r"(?:re-?)?elect(?:s|ed|ing|ion)?", r"voted\s+(?:in|on|onto|into)", r"seats?", r"winners?",
 )  # fmt: skip
 
 # Nouns a membership noun or a becoming needs: "become a member of", "granted permanent status in".
@@ -163,6 +178,17 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "pcomp"})
 
 
+# Nouns of an elected place: "won a seat on Y", "took up their seats".
+_SEAT_NOUNS = frozenset({"seat", "seats", "place", "places", "spot", "spots", "term", "terms"})
+# Words an election to an office (not to a body's seat) is told with: "elected X as president".
+_OFFICE_NOUNS = frozenset({"president", "chair", "chairman", "chairwoman", "chairperson", "head", "leader",
+                           "secretary", "secretary-general", "judge", "judges", "prime", "minister",
+                           "speaker", "mayor", "governor", "deputy", "vice", "vice-president", "director",
+                           "director-general", "rapporteur", "prosecutor", "commissioner"})  # fmt: skip
+# Verbs a list of those elected is given by: "others elected included A and B", "those elected were A".
+_LISTING = frozenset({"include", "includes", "included", "including", "were", "are", "was", "is"})
+
+
 @dataclass
 class DepEvent:
     """An event read from a parse: actor and body as argument tokens, before mapping to ids."""
@@ -176,6 +202,8 @@ class DepEvent:
     present: bool
     # Whether a missing body may be the story's topic ("Gambia reversed its withdrawal").
     topical: bool = False
+    # An election to a body with elected seats: the body is one with seats (else the story's).
+    election: bool = False
 
 
 def _is_verb(token: Any) -> bool:
@@ -447,6 +475,8 @@ def _frame(token: Any) -> DepEvent | None:
             return None
     if kind is None:
         return None
+    if kind in ("elect", "vote", "seat"):
+        return _election_frame(token, kind)
     present = _present(token)
     objects = _children(token, "dobj")
     event: DepEvent | None = None
@@ -554,6 +584,105 @@ def _frame(token: Any) -> DepEvent | None:
     if kind == "rejoin" and (word.startswith(("reengag", "re-engag", "engag"))):
         bodies = objects + _prep_objects(token, ("with", "in"))
     return DepEvent(kind, token, _subject(token), bodies, [token], None, present)
+
+
+def _listing(token: Any) -> list[Any]:
+    """The states a list of those elected names: "the countries winning seats were A and B",
+    "also winning seats were A and B", "countries that won seats included A", "among the winners
+    were A and B"."""
+    found = list(_children(token, "attr"))
+    found += [a for aux in _children(token, "aux", "auxpass") for a in _children(aux, "attr", "nsubj")]
+    current = token
+    for _ in range(3):
+        if current.dep_ in ("relcl", "acl") and _is_noun(current.head):
+            current = current.head
+            continue
+        if current.dep_ in ("csubj", "nsubj", "nsubjpass") and _lower(current.head) in _LISTING:
+            found += _children(current.head, "attr", "dobj")
+        elif (
+            current.dep_ == "pobj"
+            and _lower(current.head) == "among"
+            and _lower(current.head.head) in _LISTING
+        ):
+            found += _children(current.head.head, "nsubj", "attr")
+        break
+    return found
+
+
+def _election_frame(token: Any, kind: str) -> DepEvent | None:
+    """A state elected to a body with elected seats (the ``elect`` row of the table)."""
+    word = _lower(token)
+    if word.startswith("re") and not word.startswith("reg") or _re_prefixed(token):
+        return None  # re-elected: no new membership (the gold format's rule)
+    if kind == "seat":
+        # "won a seat on the council", "secured seats", "took up their seats on 1 January"; passive
+        # "the seats were won by A and B"; "the seats went to A and B"
+        going = word in ("go", "goes", "went", "gone")
+        seats = [o for o in _children(token, "nsubj" if going else "dobj", "nsubjpass")
+                 if _lower(o) in _SEAT_NOUNS]  # fmt: skip
+        if not seats:
+            if (
+                word in ("won", "win", "wins")
+                and not _children(token, "dobj", "attr", "dative")
+                and any(
+                    _lower(t) in ("seat", "seats", "votes", "ballot", "elected", "election")
+                    for t in token.sent
+                )
+            ):
+                # "Mexico, who ran unopposed for a seat, also won": a win in an election's sentence
+                return DepEvent("join", token, _subject(token), [], [token], None, _present(token),
+                                election=True)  # fmt: skip
+            return None
+        bodies = [b for s in seats for b in _prep_objects(s, ("on", "in", "at", "to", "of"))]
+        if going:
+            actors = _prep_objects(token, ("to",))
+        elif seats[0].dep_ == "dobj":
+            bodies += _prep_objects(token, ("on", "in", "at", "to"))
+            actors = _subject(token) + _listing(token)
+        else:
+            bodies += _prep_objects(token, ("on", "in", "at", "to"))
+            actors = _prep_objects(token, ("by",))
+        return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
+    if _is_noun(token) and word.startswith("winner"):
+        return DepEvent("join", token, _listing(token), [], [token], None, False, election=True)
+    if _is_noun(token):
+        # "the election of A and B to the council": the body may hang on the noun or on its verb
+        actors = _prep_objects(token, ("of",))
+        bodies = _prep_objects(token, ("to", "onto", "on"))
+        if not bodies and token.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass"):
+            bodies = _prep_objects(token.head, ("to", "onto"))
+        return DepEvent("join", token, actors, bodies, [token], None, False, election=True)
+    preps = ("to", "onto", "on", "into", "in") if kind == "elect" else ("onto", "on", "to", "into")
+    as_nouns = _prep_objects(token, ("as",)) + _children(token, "oprd", "attr")
+    if any(_lower(n) in _OFFICE_NOUNS or any(_lower(c) in _OFFICE_NOUNS for c in n.children)
+           for n in as_nouns):  # fmt: skip
+        return None  # "elected X as president": an office, not a seat
+    bodies = [b for b in _prep_objects(token, preps) if _lower(b) not in _OFFICE_NOUNS]
+    bodies += [b for n in as_nouns for b in _descend_member(n)]
+    if kind == "vote":
+        particles = {_lower(c) for c in token.children if c.dep_ in ("prt", "prep", "advmod")}
+        if not particles & {"in", "onto", "on", "into"} or not (bodies or _passive(token)):
+            return None  # "voted to suspend", "voted on the resolution": no election
+        if not _passive(token) and "in" in particles:
+            actors = [o for p in token.children if _lower(p) == "in" for o in _children(p, "pobj")]
+            actors += _children(token, "dobj")
+            return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
+    if _passive(token) or token.dep_ in ("acl", "relcl"):
+        actors = _subject(token) + _listing(token)
+        if token.dep_ == "acl" and token.head.dep_ in ("nsubj", "nsubjpass"):
+            # "others elected included A and B", "the countries elected were A and B"
+            verb = token.head.head
+            if _lower(verb) in _LISTING:
+                actors = _children(verb, "dobj", "attr")
+        elif token.dep_ == "acl":
+            actors = [token.head]  # "Peru, elected in 2030, ...": the noun the participle describes
+        for clause in _children(token, "advcl"):
+            # "A and B were elected, as were C and D"
+            if any(_lower(m) == "as" for m in _children(clause, "mark")):
+                actors = actors + _children(clause, "nsubj", "nsubjpass", "attr")
+    else:
+        actors = _children(token, "dobj")
+    return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
 
 
 def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
