@@ -112,7 +112,12 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"departure", r"re-?ent(?:er|ered|ering|ry)", r"re-?engag(?:e|es|ed|ing)", r"readmi(?:t|ts|tted|ssion)",
     r"return(?:s|ed|ing)?\s+to", r"suspen(?:d|ds|ded|ding|sion)", r"expel(?:s|led|ling)?", r"expulsion",
     r"halt(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){0,2}(?:participation|involvement)",
-    r"(?:re-?)?elect(?:s|ed|ing|ion)?", r"voted\s+(?:in|on|onto|into)", r"seats?", r"winners?",
+    r"(?:re-?)?elect(?:s|ed|ing)?(?!\s+(?:as\s+)?(?:the\s+|its\s+|a\s+)?(?:new\s+)?(?:president|chair|head|"
+    r"leader|secretary|prime|speaker|mayor|governor|deputy|vice|judges?|director))", r"election\s+of",
+    r"voted\s+(?:in(?!\s+favou?r)|onto|into|on\s+to)", r"winners?",
+    r"(?:w[oi]ns?|winning|secur\w*|gain\w*|clinch\w*|t[ao]ok|tak(?:es?|en|ing)|obtain\w*|land\w*|grab\w*)\s+"
+    r"(?:[\w'’-]+\s+){0,4}(?:seats?|terms?)", r"seats?\s+(?:were\s+won|went|go(?:es)?)",
+    r"seats?\b[^.;]{0,80}\bwon",
 )  # fmt: skip
 
 # Nouns a membership noun or a becoming needs: "become a member of", "granted permanent status in".
