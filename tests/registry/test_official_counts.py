@@ -111,8 +111,7 @@ COUNTS = [
         190,
         "https://treaties.unoda.org/t/npt (191 states parties listed, the DPRK included; the registry "
         "applies the DPRK's 2003 withdrawal)",
-        pending="54 of the 191 NPT parties are dated (Afghanistan to Ecuador and a few more); "
-        "the rest are not compiled",
+        pending="not every NPT party is dated yet (coverage.csv lists the undated ones)",
     ),
     Count(
         "IAEA",
