@@ -8,7 +8,7 @@ import pytest
 
 from comity.errors import SchemaVersionError, StoreError
 from comity.store import SCHEMA_VERSION, Store, default_db_path
-from comity.store._schema import RESULT_TABLES
+from comity.store._schema import BLOC_DDL, RESULT_TABLES
 
 
 def test_store_creates_schema_and_reopens(tmp_path: Path) -> None:
@@ -44,6 +44,24 @@ def test_store_of_version_2_gains_the_result_tables_when_opened_for_writing(tmp_
     with Store.open(path, read_only=False) as store:
         assert store.count("materialised") == 0
         assert store.count("sources") == 1  # nothing stored is lost
+    with Store.open(path, read_only=True) as store:
+        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert row is not None and int(row[0]) == SCHEMA_VERSION
+
+
+def test_store_of_version_3_gains_the_bloc_tables_when_opened_for_writing(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    bloc_tables = RESULT_TABLES[-len(BLOC_DDL) :]
+    with Store.open(path, read_only=False) as store:
+        store.insert_frame("vote_years", pd.DataFrame([{"year": 2000, "n_roll_calls": 70}]))
+        for table in bloc_tables:
+            store.con.execute(f"DROP TABLE {table}")
+        store.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaVersionError, match="schema version 3"):
+        Store.open(path, read_only=True)
+    with Store.open(path, read_only=False) as store:
+        assert all(store.count(table) == 0 for table in bloc_tables)
+        assert store.count("vote_years") == 1  # the results of version 3 are kept
     with Store.open(path, read_only=True) as store:
         row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         assert row is not None and int(row[0]) == SCHEMA_VERSION

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from comity.errors import BadInput, NotFittedError
-from comity.votes import VotingBlocs, adjusted_rand_index, normalized_mutual_info
+from comity.votes import VotingBlocs, adjusted_rand_index, normalized_mutual_info, yearly_blocs
 
 from .conftest import planted_votes
 
@@ -70,3 +70,45 @@ def test_adjusted_rand_and_nmi_match_hand_computation() -> None:
     assert normalized_mutual_info(a, b) == pytest.approx(0.8)
     assert adjusted_rand_index(a, [5, 5, 7, 7]) == 1.0
     assert normalized_mutual_info(a, [5, 5, 7, 7]) == pytest.approx(1.0)
+
+
+def _three_years() -> pd.DataFrame:
+    moved = ["P00", "P01"]
+    later = [[s for s in GROUPS[0] if s not in moved], GROUPS[1] + moved, GROUPS[2]]
+    return pd.concat(
+        [
+            planted_votes(GROUPS, n_calls=60, year=2000, loyalty=0.85, seed=1),
+            planted_votes(later, n_calls=60, year=2001, loyalty=0.85, seed=2),
+            planted_votes(later, n_calls=60, year=2002, loyalty=0.85, seed=3),
+        ],
+        ignore_index=True,
+    )
+
+
+def test_yearly_blocs_are_each_year_fitted_with_the_year_before() -> None:
+    votes = _three_years()
+    every = yearly_blocs(votes)
+    assert sorted(every.blocs["period"].unique()) == [2000, 2001, 2002]
+    for year in (2001, 2002):
+        # What VotingBlocs finds on that year and the one before, row for row.
+        pair = VotingBlocs(random_state=0).fit(votes[votes["year"].between(year - 1, year)])
+        expected = pair.blocs_[pair.blocs_["period"] == year].reset_index(drop=True)
+        one = every.year(year)
+        pd.testing.assert_frame_equal(one.blocs, expected, check_dtype=False)
+        pd.testing.assert_frame_equal(one.movers, pair.movers_.reset_index(drop=True), check_dtype=False)
+        pd.testing.assert_frame_equal(one.stability, pair.stability_, check_dtype=False)
+        assert one.modularity == {year: pair.modularity_[year]}
+    assert sorted(every.year(2001).movers["iso3"]) == ["P00", "P01"]
+    assert every.year(2002).movers.empty  # nobody moved again
+    assert every.year(2000).stability.empty  # no year before the first
+
+
+def test_yearly_blocs_of_some_years_and_bad_years() -> None:
+    votes = _three_years()
+    some = yearly_blocs(votes, [2002])
+    assert set(some.blocs["period"]) == {2002}
+    pd.testing.assert_frame_equal(some.blocs, yearly_blocs(votes).year(2002).blocs)
+    with pytest.raises(BadInput, match="no General Assembly votes in 1999"):
+        yearly_blocs(votes, [1999, 2001])
+    with pytest.raises(BadInput, match="metric"):
+        yearly_blocs(votes, metric="cosine")

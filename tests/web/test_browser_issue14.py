@@ -33,6 +33,7 @@ PAGES = (
     "/actors/ZAF?with=USA,CHN",
     "/actors/WHO",
     "/actors/sergey_lavrov",
+    "/actors/kofi_annan",
     f"/coalitions/{GOF}",
     "/coalitions/BRICS",
     "/votes",
@@ -296,6 +297,45 @@ def test_browser_table_downloads_give_the_shown_rows(patient: tuple[Any, Console
     rows = download(tab, links)
     assert [r["doc_id"] for r in rows] == shown and shown
     assert [r["doc_id"] for r in json_rows(tab, links)] == shown
+
+
+def test_browser_person_roles_download_gives_the_shown_rows(patient: tuple[Any, Console]) -> None:
+    tab, _ = patient
+    tab.goto("/actors/kofi_annan")
+    shown = tab.locator("section:has(p[data-table=roles]) tbody tr td:first-child").all_inner_texts()
+    links = tab.locator("p.table-source[data-table=roles]")
+    rows = download(tab, links)
+    assert [r["role"] for r in rows] == shown and shown
+    assert [r["role"] for r in json_rows(tab, links)] == shown
+    # Each row links the page it was compiled from; the table cites the registry's sources.
+    pages = tab.locator("section:has(p[data-table=roles]) tbody td.src a").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    assert pages == [r["source_ref"] for r in rows]
+    check_source_and_cite(tab, links)
+    assert links.locator("a.cite").count() == 1
+
+
+def test_browser_every_table_and_chart_has_its_downloads(patient: tuple[Any, Console]) -> None:
+    """On every page, each table of data and each chart has its CSV and JSON links, a source line
+    and a cite link."""
+    tab, console = patient
+    missing: dict[str, list[str]] = {}
+    for path in [resolve(tab, p) for p in PAGES if p not in BAD_PATHS and p != "/docs"]:
+        open_page(tab, path)
+        problems = []
+        n_tables = tab.locator("main table").count()
+        n_links = tab.locator("main p.table-source").count()
+        if n_tables != n_links:
+            problems.append(f"{n_tables} tables, {n_links} with downloads")
+        for box in tab.locator("main figure.chart-box, main p.table-source").all():
+            for needed in ("a.download-csv", "a.download-json", "a.cite", ".source"):
+                if box.locator(needed).count() != 1:
+                    problems.append(f"{box.get_attribute('class')}: no {needed}")
+        if problems:
+            missing[path] = problems
+    console.errors = [e for e in console.errors if "status of 404" not in e]
+    assert missing == {}
 
 
 def test_browser_a_state_has_one_colour_on_every_page(patient: tuple[Any, Console]) -> None:

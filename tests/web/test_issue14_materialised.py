@@ -15,10 +15,11 @@ import pandas as pd
 import pytest
 
 from comity import news
+from comity.errors import BadInput
 from comity.registry import Registry
 from comity.store import Store
+from comity.votes import VotingBlocs, agreement_matrix, alignment, cohesion, read_votes, yearly_blocs
 from comity.votes import _cohesion as cohesion_module
-from comity.votes import agreement_matrix, alignment, cohesion, read_votes
 from comity.votes._stored import RESULTS, StoredVotes, data_version, known_groups, materialise_votes
 from comity.web import create_app
 
@@ -99,6 +100,27 @@ def test_stored_cohesion_gives_the_library_numbers(store: Store, votes: pd.DataF
     assert StoredVotes(store).cohesion("NOT_A_GROUP") is None
 
 
+@pytest.mark.parametrize("year", [1975, 2023])
+def test_stored_blocs_are_those_of_the_year_fitted_with_the_year_before(
+    store: Store, votes: pd.DataFrame, year: int
+) -> None:
+    stored = StoredVotes(store).blocs(year)
+    assert stored is not None and len(stored.blocs) > 100
+    window = votes[votes["year"].between(year - 1, year)]
+    computed = yearly_blocs(window, [year])
+    for name in ("blocs", "movers", "stability"):
+        pd.testing.assert_frame_equal(getattr(stored, name), getattr(computed, name), check_dtype=False)
+    assert stored.modularity == pytest.approx(computed.modularity)
+    # The same blocs and movers as the estimator fitted on the two years (the web's former way).
+    pair = VotingBlocs().fit(window)
+    assert stored.blocs[["iso3", "bloc"]].values.tolist() == (
+        pair.blocs_[pair.blocs_["period"] == year][["iso3", "bloc"]].values.tolist()
+    )
+    assert sorted(stored.movers["iso3"]) == sorted(pair.movers_["iso3"])
+    # Other parameters are not stored: the reader says so, and the API computes them.
+    assert StoredVotes(store).blocs(year, resolution=1.5) is None
+
+
 def test_cohesion_asks_the_registry_once_per_stretch_of_unchanged_members(
     store: Store, votes: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -127,6 +149,37 @@ def test_read_votes_of_some_years_reads_only_those(store: Store, votes: pd.DataF
     expected = votes[votes["year"].between(1990, 1991)]
     assert len(some) == len(expected)
     assert set(some["source_id"]) == set(expected["source_id"])
+
+
+@pytest.mark.parametrize(("states", "issue"), [(["USA", "CHN", "RUS"], "hr"), (["RUS", "SUN", "UKR"], None)])
+def test_read_votes_of_some_states_and_an_issue_reads_only_those(
+    store: Store, votes: pd.DataFrame, states: list[str], issue: str | None
+) -> None:
+    some = read_votes(store, start=1985, end=2000, states=states, issue=issue)
+    assert set(some["iso3"]) <= set(states)
+    expected = votes[votes["year"].between(1985, 2000) & votes["iso3"].isin(states)]
+    if issue is not None:
+        expected = expected[expected["issues"].fillna("").str.split(",").map(lambda codes: issue in codes)]
+    assert len(some) == len(expected) > 0
+    # The alignment of those states from their rows alone is the library's on every vote.
+    pd.testing.assert_frame_equal(
+        alignment(some, states, issue=issue, start=1985, end=2000),
+        alignment(votes, states, issue=issue, start=1985, end=2000),
+    )
+    with pytest.raises(BadInput, match="issue code"):
+        read_votes(store, issue="xx")
+
+
+def test_api_alignment_by_issue_gives_the_library_numbers(web_db: Path, votes: pd.DataFrame) -> None:
+    client = make_client(create_app(web_db))
+    body = client.get(
+        "/api/votes/alignment", params={"states": "USA,CHN,RUS", "issue": "me", "from": 1990, "to": 2000}
+    ).json()
+    computed = alignment(votes, ["USA", "CHN", "RUS"], issue="me", start=1990, end=2000, metrics=["agree"])
+    assert [(r["iso3_a"], r["iso3_b"], r["year"]) for r in body["items"]] == list(
+        computed[["iso3_a", "iso3_b", "year"]].itertuples(index=False, name=None)
+    )
+    assert [r["agree"] for r in body["items"]] == pytest.approx(computed["agree"].tolist(), abs=1e-4)
 
 
 def test_a_second_build_keeps_results_of_the_same_data(web_db: Path, tmp_path: Path) -> None:

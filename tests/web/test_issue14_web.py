@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from comity.web._pages import _extend, code_spans, outlet_of
+from comity.news import outlet_label as outlet_of
+from comity.web._pages import _extend, code_spans
 
 from .conftest import wait_for_ideal_points
 from .test_api import assert_error
@@ -69,7 +70,8 @@ def ready(client: httpx.Client) -> httpx.Client:
 
 def check_links(client: httpx.Client, chart: dict[str, Any], licence: bool = True) -> None:
     assert chart["download-json"].startswith("/api/")
-    assert chart["download-csv"] == chart["download-json"] + "&format=csv"
+    json_url = chart["download-json"]
+    assert chart["download-csv"] == json_url + ("&" if "?" in json_url else "?") + "format=csv"
     assert client.get(chart["download-json"]).status_code == 200
     assert chart["source"].startswith("Source: ")
     if licence:
@@ -208,3 +210,66 @@ def test_issue14_outlet_is_never_the_document_id() -> None:
         outlet_of({"doc_id": "seed-003", "outlet": "", "url": "https://www.example.org/a"}) == "example.org"
     )
     assert outlet_of({"doc_id": "x", "outlet": "Press TV"}) == "Press TV"
+
+
+def tables_of(page: str) -> dict[str, dict[str, str]]:
+    """Each table's download paragraph: its CSV, JSON and cite links and its source line."""
+    out: dict[str, dict[str, str]] = {}
+    found = re.findall(r'<p class="chart-source table-source" data-table="(\w+)">(.*?)</p>', page, re.S)
+    for key, body in found:
+        links = {
+            name: html.unescape(href)
+            for name, href in re.findall(r'class="(download-csv|download-json|cite)" href="([^"]+)"', body)
+        }
+        source = re.search(r'<span class="source">(.*?)</span>', body, re.S)
+        out[key] = {"source": html.unescape(source.group(1)) if source else "", **links}
+    return out
+
+
+def test_issue14_person_roles_table_has_downloads(ready: httpx.Client) -> None:
+    page = ready.get("/actors/kofi_annan")
+    assert page.status_code == 200
+    table = tables_of(page.text)["roles"]
+    assert table["download-csv"] == table["download-json"] + "?format=csv"
+    assert table["source"].startswith("Source: comity registry")
+    rows = csv_rows(ready, table["download-csv"])
+    shown = re.search(r"<h2>Roles</h2>\s*<table>(.*?)</table>", page.text, re.S)
+    assert shown
+    cells = re.findall(r"<tr><td>([^<]+)</td>", shown.group(1))
+    assert len(rows) == len(cells) >= 1
+    assert [r["role"] for r in rows] == [html.unescape(c) for c in cells]
+    body = ready.get(table["download-json"]).json()
+    assert body["actor_id"] == "kofi_annan" and body["total"] == len(rows)
+    assert ready.get("/api/actors/kofi_annan").json()["links"]["roles"] == "/api/actors/kofi_annan/roles"
+    # Each role row links the page it was compiled from.
+    assert all(r["source_ref"].startswith("http") for r in rows)
+    assert_error(ready.get("/api/actors/nobody_at_all_xyz/roles"), 404, "E010")
+
+
+@pytest.mark.parametrize(
+    "url", ["/actors/USA", "/actors/kofi_annan", "/actors/ZAF?with=USA", f"/coalitions/{GOF}", "/votes"]
+)
+def test_issue14_every_table_and_chart_has_downloads_and_a_source(ready: httpx.Client, url: str) -> None:
+    page = ready.get(url).text
+    tables = tables_of(page)
+    # Every table of data (the API index page aside) is followed by its downloads.
+    assert page.count("<table") == len(tables), url
+    for table in tables.values():
+        check_links(ready, table, licence=False)
+    for chart in charts_of(page).values():
+        check_links(ready, chart, licence=False)
+        assert "cite" in chart, chart["source"]
+
+
+def test_issue14_speaker_names_are_the_news_library_s() -> None:
+    from comity.news import speaker_names
+
+    person = {
+        "id": "a_person",
+        "name": "A Person",
+        "type": "person",
+        "aliases": {"alias": ["A. Person"], "x": ["no"]},
+    }
+    assert speaker_names(person) == ["A Person", "A. Person", "a_person"]
+    state = {"id": "FRA", "name": "France", "type": "state", "aliases": {"alias": ["French Republic"]}}
+    assert speaker_names(state) == ["FRA", "France"]

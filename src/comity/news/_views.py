@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from comity.errors import UnknownActor
 from comity.store import Store, sha256_of
@@ -448,6 +449,34 @@ def _supports(fact_type: str, value: dict[str, Any], stored: dict[str, Any]) -> 
     if kind == "meeting":
         return bool(p.get("body") == value.get("body"))
     return False
+
+
+def speaker_names(actor: dict[str, Any]) -> list[str]:
+    """The names under which the news may quote ``actor`` (a registry record as
+    :meth:`comity.registry.Registry.show` gives it): its id and name, and a person's other names."""
+    names = {str(actor["id"]), str(actor["name"])}
+    if actor.get("type") == "person":
+        for kind, values in (actor.get("aliases") or {}).items():
+            if kind in ("name", "alias"):
+                names.update(str(v) for v in values)
+    return sorted(names)
+
+
+def outlet_label(doc: Any) -> str:
+    """A document's outlet as people know it: the stored outlet, else the host of its URL, never the
+    store's internal document id (an upload such as "seed-003" has neither). ``doc`` is a row or
+    view of a document (a mapping), or an object with those attributes."""
+
+    def get(key: str) -> Any:
+        return doc.get(key) if isinstance(doc, dict) else getattr(doc, key, None)
+
+    meta = get("meta") or {}
+    name = get("outlet") or (meta.get("outlet") if isinstance(meta, dict) else None)
+    if name:
+        return str(name)
+    url = get("url") or (meta.get("url") if isinstance(meta, dict) else None)
+    host = urlsplit(str(url)).hostname if url else None
+    return host.removeprefix("www.") if host else "outlet not given"
 
 
 def quotes_by(

@@ -5,10 +5,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 from rapidfuzz import fuzz, process
+
+if TYPE_CHECKING:
+    from comity.data._manifest import Citation
 
 from comity._dates import format_partial, parse_date, parse_partial_date
 from comity.errors import AmbiguousName, BadDate, BadInput, UnknownActor
@@ -726,6 +729,44 @@ class Registry:
             "note",
         ]
         return out[columns].reset_index(drop=True)
+
+    # -- sources ---------------------------------------------------------------------------
+    def cite_sources(self, source_ids: list[str] | tuple[str, ...]) -> list[Citation]:
+        """References to cite for registry sources (``sources.source_id``), each once, from the
+        store's ``sources`` table (title, address, licence); an unknown id is a :class:`BadInput`."""
+        from comity.data._manifest import Citation
+
+        wanted = list(dict.fromkeys(source_ids))
+        if not wanted:
+            return []
+        marks = ", ".join("?" for _ in wanted)
+        rows = self.store.con.execute(
+            f"SELECT source_id, title, url, licence FROM sources WHERE source_id IN ({marks})", wanted
+        ).fetchall()
+        found = {str(r[0]): r for r in rows}
+        unknown = [s for s in wanted if s not in found]
+        if unknown:
+            raise BadInput(
+                f"unknown registry source(s) {', '.join(unknown)}.",
+                hint="Source ids are those of the source_id column of registry rows.",
+            )
+        out = []
+        for source_id in wanted:
+            _, title, url, licence = found[source_id]
+            title_text = str(title or source_id)
+            text = title_text + (f". {url}" if url else "") + (f" (licence: {licence})" if licence else "")
+
+            def braced(value: str) -> str:
+                return value.replace("{", "(").replace("}", ")")
+
+            fields = [f"  title = {{{braced(title_text)}}}"]
+            if url:
+                fields.append(f"  howpublished = {{\\url{{{braced(str(url))}}}}}")
+            if licence:
+                fields.append(f"  note = {{Licence: {braced(str(licence))}}}")
+            bibtex = f"@misc{{comity-source-{source_id},\n" + ",\n".join(fields) + "\n}"
+            out.append(Citation(key=f"source:{source_id}", text=text, bibtex=bibtex))
+        return out
 
     # -- summaries -------------------------------------------------------------------------
     def counts(self) -> pd.DataFrame:

@@ -13,7 +13,7 @@ its parameters and how long it took.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 REGISTRY_TABLES = (
     "sources",
@@ -55,7 +55,18 @@ RESULT_DDL: tuple[str, ...] = (
     """CREATE INDEX vote_dyads_pair ON vote_dyads (iso3_a, iso3_b)""",
     """CREATE INDEX ideal_points_iso3 ON ideal_points (iso3)""",
 )
-#: The result tables, in the order of :data:`RESULT_DDL`.
+#: Tables of the voting blocs of each year (added by schema version 4).
+BLOC_DDL: tuple[str, ...] = (
+    """CREATE TABLE vote_blocs (
+        year INTEGER NOT NULL, iso3 TEXT NOT NULL, bloc INTEGER NOT NULL, bloc_size INTEGER NOT NULL)""",
+    """CREATE TABLE vote_bloc_movers (
+        year INTEGER NOT NULL, iso3 TEXT NOT NULL, previous INTEGER NOT NULL, bloc INTEGER NOT NULL,
+        previous_bloc INTEGER NOT NULL)""",
+    """CREATE TABLE vote_bloc_years (
+        year INTEGER PRIMARY KEY, previous INTEGER, ari DOUBLE, nmi DOUBLE, n_common INTEGER,
+        modularity DOUBLE, notes TEXT)""",
+)
+#: The result tables, in the order of :data:`RESULT_DDL` then :data:`BLOC_DDL`.
 RESULT_TABLES: tuple[str, ...] = (
     "materialised",
     "vote_years",
@@ -64,6 +75,9 @@ RESULT_TABLES: tuple[str, ...] = (
     "ideal_points",
     "group_cohesion",
     "story_summaries",
+    "vote_blocs",
+    "vote_bloc_movers",
+    "vote_bloc_years",
 )
 
 DDL: tuple[str, ...] = (
@@ -124,8 +138,9 @@ DDL: tuple[str, ...] = (
     """CREATE INDEX votes_rcid ON votes (rcid)""",
     """CREATE INDEX facts_doc ON facts (doc_id)""",
 )
-DDL = DDL + RESULT_DDL
+DDL = DDL + RESULT_DDL + BLOC_DDL
 
 #: Statements that bring a store of an older schema version up to the next one, by version.
-#: Version 2 lacks only the tables of materialised results: adding them loses nothing.
-MIGRATIONS: dict[int, tuple[str, ...]] = {2: RESULT_DDL}
+#: Version 2 lacks only the tables of materialised results, version 3 those of the yearly blocs:
+#: adding them loses nothing.
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: RESULT_DDL, 3: BLOC_DDL}

@@ -17,7 +17,13 @@ if _typing.TYPE_CHECKING:
         alignment,
         pair_indices,
     )
-    from comity.votes._blocs import VotingBlocs, adjusted_rand_index, normalized_mutual_info
+    from comity.votes._blocs import (
+        VotingBlocs,
+        YearlyBlocs,
+        adjusted_rand_index,
+        normalized_mutual_info,
+        yearly_blocs,
+    )
     from comity.votes._cohesion import DEFAULT_SEED, bloc_since, cohesion, cohesion_indices, group_members
     from comity.votes._ideal import ConvergenceWarning, DynamicIdealPoints, IdealPoints, ideal_points_table
     from comity.votes._identity import follow_successors, successor_map
@@ -54,6 +60,7 @@ __all__ = [
     "THIN_ROLL_CALLS",
     "VoteTables",
     "VotingBlocs",
+    "YearlyBlocs",
     "adjusted_rand_index",
     "agreement_matrices",
     "agreement_matrix",
@@ -85,6 +92,7 @@ __all__ = [
     "read_votes",
     "successor_map",
     "votes_in_store",
+    "yearly_blocs",
 ]
 
 # Where each public name lives. scipy, igraph and matplotlib take most of a second to import;
@@ -100,6 +108,7 @@ _HOMES = {
     "THIN_ROLL_CALLS": "comity.votes._alignment",
     "VoteTables": "comity.votes._load",
     "VotingBlocs": "comity.votes._blocs",
+    "YearlyBlocs": "comity.votes._blocs",
     "adjusted_rand_index": "comity.votes._blocs",
     "agreement_matrices": "comity.votes._alignment",
     "agreement_matrix": "comity.votes._alignment",
@@ -131,6 +140,7 @@ _HOMES = {
     "read_votes": "comity.votes._load",
     "successor_map": "comity.votes._identity",
     "votes_in_store": "comity.votes._load",
+    "yearly_blocs": "comity.votes._blocs",
 }
 
 

@@ -11,6 +11,8 @@ information of consecutive partitions measure stability.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,7 @@ import pandas as pd
 from comity.errors import BadInput, NotFittedError
 from comity.votes._alignment import METRICS, _Encoded, _matrix_from_block, _single_threaded_blas
 
-__all__ = ["VotingBlocs", "adjusted_rand_index", "normalized_mutual_info"]
+__all__ = ["VotingBlocs", "YearlyBlocs", "adjusted_rand_index", "normalized_mutual_info", "yearly_blocs"]
 
 
 def _contingency(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -128,6 +130,22 @@ class VotingBlocs:
 
     def fit(self, votes: pd.DataFrame) -> VotingBlocs:
         """Find the blocs of each period of ``votes`` (rcid, iso3, vote, year)."""
+        partitions, modularity, notes = self._partitions(votes)
+        for period in sorted(notes):
+            for note in notes[period]:
+                warnings.warn(note, RuntimeWarning, stacklevel=2)
+        if not partitions:
+            raise BadInput("no period had two states with enough votes", hint="Lower min_votes.")
+        self.blocs_, self.stability_, self.movers_ = _match_periods(list(partitions.values()))
+        self.modularity_ = modularity
+        return self
+
+    def _partitions(
+        self, votes: pd.DataFrame
+    ) -> tuple[dict[int, pd.DataFrame], dict[int, float], dict[int, list[str]]]:
+        """Each period's raw Leiden partition (period, iso3, bloc), its quality, and notes of the
+        periods skipped. A period's partition depends on its own votes only (states in ISO3 order,
+        seeded), so it is the same whatever other periods ``votes`` holds."""
         import igraph as ig
         import leidenalg
 
@@ -137,17 +155,16 @@ class VotingBlocs:
         frame = votes.assign(_period=first + (years - first) // self.period * self.period)
         encoded = _Encoded(frame, "_period")
         names = np.asarray(encoded.states, dtype=object)
-        assignments: list[pd.DataFrame] = []
+        partitions: dict[int, pd.DataFrame] = {}
         modularity: dict[int, float] = {}
+        notes: dict[int, list[str]] = {}
         for period in encoded.groups:
             block = encoded.block(period)
             rows = np.flatnonzero((block >= 0).sum(axis=1) >= self.min_votes)
             if len(rows) < 2:
-                warnings.warn(
-                    f"period {period}: fewer than two states with {self.min_votes} votes; skipped",
-                    RuntimeWarning,
-                    stacklevel=2,
-                )
+                notes[int(period)] = [
+                    f"period {period}: fewer than two states with {self.min_votes} votes; skipped"
+                ]
                 continue
             with _single_threaded_blas():
                 weights = _matrix_from_block(block[rows], self.metric)
@@ -166,20 +183,10 @@ class VotingBlocs:
                 n_iterations=-1,
             )
             modularity[int(period)] = float(partition.quality())
-            assignments.append(
-                pd.DataFrame(
-                    {
-                        "period": int(period),
-                        "iso3": names[rows],
-                        "bloc": np.asarray(partition.membership),
-                    }
-                )
+            partitions[int(period)] = pd.DataFrame(
+                {"period": int(period), "iso3": names[rows], "bloc": np.asarray(partition.membership)}
             )
-        if not assignments:
-            raise BadInput("no period had two states with enough votes", hint="Lower min_votes.")
-        self.blocs_, self.stability_, self.movers_ = _match_periods(assignments)
-        self.modularity_ = modularity
-        return self
+        return partitions, modularity, notes
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "blocs_"):
@@ -199,6 +206,110 @@ class VotingBlocs:
         """The bloc label of one state in each period."""
         self._check_fitted()
         return self.blocs_[self.blocs_["iso3"] == iso3].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class YearlyBlocs:
+    """Voting blocs of each year, labelled against the year before (see :func:`yearly_blocs`).
+
+    Attributes
+    ----------
+    blocs:
+        period (the year), iso3, bloc, bloc_size.
+    movers:
+        iso3, period, previous (the year before), bloc, previous_bloc: states whose bloc changed.
+    stability:
+        period, previous, ari, nmi, n_common: agreement of the year's partition with the year before.
+    modularity:
+        Quality of each year's partition.
+    notes:
+        Per year, what was skipped in computing it (a year with fewer than two states that voted).
+    """
+
+    blocs: pd.DataFrame
+    movers: pd.DataFrame
+    stability: pd.DataFrame
+    modularity: dict[int, float]
+    notes: dict[int, list[str]]
+
+    def year(self, year: int) -> YearlyBlocs:
+        """Only ``year``'s rows."""
+
+        def rows(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["period"] == year].reset_index(drop=True)
+
+        return YearlyBlocs(
+            rows(self.blocs),
+            rows(self.movers),
+            rows(self.stability),
+            {year: self.modularity[year]} if year in self.modularity else {},
+            {year: self.notes[year]} if year in self.notes else {},
+        )
+
+
+def yearly_blocs(
+    votes: pd.DataFrame,
+    years: Sequence[int] | None = None,
+    *,
+    resolution: float = 1.0,
+    metric: str = "agree",
+    min_votes: int = 10,
+    random_state: int | None = 0,
+) -> YearlyBlocs:
+    """Voting blocs of each of ``years`` (default: every year of ``votes``), each matched to those
+    of the year before, as ``comity votes blocs --year`` shows them.
+
+    Each year is what :class:`VotingBlocs` finds fitted on that year and the one before: the year
+    before is labelled by size (largest 0) and the year's blocs by their largest overlap with it, so
+    that the movers are the states whose bloc changed. Each year's partition is computed once, so
+    all years cost one fit per year (not two).
+
+    >>> found = yearly_blocs(read_votes(start=2022, end=2023), [2023])  # doctest: +SKIP
+    >>> found.blocs.head()  # doctest: +SKIP
+    """
+    model = VotingBlocs(resolution, metric=metric, min_votes=min_votes, random_state=random_state)
+    model._validate(votes)
+    present = sorted(int(y) for y in votes["year"].unique())
+    wanted = present if years is None else sorted({int(y) for y in years})
+    missing = [y for y in wanted if y not in present]
+    if missing:
+        raise BadInput(
+            f"There are no General Assembly votes in {', '.join(map(str, missing))}.",
+            hint=f"Pick years between {present[0]} and {present[-1]}.",
+        )
+    needed = set(wanted) | {y - 1 for y in wanted}
+    partitions, modularity, skipped = model._partitions(votes[votes["year"].isin(needed)])
+    blocs, movers, stability = [], [], []
+    notes: dict[int, list[str]] = {}
+    for year in wanted:
+        note = skipped.get(year - 1, []) + skipped.get(year, [])
+        if note:
+            notes[year] = note
+        if year not in partitions:
+            continue
+        pair = [partitions[y] for y in (year - 1, year) if y in partitions]
+        found, steady, moved = _match_periods(pair)
+        blocs.append(found[found["period"] == year])
+        movers.append(moved)
+        stability.append(steady)
+    if not blocs:
+        raise BadInput("no year had two states with enough votes", hint="Lower min_votes.")
+    return YearlyBlocs(
+        pd.concat(blocs, ignore_index=True),
+        _concat(movers, _MOVER_COLUMNS),
+        _concat(stability, _STABILITY_COLUMNS),
+        {y: modularity[y] for y in wanted if y in modularity},
+        notes,
+    )
+
+
+_MOVER_COLUMNS = ["iso3", "period", "previous", "bloc", "previous_bloc"]
+_STABILITY_COLUMNS = ["period", "previous", "ari", "nmi", "n_common"]
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    kept = [f for f in frames if len(f)]
+    return pd.concat(kept, ignore_index=True)[columns] if kept else pd.DataFrame(columns=columns)
 
 
 def _match_periods(
@@ -267,7 +378,6 @@ def _match_periods(
     blocs = (
         pd.concat(matched, ignore_index=True).sort_values(["period", "bloc", "iso3"]).reset_index(drop=True)
     )
-    stability_frame = pd.DataFrame(stability, columns=["period", "previous", "ari", "nmi", "n_common"])
-    mover_columns = ["iso3", "period", "previous", "bloc", "previous_bloc"]
-    movers_frame = pd.concat(movers, ignore_index=True) if movers else pd.DataFrame(columns=mover_columns)
-    return blocs, stability_frame, movers_frame[mover_columns].reset_index(drop=True)
+    stability_frame = pd.DataFrame(stability, columns=_STABILITY_COLUMNS)
+    movers_frame = pd.concat(movers, ignore_index=True) if movers else pd.DataFrame(columns=_MOVER_COLUMNS)
+    return blocs, stability_frame, movers_frame[_MOVER_COLUMNS].reset_index(drop=True)

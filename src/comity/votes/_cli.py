@@ -421,7 +421,7 @@ def blocs(
 
     Example: comity votes blocs --year 2023
     """
-    from comity.votes._blocs import VotingBlocs
+    from comity.votes._blocs import yearly_blocs
 
     if out is not None:
         from comity._export import check_table_path
@@ -433,10 +433,10 @@ def blocs(
         raise BadInput(
             f"no votes in {year}", hint=f"Years with votes: {votes['year'].min()}-{votes['year'].max()}."
         )
-    model = VotingBlocs(resolution=resolution, metric=metric, random_state=seed).fit(window)
-    found = model.blocs(year)
-    stability = model.stability_[model.stability_["period"] == year]
-    movers = model.movers_[model.movers_["period"] == year]
+    model = yearly_blocs(window, [year], resolution=resolution, metric=metric, random_state=seed)
+    found = {int(str(b)): sorted(g["iso3"]) for b, g in model.blocs.groupby("bloc")}
+    stability = model.stability
+    movers = model.movers
     if out is not None:
         import pandas as pd
 

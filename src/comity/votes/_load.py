@@ -1024,6 +1024,8 @@ def read_votes(
     successors: bool = False,
     start: int | None = None,
     end: int | None = None,
+    states: Sequence[str] | None = None,
+    issue: str | None = None,
 ) -> pd.DataFrame:
     """One tidy votes frame for analysis: rcid, iso3, vote, year, date, issues, body, source_id.
 
@@ -1046,6 +1048,13 @@ def read_votes(
         see :func:`comity.votes.successor_map`.
     start, end:
         First and last year to read (``None``: no bound); a store reads only those years.
+    states:
+        Only the votes of these ISO3 codes (``None``: every state); a store reads only theirs. What
+        :func:`comity.votes.alignment` computes for a pair depends on the pair's votes only, so the
+        alignment of a few states needs only their rows. With ``successors``, the codes are those
+        after the mapping (RUS takes in SUN's votes).
+    issue:
+        Only roll calls of one of Voeten's issue codes (me, nu, di, hr, co, ec).
     """
     chosen = tuple(sources)
     if not chosen:
@@ -1056,7 +1065,17 @@ def read_votes(
             f"unknown body {body!r}",
             hint="Use GA (General Assembly), SC (Security Council) or all (both organs).",
         )
-    stored = votes_in_store(store, chosen, start=start, end=end) if store is not None else None
+    if issue is not None and issue not in ISSUE_CODES:
+        raise BadInput(
+            f"unknown issue code {issue!r}", hint=f"Voeten's issue codes: {', '.join(ISSUE_CODES)}."
+        )
+    # Successors are mapped after reading: SUN's rows must be read for RUS.
+    wanted = None if states is None or successors else tuple(states)
+    stored = (
+        votes_in_store(store, chosen, start=start, end=end, states=wanted, issue=issue)
+        if store is not None
+        else None
+    )
     present = _sources_in_store(store, chosen) if store is not None else set()
     missing = tuple(s for s in chosen if s not in present)
     unknown = [s for s in missing if s not in _READERS]
@@ -1078,6 +1097,10 @@ def read_votes(
             years <= (end if end is not None else years.max())
         )
         votes = votes[keep]
+    if shipped is not None and wanted is not None:
+        votes = votes[votes["iso3"].isin(wanted)]
+    if shipped is not None and issue is not None:
+        votes = votes[votes["issues"].fillna("").astype(str).str.split(",").map(lambda codes: issue in codes)]
     if organ is not None:
         votes = votes[votes["body"] == organ]
     votes = votes.reset_index(drop=True)
@@ -1085,6 +1108,8 @@ def read_votes(
         from comity.votes._identity import follow_successors
 
         votes = follow_successors(votes)
+        if states is not None:
+            votes = votes[votes["iso3"].isin(tuple(states))].reset_index(drop=True)
     return votes
 
 
@@ -1103,15 +1128,26 @@ def votes_in_store(
     *,
     start: int | None = None,
     end: int | None = None,
+    states: Sequence[str] | None = None,
+    issue: str | None = None,
 ) -> pd.DataFrame:
     """The tidy analysis frame of ``sources`` from the store (empty if it holds none), of the years
-    ``start`` to ``end`` (default all)."""
+    ``start`` to ``end`` (default all), of ``states`` (default all) and roll calls of ``issue``
+    (default all): only those rows are read."""
     placeholders = ", ".join("?" for _ in sources)
+    where = [f"v.source_id IN ({placeholders})", "r.year IS NOT NULL", "r.year >= ?", "r.year <= ?"]
+    params: list[Any] = [*sources, start if start is not None else -1, end if end is not None else 10_000]
+    if states is not None:
+        where.append("v.iso3 IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(states))
+    if issue is not None:
+        # Issue codes are comma-separated, as the library's issue filter reads them.
+        where.append("list_contains(string_split(coalesce(r.issues, ''), ','), ?)")
+        params.append(issue)
     frame = store.con.execute(
         f"""SELECT v.rcid, v.iso3, v.vote, r.year, r.date, r.issues, r.body, v.source_id
-            FROM votes v JOIN roll_calls r USING (rcid)
-            WHERE v.source_id IN ({placeholders}) AND r.year IS NOT NULL AND r.year >= ? AND r.year <= ?""",
-        [*sources, start if start is not None else -1, end if end is not None else 10_000],
+            FROM votes v JOIN roll_calls r USING (rcid) WHERE {" AND ".join(where)}""",
+        params,
     ).df()
     frame["year"] = frame["year"].astype("int64")
     result: pd.DataFrame = frame[ANALYSIS_COLUMNS]

@@ -11,6 +11,9 @@ dynamic ideal point fit takes seconds, cohesion against random groups a second p
   that table, and a period's table is the sum of its years' tables, so the alignment of *any*
   set of states, per year or pooled over any period, is one indexed query and a few array sums
   (:meth:`StoredVotes.alignment`) with the same numbers as the library;
+* ``vote_blocs``: the voting blocs of every year (:func:`comity.votes.yearly_blocs` with its
+  default parameters), the states that moved since the year before and the stability of each
+  year's partition (tables ``vote_blocs``, ``vote_bloc_movers``, ``vote_bloc_years``);
 * ``ideal_points``: one dynamic fit over all years, bridged by the repeated resolutions, as
   ``comity votes ideal --dynamic`` does;
 * ``group_cohesion``: :func:`comity.votes.cohesion` of every coalition, group and principal UN
@@ -29,13 +32,16 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from comity.errors import BadInput, ComityError
 from comity.store import Store, sha256_of
+
+if TYPE_CHECKING:
+    from comity.votes._blocs import YearlyBlocs
 from comity.votes._alignment import (
     METRICS,
     THIN_ROLL_CALLS,
@@ -47,6 +53,7 @@ from comity.votes._alignment import (
 )
 
 __all__ = [
+    "BLOC_PARAMS",
     "DEFAULT_DRAWS",
     "KNOWN_GROUP_KINDS",
     "RESULTS",
@@ -62,7 +69,9 @@ KNOWN_GROUP_KINDS: tuple[str, ...] = ("coalition", "group", "un_organ")
 #: Random groups per year of the stored cohesion (the default of :func:`comity.votes.cohesion`).
 DEFAULT_DRAWS = 1000
 #: The materialised vote results, in the order the build computes them.
-RESULTS: tuple[str, ...] = ("vote_years", "vote_dyads", "ideal_points", "group_cohesion")
+RESULTS: tuple[str, ...] = ("vote_years", "vote_dyads", "vote_blocs", "ideal_points", "group_cohesion")
+#: Parameters of the stored blocs (the defaults of :func:`comity.votes.yearly_blocs`).
+BLOC_PARAMS: dict[str, Any] = {"resolution": 1.0, "metric": "agree", "min_votes": 10, "seed": 0}
 #: Column names of the nine cells of a pair's table: first state's vote, second state's vote.
 _VOTES = ("yes", "abstain", "no")
 CELLS: tuple[str, ...] = tuple(f"{a}_{b}" for a in _VOTES for b in _VOTES)
@@ -140,6 +149,7 @@ def materialise_votes(
     steps: dict[str, Callable[[], tuple[int, dict[str, Any], str | None]]] = {
         "vote_years": lambda: _store_years(store, votes),
         "vote_dyads": lambda: _store_dyads(store, votes),
+        "vote_blocs": lambda: _store_blocs(store, votes),
         "ideal_points": lambda: _store_ideal_points(store, votes, data_dir),
         "group_cohesion": lambda: _store_cohesion(store, votes),
     }
@@ -189,6 +199,43 @@ def _store_dyads(store: Store, votes: pd.DataFrame) -> tuple[int, dict[str, Any]
                 frame[cell] = cells[i, keep]
             total += store.insert_frame("vote_dyads", frame)
     return total, {}, None
+
+
+def _store_blocs(store: Store, votes: pd.DataFrame) -> tuple[int, dict[str, Any], str | None]:
+    from comity.votes._blocs import yearly_blocs
+
+    found = yearly_blocs(
+        votes,
+        resolution=BLOC_PARAMS["resolution"],
+        metric=BLOC_PARAMS["metric"],
+        min_votes=BLOC_PARAMS["min_votes"],
+        random_state=BLOC_PARAMS["seed"],
+    )
+    for table in ("vote_blocs", "vote_bloc_movers", "vote_bloc_years"):
+        store.con.execute(f"DELETE FROM {table}")
+    blocs = found.blocs.rename(columns={"period": "year"})[["year", "iso3", "bloc", "bloc_size"]]
+    movers = found.movers.rename(columns={"period": "year"})[
+        ["year", "iso3", "previous", "bloc", "previous_bloc"]
+    ]
+    years = pd.DataFrame({"year": sorted(set(found.blocs["period"]) | set(found.notes))})
+    stability = found.stability.rename(columns={"period": "year"})
+    years = years.merge(stability, on="year", how="left")
+    years["modularity"] = years["year"].map(found.modularity)
+    years["notes"] = years["year"].map(lambda y: json.dumps(found.notes[y]) if y in found.notes else None)
+    n = store.insert_frame(
+        "vote_blocs", blocs.astype({"year": "int32", "bloc": "int32", "bloc_size": "int32"})
+    )
+    if len(movers):
+        store.insert_frame(
+            "vote_bloc_movers", movers.astype({c: "int32" for c in movers.columns if c != "iso3"})
+        )
+    store.insert_frame("vote_bloc_years", years)
+    skipped = sorted(found.notes)
+    return (
+        n,
+        dict(BLOC_PARAMS),
+        f"{len(years)} years; notes for {len(skipped)}" if skipped else f"{len(years)} years",
+    )
 
 
 def _store_ideal_points(
@@ -438,6 +485,56 @@ class StoredVotes:
         values = pair_indices(tables, [metric])[metric]
         labels = pd.Index(voted, name="iso3")
         return pd.DataFrame(values, index=labels, columns=labels)
+
+    # -- blocs -------------------------------------------------------------------------------
+    def blocs(
+        self,
+        year: int,
+        *,
+        resolution: float = 1.0,
+        metric: str = "agree",
+        min_votes: int = 10,
+        random_state: int | None = 0,
+    ) -> YearlyBlocs | None:
+        """:func:`comity.votes.yearly_blocs` of ``year`` as stored; None when not stored with these
+        parameters (or the year has no stored blocs)."""
+        from comity.votes._blocs import YearlyBlocs
+
+        info = self.info("vote_blocs")
+        wanted = {"resolution": resolution, "metric": metric, "min_votes": min_votes, "seed": random_state}
+        if info is None or info["params"] != wanted:
+            return None
+        row = self.store.con.execute(
+            "SELECT previous, ari, nmi, n_common, modularity, notes FROM vote_bloc_years WHERE year = ?",
+            [year],
+        ).fetchone()
+        if row is None:
+            return None
+        previous, ari, nmi, n_common, modularity, notes = row
+        if modularity is None:  # a year with too few states voting, as yearly_blocs says
+            raise BadInput(
+                f"{year}: fewer than two states with {min_votes} votes; no blocs", hint="Pick another year."
+            )
+        blocs = self._query(
+            "SELECT year AS period, iso3, bloc, bloc_size FROM vote_blocs WHERE year = ? ORDER BY bloc, iso3",
+            [year],
+        )
+        movers = self._query(
+            "SELECT iso3, year AS period, previous, bloc, previous_bloc FROM vote_bloc_movers WHERE year = ? "
+            "ORDER BY iso3",
+            [year],
+        )
+        stability = pd.DataFrame(
+            [] if previous is None else [(year, previous, ari, nmi, n_common)],
+            columns=["period", "previous", "ari", "nmi", "n_common"],
+        )
+        return YearlyBlocs(
+            blocs,
+            movers,
+            stability,
+            {} if modularity is None else {year: float(modularity)},
+            {year: json.loads(notes)} if notes else {},
+        )
 
     # -- ideal points, cohesion ------------------------------------------------------------
     def ideal_points(

@@ -298,6 +298,8 @@ async def actor(
             "memberships": f"{base}/memberships",
             "quotes": f"{base}/quotes",
         }
+        if info["type"] == "person":
+            info["links"]["roles"] = f"{base}/roles"
         if info["is_body"]:
             info["links"]["members"] = f"/api/bodies/{info['id']}/members"
             info["links"]["coalition"] = f"/api/coalitions/{info['id']}"
@@ -381,6 +383,30 @@ async def spells(
 
 
 @router.get(
+    "/actors/{actor_id}/roles",
+    tags=["registry"],
+    summary="Offices a person held",
+    responses=_CSV_RESPONSES,
+)
+async def roles(
+    request: Request,
+    actor_id: Annotated[
+        str, Path(max_length=200, description="A person's id or name.", examples=["kofi_annan"])
+    ],
+    format: Format = "json",
+) -> Response:
+    """The roles of a person (office, for which state or body, from, to, source), as the person's page
+    shows them; other actors hold no roles (an empty list)."""
+
+    def compute(data: WebData) -> dict[str, Any]:
+        info = data.actor(actor_id)
+        rows = [dict(r) for r in info.get("roles") or []]
+        return {"actor_id": info["id"], "total": len(rows), "items": rows}
+
+    return await _answer(request, compute, _items)
+
+
+@router.get(
     "/cite",
     tags=["service"],
     summary="References to cite for data files",
@@ -402,18 +428,30 @@ async def cite(
             examples=["unvotes_votes,bsv_matches"],
         ),
     ] = None,
+    sources: Annotated[
+        str | None,
+        Query(
+            max_length=400,
+            description="Registry sources (the source_id of registry rows), comma-separated.",
+            examples=["hand,cow_igo"],
+        ),
+    ] = None,
     format: Annotated[Literal["json", "bibtex"], Query(description="json (default) or bibtex.")] = "json",
 ) -> Response:
-    """The references to cite for the data behind a chart, each once (as ``comity data cite``)."""
+    """The references to cite for the data behind a chart or table, each once (as ``comity data
+    cite``): of data files, and of the registry's sources (``sources``; then files only if given)."""
     from comity.data import cite as references
     from comity.errors import DataError
 
     keys = [k for k in re.split(r"[,\s]+", files or "") if k] or None
+    ids = [k for k in re.split(r"[,\s]+", sources or "") if k]
     try:
-        found = references(keys)
+        found = references(keys) if keys is not None or not ids else []
     except DataError as error:
         # An unknown key is a bad parameter here (422), not a missing file of the server (503).
         raise BadInput(error.message, hint=error.hint) from None
+    if ids:
+        found = found + await run_in_threadpool(lambda: _data(request).registry().cite_sources(ids))
     if format == "bibtex":
         text = "\n\n".join(c.bibtex for c in found) + "\n"
         return Response(text.encode(), media_type="text/plain; charset=utf-8")
@@ -434,19 +472,10 @@ async def quotes(
 
     def compute(data: WebData) -> dict[str, Any]:
         info = data.actor(actor_id)
-        rows, total = data.quotes_by(info["id"], _speaker_names(info), limit=limit, offset=offset)
+        rows, total = data.quotes_by(info, limit=limit, offset=offset)
         return {"actor_id": info["id"], "total": total, "limit": limit, "offset": offset, "items": rows}
 
     return await _answer(request, compute)
-
-
-def _speaker_names(info: dict[str, Any]) -> list[str]:
-    names = {info["id"], info["name"]}
-    if info["type"] == "person":
-        for kind, values in info.get("aliases", {}).items():
-            if kind in ("name", "alias"):
-                names.update(values)
-    return sorted(names)
 
 
 @router.get(

@@ -69,9 +69,10 @@ def create_app(
         Enables ``POST /api/documents`` for clients that send ``Authorization: Bearer <token>``.
         Without it the endpoint answers 403 and nothing can be written.
     precompute:
-        Import the vote analysis libraries (igraph, leidenalg, scipy) at start rather than at the
-        first request that needs them. Nothing is computed at start: the results pages show were
-        computed by ``comity build`` and are read from the store.
+        Import the vote analysis libraries (igraph, leidenalg, scipy) and compile the templates at
+        start rather than at the first request that needs them, and warm the store
+        (:meth:`WebData.warm`: each kind of query once). No answer is computed or kept at start:
+        the results pages show were computed by ``comity build`` and are read from the store.
     allowed_hosts:
         Host names (without port) the server answers to; others get 421. None (the default)
         answers to any; ``comity serve`` derives them from ``--host`` (see
@@ -113,7 +114,10 @@ def create_app(
     if live is not None:
 
         def swap(new_store: Store) -> None:
-            app.state.data = WebData(new_store)
+            fresh = WebData(new_store)
+            if precompute:
+                fresh.warm()  # in the refresh thread, before any request reads the new snapshot
+            app.state.data = fresh
             app.state.answer_cache = None
 
         live.on_snapshot = swap
@@ -135,6 +139,9 @@ def create_app(
             app.state.templates.env.get_template(name)
         if data.n_votes:
             _import_analysis()
+        # What the first requests would pay (DuckDB reading tables and indexes into memory,
+        # first-call code paths) is paid here, before the first visitor.
+        data.warm()
     return app
 
 

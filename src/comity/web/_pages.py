@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.templating import Jinja2Templates
@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from comity.errors import ComityError
-from comity.news import DOC_FACT_TYPES, FACT_TYPES
+from comity.news import DOC_FACT_TYPES, FACT_TYPES, outlet_label
 from comity.votes._cohesion import DEFAULT_SEED
 from comity.votes._stored import DEFAULT_DRAWS
 from comity.web._errors import ApiError
@@ -126,6 +126,32 @@ def _vote_source(data: WebData, *, ideal: bool = False) -> tuple[str, str | None
     return text + ".", _api("cite", files=",".join(keys), format="bibtex")
 
 
+#: Registry sources (``sources.source_id``) and the data files of the manifest they are read from.
+_REGISTRY_FILES = {
+    "cow_igo": ("igo_year_format3", "igo_state_year_format3", "igo_states2016"),
+    "unsc_elected": ("sc_elected_members_csv",),
+    "dppa_sc_membership_2023": ("dppa_sc_membership_2023",),
+    "dppa_sc_membership_2025_2027": ("dppa_sc_membership_2025_2027",),
+    "paris_entry_into_force": ("paris_entry_into_force",),
+    "unfccc_parties": ("unfccc_parties",),
+    "un_regional_groups": ("un_regional_groups",),
+    "ngec_demonyms": ("ngec_countries",),
+    "unvotes": ("unvotes_votes",),
+    "undl": ("undl_scrape_zip",),
+    "bsv_idealpoints": ("bsv_idealpoints_jul2025",),
+}
+
+
+def _registry_cite(data: WebData, rows: list[dict[str, Any]]) -> str | None:
+    """The cite link of registry rows: the data files their sources are read from and the sources
+    themselves (a hand-compiled row cites its own page in ``source_ref``, shown in tables)."""
+    ids = sorted({str(r["source_id"]) for r in rows if r.get("source_id")} & data.source_ids)
+    if not ids:
+        return None
+    keys = list(dict.fromkeys(k for i in ids for k in _REGISTRY_FILES.get(i, ())))
+    return _api("cite", files=",".join(keys) or None, sources=",".join(ids), format="bibtex")
+
+
 def _registry_source(data: WebData, rows: list[dict[str, Any]]) -> str:
     """The source line of registry rows: each source of their ``source_id`` column, as the store's
     ``sources`` table describes it."""
@@ -191,7 +217,7 @@ def install(app: FastAPI) -> None:
     # Links to a document's source only for http(s) URLs: a stored javascript: URL stays text.
     env.filters["http_url"] = http_url
     env.filters["code_spans"] = code_spans
-    env.filters["outlet"] = outlet_of
+    env.filters["outlet"] = outlet_label
 
     def render_error(request: Request, status: int, code: str, message: str, hint: str | None) -> str:
         template = templates.get_template("error.html")
@@ -213,22 +239,6 @@ def code_spans(text: Any) -> Markup:
         else:
             out += escape(part if i % 2 == 0 or i == 0 else "`" + part)
     return out
-
-
-def outlet_of(doc: Any) -> str:
-    """A document's outlet as people know it: the stored outlet, else the host of its URL, never the
-    store's internal document id (an upload such as "seed-003" has neither)."""
-
-    def get(key: str) -> Any:
-        return doc.get(key) if isinstance(doc, dict) else getattr(doc, key, None)
-
-    meta = get("meta") or {}
-    name = get("outlet") or (meta.get("outlet") if isinstance(meta, dict) else None)
-    if name:
-        return str(name)
-    url = get("url") or (meta.get("url") if isinstance(meta, dict) else None)
-    host = urlsplit(str(url)).hostname if url else None
-    return host.removeprefix("www.") if host else "outlet not given"
 
 
 def api_index_page(request: Request, schema: dict[str, Any]) -> HTMLResponse:
@@ -310,7 +320,17 @@ def actor_page(
     tables: dict[str, Chart] = {}
     if timeline:
         tables["events"] = Chart(
-            "", _api(f"actors/{info['id']}/timeline", limit=500), _registry_source(data, timeline)
+            "",
+            _api(f"actors/{info['id']}/timeline", limit=500),
+            _registry_source(data, timeline),
+            _registry_cite(data, timeline),
+        )
+    if info.get("roles"):
+        tables["roles"] = Chart(
+            "",
+            _api(f"actors/{info['id']}/roles"),
+            _registry_source(data, info["roles"]),
+            _registry_cite(data, info["roles"]),
         )
     notes: list[str] = []
     if spells:
@@ -318,11 +338,12 @@ def actor_page(
             _spell_chart(spells, f"Memberships of {info['name']}"),
             _api(f"actors/{info['id']}/spells", limit=40),
             _registry_source(data, spells),
+            _registry_cite(data, spells),
         )
     members_today: list[dict[str, Any]] = []
     if info["is_body"]:
         _, members_today = data.members(info["id"], None)
-    quotes, _ = data.quotes_by(info["id"], _speaker_names(info), limit=50)
+    quotes, _ = data.quotes_by(info, limit=50)
     chosen: list[str] = []
     if info["type"] == "state":
         wanted = partners.split(",") if partners else [p for p in DEFAULT_PARTNERS if p != info["id"]]
@@ -379,15 +400,6 @@ def actor_page(
     )
 
 
-def _speaker_names(info: dict[str, Any]) -> list[str]:
-    names = {info["id"], info["name"]}
-    if info["type"] == "person":
-        for kind, values in info.get("aliases", {}).items():
-            if kind in ("name", "alias"):
-                names.update(values)
-    return sorted(names)
-
-
 @router.get("/coalitions/{body_id}", response_class=HTMLResponse)
 def coalition_page(
     request: Request,
@@ -408,11 +420,15 @@ def coalition_page(
             _spell_chart(spells[:80], f"Members of {info['name']}"),
             _api(f"actors/{org.id}/spells", members="true", limit=80),
             _registry_source(data, spells[:80]),
+            _registry_cite(data, spells[:80]),
         )
     tables: dict[str, Chart] = {}
     if spells:
         tables["spells"] = Chart(
-            "", _api(f"actors/{org.id}/spells", members="true", limit=400), _registry_source(data, spells)
+            "",
+            _api(f"actors/{org.id}/spells", members="true", limit=400),
+            _registry_source(data, spells),
+            _registry_cite(data, spells),
         )
     ever = sorted({s["other"] for s in spells if s.get("other")})
     voters, note = _optional("Votes", lambda: [s for s in ever if s in data.vote_states()])

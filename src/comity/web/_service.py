@@ -15,11 +15,13 @@ built once and shared.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,12 +35,24 @@ from comity._output import frame_records
 from comity.errors import BadInput, ComityError
 from comity.registry import Registry
 from comity.store import Store
-from comity.votes._stored import StoredVotes
+from comity.votes._cohesion import DEFAULT_SEED
+from comity.votes._stored import DEFAULT_DRAWS, StoredVotes
 from comity.web._errors import unavailable
 
 __all__ = ["Page", "WebData", "paginate", "round_floats"]
 
 T = TypeVar("T")
+#: One actor of each kind for :meth:`WebData.warm`: the organisation with most members reads the
+#: most of the membership tables.
+_WARM_ACTORS = (
+    ("state", "states", "SELECT iso3 FROM states ORDER BY iso3 LIMIT 1"),
+    (
+        "organisation",
+        "memberships",
+        "SELECT body_id FROM memberships GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+    ),
+    ("person", "roles", "SELECT person_id FROM roles GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
+)
 log = logging.getLogger("comity.web")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -93,15 +107,50 @@ class WebData:
         # Build the shared name index and display names once, before threads copy the registry.
         self._registry.search("united")
         self._registry.name_of("USA")
-        self._lock = threading.Lock()
         #: Held while writing to the store (uploads), which only the server's own connection may do.
         self.write_lock = threading.Lock()
-        self._votes: pd.DataFrame | None = None
         self.tables = {
             str(r[0]) for r in store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
         }
         self.results = StoredVotes(store)
         self.n_votes = self.count("votes")
+
+    def warm(self) -> None:
+        """Run each kind of query the pages and API make once, on one actor of each kind, one
+        story and the stored vote results, keeping no answer: the first visitors then do not pay
+        for DuckDB reading the tables' blocks and indexes into memory, nor for first-call code
+        paths (pandas conversions, the registry's name lookups). Run at start and before a new
+        snapshot is swapped in."""
+        started = time.perf_counter()
+        con = self.local_store().con
+        for kind, table, sql in _WARM_ACTORS:
+            row = con.execute(sql).fetchone() if table in self.tables else None
+            if row is None:
+                continue
+            with contextlib.suppress(ComityError):
+                info = self.actor(str(row[0]), kind)
+                self.timeline(info["id"], None, kind)
+                self.membership_spells(info["id"], as_body=info["is_body"])
+                if info["is_body"]:
+                    self.members(info["id"], None)
+                self.quotes_by(info, limit=1)
+        if self.has_news():
+            with contextlib.suppress(ComityError, IndexError):
+                story = self.stories()[0]["story_id"]
+                doc = self.story(story)["documents"][0]["doc_id"]
+                self.document(doc)
+        if self.n_votes and self.stored().has("vote_dyads"):
+            with contextlib.suppress(ComityError):
+                year = self.default_vote_year()
+                states = tuple(sorted(self.vote_states()))[:3]
+                self.alignment(states, (), "year", None, None, None, "agree")
+                self.agreement(year, states)
+                self.ideal(states, None, None)
+                self.blocs(year)
+                groups = (self.stored().info("group_cohesion") or {}).get("params", {}).get("groups", [])
+                if groups:
+                    self.cohesion(groups[0], None, None, None, DEFAULT_DRAWS, DEFAULT_SEED)
+        log.info("store warmed in %.2f s", time.perf_counter() - started)
 
     # -- connections -----------------------------------------------------------------------
     def local_store(self) -> Store:
@@ -172,6 +221,14 @@ class WebData:
             .con.execute("SELECT iso3 FROM states WHERE iso3 IN (SELECT org_id FROM organisations)")
             .fetchall()
         )
+        return frozenset(str(r[0]) for r in rows)
+
+    @functools.cached_property
+    def source_ids(self) -> frozenset[str]:
+        """Ids of the registry's sources (the ``sources`` table), which can be cited."""
+        if "sources" not in self.tables:
+            return frozenset()
+        rows = self.local_store().con.execute("SELECT source_id FROM sources").fetchall()
         return frozenset(str(r[0]) for r in rows)
 
     def actor_url(self, entity_id: str, kind: str | None = None) -> str:
@@ -253,10 +310,12 @@ class WebData:
         return summary
 
     def quotes_by(
-        self, actor_id: str, names: Sequence[str], limit: int = 50, offset: int = 0
+        self, actor: dict[str, Any], limit: int = 50, offset: int = 0
     ) -> tuple[list[dict[str, Any]], int]:
-        """One page of an actor's quotations and their total, each linked to its place in its document."""
-        rows, total = news.quotes_by(self.local_store(), actor_id, names, limit=limit, offset=offset)
+        """One page of an actor's quotations (``actor`` as :meth:`actor` gives it) and their total,
+        each linked to its place in its document."""
+        names = news.speaker_names(actor)
+        rows, total = news.quotes_by(self.local_store(), actor["id"], names, limit=limit, offset=offset)
         for record in rows:
             anchor = record.pop("anchor")
             record["document_url"] = f"/documents/{record['doc_id']}" + (f"#{anchor}" if anchor else "")
@@ -275,19 +334,6 @@ class WebData:
                 "the results computed from the votes are missing or older than the votes "
                 "(run `comity build` on this store to compute them).",
             )
-
-    def votes(self) -> pd.DataFrame:
-        """The General Assembly votes of the default sources, read once: only for what is not stored."""
-        self._require_votes()
-        with self._lock:
-            if self._votes is None:
-                from comity.votes import read_votes
-
-                frame: pd.DataFrame = read_votes(self.local_store())
-                if frame.empty:
-                    raise unavailable("Vote analysis", "the store holds no General Assembly votes.")
-                self._votes = frame
-            return self._votes
 
     def vote_years(self) -> tuple[int, int]:
         self._require_results("vote_years")
@@ -348,11 +394,16 @@ class WebData:
             frame = self.stored().alignment(states, reference, by=by, start=start, end=end, metrics=[measure])
             if frame is not None:
                 return frame_records(frame)
-        from comity.votes import alignment
+        from comity.votes import alignment, read_votes
 
+        # The alignment of a few states needs only their votes (of the issue and years asked).
+        self._require_votes()
+        # (No states: the references against every state, whose votes are all needed.)
+        chosen = sorted(set(states) | set(reference)) if states else None
+        votes = read_votes(self.local_store(), start=start, end=end, states=chosen, issue=issue)
         computed, _ = _capture(
             alignment,
-            self.votes(),
+            votes,
             list(states) or None,
             by=by,
             issue=issue,
@@ -400,11 +451,13 @@ class WebData:
             frame = self.stored().cohesion(group, n_draws=draws, seed=seed, start=start, end=end)
             if frame is not None:
                 return frame_records(frame)
-        from comity.votes import cohesion
+        from comity.votes import cohesion, read_votes
 
+        # Random groups are drawn from every state: all states' votes of the years and issue asked.
+        votes = read_votes(self.local_store(), start=start, end=end, issue=issue)
         computed, _ = _capture(
             cohesion,
-            self.votes(),
+            votes,
             list(group) if isinstance(group, tuple) else group,
             start=start,
             end=end,
@@ -418,31 +471,35 @@ class WebData:
     def blocs(
         self, year: int, resolution: float = 1.0, metric: str = "agree", seed: int = 0
     ) -> dict[str, Any]:
-        """Voting blocs of ``year``, matched to those of the year before to show who moved."""
+        """Voting blocs of ``year``, matched to those of the year before to show who moved: as the
+        build stored them, or (other parameters) :func:`comity.votes.yearly_blocs` of two years."""
         _check_year(year, "year")
-        from comity.votes import VotingBlocs, read_votes
-
         low, high = self.vote_years()
         if not low <= year <= high:
             raise BadInput(
                 f"There are no General Assembly votes in {year}.",
                 hint=f"Pick a year between {low} and {high}.",
             )
-        # Two years of votes only, read from the store: no need of the whole table.
-        data = read_votes(self.local_store(), start=max(year - 1, low), end=year)
-        if not (data["year"] == year).any():
-            raise BadInput(f"There are no General Assembly votes in {year}.", hint="Pick another year.")
-        fitted, notes = _capture(VotingBlocs(resolution, metric=metric, random_state=seed).fit, data)
-        blocs = fitted.blocs_[fitted.blocs_["period"] == year].sort_values(["bloc", "iso3"])
-        movers = fitted.movers_[fitted.movers_["period"] == year] if len(fitted.movers_) else fitted.movers_
-        stability = fitted.stability_[fitted.stability_["period"] == year] if len(fitted.stability_) else None
+        stored = self.stored().blocs(year, resolution=resolution, metric=metric, random_state=seed)
+        notes: list[str] = []
+        if stored is None:
+            from comity.votes import read_votes, yearly_blocs
+
+            # Two years of votes only, read from the store: no need of the whole table.
+            data = read_votes(self.local_store(), start=max(year - 1, low), end=year)
+            found, notes = _capture(
+                yearly_blocs, data, [year], resolution=resolution, metric=metric, random_state=seed
+            )
+        else:
+            found = stored
+        stability = frame_records(found.stability)
         return {
             "year": year,
-            "blocs": frame_records(blocs),
-            "movers": frame_records(movers),
-            "stability": frame_records(stability)[0] if stability is not None and len(stability) else None,
-            "modularity": _round_or_none(fitted.modularity_.get(year)),
-            "warnings": notes,
+            "blocs": frame_records(found.blocs),
+            "movers": frame_records(found.movers),
+            "stability": stability[0] if stability else None,
+            "modularity": _round_or_none(found.modularity.get(year)),
+            "warnings": found.notes.get(year, []) + notes,
         }
 
     # -- ideal points ------------------------------------------------------------------------------
