@@ -37,21 +37,25 @@ def type_search(tab: Any) -> None:
     tab.locator(".hero .suggestions a", has_text="China").first.wait_for()
 
 
-#: (file name, page, what to do there first) for each viewport. No story, document or person page:
-#: they show the news texts and quotations, which are their publishers', not ours to commit.
-SHOTS: dict[str, list[tuple[str, str, Callable[[Any], None] | None]]] = {
+#: (file name, page, what to do there first, the element to take alone or None for the page) for
+#: each viewport. No whole story, document or person page: they show the news texts and quotations,
+#: which are their publishers', not ours to commit (a person's roles table alone is registry data).
+Shot = tuple[str, str, Callable[[Any], None] | None, str | None]
+SHOTS: dict[str, list[Shot]] = {
     "desktop": [
-        ("home", "/", None),
-        ("home-suggestions", "/", type_search),
-        ("actor-usa", "/actors/USA", None),
-        ("coalition-group-of-friends", f"/coalitions/{GOF}", None),
-        ("votes", "/votes?states=USA,CHN,RUS,ZAF", None),
+        ("home", "/", None, None),
+        ("home-suggestions", "/", type_search, None),
+        ("actor-usa", "/actors/USA", None, None),
+        ("coalition-group-of-friends", f"/coalitions/{GOF}", None, None),
+        ("votes", "/votes?states=USA,CHN,RUS,ZAF", None, None),
+        ("votes-blocs-1975", "/votes?states=ZAF,USA&year=1975", None, "figure.chart-box:has(#chart-blocs)"),
+        ("person-roles", "/actors/kofi_annan", None, "section:has(p[data-table=roles])"),
     ],
     "phone": [
-        ("phone-home", "/", None),
-        ("phone-actor-usa", "/actors/USA", None),
-        ("phone-coalition", f"/coalitions/{GOF}", None),
-        ("phone-votes", "/votes", None),
+        ("phone-home", "/", None, None),
+        ("phone-actor-usa", "/actors/USA", None, None),
+        ("phone-coalition", f"/coalitions/{GOF}", None, None),
+        ("phone-votes", "/votes", None, None),
     ],
 }
 
@@ -125,14 +129,16 @@ def main() -> int:
                 )
                 tab = context.new_page()
                 tab.set_default_timeout(120_000)
-                for name, path, action in shots:
+                for name, path, action, element in shots:
                     tab.goto(path)
                     tab.wait_for_load_state("networkidle")
                     if action is not None:
                         action(tab)
                         tab.wait_for_load_state("networkidle")
                     target = args.out / f"{name}.png"
-                    if phone:
+                    if element is not None:
+                        tab.locator(element).screenshot(path=str(target))
+                    elif phone:
                         tab.screenshot(path=str(target))
                     else:
                         height = min(TALLEST, int(tab.evaluate("document.scrollingElement.scrollHeight")))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
@@ -689,13 +690,21 @@ class Registry:
         derived_frame = pd.DataFrame(derived, columns=events.columns)
         if not derived_frame.empty and not events.empty:
             # A spell boundary within a year of a recorded event of the same pair is that event.
-            recorded = events.assign(date=pd.to_datetime(events["date"]))
-            keep = []
-            for row in derived_frame.itertuples(index=False):
-                same = recorded[recorded["body_id"] == row.body_id]
-                gap = (same["date"] - pd.Timestamp(str(row.date))).abs()
-                keep.append(not (gap <= pd.Timedelta(days=366)).any())
-            derived_frame = derived_frame[keep]
+            # One join of the boundaries with the recorded events of the same body, not one scan of
+            # the events per boundary (a state with hundreds of spells took most of a second).
+            recorded = pd.DataFrame(
+                {"body_id": events["body_id"], "_recorded": pd.to_datetime(events["date"])}
+            )
+            boundaries = pd.DataFrame(
+                {
+                    "_row": np.arange(len(derived_frame)),
+                    "body_id": derived_frame["body_id"].to_numpy(),
+                    "_date": pd.to_datetime(derived_frame["date"].astype(str)).to_numpy(),
+                }
+            )
+            pairs = boundaries.merge(recorded, on="body_id")
+            near = (pairs["_recorded"] - pairs["_date"]).abs() <= pd.Timedelta(days=366)
+            derived_frame = derived_frame[~np.isin(boundaries["_row"], pairs.loc[near, "_row"])]
         frames = [f for f in (events, derived_frame) if not f.empty]
         if not frames:
             return events
