@@ -37,7 +37,7 @@ from comity.registry import Registry
 from comity.store import Store
 from comity.votes._cohesion import DEFAULT_SEED
 from comity.votes._stored import DEFAULT_DRAWS, StoredVotes
-from comity.web._errors import unavailable
+from comity.web._errors import ApiError, unavailable
 
 __all__ = ["Page", "WebData", "paginate", "round_floats"]
 
@@ -127,7 +127,7 @@ class WebData:
             row = con.execute(sql).fetchone() if table in self.tables else None
             if row is None:
                 continue
-            with contextlib.suppress(ComityError):
+            with contextlib.suppress(ComityError, ApiError):
                 info = self.actor(str(row[0]), kind)
                 self.timeline(info["id"], None, kind)
                 self.membership_spells(info["id"], as_body=info["is_body"])
@@ -135,12 +135,12 @@ class WebData:
                     self.members(info["id"], None)
                 self.quotes_by(info, limit=1)
         if self.has_news():
-            with contextlib.suppress(ComityError, IndexError):
+            with contextlib.suppress(ComityError, ApiError, IndexError):
                 story = self.stories()[0]["story_id"]
                 doc = self.story(story)["documents"][0]["doc_id"]
                 self.document(doc)
         if self.n_votes and self.stored().has("vote_dyads"):
-            with contextlib.suppress(ComityError):
+            with contextlib.suppress(ComityError, ApiError):
                 year = self.default_vote_year()
                 states = tuple(sorted(self.vote_states()))[:3]
                 self.alignment(states, (), "year", None, None, None, "agree")
