@@ -247,15 +247,19 @@ def test_issue14_person_roles_table_has_downloads(ready: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/actors/USA", "/actors/kofi_annan", "/actors/ZAF?with=USA", f"/coalitions/{GOF}", "/votes"]
+    "url",
+    ["/actors/USA", "/actors/kofi_annan", "/actors/ZAF?with=USA", f"/coalitions/{GOF}", "/votes", "STORY"],
 )
 def test_issue14_every_table_and_chart_has_downloads_and_a_source(ready: httpx.Client, url: str) -> None:
+    if url == "STORY":
+        url = "/stories/" + ready.get("/api/stories").json()["items"][0]["story_id"]
     page = ready.get(url).text
     tables = tables_of(page)
     # Every table of data (the API index page aside) is followed by its downloads.
     assert page.count("<table") == len(tables), url
     for table in tables.values():
         check_links(ready, table, licence=False)
+        assert "cite" in table, (url, table["source"])
     for chart in charts_of(page).values():
         check_links(ready, chart, licence=False)
         assert "cite" in chart, chart["source"]
@@ -273,3 +277,16 @@ def test_issue14_speaker_names_are_the_news_library_s() -> None:
     assert speaker_names(person) == ["A Person", "A. Person", "a_person"]
     state = {"id": "FRA", "name": "France", "type": "state", "aliases": {"alias": ["French Republic"]}}
     assert speaker_names(state) == ["FRA", "France"]
+
+
+def test_issue14_story_documents_are_cited_one_entry_each(ready: httpx.Client) -> None:
+    story = ready.get("/api/stories").json()["items"][0]["story_id"]
+    rows = ready.get("/api/documents", params={"story": story, "limit": 500}).json()["items"]
+    answer = ready.get("/api/documents", params={"story": story, "limit": 500, "format": "bibtex"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    entries = [e for e in answer.text.split("\n\n") if e.strip()]
+    assert len(entries) == len(rows) >= 1
+    for entry, row in zip(entries, rows, strict=True):
+        assert entry.startswith("@misc{") and row["doc_id"] in entry
+        if row.get("url"):
+            assert row["url"] in entry

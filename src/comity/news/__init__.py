@@ -39,6 +39,7 @@ from comity.news._story_keys import StoryKeys, group_story_keys, story_keys
 from comity.news._views import (
     DOC_FACT_TYPES,
     FACT_TYPES,
+    document_bibtex,
     document_view,
     documents_in_store,
     fact_label,
@@ -76,6 +77,7 @@ __all__ = [
     "StoryFact",
     "StoryKeys",
     "docs_to_frame",
+    "document_bibtex",
     "document_view",
     "documents_in_store",
     "evaluate",

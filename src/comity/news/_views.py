@@ -479,6 +479,23 @@ def outlet_label(doc: Any) -> str:
     return host.removeprefix("www.") if host else "outlet not given"
 
 
+def document_bibtex(doc: dict[str, Any]) -> str:
+    """A BibTeX entry citing a news document as its outlet published it (a row of
+    :func:`documents_in_store`): outlet, address and date; the text itself is the publisher's."""
+
+    def braced(value: Any) -> str:
+        return str(value).replace("{", "(").replace("}", ")")
+
+    key = re.sub(r"[^A-Za-z0-9_-]", "-", str(doc["doc_id"]))
+    fields = [f"  organization = {{{braced(outlet_label(doc))}}}"]
+    if doc.get("url"):
+        fields.append(f"  howpublished = {{\\url{{{braced(doc['url'])}}}}}")
+    if doc.get("published"):
+        fields.append(f"  date = {{{braced(doc['published'])}}}")
+    fields.append(f"  note = {{News document {braced(doc['doc_id'])}, read by comity}}")
+    return f"@misc{{{key},\n" + ",\n".join(fields) + "\n}"
+
+
 def quotes_by(
     store: Store, actor_id: str, names: Sequence[str], *, limit: int = 50, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:

@@ -564,16 +564,41 @@ async def story(request: Request, story_id: Annotated[str, Path(max_length=200)]
     return await _answer(request, lambda data: data.story(story_id))
 
 
-@router.get("/documents", tags=["news"], summary="Read documents", responses=_CSV_RESPONSES)
+@router.get(
+    "/documents",
+    tags=["news"],
+    summary="Read documents",
+    responses={
+        **_ERROR_RESPONSES,
+        200: {
+            "description": "JSON; with format=csv every row as CSV, with format=bibtex a BibTeX entry each.",
+            "content": {
+                "application/json": {},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        },
+    },
+)
 async def documents(
     request: Request,
     story: Annotated[str | None, Query(max_length=200, description="Only this story.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-    format: Format = "json",
+    format: Annotated[
+        Literal["json", "csv", "bibtex"],
+        Query(description="json (default, paged), csv (every row, for download) or bibtex (to cite)."),
+    ] = "json",
 ) -> Response:
-    """Documents in the store with outlet, date, size and number of facts."""
-    size = ALL_ROWS if format == "csv" else limit
+    """Documents in the store with outlet, date, size and number of facts; as BibTeX, an entry
+    citing each document as its outlet published it."""
+    size = ALL_ROWS if format in ("csv", "bibtex") else limit
+    if format == "bibtex":
+        from comity.news import document_bibtex
+
+        rows = await run_in_threadpool(lambda: paginate(_data(request).documents(story), size, offset).items)
+        text = "\n\n".join(document_bibtex(row) for row in rows) + "\n"
+        return Response(text.encode(), media_type="text/plain; charset=utf-8")
     return await _answer(
         request, lambda data: paginate(data.documents(story), size, offset).body(story=story), _items
     )

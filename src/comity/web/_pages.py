@@ -488,7 +488,14 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     data = _data(request)
     story = data.story(story_id)
     texts = [data.document(d["doc_id"]) for d in story["documents"]]
-    tables = {"documents": Chart("", _api("documents", story=story["story_id"], limit=500), NEWS_SOURCE)}
+    tables = {
+        "documents": Chart(
+            "",
+            _api("documents", story=story["story_id"], limit=500),
+            NEWS_SOURCE,
+            _api("documents", story=story["story_id"], limit=500, format="bibtex"),
+        )
+    }
     return _render(
         request,
         "story.html",
