@@ -113,12 +113,48 @@ COUNTS = [
         "applies the DPRK's 2003 withdrawal)",
         pending="not every NPT party is dated yet (coverage.csv lists the undated ones)",
     ),
+    # IAEA: the Director General's statements to the General Conference (and the Board) give the
+    # count of Member States at each session.
     Count(
         "IAEA",
-        "2024-12-01",
-        180,
-        "https://www.iaea.org/about/governance/list-of-member-states (180 Member States, November 2024)",
-        pending="IAEA members that joined 2015-2024 are only partly dated (166 listed)",
+        "2015-09-14",
+        165,
+        "https://www.iaea.org/newscenter/statements/statement-to-fifty-ninth-regular-session-of-iaea-general-conference-2015",
+    ),
+    Count("IAEA", "2016-09-26", 168, "https://mauritaniatribune.com/general-conference-day-1-highlights/"),
+    Count(
+        "IAEA",
+        "2019-09-16",
+        171,
+        "https://www.iaea.org/newscenter/statements/statement-to-sixty-third-regular-session-of-iaea-general-conference",
+    ),
+    Count("IAEA", "2020-09-21", 172, "https://uncav-vienna.org/?p=17335 (Comoros the 172nd)"),
+    Count(
+        "IAEA",
+        "2021-06-07",
+        173,
+        "https://iaea.org/iaea-director-generals-introductory-statement-to-the-board-of-governors-"
+        "7-june-2021 "
+        "(Samoa)",
+    ),
+    Count(
+        "IAEA",
+        "2022-09-26",
+        175,
+        "https://www.iaea.org/newscenter/statements/statement-to-the-sixty-sixth-regular-session-of-the-iaea-general-conference",
+    ),
+    Count(
+        "IAEA",
+        "2023-09-25",
+        177,
+        "https://www.iaea.org/newscenter/statements/statement-to-the-sixty-seventh-regular-session-of-the-iaea-general-conference",
+    ),
+    Count(
+        "IAEA",
+        "2024-11-20",
+        179,
+        "https://www.iaea.org/newscenter/statements/iaea-director-generals-introductory-statement-to-the-board-of-governors-"
+        "20-november-2024 (the Cook Islands the 179th)",
     ),
     # Groups (hand lists; counts are full members, suspended members included, as the bodies count them)
     Count(
