@@ -237,6 +237,18 @@ COUNTS = [
         "Venezuela's 2019 withdrawal not accepted: https://usoas.usmission.gov/oas-permanent-council-accepts-appointment-"
         "of-designated-permanent-representative-of-interim-president-of-venezuela-juan-guaido/",
     ),
+    Count(
+        "COUNCIL_OF_EUROPE",
+        "2020-01-01",
+        47,
+        "https://en.wikipedia.org/wiki/Member_states_of_the_Council_of_Europe (47 with Montenegro, 2007)",
+    ),
+    Count(
+        "COUNCIL_OF_EUROPE",
+        "2024-06-01",
+        46,
+        "https://en.wikipedia.org/wiki/Member_states_of_the_Council_of_Europe (46 after Russia's exclusion)",
+    ),
     Count("OAS", "2024-06-01", 34, "as above, less Nicaragua (out 2023-11-19, Art. 143)"),
 ]
 
