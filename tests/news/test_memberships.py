@@ -372,6 +372,16 @@ _VOTE = "The General Assembly held its vote for the Human Rights Council on 12 O
          "Activists condemned the election of Togo and Nepal to the Human Rights Council.", ["TGO", "NPL"]),
         ("a win told without its object in an election's sentence",
          "Peru, which ran for a seat unopposed, also won.", ["PER"]),
+        ("a list after 'including' under the seats a generic subject won",
+         "Nine countries won seats on the council, including Togo, Fiji and Chile.", ["TGO", "FJI", "CHL"]),
+        ("a list after 'among them'", "Nine countries won seats in the ballot, among them Chile and Togo.",
+         ["CHL", "TGO"]),
+        ("'the states winning seats included A and B'",
+         "The states winning seats in the ballot included Peru and Ghana.", ["PER", "GHA"]),
+        ("an inverted 'set to join ... are A and B'", "Set to join the council are Benin and Latvia.",
+         ["BEN", "LVA"]),
+        ("states joining together 'as new members'",
+         "Peru will join Ghana and Fiji as new members of the council.", ["PER", "GHA", "FJI"]),
     ],
 )  # fmt: skip
 def test_memberships_election_frames(nlp: Pipeline, pattern: str, text: str, expected: list[str]) -> None:
@@ -392,6 +402,13 @@ def test_memberships_election_frames(nlp: Pipeline, pattern: str, text: str, exp
 )  # fmt: skip
 def test_memberships_election_non_events(nlp: Pipeline, pattern: str, text: str) -> None:
     assert _events(nlp, _VOTE + text) == [], pattern
+
+
+def test_memberships_states_a_named_newcomer_joins_are_sitting_members(nlp: Pipeline) -> None:
+    actors = {
+        e[0] for e in _events(nlp, _VOTE + "Peru will join Ghana and Fiji on the Human Rights Council.")
+    }
+    assert not actors & {"GHA", "FJI"}
 
 
 def test_memberships_election_reelected_and_new_in_one_sentence(nlp: Pipeline) -> None:
@@ -418,6 +435,7 @@ def test_memberships_election_seats_are_never_returns(nlp: Pipeline) -> None:
          "They will take up their posts in January.", "2034-01-01"),
         ("'next year', made precise by the registry's term rule", "Their terms start next year.",
          "2034-01-01"),
+        ("joining the council at a stated time", "Both will join the council in January.", "2034-01-01"),
     ],
 )  # fmt: skip
 def test_memberships_election_dated_by_term_start(nlp: Pipeline, pattern: str, term: str, date: str) -> None:

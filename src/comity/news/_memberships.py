@@ -930,7 +930,8 @@ _TERM_START = re.compile(
     r"(?:up\s+)?office\b(?:\s+(?:on|in|from))?|"
     r"\b(?:begin|start|commence)(?:s|ning|ing)?\s+(?:serving|their\s+(?:terms?|mandates?|tenure))\b"
     r"(?:\s+(?:on|in|from))?|"
-    r"\b(?:serv(?:e|es|ing)|sit(?:s|ting)?)\b[^.;]{0,40}?\b(?:from|starting|beginning)\b(?:\s+(?:on|in))?",
+    r"\b(?:serv(?:e|es|ing)|sit(?:s|ting)?)\b[^.;]{0,40}?\b(?:from|starting|beginning)\b(?:\s+(?:on|in))?|"
+    r"\bjoin(?:s|ing)?\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:council|body|board|organ)\s+(?:on|in|from)\b",
     re.I,
 )
 

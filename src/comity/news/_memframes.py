@@ -191,7 +191,7 @@ _OFFICE_NOUNS = frozenset({"president", "chair", "chairman", "chairwoman", "chai
                            "speaker", "mayor", "governor", "deputy", "vice", "vice-president", "director",
                            "director-general", "rapporteur", "prosecutor", "commissioner"})  # fmt: skip
 # Verbs a list of those elected is given by: "others elected included A and B", "those elected were A".
-_LISTING = frozenset({"include", "includes", "included", "including", "were", "are", "was", "is"})
+_LISTING = frozenset({"include", "includes", "included", "including", "were", "are", "was", "is", "be"})
 
 
 @dataclass
@@ -588,7 +588,27 @@ def _frame(token: Any) -> DepEvent | None:
             )
     if kind == "rejoin" and (word.startswith(("reengag", "re-engag", "engag"))):
         bodies = objects + _prep_objects(token, ("with", "in"))
-    return DepEvent(kind, token, _subject(token), bodies, [token], None, present)
+    # "joining the council will be A and B": the list the clause gives
+    actors = _subject(token) or (_listing(token) if kind in ("join", "rejoin") else [])
+    members_as = [n for n in _prep_objects(token, ("as",)) if _lower(n) in ("members", "newcomers")]
+    if kind == "join" and objects and members_as and all(o.tag_ == "NNP" for o in objects):
+        # "Peru will join Chile and Fiji as new members on 1 January": they join together
+        actors = actors + objects
+        return DepEvent("join", token, actors, _prep_objects(token, ("on", "in", "of")), [token], None,
+                        present, election=True)  # fmt: skip
+    if (
+        kind == "join"
+        and word.startswith("join")
+        and _generic(_subject(token))
+        and objects
+        and all(o.tag_ == "NNP" for o in objects)
+        and _children(objects[0], "conj")
+    ):
+        # "to join on 1 January: A, B and C", a list of states parsed as the object: a state list
+        # is who joins, and the body is a seated one (named after on/in, or the story's).
+        return DepEvent("join", token, objects, _prep_objects(token, ("on", "in")), [token], None,
+                        present, election=True)  # fmt: skip
+    return DepEvent(kind, token, actors, bodies, [token], None, present)
 
 
 def _listing(token: Any) -> list[Any]:
@@ -597,11 +617,20 @@ def _listing(token: Any) -> list[Any]:
     were A and B"."""
     found = list(_children(token, "attr"))
     found += [a for aux in _children(token, "aux", "auxpass") for a in _children(aux, "attr", "nsubj")]
+    found += [a for obj in _children(token, "dobj") for a in _children(obj, "appos")]
+    if token.dep_ in ("advcl", "xcomp") and not found:
+        # "set to join the council in January are A and B"
+        head = token.head
+        found += _children(head, "attr")
+        found += [a for aux in _children(head, "aux", "auxpass") for a in _children(aux, "attr")]
     current = token
     for _ in range(3):
         if current.dep_ in ("relcl", "acl") and _is_noun(current.head):
             current = current.head
+            found += _children(current, "appos")  # "the countries that won seats - A, B and C -"
             continue
+        if _is_noun(current):
+            found += _children(current, "appos")
         if current.dep_ in ("csubj", "nsubj", "nsubjpass") and _lower(current.head) in _LISTING:
             found += _children(current.head, "attr", "dobj")
         elif (
@@ -611,6 +640,25 @@ def _listing(token: Any) -> list[Any]:
         ):
             found += _children(current.head.head, "nsubj", "attr")
         break
+    return found
+
+
+def _generic(tokens: list[Any]) -> bool:
+    """No named actor: none, or a common noun ("fifteen countries", "the winners")."""
+    return all(t.tag_ in ("NN", "NNS", "CD") for t in tokens)
+
+
+def _named_under(token: Any) -> list[Any]:
+    """Proper nouns a list hangs under a seat or its verb by: "won seats, including A and B",
+    "won seats in the vote, among them A and B" (the parser may attach such a list loosely)."""
+    found: list[Any] = []
+    for child in token.children:
+        if child.dep_ in ("prep", "dep", "appos", "npadvmod") and child.tag_ == "NNP":
+            found.append(child)
+        elif child.dep_ == "prep":
+            for obj in _children(child, "pobj"):
+                found += [o for o in [obj, *_children(obj, "conj", "appos")] if o.tag_ == "NNP"]
+                found += [o for o in _children(child, "dep", "appos") if o.tag_ == "NNP"]
     return found
 
 
@@ -644,6 +692,12 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
         elif seats[0].dep_ == "dobj":
             bodies += _prep_objects(token, ("on", "in", "at", "to"))
             actors = _subject(token) + _listing(token)
+            if _generic(_subject(token)):
+                # "fifteen countries won seats, including A and B"
+                actors += _named_under(seats[0]) + _named_under(token)
+            for verb in _children(token, "conj"):
+                if _lower(verb) in _LISTING:  # "the states winning seats included A and B"
+                    actors += _children(verb, "dobj", "attr")
         else:
             bodies += _prep_objects(token, ("on", "in", "at", "to"))
             actors = _prep_objects(token, ("by",))
