@@ -342,3 +342,22 @@ def test_quotes_speech_verb_whose_words_follow_is_not_followed_by_its_speaker(co
         '"done with the help of every coastal state", was late, adding that Canada would pay for it.'
     )
     assert _quotes(core, text) == [("ARCTIC_COUNCIL", "done with the help of every coastal state")]
+
+
+def test_quotes_communique_speaks_for_the_group_of_the_registry(core: Pipeline) -> None:
+    # Pattern: a communique, letter or statement speaks for the group of states named before
+    # it; which bodies are groups comes from the registry's kinds, not from a list here.
+    text = (
+        "The Group of Seven issued a communique on Sunday after two days of talks. "
+        'The communique vowed to "defend the open sea lanes at every turn."'
+    )
+    assert _quotes(core, text) == [("G7", "defend the open sea lanes at every turn.")]
+
+
+def test_quotes_the_ministry_is_the_state_of_a_ministry_named_before(core: Pipeline) -> None:
+    # Pattern: "the ministry" after "<State>'s foreign ministry" speaks as that state.
+    text = (
+        "Chile's foreign ministry issued a statement on Monday. "
+        'The ministry said the test was "a clear breach of the moratorium on such launches."'
+    )
+    assert _quotes(core, text) == [("CHL", "a clear breach of the moratorium on such launches.")]

@@ -146,8 +146,10 @@ _STATE_BODY = re.compile(
     r"department|administration|cabinet|kremlin|embassy|mission)\b",
     re.IGNORECASE,
 )
+# "Japan's Foreign Ministry", "Japan's foreign ministry", "the Japanese defence ministry".
 _STATE_BODY_AFTER = re.compile(
-    r"['’]?s?\s+(?:[A-Z][\w-]+\s+){0,2}(?:Ministry|ministry|[Gg]overnment|Presidency|[Ee]mbassy|Mission)\b"
+    r"['’]?s?\s+(?:(?:[A-Z][\w-]+|foreign|defen[cs]e|interior|finance|justice|trade|economy|health)\s+){0,2}"
+    r"(?:Ministry|ministry|[Gg]overnment|Presidency|[Ee]mbassy|Mission)\b"
 )
 # "Netanyahu's office": the office of a named person is not the person (gold: unnamed).
 _OFFICE_OF = re.compile(r"['’]s\s+(office|spokes(?:man|woman|person)|aides?|camp|team|lawyers?)\b")
@@ -510,11 +512,14 @@ def _pronoun_gender(word: str) -> str | None:
 
 
 def _is_group(mention: Mention) -> bool:
-    return (
-        mention.entity_type == "organisation"
-        and bool(_GROUP_IDS_HINT.search(mention.entity_id))
-        or (mention.entity_type == "organisation" and mention.entity_id.endswith("DECLARATION"))
-    )
+    """A group of states or a declaration: its letter, note or communique speaks for it (the
+    registry's kinds ``group``, ``coalition`` and ``declaration``, or a group's id)."""
+    if mention.entity_type != "organisation":
+        return False
+    if _GROUP_IDS_HINT.search(mention.entity_id) or mention.entity_id.endswith("DECLARATION"):
+        return True
+    known = organisation_kinds().get(mention.entity_id)
+    return known is not None and known[0] in ("group", "coalition", "declaration")
 
 
 def _pronoun_referent(ctx: _Context, offset: int, plural: bool) -> str | None:
