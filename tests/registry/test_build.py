@@ -135,3 +135,47 @@ def test_build_refuses_a_damaged_upstream_file(tmp_path: Path, data_mirror: Path
     with pytest.raises(HashMismatch, match="dppa_sc_membership_2023"):
         build_registry(store, mirror=mirror)
     assert store.count("memberships") == 0
+
+
+def _registry_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    from comity.store._schema import REGISTRY_TABLES
+
+    return {t: store.con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in REGISTRY_TABLES}
+
+
+@pytest.mark.slow
+def test_cached_registry_equals_a_fresh_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from comity.registry._build import build_registry_cached, registry_cache_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = Store.memory()
+    first = build_registry_cached(built)
+    assert not first.skipped  # nothing cached yet: built from the files
+    path = registry_cache_path()
+    assert path.is_file() and path.is_relative_to(tmp_path)
+    copied = Store.memory()
+    second = build_registry_cached(copied)
+    assert second.skipped  # the copy held the same data, so nothing was rebuilt
+    assert second.sha256 == first.sha256
+    assert _registry_tables(copied) == _registry_tables(built)
+    assert copied.con.execute("SELECT value FROM meta WHERE key = 'registry_missing'").fetchall() == (
+        built.con.execute("SELECT value FROM meta WHERE key = 'registry_missing'").fetchall()
+    )
+
+    # A damaged cache file is passed over: the registry is built again and the file replaced.
+    path.write_bytes(b"not a database")
+    rebuilt = Store.memory()
+    assert not build_registry_cached(rebuilt).skipped
+    assert _registry_tables(rebuilt) == _registry_tables(built)
+    assert build_registry_cached(Store.memory()).skipped
+
+
+def test_registry_cache_is_named_by_code_and_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    from comity.registry import _build
+
+    path = _build.registry_cache_path()
+    monkeypatch.setattr(_build, "_code_digest", lambda: "other code")
+    assert _build.registry_cache_path() != path
+    monkeypatch.undo()
+    monkeypatch.setattr(_build, "_fingerprint", lambda folder: "other data")
+    assert _build.registry_cache_path() != path

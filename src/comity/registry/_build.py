@@ -928,11 +928,7 @@ def build_registry(
     folder = folder or data_dir()
     files = upstream_files(mirror=mirror)
     missing = _missing_parts(files)
-    # The upstream files are pinned by hash: their manifest hashes (or their absence) identify them.
-    fingerprint = sha256_of(
-        _fingerprint(folder),
-        *(f"{key}={'-' if path is None else entry(key).sha256}" for key, path in sorted(files.items())),
-    )
+    fingerprint = _registry_fingerprint(folder, files)
     if not force and store.loaded_sha256("registry") == fingerprint:
         counts = {table: store.count(table) for table in REGISTRY_TABLES}
         return BuildReport(True, counts, fingerprint, missing)
@@ -945,3 +941,92 @@ def build_registry(
         store.con.execute("DELETE FROM meta WHERE key = 'registry_missing'")
         store.con.execute("INSERT INTO meta VALUES ('registry_missing', ?)", [",".join(missing)])
     return BuildReport(False, {t: len(frames[t]) for t in REGISTRY_TABLES}, fingerprint, missing)
+
+
+def _registry_fingerprint(folder: Path, files: dict[str, Path | None]) -> str:
+    # The upstream files are pinned by hash: their manifest hashes (or their absence) identify them.
+    return sha256_of(
+        _fingerprint(folder),
+        *(f"{key}={'-' if path is None else entry(key).sha256}" for key, path in sorted(files.items())),
+    )
+
+
+def _code_digest() -> str:
+    """A hash of comity's code, so that a registry cached by other code is never reused."""
+    import duckdb
+
+    package = Path(__file__).resolve().parents[1]
+    parts: list[bytes | str] = [duckdb.__version__]
+    for path in sorted(package.rglob("*.py")):
+        parts.extend([str(path.relative_to(package)), path.read_bytes()])
+    return sha256_of(*parts)
+
+
+def registry_cache_path(folder: Path | None = None) -> Path:
+    """Where a process keeps the registry it built, for the next process to copy.
+
+    A file in the user cache (``$XDG_CACHE_HOME/comity/registry/``) named by what the build
+    depends on: the registry's data and upstream files (as :func:`build_registry` fingerprints
+    them), comity's code and DuckDB's version.
+    """
+    from platformdirs import user_cache_dir
+
+    fingerprint = _registry_fingerprint(folder or data_dir(), upstream_files())
+    key = sha256_of(fingerprint, _code_digest())[:24]
+    return Path(user_cache_dir("comity")) / "registry" / f"{key}.duckdb"
+
+
+def build_registry_cached(store: Store) -> BuildReport:
+    """:func:`build_registry` into a fresh store, copied from the user cache when it can be.
+
+    Building reads the upstream R files and takes seconds of CPU, and every process that reads
+    news needs the registry (``comity read`` starts one process per run); a copy of the tables
+    from :func:`registry_cache_path` takes a fraction of a second. The copy is then checked as
+    any store is (:func:`build_registry` rebuilds unless its fingerprint is the data's), and a
+    cache that cannot be read or written is passed over: it only saves time.
+    """
+    import contextlib
+    import os
+
+    import duckdb
+
+    try:
+        path: Path | None = registry_cache_path()
+    except OSError:
+        path = None
+    if path is not None and path.is_file():
+        with contextlib.suppress(duckdb.Error, OSError):
+            _copy_registry(store, path)
+    report = build_registry(store)
+    if path is not None and not report.skipped:
+        temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.unlink(missing_ok=True)
+            store.con.execute("ATTACH ? AS registry_cache", [str(temporary)])
+            try:
+                store.con.execute("COPY FROM DATABASE memory TO registry_cache")
+            finally:
+                store.con.execute("DETACH registry_cache")
+            os.replace(temporary, path)  # whole or absent, for a process reading it at once
+        except (duckdb.Error, OSError):
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+    return report
+
+
+def _copy_registry(store: Store, path: Path) -> None:
+    store.con.execute("ATTACH ? AS registry_cache (READ_ONLY)", [str(path)])
+    try:
+        with store.transaction():
+            for table in REGISTRY_TABLES:
+                store.con.execute(f'DELETE FROM "{table}"')
+                store.con.execute(f'INSERT INTO "{table}" SELECT * FROM registry_cache."{table}"')
+            for table, key in (("loads", "name"), ("meta", "key")):
+                value = "registry" if table == "loads" else "registry_missing"
+                store.con.execute(f'DELETE FROM "{table}" WHERE {key} = ?', [value])
+                store.con.execute(
+                    f'INSERT INTO "{table}" SELECT * FROM registry_cache."{table}" WHERE {key} = ?', [value]
+                )
+    finally:
+        store.con.execute("DETACH registry_cache")

@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 
 from comity._dates import format_partial, parse_date, parse_partial_date
 from comity.errors import AmbiguousName, BadDate, BadInput, UnknownActor
-from comity.registry._build import FULL_KINDS, MEMBERSHIP_KINDS, OTHER_KINDS, build_registry
+from comity.registry._build import (
+    FULL_KINDS,
+    MEMBERSHIP_KINDS,
+    OTHER_KINDS,
+    build_registry_cached,
+)
 from comity.registry._names import normalise_name
 from comity.store import Store
 
@@ -159,7 +164,7 @@ class Registry:
         with cls._default_lock:
             if cls._default is None:
                 store = Store.memory()
-                build_registry(store)
+                build_registry_cached(store)
                 cls._default = cls(store)
             return cls._default
 
