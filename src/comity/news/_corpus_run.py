@@ -74,6 +74,8 @@ __all__ = [
 
 #: Documents per chunk: the unit of work sent to a worker, of writing and of resumption.
 DEFAULT_CHUNK_SIZE = 500
+#: Documents the reader takes through its stages together (see :meth:`Pipeline.pipe`).
+READ_BATCH = 32
 #: Version of the output layout, recorded in the manifest.
 LAYOUT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -370,15 +372,18 @@ def read_chunk(chunk: InputChunk | Sequence[InputDoc], pipeline: Pipeline | None
     documents: list[dict[str, Any]] = []
     facts: list[tuple[Any, ...]] = []
     keys: list[Any] = []
-    for item in chunk.items:
-        doc = NewsDoc(id=item.id, raw=item.text, text=item.text, meta=dict(item.meta))
-        try:
-            doc = reader(doc)
-        except ExtractionError as error:
-            where = item.meta.get("source_path", "")
-            unit = "row" if item.meta.get("row") is not None else "line"
-            skipped.append(Skipped(str(where), str(error), line=item.meta.get(unit), unit=unit))
-            continue
+    failed: dict[str, Skipped] = {}
+
+    def give_up(doc: NewsDoc, error: ExtractionError) -> None:
+        where = doc.meta.get("source_path", "")
+        unit = "row" if doc.meta.get("row") is not None else "line"
+        failed[doc.id] = Skipped(str(where), str(error), line=doc.meta.get(unit), unit=unit)
+
+    docs = [NewsDoc(id=item.id, raw=item.text, text=item.text, meta=dict(item.meta)) for item in chunk.items]
+    # In batches: the parse stage parses the sentences of a whole batch in one call of the model.
+    read = list(reader.pipe(docs, batch_size=READ_BATCH, on_error=give_up))
+    skipped.extend(failed.pop(doc.id) for doc in docs if doc.id in failed)
+    for doc in read:
         row = document_row(doc)
         del row["story_id"]
         documents.append(row)

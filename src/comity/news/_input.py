@@ -641,8 +641,8 @@ def _init_worker(stages: list[str] | None) -> None:
     _WORKER_PIPELINE = Pipeline(stages)
 
 
-def _run_in_worker(item: InputDoc) -> Any:
-    return _WORKER_PIPELINE(_to_news_doc(item))
+def _run_in_worker(items: list[InputDoc]) -> list[Any]:
+    return list(_WORKER_PIPELINE.pipe(_to_news_doc(item) for item in items))
 
 
 def read_documents(
@@ -676,11 +676,13 @@ def read_documents(
     items = list(items)
     if jobs <= 1 or len(items) < 2 * chunksize:
         reader = pipeline if pipeline is not None else Pipeline()
-        return [reader(_to_news_doc(item)) for item in items]
+        return list(reader.pipe(_to_news_doc(item) for item in items))
     import multiprocessing
 
     stages = list(pipeline.stage_names) if pipeline is not None else None
     # fork shares the loaded gazetteer and spaCy with the workers; spawn would rebuild them.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # Whole batches go to a worker, which reads each through the pipeline's batched stages.
+    batches = [items[i : i + chunksize] for i in range(0, len(items), chunksize)]
     with multiprocessing.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(stages,)) as pool:
-        return list(pool.imap(_run_in_worker, items, chunksize=chunksize))
+        return [doc for batch in pool.imap(_run_in_worker, batches) for doc in batch]

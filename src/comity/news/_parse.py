@@ -28,7 +28,7 @@ from typing import Any
 
 from comity.errors import BadInput, ExtractionError
 from comity.news._doc import NewsDoc
-from comity.news._pipeline import Resources, stage
+from comity.news._pipeline import BatchStage, Resources, stage
 
 __all__ = [
     "MODEL",
@@ -211,14 +211,32 @@ def _trigger_pattern() -> re.Pattern[str] | None:
 
 def parse_spans(doc: NewsDoc, spans: Iterable[tuple[int, int]]) -> list[Parse]:
     """Parse the spans of ``doc.text`` (in one batch) and cache them on the document."""
-    wanted = [span for span in spans if span not in doc.parses]
-    if wanted:
-        prepared = [_prepare(doc.text, start, end) for start, end in wanted]
-        for (start, end), (_, offsets), sdoc in zip(
-            wanted, prepared, _parse_texts([text for text, _ in prepared]), strict=True
-        ):
-            doc.parses[(start, end)] = Parse(start, end, sdoc, offsets)
+    spans = list(spans)
+    _parse_many([(doc, spans)])
     return [doc.parses[span] for span in spans]
+
+
+def _parse_many(requests: list[tuple[NewsDoc, list[tuple[int, int]]]]) -> None:
+    """Parse the spans asked for of several documents in one call of the model.
+
+    A call of the model costs a fixed time besides its words (about as much as a sentence's),
+    so a batch of documents parses faster together than one by one; each sentence's parse
+    does not depend on the others of its batch.
+    """
+    wanted: list[tuple[NewsDoc, int, int]] = []
+    for doc, spans in requests:
+        seen: set[tuple[int, int]] = set()
+        for span in spans:
+            if span not in doc.parses and span not in seen:
+                seen.add(span)
+                wanted.append((doc, *span))
+    if not wanted:
+        return
+    prepared = [_prepare(doc.text, start, end) for doc, start, end in wanted]
+    for (doc, start, end), (_, offsets), sdoc in zip(
+        wanted, prepared, _parse_texts([text for text, _ in prepared]), strict=True
+    ):
+        doc.parses[(start, end)] = Parse(start, end, sdoc, offsets)
 
 
 def parse_span(doc: NewsDoc, start: int, end: int) -> Parse:
@@ -237,13 +255,18 @@ def parse(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     parser()  # load the model when the pipeline is built, not on its first document
     state: dict[str, re.Pattern[str] | None] = {}
 
-    def run(doc: NewsDoc) -> NewsDoc:
+    def pattern() -> re.Pattern[str] | None:
         # Stages register their triggers when their modules are imported, which the pipeline
         # does before it builds any stage; read them on the first document.
         if "pattern" not in state:
             state["pattern"] = _trigger_pattern()
-        pattern = state["pattern"]
-        parse_spans(doc, _selected(doc, pattern))
+        return state["pattern"]
+
+    def run(doc: NewsDoc) -> NewsDoc:
+        parse_spans(doc, _selected(doc, pattern()))
         return doc
 
-    return run
+    def run_many(docs: list[NewsDoc]) -> None:
+        _parse_many([(doc, _selected(doc, pattern())) for doc in docs])
+
+    return BatchStage(run, run_many)

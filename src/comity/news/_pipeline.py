@@ -9,6 +9,9 @@ attributes it needs and the ones it sets::
 A stage that needs shared, expensive data (the registry gazetteer, an automaton) is
 registered with ``factory=True``: the decorated function takes a :class:`Resources` and
 returns the ``NewsDoc -> NewsDoc`` function; the pipeline calls it once when it is built.
+A factory may return a :class:`BatchStage` instead: a stage that also runs over many documents
+at once (the parse stage parses the sentences of a whole batch in one call of the model), which
+:meth:`Pipeline.pipe` uses; the result is the same as one document at a time.
 
 Stages live in their own modules (``comity.news._quotes`` ...). A pipeline imports the module
 of a stage it does not yet know by the stage's short name, so a missing module gives a clear
@@ -24,10 +27,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from comity.errors import BadInput
+from comity.errors import BadInput, ExtractionError
 from comity.news._doc import NewsDoc
 
 __all__ = [
+    "BatchStage",
     "DEFAULT_STAGES",
     "DEFAULT_TIME_BUDGET",
     "Pipeline",
@@ -161,6 +165,26 @@ def _import_stage_module(name: str) -> None:
         )
 
 
+class BatchStage:
+    """A stage function that can also run over a batch of documents at once.
+
+    Parameters
+    ----------
+    one:
+        The stage on one document (what :meth:`Pipeline.__call__` runs).
+    many:
+        The same work over a list of documents, changing them in place; it must set on each
+        document what ``one`` would set.
+    """
+
+    def __init__(self, one: StageFunc, many: Callable[[list[NewsDoc]], None]) -> None:
+        self.one = one
+        self.many = many
+
+    def __call__(self, doc: NewsDoc) -> NewsDoc:
+        return self.one(doc)
+
+
 @dataclass
 class Resources:
     """Shared data the stages build once and reuse for every document.
@@ -270,10 +294,96 @@ class Pipeline:
         """Make a document of ``text`` and run every stage on it."""
         return self(NewsDoc(id=id, raw=text, text=text, meta=dict(meta or {})))
 
-    def pipe(self, docs: Iterable[NewsDoc]) -> Iterator[NewsDoc]:
-        """Run the pipeline over many documents, lazily."""
+    def pipe(
+        self,
+        docs: Iterable[NewsDoc],
+        *,
+        batch_size: int = 32,
+        on_error: Callable[[NewsDoc, ExtractionError], None] | None = None,
+    ) -> Iterator[NewsDoc]:
+        """Run the pipeline over many documents, lazily, ``batch_size`` at a time.
+
+        Each batch goes through the stages one stage at a time, so that a :class:`BatchStage`
+        (the parse stage) does its work for the whole batch at once; every document ends as
+        :meth:`__call__` would leave it.
+
+        Parameters
+        ----------
+        docs:
+            The documents, read in this order and yielded in it.
+        batch_size:
+            Documents per batch (1 reads one document at a time).
+        on_error:
+            Called with a document the reader gives up on (over its time budget) and the
+            :class:`~comity.errors.ExtractionError`; the document is then left out of the
+            output. Without it the error is raised.
+        """
+        if batch_size < 1:
+            raise BadInput(f"batch_size must be at least 1, not {batch_size}.", hint="Give for instance 32.")
+        batch: list[NewsDoc] = []
         for doc in docs:
-            yield self(doc)
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._run_batch(batch, on_error)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch, on_error)
+
+    def _run_batch(
+        self, docs: list[NewsDoc], on_error: Callable[[NewsDoc, ExtractionError], None] | None
+    ) -> list[NewsDoc]:
+        budget = self.time_budget
+        # Seconds each document has used: its own stages, and its share of a batch stage.
+        spent = [0.0] * len(docs)
+        alive = list(range(len(docs)))
+
+        def charge(index: int, seconds: float, name: str) -> bool:
+            """Add ``seconds`` to a document's time; False (and reported) when it is over budget."""
+            spent[index] += seconds
+            doc = docs[index]
+            if budget is not None:
+                doc.time_budget = (budget, time.monotonic() + budget - spent[index])
+            try:
+                doc.check_deadline(name)
+            except ExtractionError as error:
+                doc.time_budget = None
+                if on_error is None:
+                    raise
+                on_error(doc, error)
+                return False
+            return True
+
+        try:
+            for name, func in zip(self.stage_names, self._funcs, strict=True):
+                if isinstance(func, BatchStage) and len(alive) > 1:
+                    started = time.monotonic()
+                    func.many([docs[i] for i in alive])
+                    elapsed = time.monotonic() - started
+                    # The batch's time is shared out by length: a long document costs more.
+                    total = sum(len(docs[i].text) for i in alive) or 1
+                    alive = [i for i in alive if charge(i, elapsed * len(docs[i].text) / total, name)]
+                    continue
+                kept = []
+                for index in alive:
+                    doc = docs[index]
+                    if budget is not None:
+                        doc.time_budget = (budget, time.monotonic() + budget - spent[index])
+                    started = time.monotonic()
+                    try:
+                        docs[index] = func(doc)
+                    except ExtractionError as error:
+                        doc.time_budget = None
+                        if on_error is None:
+                            raise
+                        on_error(doc, error)
+                        continue
+                    if charge(index, time.monotonic() - started, name):
+                        kept.append(index)
+                alive = kept
+        finally:
+            for doc in docs:
+                doc.time_budget = None
+        return [docs[i] for i in alive]
 
     def analyze(self) -> dict[str, Any]:
         """Check that every stage's requirements are set by an earlier stage.
