@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from comity.errors import BadInput, ExtractionError
-from comity.news import NewsDoc, Pipeline, to_full
+from comity.news import Coalition, NewsDoc, Pipeline, to_full
 from comity.news._pipeline import BatchStage, stage
 
 # Sentences written for these tests: a join, a withdrawal, quotations with and without a speaker.
@@ -20,6 +20,9 @@ TEXTS = [
     "Kenya and Ghana tabled a draft at the United Nations General Assembly, which voted on Friday.",
     "No state is named here at all.",
 ]
+
+
+_COALITION = Coalition(name="x", org_id=None, members=["PER"], complete=True, start=0, end=1)
 
 
 def _docs() -> list[NewsDoc]:
@@ -126,3 +129,51 @@ def test_batch_size_must_be_positive(reader: Pipeline) -> None:
 def test_pipe_keeps_documents_as_dataclasses(reader: Pipeline) -> None:
     [doc] = list(reader.pipe([NewsDoc(id="x", raw=TEXTS[0])]))
     assert dataclasses.is_dataclass(doc) and doc.memberships
+
+
+@stage("comity.test_asks_for_parses.v1")
+def _asks_for_parses(doc: NewsDoc) -> NewsDoc:
+    """After the parse stage: notes something on the document, then asks for two parses."""
+    from comity.news._parse import parse_span
+
+    doc.meta.setdefault("notes", []).append("asked")
+    doc.coalitions.append(dataclasses.replace(_COALITION, name=doc.id))
+    for start, end in doc.sentences[:2]:
+        parse_span(doc, start, end)
+        doc.meta["notes"].append(f"parsed {start}")
+    return doc
+
+
+def test_parses_asked_for_after_the_parse_stage_are_made_per_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from comity.news import _parse
+
+    calls: list[int] = []
+    original = _parse._parse_texts
+
+    def counted(texts: list[str]) -> list[object]:
+        calls.append(len(texts))
+        return original(texts)
+
+    monkeypatch.setattr(_parse, "_parse_texts", counted)
+    stages = ["normalise", "sentences", "parse", "comity.test_asks_for_parses.v1"]
+    reader = Pipeline(stages, time_budget=None)
+    one_by_one = [reader(doc) for doc in _docs()]
+    single_calls, parsed = len(calls), sum(calls)
+    assert single_calls >= len(one_by_one)  # at least one call per document
+    calls.clear()
+    batched = list(reader.pipe(_docs(), batch_size=8))
+    # Per batch (two of them): the parse stage's call, then one per round of requests (two).
+    assert len(calls) <= 2 * 3 < single_calls
+    assert sum(calls) == parsed  # the same sentences, each parsed once
+    assert [to_full(doc) for doc in batched] == [to_full(doc) for doc in one_by_one]
+    # A stage run again starts from the document as it was: nothing it added is doubled.
+    for doc, single in zip(batched, one_by_one, strict=True):
+        assert doc.meta["notes"] == single.meta["notes"]
+        assert len(doc.coalitions) == 1
+        assert sorted(doc.parses) == sorted(single.parses)
+
+
+def test_a_deferred_parse_is_no_exception_for_stages_to_catch() -> None:
+    from comity.news._parse import ParseWanted
+
+    assert not issubclass(ParseWanted, Exception)

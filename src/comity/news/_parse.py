@@ -20,9 +20,11 @@ loaded once per process.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +35,9 @@ from comity.news._pipeline import BatchStage, Resources, stage
 __all__ = [
     "MODEL",
     "Parse",
+    "ParseWanted",
+    "deferred_parses",
+    "parse_requests",
     "parse_span",
     "parse_spans",
     "parsed_sentence",
@@ -209,9 +214,47 @@ def _trigger_pattern() -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
 
 
+class ParseWanted(BaseException):  # noqa: N818 - a signal, not an error
+    """A stage asked for a span not yet parsed while a batch is read with parses deferred.
+
+    :meth:`Pipeline.pipe` runs the stages after the parse stage over a batch with parses
+    deferred (:func:`deferred_parses`): the first time a stage asks for a span that is not yet
+    parsed, the request is noted and this is raised; the pipeline puts the document back as
+    it was before the stage, parses every span the batch asked for in one call, and runs the
+    stage on that document again. Not an ``Exception``, so that no stage's handler takes it.
+    """
+
+
+Requests = list[tuple[NewsDoc, list[tuple[int, int]]]]
+_DEFERRED: ContextVar[Requests | None] = ContextVar("comity_deferred_parses", default=None)
+
+
+@contextlib.contextmanager
+def deferred_parses() -> Iterator[Requests]:
+    """Within the block, a request for spans not yet parsed is noted and raises :class:`ParseWanted`.
+
+    Yields the list of requests ``(doc, spans)``, to pass to :func:`parse_requests`.
+    """
+    requests: Requests = []
+    token = _DEFERRED.set(requests)
+    try:
+        yield requests
+    finally:
+        _DEFERRED.reset(token)
+
+
+def parse_requests(requests: Requests) -> None:
+    """Parse what :func:`deferred_parses` noted, in one call of the model."""
+    _parse_many(requests)
+
+
 def parse_spans(doc: NewsDoc, spans: Iterable[tuple[int, int]]) -> list[Parse]:
     """Parse the spans of ``doc.text`` (in one batch) and cache them on the document."""
     spans = list(spans)
+    requests = _DEFERRED.get()
+    if requests is not None and any(span not in doc.parses for span in spans):
+        requests.append((doc, spans))
+        raise ParseWanted
     _parse_many([(doc, spans)])
     return [doc.parses[span] for span in spans]
 
@@ -253,6 +296,7 @@ def parsed_sentence(doc: NewsDoc, offset: int) -> Parse | None:
 def parse(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     """Parse the sentences that registered triggers or selectors ask for (``doc.parses``)."""
     parser()  # load the model when the pipeline is built, not on its first document
+    _blas()
     state: dict[str, re.Pattern[str] | None] = {}
 
     def pattern() -> re.Pattern[str] | None:

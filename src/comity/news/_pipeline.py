@@ -20,6 +20,7 @@ error rather than an empty pipeline.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
 import time
@@ -63,6 +64,10 @@ DEFAULT_STAGES: tuple[str, ...] = (
 #: not 5, because a stage checks it between steps: the step under way when it runs out still
 #: finishes, and the promise to users is that no document takes more than 5 s.
 DEFAULT_TIME_BUDGET = 4.0
+
+#: Rounds of deferred parses per stage and batch in :meth:`Pipeline.pipe` (see
+#: :class:`comity.news._parse.ParseWanted`); a stage still asking after them parses as it asks.
+_DEFER_ROUNDS = 3
 
 # Attributes a freshly read document already has.
 _INITIAL_ATTRS = frozenset({"doc.id", "doc.raw", "doc.text", "doc.meta"})
@@ -163,6 +168,15 @@ def _import_stage_module(name: str) -> None:
             f"The module {module} does not register a stage named {name!r}.",
             hint="Check the stage's version suffix; see comity.news.registered_stages().",
         )
+
+
+def _snapshot(doc: NewsDoc) -> dict[str, Any]:
+    """A document's attributes, with copies of its lists and dicts (its parses excepted, which
+    only grow): what a stage run again must start from."""
+    return {
+        key: value.copy() if isinstance(value, list | dict) and key != "parses" else value
+        for key, value in vars(doc).items()
+    }
 
 
 class BatchStage:
@@ -353,33 +367,64 @@ class Pipeline:
                 return False
             return True
 
+        def share(indices: list[int], seconds: float, name: str) -> list[int]:
+            """Charge work done for several documents together; the ones still within budget."""
+            # Shared out by length: a long document costs more.
+            total = sum(len(docs[i].text) for i in indices) or 1
+            return [i for i in indices if charge(i, seconds * len(docs[i].text) / total, name)]
+
+        from comity.news._parse import ParseWanted, deferred_parses, parse_requests
+
+        after_batch_stage = False
         try:
             for name, func in zip(self.stage_names, self._funcs, strict=True):
                 if isinstance(func, BatchStage) and len(alive) > 1:
                     started = time.monotonic()
                     func.many([docs[i] for i in alive])
-                    elapsed = time.monotonic() - started
-                    # The batch's time is shared out by length: a long document costs more.
-                    total = sum(len(docs[i].text) for i in alive) or 1
-                    alive = [i for i in alive if charge(i, elapsed * len(docs[i].text) / total, name)]
+                    alive = share(alive, time.monotonic() - started, name)
+                    after_batch_stage = True
                     continue
-                kept = []
-                for index in alive:
-                    doc = docs[index]
-                    if budget is not None:
-                        doc.time_budget = (budget, time.monotonic() + budget - spent[index])
+                kept: set[int] = set()
+                pending = alive
+                # A stage after the parse stage may ask for more parses (a sentence whose speaker
+                # the surface leaves in doubt). One at a time, each costs a call of the model;
+                # deferred, the batch's requests are parsed in one call and the stage is run
+                # again on the documents that asked (a few rounds; then parsed as asked).
+                for round_ in range(_DEFER_ROUNDS + 1):
+                    defer = after_batch_stage and round_ < _DEFER_ROUNDS and len(pending) > 1
+                    again: list[int] = []
+                    deferring: contextlib.AbstractContextManager[list[Any]] = (
+                        deferred_parses() if defer else contextlib.nullcontext([])
+                    )
+                    with deferring as requests:
+                        for index in pending:
+                            doc = docs[index]
+                            saved = _snapshot(doc) if defer else None
+                            if budget is not None:
+                                doc.time_budget = (budget, time.monotonic() + budget - spent[index])
+                            started = time.monotonic()
+                            try:
+                                docs[index] = func(doc)
+                            except ParseWanted:
+                                if saved is not None:
+                                    vars(doc).update(saved)  # as before the stage, to run it again
+                                if charge(index, time.monotonic() - started, name):
+                                    again.append(index)
+                                continue
+                            except ExtractionError as error:
+                                doc.time_budget = None
+                                if on_error is None:
+                                    raise
+                                on_error(doc, error)
+                                continue
+                            if charge(index, time.monotonic() - started, name):
+                                kept.add(index)
+                    if not again:
+                        break
                     started = time.monotonic()
-                    try:
-                        docs[index] = func(doc)
-                    except ExtractionError as error:
-                        doc.time_budget = None
-                        if on_error is None:
-                            raise
-                        on_error(doc, error)
-                        continue
-                    if charge(index, time.monotonic() - started, name):
-                        kept.append(index)
-                alive = kept
+                    parse_requests(requests)
+                    pending = share(again, time.monotonic() - started, name)
+                alive = [i for i in alive if i in kept]
         finally:
             for doc in docs:
                 doc.time_budget = None
