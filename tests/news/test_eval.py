@@ -9,7 +9,13 @@ import pytest
 from comity.errors import BadInput
 from comity.news import Pipeline, evaluate, score_documents
 from comity.news._corpus import HELDOUT_STORIES, corpus_root, split_documents
-from comity.news._eval import same_speaker, story_pair_counts, word_overlap
+from comity.news._eval import (
+    meeting_context,
+    meeting_error_kinds,
+    same_speaker,
+    story_pair_counts,
+    word_overlap,
+)
 
 
 def _record(**fields: Any) -> dict[str, Any]:
@@ -204,6 +210,7 @@ def test_eval_error_kinds_in_aggregate() -> None:
         "people: missed": 1,
         "people: invented": 1,
         "meetings: missed": 1,
+        "meetings by kind: missed (body not read)": 1,
     }
     assert "errors by kind" in report.format(errors=True)
     assert "errors by kind" not in report.format()
@@ -275,3 +282,35 @@ def test_eval_error_kinds_by_cue(tmp_path: Path) -> None:
     # someone unnamed, so the error is read as "after the quotation, a pronoun".
     assert report.errors["quotes by cue: wrong speaker (after, pronoun; unnamed as person)"] == 1
     assert report.errors["quotes: wrong speaker (unnamed as person)"] == 1
+
+
+def test_eval_meeting_errors_by_kind() -> None:
+    gold = _record(
+        organizations=["UNSC", "UNGA", "NAM"],
+        meetings=[
+            {"body": "UNSC", "date": "2021-05-07", "chair": "Wang Yi"},
+            {"body": "UNGA", "date": "2020"},
+            {"body": "NAM", "date": None},
+            {"body": "UNHRC", "date": "2019-03"},
+        ],
+    )
+    pred = _record(
+        organizations=["UNSC", "UNGA", "UNHRC"],
+        meetings=[
+            {"body": "UNSC", "date": "2021-05-07", "chair": None},
+            {"body": "UNGA", "date": "2021-01-02"},
+            {"body": "EU", "date": "2018", "context": "a signing"},
+            {"body": "UN", "date": "2019-03-04"},
+        ],
+    )
+    kinds = meeting_error_kinds(gold, pred)
+    assert kinds == {
+        "meetings by kind: chair missed": 1,
+        "meetings by kind: wrong date (both dated)": 1,
+        "meetings by kind: wrong body (UN for an organ)": 1,
+        "meetings by kind: not a meeting (a signing)": 1,
+        "meetings by kind: missed (body not read)": 1,
+    }
+    assert meeting_context("The ministers signed the accord at a ceremony.") == "a signing"
+    assert meeting_context("The court issued an arrest warrant after the session.") == "a warrant"
+    assert meeting_context("The council met on Monday.") == "other words"

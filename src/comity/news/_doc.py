@@ -109,6 +109,8 @@ class Meeting:
     start: int
     end: int
     confidence: float = 1.0
+    #: The meeting word that reported it ("voted", "summit", "the vote"), to tell why it was read.
+    cue: str = ""
 
 
 #: The lists of facts a :class:`NewsDoc` holds, and the type of each.

@@ -69,7 +69,15 @@ from comity.news._doc import NewsDoc
 from comity.news._gold import to_gold
 from comity.news._pipeline import Pipeline
 
-__all__ = ["EvalReport", "FieldScore", "evaluate", "quote_cue", "score_documents"]
+__all__ = [
+    "EvalReport",
+    "FieldScore",
+    "evaluate",
+    "meeting_context",
+    "meeting_error_kinds",
+    "quote_cue",
+    "score_documents",
+]
 
 FIELDS = ("states", "organizations", "people", "quotes", "coalitions", "memberships", "meetings", "stories")
 
@@ -328,6 +336,7 @@ def error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
         tp, fp, fn = score_document({name: gold.get(name)}, {name: pred.get(name)})[name]
         kinds[f"{name}: missed"] += fn
         kinds[f"{name}: invented"] += fp
+    kinds.update(meeting_error_kinds(gold, pred))
     return +kinds
 
 
@@ -408,6 +417,88 @@ def quote_cue(text: str, quote: str) -> str | None:
     # No speech verb: the words hang from some other verb ("X vowed to '...'"); the form of the
     # sentence's opening words says what kind of subject it has.
     return "other verb, " + _cue_form(lead[:60])
+
+
+# What the sentence of a meeting read in error speaks of, first match wins: the events that the
+# issue saw taken for meetings (signings, warrants, announcements), then the meeting word itself.
+_MEETING_CONTEXTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern, re.I))
+    for label, pattern in (
+        ("a signing", r"\bsign(?:s|ed|ing|atures?)?\b"),
+        ("a warrant", r"\bwarrants?\b"),
+        ("an announcement", r"\bannounc\w*"),
+        ("an election or appointment", r"\b(?:elect|appoint)\w*"),
+        ("a plan or intention", r"\b(?:will|would|plans?|planned|scheduled|expected|intends?|wants?)\b"),
+        ("a statement", r"\b(?:statement|declaration|communiqu\w*|letter)\b"),
+        ("a vote", r"\b(?:vot\w*|veto\w*|abstain\w*|abstentions?)\b"),
+        ("a decision", r"\b(?:adopt|pass|approv|reject|endors)\w*"),
+        ("a meeting word", r"\b(?:meetings?|sessions?|summits?|debates?|conferences?|forums?|talks)\b"),
+    )
+)
+
+
+def meeting_context(sentence: str) -> str:
+    """What a sentence that reports a meeting speaks of ("a signing", "a vote", ...)."""
+    for label, pattern in _MEETING_CONTEXTS:
+        if pattern.search(sentence):
+            return label
+    return "other words"
+
+
+def meeting_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
+    """The meeting errors of one document by kind, under ``meetings by kind: ...``.
+
+    Gold and read meetings are first matched on (body, date) as in scoring; a matched pair with
+    another chair is ``chair wrong`` (or missed, invented). Of the rest, a gold and a read meeting
+    of one body are a ``wrong date`` (which side is null, or both dated), then ones of one date a
+    ``wrong body``; a read meeting left is ``not a meeting`` with what its sentence speaks of (the
+    ``context`` key of the read meeting, see :func:`meeting_context`), a gold one left ``missed``
+    (body read as an organisation of the document or not).
+    """
+    kinds: Counter[str] = Counter()
+    gold_left = list(gold.get("meetings") or [])
+    pred_left = list(pred.get("meetings") or [])
+
+    def take(
+        pairs: Callable[[dict[str, Any], dict[str, Any]], bool],
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        found = []
+        for g in list(gold_left):
+            p = next((p for p in pred_left if pairs(g, p)), None)
+            if p is not None:
+                gold_left.remove(g)
+                pred_left.remove(p)
+                found.append((g, p))
+        return found
+
+    for g, p in take(
+        lambda g, p: g.get("body") == p.get("body") and _dates_agree(g.get("date"), p.get("date"))
+    ):
+        gold_chair, pred_chair = g.get("chair"), p.get("chair")
+        if gold_chair and not pred_chair:
+            kinds["meetings by kind: chair missed"] += 1
+        elif pred_chair and not gold_chair:
+            kinds["meetings by kind: chair invented"] += 1
+        elif gold_chair and pred_chair and not same_speaker(str(gold_chair), str(pred_chair)):
+            kinds["meetings by kind: chair wrong"] += 1
+    for g, p in take(lambda g, p: g.get("body") == p.get("body")):
+        if g.get("date") is None:
+            kinds["meetings by kind: wrong date (gold null, read dated)"] += 1
+        elif p.get("date") is None:
+            kinds["meetings by kind: wrong date (gold dated, read null)"] += 1
+        else:
+            kinds["meetings by kind: wrong date (both dated)"] += 1
+    for _g, p in take(lambda g, p: _dates_agree(g.get("date"), p.get("date"))):
+        kinds[
+            f"meetings by kind: wrong body ({'UN for an organ' if p.get('body') == 'UN' else 'another body'})"
+        ] += 1
+    for p in pred_left:
+        kinds[f"meetings by kind: not a meeting ({p.get('context') or 'context unknown'})"] += 1
+    organisations = set(pred.get("organizations") or [])
+    for g in gold_left:
+        known = "body read" if g.get("body") in organisations else "body not read"
+        kinds[f"meetings by kind: missed ({known})"] += 1
+    return kinds
 
 
 def score_document(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
@@ -548,6 +639,10 @@ def evaluate(directory: str | Path, pipeline: Pipeline | None = None, *, split: 
         for doc in docs:
             doc.story = stories.get(doc.id)
     pred = {doc.id: to_gold(doc) for doc in docs}
+    for doc in docs:
+        for record, meeting in zip(pred[doc.id]["meetings"], doc.meetings, strict=True):
+            start, end = doc.sentence_at(meeting.start)
+            record["context"] = meeting_context(doc.text[start:end])
     report = score_documents(gold, pred, stories if stories is not None else {})
     report.skipped = skipped
     return report

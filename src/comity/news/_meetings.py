@@ -146,6 +146,7 @@ class _Draft:
     # Set when the text says outright who chaired ("chaired by Slovenia"): nothing overrides it.
     chair_settled: bool = False
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    cue: str = ""
 
 
 def _bodies(doc: NewsDoc) -> list[Mention]:
@@ -254,7 +255,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         if target is None and date is not None:
             target = next((d for d in drafts if d.body == body and d.date is None), None)
         if target is None:
-            target = _Draft(body, date, sent_start, sent_end)
+            target = _Draft(body, date, sent_start, sent_end, cue=trigger.group(0))
             drafts.append(target)
         if date is not None and (target.date is None or len(date) > len(target.date)):
             target.date = date
@@ -297,6 +298,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
             start=d.start,
             end=d.end,
             confidence=0.7,
+            cue=d.cue,
         )
         for d in drafts
     ]
