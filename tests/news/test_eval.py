@@ -299,7 +299,7 @@ def test_eval_meeting_errors_by_kind() -> None:
         meetings=[
             {"body": "UNSC", "date": "2021-05-07", "chair": None},
             {"body": "UNGA", "date": "2021-01-02"},
-            {"body": "EU", "date": "2018", "context": "a signing"},
+            {"body": "ZZ_PACT_COUNCIL", "date": "2018", "context": "a signing", "cue": "met"},
             {"body": "UN", "date": "2019-03-04"},
         ],
     )
@@ -308,7 +308,7 @@ def test_eval_meeting_errors_by_kind() -> None:
         "meetings by kind: chair missed": 1,
         "meetings by kind: wrong date (both dated)": 1,
         "meetings by kind: wrong body (UN for an organ)": 1,
-        "meetings by kind: not a meeting (a signing)": 1,
+        "meetings by kind: not a meeting (a signing, cue 'met', body not in the registry)": 1,
         "meetings by kind: missed (body not read)": 1,
     }
     assert meeting_context("The ministers signed the accord at a ceremony.") == "a signing"

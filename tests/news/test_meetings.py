@@ -155,3 +155,85 @@ def test_meetings_words_that_report_no_sitting(
     nlp: Pipeline, pattern: str, text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert [(m.body, m.date) for m in _meetings(nlp, text)] == expected, pattern
+
+
+@pytest.fixture(scope="module")
+def parsed() -> Pipeline:
+    """The reader with the parse stage, for the rules that read the dependency parse."""
+    return Pipeline([*CORE_STAGES, "parse", "meetings"])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("a participle's actor is the subject of the clause it hangs on",
+         "Adopting a text drafted by Norway, the UN General Assembly on 4 May 2032 asked for a ceasefire.",
+         [("UNGA", "2032-05-04")]),
+        ("an appointment by a body is a sitting of it",
+         "The envoy was appointed to the post by the UN Security Council on 6 May 2032.",
+         [("UNSC", "2032-05-06")]),
+        ("a relative clause's actor is the noun it hangs on",
+         "Delegates praised the UN Security Council, which on 8 May 2032 backed the truce plan.",
+         [("UNSC", "2032-05-08")]),
+        ("'backed' of another actor is no sitting",
+         "The NATO-backed authorities in the region were praised on 9 May 2032.", []),
+        ("an agency's approval is no sitting",
+         "The World Health Organization approved the new vaccine on 10 May 2032.", []),
+    ],
+)  # fmt: skip
+def test_meetings_decision_frames_from_the_parse(
+    parsed: Pipeline, pattern: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(m.body, m.date) for m in parsed.read(text, id="t").meetings] == expected, pattern
+
+
+def test_meetings_page_stamps_and_datelines_date_no_event(nlp: Pipeline) -> None:
+    stamped = "March 3, 2033 - 09:15 GMT\nThe UN Security Council has voted to renew the mission in Haiti."
+    assert [(m.body, m.date) for m in _meetings(nlp, stamped)] == [("UNSC", None)]
+    dateline = "Tuesday, 8 March 2033\nThe UN General Assembly has adopted a resolution on ocean plastics."
+    assert [(m.body, m.date) for m in _meetings(nlp, dateline)] == [("UNGA", None)]
+
+
+def test_meetings_date_of_another_event_in_the_sentence(nlp: Pipeline) -> None:
+    text = "The UN General Assembly voted on the application submitted in May 2031 by the island state."
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("UNGA", None)]
+
+
+def test_meetings_organ_inside_a_chair_title_is_not_the_body(nlp: Pipeline) -> None:
+    text = (
+        "Guests included the Chairwoman of the 80th session of the UN General Assembly at the summit of "
+        "the African Union in Addis Ababa on 10 February 2034."
+    )
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("AU", "2034-02-10")]
+
+
+def test_meetings_the_vote_in_a_story_of_one_voting_organ(nlp: Pipeline) -> None:
+    text = (
+        "Members of the UN Security Council argued for hours over the draft text. "
+        "The resolution was passed after two members abstained."
+    )
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("UNSC", None)]
+    two_organs = "The UN Security Council and the UN General Assembly heard the envoy. The vote was close."
+    assert _meetings(nlp, two_organs) == []
+
+
+def test_meetings_short_reference_to_an_organ_named_before(nlp: Pipeline) -> None:
+    text = (
+        "The UN Security Council and the UN General Assembly heard the envoy. "
+        "On 5 June 2035 the 15-member Council voted to extend the mission."
+    )
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("UNSC", "2035-06-05")]
+
+
+def test_dates_last_month_and_weeks_resolve_to_a_month() -> None:
+    found = {m.text: m.value for m in find_dates("last month, earlier this week, last week", "2036-03-20")}
+    assert found == {"last month": "2036-02", "earlier this week": "2036-03", "last week": "2036-03"}
+    # A week across two months has no month; without a page day there is nothing to resolve against.
+    assert [m.value for m in find_dates("last week", "2036-03-05")] == [None]
+    assert [m.value for m in find_dates("last month", None)] == [None]
+
+
+def test_meetings_past_sitting_in_a_since_when_clause(nlp: Pipeline) -> None:
+    text = "Freedonia has opposed such texts since 2015, when the UN Security Council voted down its draft."
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("UNSC", "2015")]
+    assert _meetings(nlp, "Freedonia has blocked the Security Council since 2015.") == []

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 from comity.errors import BadDate
 
-__all__ = ["DateMention", "find_dates", "page_date", "page_date_span", "parse_iso", "resolve_weekday"]
+__all__ = [
+    "DateMention",
+    "find_dates",
+    "page_date",
+    "page_date_span",
+    "page_stamp_spans",
+    "parse_iso",
+    "resolve_weekday",
+]
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -59,6 +67,8 @@ _DATE_RE = re.compile(
             r"(?P<rel_month>\b(?P<rel_dir>last|this|next|past)\s+(?P<rel_m>January|February|March|April|May|June"
             r"|July|August|September|October|November|December)\b)",
             r"(?P<rel_year>\b(?P<ry_dir>last|this|next|past)\s+year\b)",
+            r"(?P<rel_unit>\b(?P<ru_dir>last|this|next|past|earlier\s+this|early\s+this|later\s+this|"
+            r"late\s+last|early\s+last|earlier\s+in\s+the)\s+(?P<ru_unit>month|week)\b)",
             r"(?P<oneword>\b(?P<ow>today|yesterday|tomorrow|tonight)\b)",
             rf"(?P<wd>\b{_WEEKDAY}\b)",
             r"(?P<year_only>(?<![\d$£€.,/-])\b(?P<yo>1[89]\d\d|20\d\d)\b(?![\d/%-]|\.\d|,\d))",
@@ -141,6 +151,28 @@ def _day_month(day: int, month: int, anchor: dt.date | None) -> str | None:
     return candidate
 
 
+def _relative_unit(direction: str, unit: str, anchor: dt.date | None) -> str | None:
+    """The month of "last month", "this week", "earlier this month" (a week only when all of it
+    falls in one month); None without a page day or for a week across two months."""
+    if anchor is None:
+        return None
+    if unit == "month":
+        shift = {"last": -1, "past": -1, "this": 0, "the": 0, "next": 1}[direction]
+        month_index = anchor.year * 12 + anchor.month - 1 + shift
+        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+    # The week is the seven days before the page's date (last week) or around it (this week).
+    first, last = {
+        "last": (anchor - dt.timedelta(days=13), anchor - dt.timedelta(days=1)),
+        "past": (anchor - dt.timedelta(days=7), anchor),
+        "this": (anchor - dt.timedelta(days=6), anchor),
+        "the": (anchor - dt.timedelta(days=6), anchor),
+        "next": (anchor + dt.timedelta(days=1), anchor + dt.timedelta(days=13)),
+    }[direction]
+    if (first.year, first.month) != (last.year, last.month):
+        return None
+    return f"{first.year:04d}-{first.month:02d}"
+
+
 def _year_of_two_digits(text: str) -> int:
     value = int(text)
     return value if len(text) == 4 else 2000 + value if value < 70 else 1900 + value
@@ -191,7 +223,7 @@ def _find_dates_cached(text: str, anchor: str | None) -> tuple[DateMention, ...]
 # word. Trying the long date pattern only there is many times faster than scanning every position.
 _HINT = re.compile(
     r"(?<!\d)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-    r"today|yesterday|tomorrow|tonight|last|this|next|past)",
+    r"today|yesterday|tomorrow|tonight|last|this|next|past|earl|late)",
     re.IGNORECASE,
 )
 
@@ -248,6 +280,9 @@ def _iter_dates(text: str, anchor: dt.date | None, day_anchor: dt.date | None) -
             if anchor is not None:
                 shift = {"last": -1, "past": -1, "this": 0, "next": 1}[g("ry_dir").lower()]
                 value = f"{anchor.year + shift:04d}"
+        elif match.group("rel_unit"):
+            kind = "relative"
+            value = _relative_unit(g("ru_dir").split()[-1].lower(), g("ru_unit").lower(), day_anchor)
         elif match.group("oneword"):
             kind = "relative"
             if day_anchor is not None:
@@ -274,6 +309,32 @@ def page_date_span(text: str) -> tuple[int, int] | None:
     """The span of a leading ``date YYYY-MM-DD`` line (a scraper's page date, not an event's)."""
     found = _PAGE_DATE_LINE.match(text)
     return (found.start(1), found.end(1)) if found else None
+
+
+@functools.lru_cache(maxsize=512)
+def page_stamp_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the page's own date stamps, which date the page and not an event.
+
+    A leading ``date YYYY-MM-DD`` line, a full date right after "Published"/"Updated", and a
+    full date followed by a clock time ("March 3, 2021 - 10:20", "3 Mar, 2021 15:59"): a
+    timestamp, as pages print above or below a story.
+    """
+    spans: list[tuple[int, int]] = []
+    line = page_date_span(text)
+    if line is not None:
+        spans.append(line)
+    for marker in _PUBLISHED.finditer(text):
+        spans.extend(
+            (marker.end() + m.start, marker.end() + m.end)
+            for m in _full_dates(text[marker.end() : marker.end() + 70])
+            if m.start <= 40
+        )
+    for clock in _CLOCK_ANYWHERE.finditer(text):
+        window_start = max(0, clock.start() - 40)
+        for mention in _full_dates(text[window_start : clock.start()]):
+            if _CLOCK.match(text[window_start + mention.end : window_start + mention.end + 12]):
+                spans.append((window_start + mention.start, window_start + mention.end))
+    return tuple(sorted(set(spans)))
 
 
 @functools.lru_cache(maxsize=512)

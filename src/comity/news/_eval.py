@@ -445,6 +445,13 @@ def meeting_context(sentence: str) -> str:
     return "other words"
 
 
+def _body_kind(body: Any) -> str:
+    from comity.news._orgtables import organisation_kinds
+
+    kind = organisation_kinds().get(str(body))
+    return f"of kind {kind[0]}" if kind else "not in the registry"
+
+
 def meeting_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
     """The meeting errors of one document by kind, under ``meetings by kind: ...``.
 
@@ -452,7 +459,8 @@ def meeting_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[s
     another chair is ``chair wrong`` (or missed, invented). Of the rest, a gold and a read meeting
     of one body are a ``wrong date`` (which side is null, or both dated), then ones of one date a
     ``wrong body``; a read meeting left is ``not a meeting`` with what its sentence speaks of (the
-    ``context`` key of the read meeting, see :func:`meeting_context`), a gold one left ``missed``
+    ``context`` key of the read meeting, see :func:`meeting_context`, and its meeting word, the
+    ``cue`` key), a gold one left ``missed``
     (body read as an organisation of the document or not).
     """
     kinds: Counter[str] = Counter()
@@ -492,8 +500,15 @@ def meeting_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[s
         kinds[
             f"meetings by kind: wrong body ({'UN for an organ' if p.get('body') == 'UN' else 'another body'})"
         ] += 1
+    gold_bodies = {g.get("body") for g in gold.get("meetings") or []}
     for p in pred_left:
-        kinds[f"meetings by kind: not a meeting ({p.get('context') or 'context unknown'})"] += 1
+        cue = f", cue {str(p['cue']).lower()!r}" if p.get("cue") else ""
+        known = (
+            ", body of a gold meeting"
+            if p.get("body") in gold_bodies
+            else f", body {_body_kind(p.get('body'))}"
+        )
+        kinds[f"meetings by kind: not a meeting ({p.get('context') or 'context unknown'}{cue}{known})"] += 1
     organisations = set(pred.get("organizations") or [])
     for g in gold_left:
         known = "body read" if g.get("body") in organisations else "body not read"
@@ -643,6 +658,7 @@ def evaluate(directory: str | Path, pipeline: Pipeline | None = None, *, split: 
         for record, meeting in zip(pred[doc.id]["meetings"], doc.meetings, strict=True):
             start, end = doc.sentence_at(meeting.start)
             record["context"] = meeting_context(doc.text[start:end])
+            record["cue"] = meeting.cue
     report = score_documents(gold, pred, stories if stories is not None else {})
     report.skipped = skipped
     return report

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from comity.news._coalitions import state_lists
-from comity.news._dates import find_dates, page_date, page_date_span, parse_iso
+from comity.news._dates import find_dates, page_date, page_stamp_spans, parse_iso
 from comity.news._doc import Meeting, Mention, NewsDoc
+from comity.news._orgtables import organisation_kinds
+from comity.news._parse import parsed_sentence, register_selector
 from comity.news._pipeline import stage
 from comity.news._spans import SpanIndex
 
@@ -33,6 +36,8 @@ _TRIGGER = re.compile(
     r"\b(?:meetings?|sessions?|summit|debate|conference|video ?conference|videoconference|forum|"
     r"vot(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed|ing)?|"
     r"adopt(?:s|ed|ing)?|pass(?:es|ed)|approv(?:e|es|ed)|reject(?:s|ed)|endors(?:e|es|ed)|"
+    r"appoint(?:s|ed)|elect(?:s|ed)|recommend(?:s|ed)|declar(?:es|ed)|expel(?:s|led)|suspend(?:s|ed)|"
+    r"admit(?:s|ted)|forward(?:s|ed)|back(?:s|ed)|"
     r"convened?|met|gathered|held|attended|attending|chair(?:s|ed)|presid(?:e|es|ed|ing)|"
     r"told the|before the|address(?:es|ed)? the|briefed the|spoke (?:at|before|to) the|speaking (?:at|"
     r"before|to) the)\b",
@@ -57,7 +62,12 @@ _FUTURE = re.compile(
 )
 _HABITUAL = re.compile(
     r"\b(?:\d+|several|many|multiple|numerous) times\b|\bevery (?:year|other year|three months|month)\b|"
-    r"\beach year\b|\bhas (?:been )?(?:vetoed|voted)\b|\bhave (?:been )?(?:vetoed|voted)\b|\bsince\b|"
+    r"\beach year\b|"
+    # "has vetoed 14 resolutions", "have voted against it repeatedly": a record, not one sitting
+    r"\bha(?:s|ve) (?:been )?(?:vetoed|voted)\b(?=.*\b(?:times|repeatedly|consistently|always|regularly|"
+    r"resolutions|drafts|texts)\b)|"
+    # "since 2011", but not "since 2011, when the Council voted ...": that clause is one past sitting
+    r"\bsince\b(?!\s+(?:[\w-]+\s+){0,2}\d{4},?\s+when\b)|"
     r"\b(?:for|in|over) the (?:past|last) \d+ years\b|\bevery time\b|"
     r"\b(?:requires?|needs?)\s+(?:at least\s+)?(?:\w+\s+)?(?:votes?|majority)\b",
     re.I,
@@ -163,7 +173,40 @@ def _bodies(doc: NewsDoc) -> list[Mention]:
         if re.search(r"\b(?:pro|anti|non)-$", doc.text[max(0, mention.start - 5) : mention.start], re.I):
             continue  # "pro-EU activists": an attitude, not the body
         kept.append(mention)
-    return kept
+    return sorted(kept + _short_references(doc, kept), key=lambda m: m.start)
+
+
+# The last word of an organ's name, by which a story refers back to it: "the Council", "the Assembly".
+_SHORT_NAME = re.compile(
+    r"\b[Tt]he\s+(?:\d+-(?:member|nation)\s+)?(Council|Assembly|council|assembly)\b(?!\s+of\b)"
+)
+
+
+def _short_references(doc: NewsDoc, named: list[Mention]) -> list[Mention]:
+    """ "The Council", "the 193-member Assembly" after the story has named one organ so called.
+
+    The reference is read as that organ when exactly one body named before it has a registry name
+    ending in the word ("United Nations Security Council"); with two (a Security Council and a Human
+    Rights Council) it is left unread.
+    """
+    if not named:
+        return []
+    kinds = organisation_kinds()
+    found: list[Mention] = []
+    taken = SpanIndex(named)
+    for match in _SHORT_NAME.finditer(doc.text):
+        start, end = match.start(1), match.end(1)
+        if taken.between(start, end):
+            continue
+        word = match.group(1).lower()
+        candidates = {
+            m.entity_id
+            for m in named
+            if m.start < start and kinds.get(m.entity_id, ("", ""))[1].lower().endswith(word)
+        }
+        if len(candidates) == 1:
+            found.append(Mention(start, end, match.group(1), candidates.pop(), "organisation", "short", 0.6))
+    return found
 
 
 def _compatible(first: str | None, second: str | None) -> bool:
@@ -178,6 +221,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
     anchor = page_date(text, published=doc.meta.get("published"))
     bodies = _bodies(doc)
     body_index = SpanIndex(bodies)
+    frame = _frame_body(doc, body_index)
     drafts: list[_Draft] = []
     loose: list[tuple[int, int]] = []
     previous_bodies: list[Mention] = []
@@ -188,7 +232,8 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         if sent_index % 64 == 0:
             doc.check_deadline("comity.meetings.v1")
         sentence = text[sent_start:sent_end]
-        trigger = _sitting_trigger(text, sentence, sent_start, body_index)
+        found = _sitting_trigger(text, sentence, sent_start, body_index, frame)
+        trigger, acting = found if found is not None else (None, None)
         if trigger is not None:
             triggered += 1
             if triggered > _MAX_MEETING_SENTENCES:
@@ -238,7 +283,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         trigger_at = sent_start + trigger.start()
         if date_span is not None and _date_of(text, sent_start, sent_end, trigger_at, anchor) is None:
             extra_dates.append(date_span)
-        body = min(organs, key=lambda b: abs(b.start - trigger_at)).entity_id
+        body = (acting or min(organs, key=lambda b: abs(b.start - trigger_at))).entity_id
         if body == "UN" and re.search(r"\bveto", sentence, re.I):
             body = "UNSC"  # only the Security Council has vetoes
         date = _date_of(text, sent_start, sent_end, trigger_at, anchor)
@@ -263,6 +308,8 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         target.sentences.extend(extra_dates)
         extra_dates = []
         target.end = max(target.end, sent_end)
+    if not drafts and loose:
+        drafts = _sole_organ_meeting(bodies, loose, text, anchor)
     if not drafts:
         return []
     drafts = _fold_un(drafts, anchor)
@@ -315,17 +362,41 @@ _NEEDS_BODY_AFTER = re.compile(
     r"^(?:told the|before the|address(?:es|ed)? the|briefed the|spoke|speaking)", re.I
 )
 # Decisions that make a meeting only when the body makes them (subject before, or "by the <body>").
-_DECISION = re.compile(r"^(?:adopt|pass|approv|reject|endors)", re.I)
+_DECISION = re.compile(
+    r"^(?:adopt|pass|approv|reject|endors|appoint|elect|recommend|declar|expel|suspend|admit|forward|back)",
+    re.I,
+)
+# Decisions that the surface check alone never accepts: too often someone else's act ("Moscow-backed",
+# "the elected government"); only the parse can say that a body is their subject or agent.
+_FRAME_ONLY = re.compile(r"^(?:back|elect|declar|forward|admit)", re.I)
+# Registry kinds of organisation whose decisions are taken at a sitting; an agency's or a court's
+# ("the agency approved a vaccine", "the court admitted the case") are not.
+_DECIDING_KINDS = frozenset({"un", "un_organ", "un_body", "igo", "group", "coalition"})
+
+FrameBody = Callable[[int], Mention | None]
+
+
+def _decides(body: Mention) -> bool:
+    """Whether a body takes its decisions at sittings, by its registry kind (unknown kinds do)."""
+    kind = organisation_kinds().get(body.entity_id, ("", ""))[0]
+    return kind in _DECIDING_KINDS or not kind
 
 
 def _sitting_trigger(
-    text: str, sentence: str, sent_start: int, body_index: SpanIndex[Mention]
-) -> re.Match[str] | None:
-    """The first meeting word of a sentence that can report a sitting of a body.
+    text: str,
+    sentence: str,
+    sent_start: int,
+    body_index: SpanIndex[Mention],
+    frame: FrameBody | None = None,
+) -> tuple[re.Match[str], Mention | None] | None:
+    """The first meeting word of a sentence that can report a sitting of a body, and the body that
+    the parse shows acting (None when the surface alone accepts the word).
 
     Each general pattern it passes over: a word under a condition or in a counterfactual; a word in
     a person's title; "told the", "addressed the" without a body after; a decision ("adopted",
-    "approved") that no body named before it in the clause or after "by" makes.
+    "approved", "appointed") that no body makes: none named before it in the clause or after "by",
+    and none that ``frame`` (the parse: subject, agent, subject of the clause a participle or a
+    relative clause hangs on) finds.
     """
     for found in _TRIGGER.finditer(sentence):
         before = sentence[max(0, found.start() - 40) : found.start()]
@@ -344,17 +415,78 @@ def _sitting_trigger(
                 r"[;,]\s|\b(?:which|who|that|after|before|because|while)\b", text[window_start:start]
             )[-1]
             named_before = any(
-                b.end <= start and b.start >= start - len(clause)
+                b.end <= start and b.start >= start - len(clause) and _decides(b)
                 for b in body_index.between(window_start, start)
             )
             by_body = re.match(r"\s+(?:[\w-]+\s+){0,6}?by\s+(?:the\s+)?", text[end : end + 80])
-            by_named = by_body is not None and bool(
-                body_index.between(end + by_body.end(), end + by_body.end() + 2)
+            by_named = by_body is not None and any(
+                _decides(b) for b in body_index.between(end + by_body.end(), end + by_body.end() + 2)
             )
-            if not named_before and not by_named:
-                continue
-        return found
+            if _FRAME_ONLY.match(word) or not (named_before or by_named):
+                acting = frame(start) if frame is not None else None
+                if acting is None:
+                    continue
+                return found, acting
+        return found, None
     return None
+
+
+def _frame_body(doc: NewsDoc, bodies: SpanIndex[Mention]) -> FrameBody:
+    """The body that a parsed decision verb at an offset has as its actor, if any.
+
+    The actor is the verb's subject; the agent of a passive ("appointed by the Council"); for a
+    participle opening the sentence ("Adopting the text, the Assembly ...") or a verb coordinated
+    with another, the subject of that other verb; for a relative clause ("the Council, which
+    approved ..."), the noun it hangs on. A body counts when it is, or stands in front of, that
+    word ("the 15-member Council", "the IAEA board"), and its registry kind decides at sittings.
+    """
+
+    def actor(offset: int) -> Mention | None:
+        parse = parsed_sentence(doc, offset)
+        if parse is None:
+            return None
+        verb = parse.token_at(offset)
+        if verb is None or not verb.tag_.startswith("VB"):
+            return None
+        if verb.i == 0 and verb.tag_ == "VBG":
+            # A participle opening the sentence ("Adopting the text, the Assembly ..."): the statistical
+            # parse often misreads it, the comma that closes its clause does not.
+            comma = doc.text.find(",", offset, parse.end)
+            if comma >= 0:
+                lead = re.match(r",\s*(?:the\s+)?(?:[\w-]+\s+){0,3}", doc.text[comma : comma + 60], re.I)
+                after = bodies.between(comma, comma + (lead.end() if lead else 1) + 1)
+                if after and _decides(after[0]):
+                    return after[0]
+        candidates = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        candidates += [g for c in verb.children if c.dep_ == "agent" or c.lower_ == "by" for g in c.children
+                       if g.dep_ == "pobj"]  # fmt: skip
+        if not candidates and verb.dep_ in ("advcl", "conj", "xcomp"):
+            candidates = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        if verb.dep_ == "relcl" and any(c.lower_ in ("which", "that", "who") for c in verb.children):
+            candidates.append(verb.head)
+        for token in candidates:
+            start = parse.span_of(token.left_edge)[0]
+            end = parse.span_of(token)[1]
+            for body in bodies.between(start, end):
+                if _decides(body):
+                    return body
+        return None
+
+    return actor
+
+
+def _sole_organ_meeting(
+    bodies: list[Mention], loose: list[tuple[int, int]], text: str, anchor: str | None
+) -> list[_Draft]:
+    """The meeting that sentences about "the vote" or "the resolution" report in a story that names one
+    organ that votes (the Security Council) and never says it met: a meeting of that organ."""
+    kinds = organisation_kinds()
+    organs = {b.entity_id for b in bodies if kinds.get(b.entity_id, ("", ""))[0] in ("un_organ", "un_body")}
+    if len(organs) != 1:
+        return []
+    start, end = loose[0]
+    draft = _Draft(organs.pop(), None, start, end, sentences=list(loose), cue="the vote")
+    return [draft]
 
 
 def _main(drafts: list[_Draft], anchor: str | None) -> _Draft:
@@ -368,26 +500,35 @@ def _main(drafts: list[_Draft], anchor: str | None) -> _Draft:
 def _lede_date(doc: NewsDoc, anchor: str) -> str | None:
     """The event date of a story's lede ("... urged cooperation on Friday"), near the page date."""
     anchor_day = parse_iso(anchor)
-    skip = page_date_span(doc.text)
     # Weekdays first: "urged cooperation on Friday" dates the event; a full date in the first lines is
     # more often a photo caption's.
     for kinds in (("relative",), ("partial", "absolute")):
-        found = _lede_date_of_kind(doc, anchor_day, anchor, skip, kinds)
+        found = _lede_date_of_kind(doc, anchor_day, anchor, kinds)
         if found is not None:
             return found
     return None
 
 
-def _lede_date_of_kind(
-    doc: NewsDoc, anchor_day: dt.date, anchor: str, skip: tuple[int, int] | None, kinds: tuple[str, ...]
-) -> str | None:
+def _is_stamp(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is (in) one of the page's own date stamps, which date no event."""
+    return any(s < end and start < e for s, e in page_stamp_spans(text))
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """Whether a date stands on a line of its own ("Friday, 20 May 2016"): it dates the page."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    rest = line.replace(text[start:end], "", 1)
+    return re.fullmatch(r"[\W\d_]*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)?[\W\d_]*", rest) is not None
+
+
+def _lede_date_of_kind(doc: NewsDoc, anchor_day: dt.date, anchor: str, kinds: tuple[str, ...]) -> str | None:
     for sent_start, sent_end in doc.sentences[:4]:
         sentence = doc.text[sent_start:sent_end]
         for mention in find_dates(sentence, anchor):
-            if (skip is not None and sent_start + mention.start < skip[1]) or re.search(
-                r"\b(?:published|posted|updated)\b",
-                sentence[max(0, mention.start - 40) : mention.start],
-                re.I,
+            if _is_stamp(doc.text, sent_start + mention.start, sent_start + mention.end) or _is_dateline(
+                doc.text, sent_start + mention.start, sent_start + mention.end
             ):
                 continue  # the page's own date, not the event's
             if mention.value and len(mention.value) == 10 and mention.kind in kinds:
@@ -426,12 +567,11 @@ def _fold_un(drafts: list[_Draft], anchor: str | None) -> list[_Draft]:
 
 def _date_of(text: str, sent_start: int, sent_end: int, trigger_at: int, anchor: str | None) -> str | None:
     local = trigger_at - sent_start
-    skip = page_date_span(text)
     sentence = text[sent_start:sent_end]
     mentions = [
         m
         for m in find_dates(text[sent_start:sent_end], anchor)
-        if skip is None or sent_start + m.start >= skip[1]
+        if not _is_stamp(text, sent_start + m.start, sent_start + m.end)
         if
         # A bare year far from the meeting word is another event's ("its founders in 1945").
         m.value
@@ -439,10 +579,22 @@ def _date_of(text: str, sent_start: int, sent_end: int, trigger_at: int, anchor:
         # A date ahead ("scheduled for next October") is a planned meeting's, not this one's.
         and not _FUTURE.search(sentence[max(0, m.start - 25) : m.end])
         and (anchor is None or m.value[:10] <= anchor[:10] or len(m.value) < len(anchor))
+        and not _dates_other_event(sentence[max(0, m.start - 30) : m.start])
     ]
     if not mentions:
         return None
     return min(mentions, key=lambda m: abs(m.start - local)).value
+
+
+# A past participle or verb right before "in"/"on" and a date: the date of that event ("the request
+# submitted in May 2011", "the body founded in 1945"), unless the verb is a meeting word itself.
+_EVENT_VERB_BEFORE = re.compile(r"\b([a-z]+ed)\s+(?:on|in)\s+(?:the\s+)?$")
+
+
+def _dates_other_event(before: str) -> bool:
+    """Whether the words before a date make it the date of an event other than a meeting."""
+    verb = _EVENT_VERB_BEFORE.search(before)
+    return verb is not None and _TRIGGER.fullmatch(verb.group(1)) is None
 
 
 def _first_date(text: str, sentences: list[tuple[int, int]], anchor: str | None) -> str | None:
@@ -470,10 +622,17 @@ def _is_affiliation(text: str, body: Mention) -> bool:
 
 
 def _is_title(text: str, body: Mention) -> bool:
-    """An organ named in a person's title: "President of the General Assembly", "Assembly President"."""
-    before = text[max(0, body.start - 20) : body.start]
+    """An organ named in a person's title: "President of the General Assembly", "Assembly President",
+    "Chairman of the 12th session of the Assembly"."""
+    before = text[max(0, body.start - 60) : body.start]
     after = text[body.end : body.end + 12]
-    return bool(re.search(r"\bPresident of (?:the\s+)?$", before) or re.match(r"\s+President\b", after))
+    return bool(_TITLE_BEFORE.search(before) or re.match(r"\s+(?:President|Chair(?:man|woman)?)\b", after))
+
+
+_TITLE_BEFORE = re.compile(
+    r"\b(?:President|Chair(?:man|woman|person)?)\s+of\s+(?:the\s+)?"
+    r"(?:(?:[\w-]+\s+){1,3}(?:session|meeting)\s+of\s+(?:the\s+)?)?$"
+)
 
 
 def _people_spans(doc: NewsDoc) -> list[tuple[int, int, str, str | None]]:
@@ -592,6 +751,27 @@ def _president_chairs(doc: NewsDoc, drafts: list[_Draft]) -> None:
         for draft in drafts:
             if draft.body == body and draft.chair is None:
                 draft.chair = person.name
+
+
+def _wanted(doc: NewsDoc) -> Iterator[tuple[int, int]]:
+    """The sentences whose decision word only the parse can give a body: the surface found none."""
+    text = doc.text
+    bodies = SpanIndex(_bodies(doc))
+    asked: list[int] = []
+
+    def ask(offset: int) -> Mention | None:
+        asked.append(offset)
+        return None
+
+    for sent_start, sent_end in doc.sentences:
+        if not bodies.between(sent_start, sent_end):
+            continue
+        asked.clear()
+        if _sitting_trigger(text, text[sent_start:sent_end], sent_start, bodies, ask) is None and asked:
+            yield sent_start, sent_end
+
+
+register_selector("comity.meetings.v1", _wanted)
 
 
 @stage(
