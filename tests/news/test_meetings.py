@@ -237,3 +237,36 @@ def test_meetings_past_sitting_in_a_since_when_clause(nlp: Pipeline) -> None:
     text = "Freedonia has opposed such texts since 2015, when the UN Security Council voted down its draft."
     assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("UNSC", "2015")]
     assert _meetings(nlp, "Freedonia has blocked the Security Council since 2015.") == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("a body someone meets with is the other side, not the one meeting",
+         "The Freedonian minister met with NATO officials in Oslo on 3 March 2037.", []),
+        ("a UN agency convening talks organises a meeting of others",
+         "The World Health Organization convened the talks in Geneva on 4 March 2037.", []),
+        ("a UN agency sits through its organs",
+         "The IAEA Board of Governors met in Vienna on 5 March 2037.", [("IAEA", "2037-03-05")]),
+        ("leaders in a virtual event of their group",
+         "The leaders of the Quad spoke in a virtual event on 6 March 2037.", [("QUAD", "2037-03-06")]),
+    ],
+)  # fmt: skip
+def test_meetings_who_meets(nlp: Pipeline, pattern: str, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == expected, pattern
+
+
+def test_meetings_a_preparatory_meeting_on_its_own_day(nlp: Pipeline) -> None:
+    text = (
+        "The summit of the Non-Aligned Movement opened in Kampala on 8 April 2038. "
+        "A preparatory meeting of senior officials was held on 5 April 2038 in the same hall."
+    )
+    found = sorted((m.body, m.date) for m in _meetings(nlp, text))
+    assert found == [("NAM", "2038-04-05"), ("NAM", "2038-04-08")]
+
+
+def test_meetings_body_of_the_meeting_noun_and_meetings_ahead(nlp: Pipeline) -> None:
+    text = "The Freedonian premier met EU leaders at the G7 summit in Rome on 3 May 2039."
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("G7", "2039-05-03")]
+    ahead = "Ministers of Freedonia travelled to Oslo on 4 May 2039 ahead of the NATO summit."
+    assert _meetings(nlp, ahead) == []

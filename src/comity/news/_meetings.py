@@ -34,6 +34,7 @@ __all__ = ["find_meetings", "meetings"]
 
 _TRIGGER = re.compile(
     r"\b(?:meetings?|sessions?|summit|debate|conference|video ?conference|videoconference|forum|"
+    r"(?:virtual|online|three-way|trilateral|joint) (?:event|call)|video ?call|"
     r"vot(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed|ing)?|"
     r"adopt(?:s|ed|ing)?|pass(?:es|ed)|approv(?:e|es|ed)|reject(?:s|ed)|endors(?:e|es|ed)|"
     r"appoint(?:s|ed)|elect(?:s|ed)|recommend(?:s|ed)|declar(?:es|ed)|expel(?:s|led)|suspend(?:s|ed)|"
@@ -42,6 +43,12 @@ _TRIGGER = re.compile(
     r"told the|before the|address(?:es|ed)? the|briefed the|spoke (?:at|before|to) the|speaking (?:at|"
     r"before|to) the)\b",
     re.I,
+)
+# A meeting held on a day of its own, its body left to the story: "a preparatory meeting was held on 3 May".
+_HELD_WITHOUT_BODY = re.compile(
+    r"\b(?:meeting|session|summit|conference|talks)s?\s+(?:[\w-]+\s+){0,8}?"
+    r"(?:was|were)\s+(?:held|convened)\b",
+    re.IGNORECASE,
 )
 # Words naming the main meeting without its body.
 _ANAPHORIC = re.compile(
@@ -170,7 +177,11 @@ def _bodies(doc: NewsDoc) -> list[Mention]:
             continue
         if _NOT_MEETING_BODY.search(mention.entity_id):
             continue
-        if re.search(r"\b(?:pro|anti|non)-$", doc.text[max(0, mention.start - 5) : mention.start], re.I):
+        if re.search(
+            r"\b(?:pro|anti|non)-$",
+            doc.text[max(0, mention.start - 5) : mention.start],
+            re.I,
+        ):
             continue  # "pro-EU activists": an attitude, not the body
         kept.append(mention)
     return sorted(kept + _short_references(doc, kept), key=lambda m: m.start)
@@ -205,7 +216,17 @@ def _short_references(doc: NewsDoc, named: list[Mention]) -> list[Mention]:
             if m.start < start and kinds.get(m.entity_id, ("", ""))[1].lower().endswith(word)
         }
         if len(candidates) == 1:
-            found.append(Mention(start, end, match.group(1), candidates.pop(), "organisation", "short", 0.6))
+            found.append(
+                Mention(
+                    start,
+                    end,
+                    match.group(1),
+                    candidates.pop(),
+                    "organisation",
+                    "short",
+                    0.6,
+                )
+            )
     return found
 
 
@@ -224,6 +245,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
     frame = _frame_body(doc, body_index)
     drafts: list[_Draft] = []
     loose: list[tuple[int, int]] = []
+    dated_loose: list[tuple[int, int, str, str]] = []
     previous_bodies: list[Mention] = []
     previous_span = (0, 0)
     extra_dates: list[tuple[int, int]] = []
@@ -259,7 +281,11 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
             continue
         if _NOT_A_SITTING.search(sentence[max(0, trigger.start() - 40) : trigger.end() + 40]):
             continue
-        in_sentence = [b for b in body_index.between(sent_start, sent_end) if not _is_affiliation(text, b)]
+        in_sentence = [
+            b
+            for b in body_index.between(sent_start, sent_end)
+            if not _is_affiliation(text, b) and not _is_counterpart(text, b) and _sits(text, b)
+        ]
         organs = [b for b in in_sentence if b.entity_id != "UN"] or in_sentence
         if organs and all(_is_title(text, b) for b in organs) and _ANAPHORIC.search(sentence):
             organs = []
@@ -268,7 +294,9 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
             and previous_bodies
             and re.search(r"\b(?:meeting|session|summit|conference)\b", sentence, re.I)
             and re.match(
-                r"\W*(?:this|it|the (?:meeting|session|summit|statement|declaration))\b", sentence, re.I
+                r"\W*(?:this|it|the (?:meeting|session|summit|statement|declaration))\b",
+                sentence,
+                re.I,
             )
         ):
             # "The bloc urged restraint. It did so in a declaration agreed at a summit ..."
@@ -277,13 +305,22 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
         previous_span = (sent_start, sent_end)
         previous_bodies = [b for b in in_sentence if b.entity_id != "UN"]
         if not organs:
-            if _ANAPHORIC.search(sentence):
+            held = _HELD_WITHOUT_BODY.search(sentence)
+            held_date = (
+                _date_of(text, sent_start, sent_end, sent_start + held.start(), anchor) if held else None
+            )
+            if held is not None and held_date is not None and len(held_date) == 10:
+                dated_loose.append((sent_start, sent_end, held_date, held.group(0)))
+            elif _ANAPHORIC.search(sentence):
                 loose.append((sent_start, sent_end))
             continue
         trigger_at = sent_start + trigger.start()
         if date_span is not None and _date_of(text, sent_start, sent_end, trigger_at, anchor) is None:
             extra_dates.append(date_span)
-        body = (acting or min(organs, key=lambda b: abs(b.start - trigger_at))).entity_id
+        body = (
+            acting
+            or _adjacent_body(text, organs, trigger_at, sent_start + trigger.end(), (sent_start, sent_end))
+        ).entity_id
         if body == "UN" and re.search(r"\bveto", sentence, re.I):
             body = "UNSC"  # only the Security Council has vetoes
         date = _date_of(text, sent_start, sent_end, trigger_at, anchor)
@@ -316,6 +353,13 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
     main = _main(drafts, anchor)
     for span in loose:
         main.sentences.append(span)
+    for sent_start, sent_end, held_date, cue in dated_loose:
+        # "A preparatory meeting was held on 3 May": a sitting of the story's body, on its own day.
+        same = next((d for d in drafts if d.body == main.body and _compatible(d.date, held_date)), None)
+        if same is None:
+            drafts.append(_Draft(main.body, held_date, sent_start, sent_end, cue=cue))
+        else:
+            same.sentences.append((sent_start, sent_end))
     main.sentences.sort()
     people = SpanIndex(_people_spans(doc), start=lambda p: p[0])
     mentions = SpanIndex(doc.mentions)
@@ -353,7 +397,14 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
 
 # A meeting word in a condition or a counterfactual reports no sitting: "if adopted, the draft would ...".
 _CONDITIONAL = re.compile(
-    r"\b(?:if|unless|whether|once|until)\s+(?:[\w-]+\s+){0,3}$|\bwould\s+(?:have\s+)?$", re.I
+    r"\b(?:if|unless|whether|once|until)\s+(?:[\w-]+\s+){0,3}$|\bwould\s+(?:have\s+)?$",
+    re.I,
+)
+# A meeting still to come from where the story stands: "ahead of the NATO summit", "on the eve of the vote".
+_AHEAD_OF = re.compile(
+    r"\b(?:ahead of|run-up to|eve of|preparation for|prepare for|preparing for)\s+"
+    r"(?:the\s+|a\s+|an\s+|next\s+|this\s+)?(?:[\w'’-]+\s+){0,4}$",
+    re.IGNORECASE,
 )
 # A meeting word inside a person's title: "President of the 74th session of the General Assembly".
 _IN_TITLE = re.compile(r"\b(?:President|Chair(?:man|woman|person)?)\s+of\s+the\s+(?:\w+\s+){0,2}$")
@@ -401,7 +452,7 @@ def _sitting_trigger(
     for found in _TRIGGER.finditer(sentence):
         before = sentence[max(0, found.start() - 40) : found.start()]
         word = found.group(0)
-        if _CONDITIONAL.search(before) or _IN_TITLE.search(before):
+        if _CONDITIONAL.search(before) or _IN_TITLE.search(before) or _AHEAD_OF.search(before):
             continue
         start, end = sent_start + found.start(), sent_start + found.end()
         if _NEEDS_BODY_AFTER.match(word):
@@ -412,7 +463,8 @@ def _sitting_trigger(
         if _DECISION.match(word):
             window_start = max(sent_start, start - 120)
             clause = re.split(
-                r"[;,]\s|\b(?:which|who|that|after|before|because|while)\b", text[window_start:start]
+                r"[;,]\s|\b(?:which|who|that|after|before|because|while)\b",
+                text[window_start:start],
             )[-1]
             named_before = any(
                 b.end <= start and b.start >= start - len(clause) and _decides(b)
@@ -453,7 +505,11 @@ def _frame_body(doc: NewsDoc, bodies: SpanIndex[Mention]) -> FrameBody:
             # parse often misreads it, the comma that closes its clause does not.
             comma = doc.text.find(",", offset, parse.end)
             if comma >= 0:
-                lead = re.match(r",\s*(?:the\s+)?(?:[\w-]+\s+){0,3}", doc.text[comma : comma + 60], re.I)
+                lead = re.match(
+                    r",\s*(?:the\s+)?(?:[\w-]+\s+){0,3}",
+                    doc.text[comma : comma + 60],
+                    re.I,
+                )
                 after = bodies.between(comma, comma + (lead.end() if lead else 1) + 1)
                 if after and _decides(after[0]):
                     return after[0]
@@ -487,6 +543,36 @@ def _sole_organ_meeting(
     start, end = loose[0]
     draft = _Draft(organs.pop(), None, start, end, sentences=list(loose), cue="the vote")
     return [draft]
+
+
+# Between a body and its meeting noun: "the G20 leaders' summit", "a summit of the G20".
+_BODY_THEN_NOUN = re.compile(
+    r"(?:['’]s?)?\s+(?:(?:leaders|ministers|foreign|heads|leaders['’]|ministers['’]|"
+    r"annual|extraordinary|emergency|special|virtual)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_NOUN_THEN_BODY = re.compile(r"^\s+(?:of|by)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+_MEETING_NOUN = re.compile(r"\b(?:meetings?|sessions?|summits?|conferences?|talks|forum)\b", re.IGNORECASE)
+
+
+def _adjacent_body(
+    text: str, organs: list[Mention], trigger_start: int, trigger_end: int, sentence: tuple[int, int]
+) -> Mention:
+    """The body whose meeting noun the sentence names ("met EU leaders at the G7 summit", "a session of
+    the Assembly"), else the one named nearest the meeting word."""
+    for noun in _MEETING_NOUN.finditer(text, *sentence):
+        if _IN_TITLE.search(text, max(sentence[0], noun.start() - 40), noun.start()):
+            continue  # "the President of the 80th session of the Assembly"
+        for body in organs:
+            if _is_title(text, body):
+                continue
+            if body.end <= noun.start() and _BODY_THEN_NOUN.fullmatch(text[body.end : noun.start()]):
+                return body
+            if body.start >= noun.end() and _NOUN_THEN_BODY.match(text[noun.end() : body.start]):
+                return body
+    return min(organs, key=lambda b: abs(b.start - trigger_start))
 
 
 def _main(drafts: list[_Draft], anchor: str | None) -> _Draft:
@@ -600,7 +686,13 @@ def _dates_other_event(before: str) -> bool:
 def _first_date(text: str, sentences: list[tuple[int, int]], anchor: str | None) -> str | None:
     for sent_start, sent_end in sentences:
         trigger = _TRIGGER.search(text[sent_start:sent_end])
-        date = _date_of(text, sent_start, sent_end, sent_start + (trigger.start() if trigger else 0), anchor)
+        date = _date_of(
+            text,
+            sent_start,
+            sent_end,
+            sent_start + (trigger.start() if trigger else 0),
+            anchor,
+        )
         if date is not None:
             return date
     return None
@@ -619,6 +711,34 @@ def _is_affiliation(text: str, body: Mention) -> bool:
         re.match(rf"\s*['’]s\s+(?:\w+\s+){{0,2}}{_OFFICIAL}", after, re.I)
         or re.search(rf"\b{_OFFICIAL}s?\s+(?:to|at)\s+(?:the\s+)?$", before, re.I)
     )
+
+
+# "met with", "a meeting with", "talks with": the body after "with" is the other side of a meeting.
+_WITH_BEFORE = re.compile(
+    r"\b(?:met|meets|meeting|meetings|talks|spoke|speaks|call)\s+with\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I
+)
+
+
+def _is_counterpart(text: str, body: Mention) -> bool:
+    """A body someone meets with ("the minister met with NATO's chief"): a meeting with it, not of it."""
+    return _WITH_BEFORE.search(text[max(0, body.start - 60) : body.start]) is not None
+
+
+# The organs through which an agency sits: "the WHO's World Health Assembly", "the IAEA Board of Governors".
+_AGENCY_ORGAN = re.compile(
+    r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}(?:Assembly|Board|Committee|Conference|Council)\b"
+)
+
+
+def _sits(text: str, body: Mention) -> bool:
+    """Whether a body named here can be the one meeting: a UN agency or office only with one of its organs.
+
+    An agency "convening" talks or "hosting" a forum organises a meeting of others; its own sittings
+    are those of its assembly or board.
+    """
+    if organisation_kinds().get(body.entity_id, ("", ""))[0] != "un_agency":
+        return True
+    return _AGENCY_ORGAN.match(text, body.end, body.end + 50) is not None
 
 
 def _is_title(text: str, body: Mention) -> bool:
@@ -723,7 +843,9 @@ def _find_chair(
         after = sentence[cue.end() : cue.end() + 40]
         body_after_cue = bool(
             re.match(
-                r"\s*(?:(?:of|at|in)\s+)?the\s+(?:council|assembly|movement|bloc|group|body)\b", after, re.I
+                r"\s*(?:(?:of|at|in)\s+)?the\s+(?:council|assembly|movement|bloc|group|body)\b",
+                after,
+                re.I,
             )
         ) or any(
             m.entity_id == draft.body and m.entity_type == "organisation"
