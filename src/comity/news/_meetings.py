@@ -417,6 +417,11 @@ _DECISION = re.compile(
     r"^(?:adopt|pass|approv|reject|endors|appoint|elect|recommend|declar|expel|suspend|admit|forward|back)",
     re.I,
 )
+# The decision words of _TRIGGER, to find quickly the sentences that may need the parse.
+_DECISION_WORD = re.compile(
+    r"\b(?:adopt|pass|approv|reject|endors|appoint|elect|recommend|declar|expel|suspend|admit|forward|back)",
+    re.IGNORECASE,
+)
 # Decisions that the surface check alone never accepts: too often someone else's act ("Moscow-backed",
 # "the elected government"); only the parse can say that a body is their subject or agent.
 _FRAME_ONLY = re.compile(r"^(?:back|elect|declar|forward|admit)", re.I)
@@ -878,6 +883,9 @@ def _president_chairs(doc: NewsDoc, drafts: list[_Draft]) -> None:
 def _wanted(doc: NewsDoc) -> Iterator[tuple[int, int]]:
     """The sentences whose decision word only the parse can give a body: the surface found none."""
     text = doc.text
+    with_decision = [(s, e) for s, e in doc.sentences if _DECISION_WORD.search(text, s, e)]
+    if not with_decision:
+        return
     bodies = SpanIndex(_bodies(doc))
     asked: list[int] = []
 
@@ -885,7 +893,7 @@ def _wanted(doc: NewsDoc) -> Iterator[tuple[int, int]]:
         asked.append(offset)
         return None
 
-    for sent_start, sent_end in doc.sentences:
+    for sent_start, sent_end in with_decision:
         if not bodies.between(sent_start, sent_end):
             continue
         asked.clear()
