@@ -23,7 +23,12 @@ Run::
     python benchmarks/bench_corpus.py                              # 5k, 20k, 100k; both engines
     python benchmarks/bench_corpus.py --sizes 5000 20000           # a subset
     python benchmarks/bench_corpus.py --sizes 5000 --engines local # one engine
-    python benchmarks/bench_corpus.py --sizes 20000 --engines local --resume-check
+    python benchmarks/bench_corpus.py --sizes 20000 --engines --resume-check   # the check alone
+
+``--resume-check`` also runs ``comity read FILE --out DIR --store --db DB`` at each size once
+uninterrupted, and once killed with SIGKILL when half its chunks are finished and started again:
+the Parquet tables and the store's documents, stories, facts and story keys must be identical,
+and each document id and content hash must be in the store once.
 """
 
 from __future__ import annotations
@@ -198,18 +203,39 @@ def _tree_rss(process: Any) -> int:
     return total
 
 
-def _command(engine: str, corpus: Path, out: Path, workers: int) -> list[str]:
+def _command(engine: str, corpus: Path, out: Path, workers: int, db: Path | None = None) -> list[str]:
     command = [sys.executable, "-c", "from comity.cli import main; main()", "read", str(corpus)]
     command += ["--out", str(out), "--engine", engine]
     if engine == "dask":
         command += ["--workers", str(workers)]
+    if db is not None:
+        command += ["--store", "--db", str(db)]
     return command
 
 
+def _finished_chunks(out: Path) -> int:
+    try:
+        return len(json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("chunks", {}))
+    except (OSError, ValueError):
+        return 0
+
+
 def run_engine(
-    engine: str, corpus: Path, out: Path, size: int, workers: int, kill_after: float | None = None
+    engine: str,
+    corpus: Path,
+    out: Path,
+    size: int,
+    workers: int,
+    kill_after: float | None = None,
+    *,
+    db: Path | None = None,
+    kill_at_chunks: int | None = None,
 ) -> Run:
-    """Run ``comity read`` in a subprocess, sampling the memory of its process tree."""
+    """Run ``comity read`` in a subprocess, sampling the memory of its process tree.
+
+    ``kill_after`` seconds, or once ``kill_at_chunks`` chunks are finished, the process tree is
+    killed with SIGKILL.
+    """
     import psutil
 
     env = dict(os.environ)
@@ -220,12 +246,14 @@ def run_engine(
     log = out.with_suffix(".log")
     with log.open("wb") as stderr:
         process = psutil.Popen(
-            _command(engine, corpus, out, workers), stdout=subprocess.DEVNULL, stderr=stderr, env=env
+            _command(engine, corpus, out, workers, db), stdout=subprocess.DEVNULL, stderr=stderr, env=env
         )
         peak = 0
+        kill = kill_after is not None or kill_at_chunks is not None
         while process.poll() is None:
             peak = max(peak, _tree_rss(process))
-            if kill_after is not None and time.perf_counter() - start > kill_after:
+            late = kill_after is not None and time.perf_counter() - start > kill_after
+            if late or (kill_at_chunks is not None and _finished_chunks(out) >= kill_at_chunks):
                 # A hard kill, as the system's out-of-memory killer or a power cut would.
                 for child in process.children(recursive=True):
                     child.send_signal(signal.SIGKILL)
@@ -238,7 +266,7 @@ def run_engine(
     # run costs whatever else shares the machine, unlike wall time.
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if process.returncode not in (0, 1) and kill_after is None:
+    if process.returncode not in (0, 1) and not kill:
         sys.stderr.write(log.read_text(encoding="utf-8", errors="replace")[-3000:])
     return Run(size, engine, seconds, peak, cpu, load, process.returncode, out)
 
@@ -281,13 +309,20 @@ def _gib(value: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
-    parser.add_argument("--engines", nargs="+", default=["local", "dask"], choices=["local", "dask"])
+    parser.add_argument(
+        "--engines",
+        nargs="*",
+        default=["local", "dask"],
+        choices=["local", "dask"],
+        help="engines timed at each size (none: only --resume-check)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="Dask workers (LocalCluster)")
     parser.add_argument("--keep", type=Path, default=None, help="keep corpora and outputs in this folder")
     parser.add_argument(
         "--resume-check",
         action="store_true",
-        help="at each size, also kill a local run half-way, restart it and compare with the full run",
+        help="at each size, also kill a local run into Parquet and the store half-way, restart it, and "
+        "compare both outputs with an uninterrupted run's",
     )
     args = parser.parse_args(argv)
 
@@ -329,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not same:
                     failures.append(f"dask output differs from local at {size:,}: {detail}")
             if args.resume_check:
-                failures += resume_check(workdir, corpus, size, runs)
+                failures += resume_check(workdir, corpus, size)
         report(runs, failures)
     finally:
         if args.keep is None:
@@ -337,22 +372,77 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failures else 0
 
 
-def resume_check(workdir: Path, corpus: Path, size: int, runs: list[Run]) -> list[str]:
-    """Kill a local run half-way (by the time of the full run), start it again, compare outputs."""
-    full = next((r for r in runs if r.size == size and r.engine == "local"), None)
-    if full is None:
-        return [f"resume check at {size:,} needs the local engine's run"]
-    out = workdir / f"out-{size}-resumed"
-    shutil.rmtree(out, ignore_errors=True)
-    killed = run_engine("local", corpus, out, size, 1, kill_after=full.seconds / 2)
-    partial = count_documents(out)
-    resumed = run_engine("local", corpus, out, size, 1)
-    same, detail = same_output(full.out, out)
+def resume_check(workdir: Path, corpus: Path, size: int, chunk_size: int = 500) -> list[str]:
+    """Kill a run into Parquet and the store half-way (SIGKILL once half its chunks are finished),
+    start it again, and compare both outputs with those of an uninterrupted run.
+
+    The Parquet tables (documents, facts, stories) must be the same, and so must the stores'
+    documents (with their stories), facts and story keys; each document id and each content hash
+    must be in the store once (no document read twice into it).
+    """
+    sys.path.insert(0, str(ROOT / "src"))
+    from comity.store import Store
+
+    problems: list[str] = []
+    folders = {}
+    for name in ("uninterrupted", "resumed"):
+        out, db = workdir / f"out-{size}-{name}", workdir / f"store-{size}-{name}.duckdb"
+        shutil.rmtree(out, ignore_errors=True)
+        db.unlink(missing_ok=True)
+        Store.open(db, read_only=False).close()
+        folders[name] = (out, db)
+    out, db = folders["uninterrupted"]
+    full = run_engine("local", corpus, out, size, 1, db=db)
     print(
-        f"  resume: killed after {killed.seconds:.1f} s with {partial:,} documents written; "
-        f"restart took {resumed.seconds:.1f} s; output identical to the uninterrupted run: {same} ({detail})"
+        f"  resume: uninterrupted run into Parquet and the store: {full.seconds:.1f} s, "
+        f"exit {full.returncode}"
     )
-    return [] if same else [f"resumed run at {size:,} differs: {detail}"]
+    out, db = folders["resumed"]
+    half = -(-size // chunk_size) // 2
+    killed = run_engine("local", corpus, out, size, 1, db=db, kill_at_chunks=half)
+    partial = count_documents(out)
+    with Store.open(db, read_only=True) as store:
+        stored = store.count("documents")
+    resumed = run_engine("local", corpus, out, size, 1, db=db)
+    same, detail = same_output(folders["uninterrupted"][0], out)
+    print(
+        f"  resume: killed (SIGKILL) after {killed.seconds:.1f} s with {_finished_chunks(out)} of "
+        f"{-(-size // chunk_size)} chunks in the manifest, {partial:,} documents in Parquet, {stored:,} in "
+        f"the store; restart took {resumed.seconds:.1f} s (exit {resumed.returncode})"
+    )
+    print(f"  resume: Parquet output identical to the uninterrupted run: {same} ({detail})")
+    if not same:
+        problems.append(f"resumed run at {size:,}: Parquet differs: {detail}")
+    queries = {
+        "documents": "SELECT doc_id, story_id, url, outlet, published, text, sha256 FROM documents "
+        "ORDER BY doc_id",
+        "facts": "SELECT * FROM facts ORDER BY ALL",
+        "story_keys": "SELECT doc_id, date, signature, tokens, counts, terms, actors, events FROM story_keys "
+        "ORDER BY doc_id",
+    }
+    with (
+        Store.open(folders["uninterrupted"][1], read_only=True) as whole,
+        Store.open(db, read_only=True) as store,
+    ):
+        for table, query in queries.items():
+            equal = store.query(query).equals(whole.query(query))
+            print(
+                f"  resume: store {table} identical to the uninterrupted run's: {equal} "
+                f"({store.count(table):,} rows)"
+            )
+            if not equal:
+                problems.append(f"resumed run at {size:,}: store {table} differs")
+        [(rows, ids, hashes, keys, stories)] = store.con.execute(
+            "SELECT count(*), count(DISTINCT doc_id), count(DISTINCT sha256), "
+            "(SELECT count(*) FROM story_keys), count(DISTINCT story_id) FROM documents"
+        ).fetchall()
+        print(
+            f"  resume: store holds {rows:,} document rows for {ids:,} ids and {hashes:,} content hashes, "
+            f"{keys:,} story keys rows, {stories:,} stories"
+        )
+        if not rows == ids == hashes == keys == size:
+            problems.append(f"resumed run at {size:,}: a document is in the store more than once, or missing")
+    return problems
 
 
 def report(runs: list[Run], failures: list[str]) -> None:

@@ -30,7 +30,12 @@ FormatOption = Annotated[
     ),
 ]
 StoreOption = Annotated[
-    bool, typer.Option("--store/--no-store", help="Also save the documents and their facts in the store.")
+    bool,
+    typer.Option(
+        "--store/--no-store",
+        help="Also save the documents, their facts and story keys in the store (documents it holds "
+        "with the same text, by SHA-256, are skipped; new ones join the stored stories).",
+    ),
 ]
 JobsOption = Annotated[
     int,
@@ -187,6 +192,15 @@ def read_command(
     again with the same command continues from its last finished chunk and ends with the same
     output. Only a summary is printed (JSON). --format summary streams into the store alone.
 
+    Reading into the store (--store with --out or --format summary) skips the documents it holds
+    already with the same text (same id, same SHA-256 content hash; counted as "already_stored"),
+    so a run started again, after it finished or was killed, stores no document twice; a
+    document whose text changed replaces the stored one. The new documents join the stored
+    stories they belong to (from the story keys the store keeps for each document); stored
+    stories keep their ids and are not regrouped.
+
+    Example (add a week of news to a store): comity read week-49.jsonl --store --format summary
+
     Example (on a Dask cluster): comity read wire.jsonl --out wire-read --engine dask --scheduler tcp://10.0.0.5:8786
 
     --engine dask reads the chunks on a Dask cluster (a LocalCluster of --workers processes, or
@@ -294,7 +308,7 @@ def _read_corpus(
         summary = read_corpus_dask(paths, scheduler=scheduler, n_workers=workers, **options)
     else:
         summary = read_corpus(paths, jobs=jobs, **options)
-    if summary.documents == 0:
+    if summary.documents == 0 and summary.stored == 0:
         raise BadInput(
             f"No readable document in {', '.join(paths)}.",
             hint="Give .txt, .html, .jsonl or .parquet files (or a directory of them); "
@@ -316,10 +330,11 @@ def _open_for_writing(db: Path | None) -> Any:
 
 
 def _save(docs: list[Any], target: Any) -> None:
-    from comity.news._store import save_documents
+    from comity.news._store import add_documents
 
-    written = save_documents(target, docs)
-    typer.echo(f"stored {len(docs)} documents and {written} facts in {target.path}", err=True)
+    saved, known = add_documents(target, docs)
+    also = f" ({known} already stored with the same text, left as they were)" if known else ""
+    typer.echo(f"stored {saved} documents in {target.path}{also}", err=True)
 
 
 def stories_command(

@@ -139,12 +139,16 @@ class InputChunk:
         Inputs met while this chunk was filled that could not be read, with the reason.
     bytes_read:
         Input bytes (as stored on disk) consumed up to the end of this chunk, for progress.
+    stored:
+        Documents of the chunk left out of ``items`` because the store holds them already, with
+        the same text (a run into the store alone never reads them again).
     """
 
     index: int
     items: list[InputDoc]
     skipped: list[Skipped] = field(default_factory=list)
     bytes_read: int = 0
+    stored: int = 0
 
 
 @dataclass
@@ -180,6 +184,9 @@ class CorpusRunSummary:
     ----------
     documents, facts, skipped:
         Totals over the whole run (chunks finished by an earlier, interrupted run included).
+    stored:
+        Documents not written to the store because it held them already, with the same text
+        (over the whole run, as ``documents``).
     chunks:
         Chunks in the run; ``resumed`` of them were finished by an earlier run.
     stories:
@@ -206,6 +213,7 @@ class CorpusRunSummary:
 
     #: Documents read by this call.
     documents_read: int = 0
+    stored: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""
@@ -213,6 +221,7 @@ class CorpusRunSummary:
             "documents": self.documents,
             "facts": self.facts,
             "skipped": self.skipped,
+            "already_stored": self.stored,
             "chunks": self.chunks,
             "resumed_chunks": self.resumed,
             "stories": self.stories,
@@ -549,17 +558,19 @@ class CorpusRun:
         }
         _atomic_write_text(self.folder / MANIFEST, json.dumps(state, indent=1, sort_keys=True))
 
-    def record(self, index: int, *, documents: int, facts: int, skipped: int) -> None:
+    def record(self, index: int, *, documents: int, facts: int, skipped: int, stored: int = 0) -> None:
         """Mark chunk ``index`` finished (its parts and store rows are written)."""
         self.chunks[index] = {"documents": documents, "facts": facts, "skipped": skipped}
+        if stored:
+            self.chunks[index]["stored"] = stored
         try:
             self._save()
         except OSError as exc:
             raise FileError.from_os_error(exc, action="write") from exc
 
     def totals(self) -> dict[str, int]:
-        """Documents, facts and skipped inputs over the finished chunks."""
-        keys = ("documents", "facts", "skipped")
+        """Documents, facts, skipped inputs and documents already stored, over the finished chunks."""
+        keys = ("documents", "facts", "skipped", "stored")
         return {key: sum(entry.get(key, 0) for entry in self.chunks.values()) for key in keys}
 
     def group_stories(self) -> pa.Table:
@@ -711,9 +722,13 @@ def read_corpus(
     out:
         Folder of the Parquet output and of the run's manifest.
     store:
-        An open, writable store: each chunk's documents and facts are saved in one transaction
-        (a document read again replaces its rows, so a chunk written twice leaves no duplicate),
-        and each document's story is set at the end. Without ``out`` the manifest lives in a
+        An open, writable store: each chunk's documents, facts and story keys are saved in one
+        transaction. A document the store holds already with the same text (same id and
+        SHA-256) is not written again (without ``out``, not even read), so a run started again,
+        after it finished or was killed, stores nothing twice; a document whose text changed
+        replaces the stored one. At the end the new documents are grouped with the stored
+        stories (:func:`~comity.news._store.group_stored_stories`: they join the stories they
+        belong to, stored stories keep their ids). Without ``out`` the manifest lives in a
         folder of the user cache (removed when the run ends), so a store-only run resumes too.
     chunk_size:
         Documents per chunk.
@@ -779,6 +794,9 @@ def read_corpus(
             chunks = iter_input_chunks(
                 paths, chunk_size=chunk_size, max_bytes=max_bytes, columns=column_names, stdin=stdin
             )
+            if store is not None and scratch:
+                # Nothing but the store needs the documents it holds already: they are not read.
+                chunks = _skip_stored(chunks, store, done)
             for chunk, reading in (executor or _chunks_in_order)(chunks, done, jobs):
                 if reading is None:
                     for item in chunk.skipped:
@@ -786,7 +804,7 @@ def read_corpus(
                     bar.update(0, chunk.bytes_read)
                     continue
                 result = reading
-                _write_reading(folder, result, store, write_tables=not scratch)
+                stored = chunk.stored + _write_reading(folder, result, store, write_tables=not scratch)
                 for item in result.skipped:
                     report(item)
                 run.record(
@@ -794,15 +812,23 @@ def read_corpus(
                     documents=result.documents.num_rows,
                     facts=result.facts.num_rows,
                     skipped=len(result.skipped),
+                    stored=stored,
                 )
                 read_now += result.documents.num_rows
                 bar.update(result.documents.num_rows, chunk.bytes_read)
-            stories = grouper(folder, run) if grouper is not None else run.group_stories()
+            stories = None
+            if not scratch:
+                # The Parquet output's stories are those of the run's documents alone.
+                stories = grouper(folder, run) if grouper is not None else run.group_stories()
             if store is not None:
-                from comity.news._store import set_stories
+                from comity.news._store import group_stored_stories
 
-                set_stories(store, stories)
-            run.finish(stories)
+                # The store's: the documents not yet in a story (this run's, those of a killed
+                # earlier run) join the stored stories or form new ones.
+                grouped = group_stored_stories(store)
+                if stories is None:
+                    stories = _stories_table(grouped)
+            run.finish(stories if stories is not None else _stories_table({}))
         story_count = _count_stories(folder)
     finally:
         _WORKER_PIPELINE = None
@@ -820,6 +846,7 @@ def read_corpus(
         seconds=time.monotonic() - started,
         out=None if scratch else folder,
         documents_read=read_now,
+        stored=totals["stored"],
     )
 
 
@@ -834,19 +861,58 @@ def _scratch_folder(fingerprint: dict[str, Any]) -> Path:
     return Path(user_cache_dir("comity")) / "runs" / digest
 
 
-def _write_reading(folder: Path, result: CorpusChunk, store: Store | None, *, write_tables: bool) -> None:
+def _skip_stored(chunks: Iterator[InputChunk], store: Store, done: set[int]) -> Iterator[InputChunk]:
+    """The chunks without the documents the store holds already with the same text."""
+    from comity.news._store import stored_with_hash
+    from comity.store import sha256_of
+
+    for chunk in chunks:
+        if chunk.index not in done and chunk.items:
+            # The hash of the text as published: document_row's, so a stored text matches.
+            hashes = [sha256_of(item.text) for item in chunk.items]
+            stored = stored_with_hash(store, [item.id for item in chunk.items], hashes)
+            if stored:
+                items = [item for item in chunk.items if item.id not in stored]
+                chunk = InputChunk(
+                    chunk.index, items, chunk.skipped, chunk.bytes_read, chunk.stored + len(stored)
+                )
+        yield chunk
+
+
+def _write_reading(folder: Path, result: CorpusChunk, store: Store | None, *, write_tables: bool) -> int:
+    """Write a chunk's parts (``write_tables``) and store rows; return the documents already stored."""
     if write_tables:
         write_chunk(result, folder)
-    elif result.story_keys is not None:
-        # A run into the store alone keeps only the story keys, for grouping at the end.
-        try:
-            _write_table(result.story_keys, folder / "story_keys" / _part_name(result.index))
-        except OSError as exc:
-            raise FileError.from_os_error(exc, action="write") from exc
-    if store is not None:
-        from comity.news._store import save_tables
+    if store is None:
+        return 0
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-        save_tables(store, result.documents, result.facts)
+    from comity.news._store import save_tables, stored_with_hash
+
+    documents, facts, keys = result.documents, result.facts, result.story_keys
+    # The Parquet output needs every document; the store only those it lacks (a chunk read again
+    # after a kill between the store's commit and the manifest, or a run over stored documents).
+    stored = stored_with_hash(
+        store, documents.column("doc_id").to_pylist(), documents.column("sha256").to_pylist()
+    )
+    if stored:
+        known = pa.array(sorted(stored), pa.string())
+        documents = documents.filter(pc.invert(pc.is_in(documents.column("doc_id"), value_set=known)))
+        facts = facts.filter(pc.invert(pc.is_in(facts.column("doc_id"), value_set=known)))
+        if keys is not None:
+            keys = keys.filter(pc.invert(pc.is_in(keys.column("doc_id"), value_set=known)))
+    save_tables(store, documents, facts, keys)
+    return len(stored)
+
+
+def _stories_table(stories: dict[str, str]) -> pa.Table:
+    import pyarrow as pa
+
+    ids = sorted(stories)
+    return pa.Table.from_pydict(
+        {"doc_id": ids, "story_id": [stories[i] for i in ids]}, schema=stories_schema()
+    )
 
 
 def _count_stories(folder: Path) -> int:

@@ -2,14 +2,17 @@
 
 Each document is one row of ``documents``; each fact (mention, person, quote, coalition,
 membership, meeting) one row of ``facts`` with its character span in the document's *raw* text
-(as published) and the stage that found it. :func:`save_documents` replaces a document's
-previous facts in the same transaction, so reading a document again changes nothing.
+(as published) and the stage that found it; its story keys one row of ``story_keys``.
+:func:`save_documents` replaces a document's previous facts in the same transaction, so reading a
+document again changes nothing. A corpus run skips the documents already stored with the same
+text (:func:`stored_with_hash`) and groups the new ones with the stored stories from their keys
+(:func:`group_stored_stories`), without regrouping the documents already in stories.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +23,18 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["document_facts", "document_row", "save_documents", "save_tables", "set_stories"]
+    from comity.news._story_keys import GroupingStats, StoryKeys
+
+__all__ = [
+    "add_documents",
+    "document_facts",
+    "document_row",
+    "group_stored_stories",
+    "save_documents",
+    "save_tables",
+    "set_stories",
+    "stored_with_hash",
+]
 
 _FACT_COLUMNS = ("doc_id", "fact_type", "payload", "start_char", "end_char", "confidence", "stage")
 
@@ -124,14 +138,18 @@ def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
     docs = list(docs)
     if not docs:
         return 0
+    from comity.news._story_keys import keys_to_table, story_keys
+    from comity.news._views import summarise_stories
+
     documents = pd.DataFrame([document_row(doc) for doc in docs])
     facts = pd.DataFrame([row for doc in docs for row in document_facts(doc)], columns=list(_FACT_COLUMNS))
-    from comity.news._views import summarise_stories
+    # The keys let later corpus runs add their documents to these documents' stories.
+    keys = keys_to_table(story_keys(doc) for doc in docs)
 
     with store.transaction():
         # Stories the documents leave (read again into another story) need new summaries too.
         touched = _stories_of(store, documents["doc_id"].tolist())
-        written = save_tables(store, documents, facts)
+        written = save_tables(store, documents, facts, keys)
         touched |= {
             str(story or doc_id)
             for story, doc_id in zip(documents["story_id"], documents["doc_id"], strict=True)
@@ -158,13 +176,20 @@ def _stories_of(store: Store, doc_ids: list[str]) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def save_tables(store: Store, documents: pa.Table | pd.DataFrame, facts: pa.Table | pd.DataFrame) -> int:
-    """Write ``documents`` and ``facts`` rows (as :func:`document_row`, :func:`document_facts`) in one
+def save_tables(
+    store: Store,
+    documents: pa.Table | pd.DataFrame,
+    facts: pa.Table | pd.DataFrame,
+    keys: pa.Table | None = None,
+) -> int:
+    """Write ``documents`` and ``facts`` rows (as :func:`document_row`, :func:`document_facts`) and
+    the documents' story ``keys`` (:func:`~comity.news._story_keys.keys_to_table`) in one
     transaction, replacing what the store holds for those documents.
 
     A corpus run saves each chunk this way: a chunk saved twice (a run killed after the store's
     commit and before its manifest was written, then resumed) leaves each document once. The
-    ``documents`` rows may lack ``story_id`` (set later by :func:`set_stories`).
+    ``documents`` rows may lack ``story_id`` (set later by :func:`set_stories` or
+    :func:`group_stored_stories`).
 
     Returns
     -------
@@ -188,15 +213,147 @@ def save_tables(store: Store, documents: pa.Table | pd.DataFrame, facts: pa.Tabl
         # thousands of documents.
         store.con.register("_comity_ids", pd.DataFrame({"doc_id": ids}))
         try:
-            store.con.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM _comity_ids)")
-            store.con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _comity_ids)")
+            for table in ("facts", "story_keys", "documents"):
+                store.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _comity_ids)")
         finally:
             store.con.unregister("_comity_ids")
         store.insert_frame("documents", documents)
         # Facts of a document given twice in one call are written once.
         facts = facts[facts["doc_id"].isin(ids)].drop_duplicates()
         store.insert_frame("facts", facts.astype({"start_char": "int64", "end_char": "int64"}))
+        if keys is not None and keys.num_rows:
+            _insert_keys(store, keys, set(ids))
     return len(facts)
+
+
+def _insert_keys(store: Store, keys: pa.Table, ids: set[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Keys of the documents written only, each once (the last, as for the documents).
+    keys = keys.filter(pc.is_in(keys.column("doc_id"), value_set=pa.array(sorted(ids), pa.string())))
+    seen: set[str] = set()
+    keep = []
+    for position, doc_id in reversed(list(enumerate(keys.column("doc_id").to_pylist()))):
+        if doc_id not in seen:
+            seen.add(doc_id)
+            keep.append(position)
+    keys = keys.take(sorted(keep))
+    store.con.register("_comity_keys", keys)
+    try:
+        store.con.execute("INSERT INTO story_keys BY NAME SELECT * FROM _comity_keys")
+    finally:
+        store.con.unregister("_comity_keys")
+
+
+def stored_with_hash(store: Store, doc_ids: Sequence[str], hashes: Sequence[str]) -> set[str]:
+    """The documents of ``doc_ids`` that the store holds with the same text (SHA-256 ``hashes``).
+
+    A corpus run reads only the others: a document is never read twice into the store, and a
+    run started again (after it finished, or was killed) adds nothing twice. A document whose
+    text changed (same id, another hash) is read again and replaces the stored one.
+    """
+    if not doc_ids:
+        return set()
+    # Lists as parameters, not a registered frame: registering fails while the connection still
+    # holds an unfinished result of the caller's.
+    rows = store.con.execute(
+        "SELECT d.doc_id FROM documents AS d JOIN "
+        "(SELECT unnest(?::VARCHAR[]) AS doc_id, unnest(?::VARCHAR[]) AS sha256) AS h "
+        "ON d.doc_id = h.doc_id AND d.sha256 = h.sha256",
+        [list(doc_ids), list(hashes)],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def group_stored_stories(store: Store, *, stats: GroupingStats | None = None) -> dict[str, str]:
+    """Give the stored documents that have no story yet (``story_id`` NULL) their stories.
+
+    Incremental: the new documents are grouped with the stored ones from the story keys alone
+    (:func:`~comity.news._story_keys.group_story_keys` with the stored stories as ``existing``
+    and ``regroup``): only the blocks that hold a new document are examined; a new document
+    joins the stored story it is near, or the new ones form new stories. A stored story that a
+    new document is near is clustered again with the new documents, so that the stories are
+    those of grouping every stored document at once (a new report that bridges two stories joins
+    them); it keeps its id. Stories no new document touches are not looked at. Documents stored
+    without keys (by schema version 3) keep their stories and are not compared.
+
+    Returns
+    -------
+    dict
+        The story id of each document whose story was set or changed (written to the store in
+        one transaction).
+    """
+    import pandas as pd
+
+    [(pending,)] = store.con.execute(
+        "SELECT count(*) FROM documents AS d JOIN story_keys AS k USING (doc_id) WHERE d.story_id IS NULL"
+    ).fetchall()
+    if not pending:
+        return {}
+    new = _join_stored_stories(store, [], stats=stats)
+    set_stories(store, pd.DataFrame({"doc_id": list(new), "story_id": list(new.values())}))
+    return new
+
+
+def _join_stored_stories(
+    store: Store, keys: Sequence[StoryKeys], *, stats: GroupingStats | None = None
+) -> dict[str, str]:
+    """The stories of ``keys`` (documents about to be stored) and of the stored documents without one,
+    grouped with the stored stories: each document whose story is new or changed, with its story."""
+
+    from comity.news._story_keys import group_story_keys, keys_from_table
+
+    incoming = [item.doc_id for item in keys]
+    # A document about to be stored again is grouped as new (its text may have changed).
+    existing = dict(
+        store.con.execute(
+            "SELECT doc_id, story_id FROM documents WHERE story_id IS NOT NULL "
+            "AND doc_id NOT IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
+            [incoming],
+        ).fetchall()
+    )
+    table = store.con.sql(
+        "SELECT k.* FROM story_keys AS k JOIN documents AS d USING (doc_id) "
+        "WHERE doc_id NOT IN (SELECT unnest($incoming::VARCHAR[])) ORDER BY doc_id",
+        params={"incoming": incoming},
+    ).to_arrow_table()
+    stored = keys_from_table(table)
+    del table
+    grouped = group_story_keys([*stored, *keys], existing=existing, stats=stats, regroup=True)
+    return {doc_id: story for doc_id, story in grouped.items() if existing.get(doc_id) != story}
+
+
+def add_documents(store: Store, docs: Sequence[NewsDoc]) -> tuple[int, int]:
+    """Store read documents that the store lacks, in the stored stories they belong to.
+
+    A document the store holds already with the same text (same id and SHA-256) is left as it
+    is; the others are saved (:func:`save_documents`) with the story they have among the stored
+    documents, as :func:`group_stored_stories` gives it: they join a stored story they are near
+    (which keeps its id), or form new ones. ``doc.story`` of each saved document is set to it.
+
+    Returns
+    -------
+    tuple
+        The number of documents saved and of documents the store held already.
+    """
+    from comity.news._story_keys import story_keys
+
+    stored = stored_with_hash(store, [doc.id for doc in docs], [sha256_of(doc.raw) for doc in docs])
+    new = [doc for doc in docs if doc.id not in stored]
+    if not new:
+        return 0, len(stored)
+    import pandas as pd
+
+    with store.transaction():
+        stories = _join_stored_stories(store, [story_keys(doc) for doc in new])
+        for doc in new:
+            doc.story = stories.pop(doc.id, doc.story)
+        save_documents(store, new)
+        # Stored documents whose story was regrouped with the new ones (merged or split).
+        if stories:
+            set_stories(store, pd.DataFrame({"doc_id": list(stories), "story_id": list(stories.values())}))
+    return len(new), len(stored)
 
 
 def set_stories(store: Store, stories: pa.Table | pd.DataFrame) -> int:

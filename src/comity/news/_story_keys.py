@@ -935,17 +935,21 @@ def story_ids(
     """Readable, deterministic story ids for groups of document ids (keyed by any group name).
 
     A group that holds documents of an existing story keeps that story's id (of its smallest
-    such document); a new group gets ``body-yyyy-mm-term`` from its members' ``keys``, with
-    ``-2``, ``-3`` ... when that id is taken, in the order of the groups' smallest document ids.
+    such document; when an existing story was split, the group with the smallest document keeps
+    it); a new group gets ``body-yyyy-mm-term`` from its members' ``keys``, with ``-2``, ``-3`` ...
+    when that id is taken, in the order of the groups' smallest document ids.
     """
     existing = existing or {}
     result: dict[str, str] = {}
     used = set(existing.values())
+    claimed: set[str] = set()
     fresh = []
-    for name, members in groups.items():
-        kept = sorted(doc_id for doc_id in members if doc_id in existing)
-        if kept:
-            result[name] = existing[kept[0]]
+    for name, members in sorted(groups.items(), key=lambda item: min(item[1])):
+        kept = [existing[doc_id] for doc_id in sorted(members) if doc_id in existing]
+        free = [story for story in kept if story not in claimed]
+        if free:
+            result[name] = free[0]
+            claimed.add(free[0])
         else:
             fresh.append((min(members), name))
     for _, name in sorted(fresh):
@@ -964,6 +968,7 @@ def group_story_keys(
     *,
     existing: Mapping[str, str] | None = None,
     stats: GroupingStats | None = None,
+    regroup: bool = False,
 ) -> dict[str, str]:
     """Group documents into stories from their keys, in time linear in the number of documents.
 
@@ -975,9 +980,17 @@ def group_story_keys(
     existing:
         Document id -> story id of documents already grouped. Their stories are kept: only
         blocks and components that hold a new document are examined, new documents join the
-        existing stories, or form new ones. Two existing stories are never merged.
+        existing stories, or form new ones. Two existing stories are never merged (unless
+        ``regroup``).
     stats:
         When given, filled with the work done.
+    regroup:
+        With ``existing``: the existing stories that a new document is near (that share a
+        candidate component with it) are grouped again together with the new documents, from
+        the keys of all their members: they may merge or split, as grouping everything at once
+        would have them (a new report that bridges two stories joins them). A regrouped story
+        keeps its id (its smallest document's part keeps it when it splits); the others are
+        untouched. Only those stories' documents are clustered again, never the whole corpus.
 
     Returns
     -------
@@ -1045,6 +1058,24 @@ def group_story_keys(
             stats.edges += union.union(first, second)
     verified.clear()
     del doc_array
+    if regroup and existing:
+        # Every member of an existing story touched by a new document goes into that document's
+        # component, so that average linkage sees the whole story again.
+        story_members: dict[str, list[int]] = defaultdict(list)
+        for index, item in enumerate(ordered):
+            if not is_new[index]:
+                story = existing.get(item.doc_id)
+                if story is not None:
+                    story_members[story].append(index)
+        new_roots = {union.find(index) for index in range(len(ordered)) if is_new[index]}
+        touched: dict[str, int] = {}
+        for story, indices in story_members.items():
+            root = next((union.find(i) for i in indices if union.find(i) in new_roots), None)
+            if root is not None:
+                touched[story] = root
+        for story, root in touched.items():
+            for member in story_members[story]:
+                union.union(root, member)
     components: dict[int, list[int]] = defaultdict(list)
     for index in range(len(ordered)):
         components[union.find(index)].append(index)
@@ -1061,6 +1092,12 @@ def group_story_keys(
             groups[min(group)] = group
     terms.forget()
     result = dict(existing)
+    if regroup:
+        # Every member of a regrouped story takes its group's id, existing documents included.
+        ids = story_ids(groups, by_id, existing)
+        for name, group in groups.items():
+            result.update(dict.fromkeys(group, ids[name]))
+        return dict(sorted(result.items()))
     fresh: dict[str, list[str]] = {}
     for name, group in groups.items():
         # Documents already in a story stay there; new ones go with the existing story that has

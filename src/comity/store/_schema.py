@@ -13,7 +13,7 @@ its parameters and how long it took.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 REGISTRY_TABLES = (
     "sources",
@@ -138,9 +138,25 @@ DDL: tuple[str, ...] = (
     """CREATE INDEX votes_rcid ON votes (rcid)""",
     """CREATE INDEX facts_doc ON facts (doc_id)""",
 )
-DDL = DDL + RESULT_DDL + BLOC_DDL
+#: Each read document's story keys (:class:`comity.news._story_keys.StoryKeys`, about 2 KB), added
+#: by schema version 5: reading new documents into the store groups them with the stored ones from
+#: these keys alone (only the blocks that hold a new document are examined), never from the texts.
+STORY_KEYS_DDL: tuple[str, ...] = (
+    """CREATE TABLE story_keys (
+        doc_id TEXT PRIMARY KEY, date TEXT, signature BLOB NOT NULL, bands BIGINT[] NOT NULL,
+        tokens BLOB NOT NULL, counts BLOB NOT NULL, terms TEXT[] NOT NULL, weights FLOAT[] NOT NULL,
+        actors TEXT[] NOT NULL, events TEXT[] NOT NULL, bodies TEXT[] NOT NULL)""",
+)
+DDL = DDL + RESULT_DDL + BLOC_DDL + STORY_KEYS_DDL
 
 #: Statements that bring a store of an older schema version up to the next one, by version.
-#: Version 2 lacks only the tables of materialised results, version 3 those of the yearly blocs:
-#: adding them loses nothing.
-MIGRATIONS: dict[int, tuple[str, ...]] = {2: RESULT_DDL, 3: BLOC_DDL}
+#: Version 2 lacks only the tables of materialised results, version 3 those of the yearly blocs,
+#: version 4 the story keys: adding them loses nothing (documents stored by version 4 have no
+#: keys: they keep their stories, and are read again, to get keys, when a corpus run meets them).
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: RESULT_DDL, 3: BLOC_DDL, 4: STORY_KEYS_DDL}
+#: What each migration adds, for the message that asks to run it.
+MIGRATION_NOTES: dict[int, str] = {
+    2: "the tables of results computed by the build",
+    3: "the tables of the yearly voting blocs",
+    4: "the story keys of read documents",
+}

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from comity.errors import SchemaVersionError, StoreError
-from comity.store._schema import DDL, MIGRATIONS, SCHEMA_VERSION
+from comity.store._schema import DDL, MIGRATION_NOTES, MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Store", "as_store_error", "default_db_path"]
 
@@ -166,9 +166,10 @@ class Store:
         found = int(row[0]) if row else -1
         if found < SCHEMA_VERSION and found in MIGRATIONS:
             if self.read_only:
+                adds = " and ".join(MIGRATION_NOTES[v] for v in range(found, SCHEMA_VERSION))
                 raise SchemaVersionError(
                     f"The store at {where} has schema version {found}; this comity reads version "
-                    f"{SCHEMA_VERSION}, which adds the tables of results computed by the build.",
+                    f"{SCHEMA_VERSION}, which adds {adds}.",
                     hint=f"Run `comity build --db {where}` once: it adds them (nothing stored is lost).",
                 )
             self._migrate(found)
