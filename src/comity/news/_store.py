@@ -251,7 +251,8 @@ def stored_with_hash(store: Store, doc_ids: Sequence[str], hashes: Sequence[str]
 
     A corpus run reads only the others: a document is never read twice into the store, and a
     run started again (after it finished, or was killed) adds nothing twice. A document whose
-    text changed (same id, another hash) is read again and replaces the stored one.
+    text changed (same id, another hash) is read again and replaces the stored one; so is one
+    stored without story keys (by schema version 3), so that it gets them.
     """
     if not doc_ids:
         return set()
@@ -260,7 +261,8 @@ def stored_with_hash(store: Store, doc_ids: Sequence[str], hashes: Sequence[str]
     rows = store.con.execute(
         "SELECT d.doc_id FROM documents AS d JOIN "
         "(SELECT unnest(?::VARCHAR[]) AS doc_id, unnest(?::VARCHAR[]) AS sha256) AS h "
-        "ON d.doc_id = h.doc_id AND d.sha256 = h.sha256",
+        "ON d.doc_id = h.doc_id AND d.sha256 = h.sha256 "
+        "WHERE d.doc_id IN (SELECT doc_id FROM story_keys)",
         [list(doc_ids), list(hashes)],
     ).fetchall()
     return {str(row[0]) for row in rows}
