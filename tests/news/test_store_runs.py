@@ -110,6 +110,8 @@ def test_cli_store_rerun_reports_already_stored_and_exits_0(tmp_path: Path) -> N
         "-j",
         "1",
         "--no-progress",
+        "--time-budget",
+        "0",  # no limit: the output depends on the inputs alone
     ]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
@@ -125,6 +127,8 @@ def test_cli_store_rerun_reports_already_stored_and_exits_0(tmp_path: Path) -> N
         assert _once(store) == (3, 3, 3)
     assert "--store" in runner.invoke(app, ["read", "--help"]).stdout
     assert "SHA-256" in runner.invoke(app, ["read", "--help"]).stdout
+    refused = runner.invoke(app, [*args, "--time-budget", "-1"])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
 
 
 def test_new_reprint_joins_the_stored_story(tmp_path: Path, reader: Pipeline) -> None:
@@ -200,6 +204,8 @@ def test_store_only_run_killed_and_resumed_equals_an_uninterrupted_run(tmp_path:
     cache = tmp_path / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     args = ["read", str(source), "--store", "--format", "summary", "--chunk-size", "10", "--jobs", "2"]
+    # No time budget: on a loaded machine a document over it would be skipped in one run only.
+    args += ["--time-budget", "0"]
     command = [sys.executable, "-m", "comity.cli", *args, "--no-progress", "--db", str(db)]
     # A session of its own, so that the kill reaches the worker processes too.
     first = subprocess.Popen(
@@ -244,3 +250,22 @@ def test_store_only_run_killed_and_resumed_equals_an_uninterrupted_run(tmp_path:
         ).fetchall()
         assert per_doc == 1
     assert not list(cache.glob("comity/runs/*")), "the run's scratch folder is removed when it ends"
+
+
+def test_term_stats_pickle_without_their_caches() -> None:
+    """A Dask worker may send its statistics while its tasks fill their caches: only the
+    frequencies are pickled, so the copy is the same statistics with empty caches."""
+    import pickle
+
+    from comity.news._doc import NewsDoc
+    from comity.news._story_keys import TermStats, story_keys
+
+    keys = [story_keys(NewsDoc(id=name, raw=text)) for name, text in TEXTS.items()]
+    stats = TermStats.from_keys(keys)
+    for item in keys:
+        stats.unit(item)
+        stats.facts(item)
+    copy = pickle.loads(pickle.dumps(stats))
+    assert not copy._unit and not copy._facts
+    assert copy.documents == 3 and (copy.hashes == stats.hashes).all()
+    assert (copy.idf(keys[0].token_hashes) == stats.idf(keys[0].token_hashes)).all()

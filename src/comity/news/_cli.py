@@ -110,6 +110,15 @@ IdColumnOption = Annotated[
 DateColumnOption = Annotated[
     str, typer.Option("--date-column", help="Parquet inputs: the publication date column (optional).")
 ]
+TimeBudgetOption = Annotated[
+    float,
+    typer.Option(
+        "--time-budget",
+        min=0,
+        help="With --out or --format summary: seconds one document may take before it is skipped "
+        "and reported (0: no limit, so that the output depends on the inputs alone).",
+    ),
+]
 ENGINES = ("local", "dask")
 
 eval_app = typer.Typer(
@@ -172,6 +181,7 @@ def read_command(
     date_column: DateColumnOption = "published",
     scheduler: SchedulerOption = None,
     workers: WorkersOption = 2,
+    time_budget: TimeBudgetOption = 4.0,
 ) -> None:
     """Read news documents and print what they say, one JSON object per line.
 
@@ -258,6 +268,7 @@ def read_command(
                     engine=engine,
                     scheduler=scheduler,
                     workers=workers,
+                    time_budget=time_budget or None,
                 )
             else:
                 docs, skipped = _read(paths, max_bytes=max_bytes, jobs=jobs, columns=columns)
@@ -288,6 +299,7 @@ def _read_corpus(
     engine: str = "local",
     scheduler: str | None = None,
     workers: int = 2,
+    time_budget: float | None = 4.0,
 ) -> int:
     """Stream ``paths`` into ``out`` and/or the store; print the summary; return the inputs skipped."""
     from comity.news._corpus_run import read_corpus
@@ -301,6 +313,7 @@ def _read_corpus(
         "max_bytes": max_bytes,
         "columns": columns,
         "on_skipped": lambda item: typer.echo(str(item), err=True),
+        "time_budget": time_budget,
     }
     if engine == "dask":
         from comity.news._dask import read_corpus_dask

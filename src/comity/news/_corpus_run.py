@@ -48,6 +48,7 @@ from comity.news._input import (
     list_input_files,
     unique_documents,
 )
+from comity.news._pipeline import DEFAULT_TIME_BUDGET
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -708,6 +709,7 @@ def read_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     columns: ParquetColumns | None = None,
     stages: Sequence[str] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
     stdin: BinaryIO | None = None,
     on_skipped: Callable[[Skipped], None] | None = None,
     executor: Callable[..., Iterator[tuple[InputChunk, CorpusChunk | None]]] | None = None,
@@ -742,6 +744,10 @@ def read_corpus(
         As for :func:`iter_input_chunks`.
     stages:
         The reader's stages (default: all default stages).
+    time_budget:
+        Seconds one document may take before it is skipped and reported (None: no limit). A
+        loaded machine may push a document over it; without a limit, the output depends on the
+        inputs alone (what a check of a resumed run against an uninterrupted one needs).
     on_skipped:
         Called with each input that could not be read (default: printed on stderr).
     executor, grouper:
@@ -768,7 +774,7 @@ def read_corpus(
         raise BadInput("Nothing to write the documents to.", hint="Give an output folder (--out) or a store.")
     paths = [str(p) for p in paths]
     # Built before the workers fork, so that they share its gazetteer and model.
-    reader = Pipeline(stages)
+    reader = Pipeline(stages, time_budget=time_budget)
     column_names = columns if columns is not None else ParquetColumns()
     fingerprint = input_fingerprint(
         paths,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from comity.errors import BadInput, ComityError
+from comity.news._pipeline import DEFAULT_TIME_BUDGET
 
 if TYPE_CHECKING:
     from comity.news._corpus_run import CorpusRunSummary
@@ -150,10 +151,11 @@ def read_corpus_dask(
     from comity.news._corpus_run import read_corpus
 
     stages = options.get("stages")
+    budget = options.get("time_budget", DEFAULT_TIME_BUDGET)
     with dask_client(scheduler, n_workers=n_workers, timeout=timeout) as client:
 
         def execute(chunks: Iterator[Any], done: set[int], jobs: int) -> Iterator[tuple[Any, Any]]:
-            return dask_chunks_in_order(client, chunks, done, stages=stages)
+            return dask_chunks_in_order(client, chunks, done, stages=stages, time_budget=budget)
 
         def group(folder: Path, run: Any) -> Any:
             return _group_run(client, folder, run)
@@ -165,26 +167,33 @@ def read_corpus_dask(
 
 # One pipeline per worker process and stage list, built by the first chunk it reads: spaCy and
 # the gazetteer's automaton take seconds to load and are then shared by every later chunk.
-_PIPELINES: dict[tuple[str, ...] | None, Any] = {}
+_PIPELINES: dict[tuple[tuple[str, ...] | None, float | None], Any] = {}
 
 
-def _worker_pipeline(stages: tuple[str, ...] | None) -> Any:
-    if stages not in _PIPELINES:
+def _worker_pipeline(stages: tuple[str, ...] | None, time_budget: float | None = DEFAULT_TIME_BUDGET) -> Any:
+    if (stages, time_budget) not in _PIPELINES:
         from comity.news._pipeline import Pipeline
 
-        _PIPELINES[stages] = Pipeline(stages)
-    return _PIPELINES[stages]
+        _PIPELINES[stages, time_budget] = Pipeline(stages, time_budget=time_budget)
+    return _PIPELINES[stages, time_budget]
 
 
-def _read_on_worker(chunk: Any, stages: tuple[str, ...] | None) -> Any:
+def _read_on_worker(
+    chunk: Any, stages: tuple[str, ...] | None, time_budget: float | None = DEFAULT_TIME_BUDGET
+) -> Any:
     """Read one input chunk with the worker's pipeline: what a local engine's worker returns."""
     from comity.news._corpus_run import read_chunk
 
-    return read_chunk(chunk, _worker_pipeline(stages))
+    return read_chunk(chunk, _worker_pipeline(stages, time_budget))
 
 
 def dask_chunks_in_order(
-    client: Any, chunks: Iterator[Any], done: set[int], *, stages: Sequence[str] | None = None
+    client: Any,
+    chunks: Iterator[Any],
+    done: set[int],
+    *,
+    stages: Sequence[str] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> Iterator[tuple[Any, Any]]:
     """Each input chunk with its reading on the cluster (None for a chunk finished earlier), in order.
 
@@ -210,7 +219,11 @@ def dask_chunks_in_order(
             ) from error
 
     for chunk in chunks:
-        pending = None if chunk.index in done else client.submit(_read_on_worker, chunk, names, pure=False)
+        pending = (
+            None
+            if chunk.index in done
+            else client.submit(_read_on_worker, chunk, names, time_budget, pure=False)
+        )
         window.append((chunk, pending))
         while len(window) > 2 * threads or (window and window[0][1] is None):
             first, future = window.popleft()

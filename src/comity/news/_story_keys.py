@@ -534,6 +534,12 @@ class TermStats:
         self._unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._facts: dict[str, _Facts] = {}
 
+    def __reduce__(self) -> tuple[type[TermStats], tuple[np.ndarray, np.ndarray, int]]:
+        # The frequencies only, not the caches: a Dask worker sends the statistics it holds to
+        # another worker while its own tasks fill the caches, and pickling a dict that grows
+        # fails ("dictionary changed size during iteration") and left the run waiting forever.
+        return (TermStats, (self.hashes, self.frequencies, self.documents))
+
     @classmethod
     def from_keys(cls, keys: Iterable[StoryKeys]) -> TermStats:
         """Count, for each token, the documents whose vector holds it."""
