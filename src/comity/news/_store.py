@@ -252,7 +252,7 @@ def stored_with_hash(store: Store, doc_ids: Sequence[str], hashes: Sequence[str]
     A corpus run reads only the others: a document is never read twice into the store, and a
     run started again (after it finished, or was killed) adds nothing twice. A document whose
     text changed (same id, another hash) is read again and replaces the stored one; so is one
-    stored without story keys (by schema version 3), so that it gets them.
+    stored without story keys (before schema version 5), so that it gets them.
     """
     if not doc_ids:
         return set()
@@ -278,7 +278,7 @@ def group_stored_stories(store: Store, *, stats: GroupingStats | None = None) ->
     new document is near is clustered again with the new documents, so that the stories are
     those of grouping every stored document at once (a new report that bridges two stories joins
     them); it keeps its id. Stories no new document touches are not looked at. Documents stored
-    without keys (by schema version 3) keep their stories and are not compared.
+    without keys (before schema version 5) keep their stories and are not compared.
 
     Returns
     -------
