@@ -393,7 +393,7 @@ def test_memberships_election_frames(nlp: Pipeline, pattern: str, text: str, exp
 @pytest.mark.parametrize(
     ("pattern", "text"),
     [
-        ("a failed bid is no seat", "Chile failed to win a seat on the Human Rights Council."),
+        ("a failed bid is no seat", "Chile failed to win the seat it sought on the rights council."),
         ("a defeated candidate is no member", "Chile lost its bid for a seat on the Human Rights Council."),
         ("an office is no seat", "The council elected Peru's ambassador as its president."),
         ("a person elected is not their state", "Ana Ruiz of Peru was elected to the Human Rights Council."),
