@@ -49,6 +49,7 @@ from typing import Any
 
 from comity.news._doc import Mention, NewsDoc, Person, Quote
 from comity.news._parse import parse_span, parse_spans, parser
+from comity.news._people import given_name_detector
 from comity.news._pipeline import Resources, stage
 from comity.news._speakers import ORG_NOUNS, PERSON_NOUNS, accepts_org, organisation_kinds, person_description
 
@@ -482,19 +483,10 @@ class _Context:
         return None
 
 
-@functools.cache
-def _gender_detector() -> Any:
-    try:
-        from gender_guesser.detector import Detector  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:  # without it, pronouns take the nearest person of any gender
-        return None
-    return Detector(case_sensitive=False)
-
-
 @functools.lru_cache(maxsize=4096)
 def _gender(name: str) -> str | None:
     """'he', 'she' or None (unknown) for a person's name, from the given name's usual gender."""
-    detector = _gender_detector()
+    detector = given_name_detector()  # None: pronouns take the nearest person of any gender
     first = name.split()[0] if name.split() else ""
     if detector is None or not first:
         return None
@@ -1326,7 +1318,7 @@ def quotes(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     # registry's kinds of organisation (for "the agency said").
     parser()
     organisation_kinds()
-    _gender_detector()  # its name tables take a fifth of a second to load
+    given_name_detector()
 
     def run(doc: NewsDoc) -> NewsDoc:
         doc.quotes = _attribute(doc, find_quotes(doc))
