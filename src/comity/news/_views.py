@@ -114,37 +114,23 @@ def highlight_segments(text: str, spans: Iterable[tuple[int, int, int]]) -> list
     clean = sorted(
         (max(0, min(s, n)), max(0, min(e, n)), i) for s, e, i in spans if s is not None and e is not None
     )
-    segments: list[dict[str, Any]] = []
-    cursor = 0
-    current: dict[str, Any] | None = None
+    # Merge overlapping spans first, then lay plain text between the merged highlights.
+    merged: list[tuple[int, int, list[int]]] = []
     for start, end, index in clean:
         if end <= start:
             continue
-        if current is not None and start < current["end"]:
-            current["end"] = max(current["end"], end)
-            current["facts"].append(index)
-            continue
-        if current is not None:
-            segments.append(
-                {
-                    "start": current["start"],
-                    "text": text[current["start"] : current["end"]],
-                    "facts": current["facts"],
-                }
-            )
-            cursor = current["end"]
+        if merged and start < merged[-1][1]:
+            first, last, facts = merged[-1]
+            merged[-1] = (first, max(last, end), [*facts, index])
+        else:
+            merged.append((start, end, [index]))
+    segments: list[dict[str, Any]] = []
+    cursor = 0
+    for start, end, facts in merged:
         if start > cursor:
             segments.append({"start": cursor, "text": text[cursor:start], "facts": []})
-        current = {"start": max(start, cursor), "end": end, "facts": [index]}
-    if current is not None:
-        segments.append(
-            {
-                "start": current["start"],
-                "text": text[current["start"] : current["end"]],
-                "facts": current["facts"],
-            }
-        )
-        cursor = current["end"]
+        segments.append({"start": start, "text": text[start:end], "facts": facts})
+        cursor = end
     if cursor < n:
         segments.append({"start": cursor, "text": text[cursor:], "facts": []})
     return segments
