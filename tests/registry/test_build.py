@@ -162,12 +162,16 @@ def test_cached_registry_equals_a_fresh_build(tmp_path: Path, monkeypatch: pytes
         built.con.execute("SELECT value FROM meta WHERE key = 'registry_missing'").fetchall()
     )
 
+    # A registry left by earlier code or data is removed when a new one is written.
+    stale = path.with_name("0" * 24 + ".duckdb")
+    stale.write_bytes(b"an older registry")
     # A damaged cache file is passed over: the registry is built again and the file replaced.
     path.write_bytes(b"not a database")
     rebuilt = Store.memory()
     assert not build_registry_cached(rebuilt).skipped
     assert _registry_tables(rebuilt) == _registry_tables(built)
     assert build_registry_cached(Store.memory()).skipped
+    assert sorted(path.parent.glob("*.duckdb")) == [path]
 
 
 def test_registry_cache_is_named_by_code_and_data(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ cannot be had (no network, no mirror) leaves its part out; the build reports it 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
@@ -985,7 +986,6 @@ def build_registry_cached(store: Store) -> BuildReport:
     any store is (:func:`build_registry` rebuilds unless its fingerprint is the data's), and a
     cache that cannot be read or written is passed over: it only saves time.
     """
-    import contextlib
     import os
 
     import duckdb
@@ -1012,7 +1012,19 @@ def build_registry_cached(store: Store) -> BuildReport:
         except (duckdb.Error, OSError):
             with contextlib.suppress(OSError):
                 temporary.unlink()
+        else:
+            _prune_registry_cache(path)
     return report
+
+
+def _prune_registry_cache(keep: Path) -> None:
+    """Remove the registries earlier code or data left in the cache (one file per version)."""
+    for old in keep.parent.glob("*.duckdb"):
+        if old != keep:
+            # A process may still be copying it; it then keeps its open handle (POSIX) or the
+            # removal fails (Windows), and either is harmless.
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _copy_registry(store: Store, path: Path) -> None:
