@@ -263,6 +263,7 @@ def build_store(path: Path, scratch: Path) -> None:
     """A store as `comity build` makes it, with the development news corpus read into it as
     `comity read FILE --store` does (each text with its page metadata)."""
     from comity._build import build_store as build_everything
+    from comity.news._corpus import annotated_jsonl
     from comity.store import Store
 
     with Store.open(path, read_only=False) as store:
@@ -271,14 +272,7 @@ def build_store(path: Path, scratch: Path) -> None:
     if corpus is None:
         print("news corpus not found (set COMITY_SHARED): story and document pages skipped")
         return
-    lines = []
-    for text_path in sorted(corpus.glob("*.txt")):
-        meta = json.loads(text_path.with_suffix(".json").read_text(encoding="utf-8"))
-        record = {"id": text_path.stem, "text": text_path.read_text(encoding="utf-8")}
-        record.update({k: meta.get(k) for k in ("url", "outlet", "published")})
-        lines.append(json.dumps(record, ensure_ascii=False))
-    source = scratch / "news-dev.jsonl"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = annotated_jsonl(corpus, scratch / "news-dev.jsonl")
     subprocess.run(
         [sys.executable, "-m", "comity.cli", "read", str(source), "--store", "--db", str(path)],
         check=True,
@@ -287,10 +281,11 @@ def build_store(path: Path, scratch: Path) -> None:
 
 
 def _corpus() -> Path | None:
-    shared = os.environ.get("COMITY_SHARED")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared"
-    folder = base / "corpus" / "news-dev"
-    return folder if folder.is_dir() else None
+    from comity.news._corpus import corpus_root
+
+    root = corpus_root()
+    folder = None if root is None else root / "news-dev"
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def first_load_targets(db: Path) -> list[tuple[str, str]]:

@@ -314,3 +314,23 @@ def test_eval_meeting_errors_by_kind() -> None:
     assert meeting_context("The ministers signed the accord at a ceremony.") == "a signing"
     assert meeting_context("The court issued an arrest warrant after the session.") == "a warrant"
     assert meeting_context("The council met on Monday.") == "other words"
+
+
+def test_annotated_folder_as_one_jsonl_file_that_read_takes(tmp_path: Path) -> None:
+    from comity.news import iter_documents
+    from comity.news._corpus import annotated_jsonl
+
+    (tmp_path / "a.txt").write_text("Ministers met in Lima.", encoding="utf-8")
+    gold = _record(states=["PER"], organizations=[], people=[])
+    gold.update({"url": "https://example.org/a", "outlet": "Example Wire", "published": "2031-04-02"})
+    (tmp_path / "a.json").write_text(json.dumps(gold), encoding="utf-8")
+    path = annotated_jsonl(tmp_path, tmp_path / "out.jsonl")
+    [record] = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert record == {
+        "id": "a",
+        "text": "Ministers met in Lima.",
+        "url": "https://example.org/a",
+        "outlet": "Example Wire",
+        "published": "2031-04-02",
+    }
+    assert [doc.id for doc in iter_documents([path])] == ["a"]

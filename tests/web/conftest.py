@@ -3,7 +3,6 @@ a live server."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -38,15 +37,9 @@ def read_news_into(store: Store, corpus: Path, folder: Path) -> int:
     """Read the development corpus into ``store`` as `comity read DIR --store` does (texts with their
     page metadata, one JSON line each); returns the number of documents."""
     from comity.news import InputDoc, group_stories, iter_documents, read_documents, save_documents
+    from comity.news._corpus import annotated_jsonl
 
-    lines = []
-    for text_path in sorted(corpus.glob("*.txt")):
-        meta = json.loads(text_path.with_suffix(".json").read_text(encoding="utf-8"))
-        record = {"id": text_path.stem, "text": text_path.read_text(encoding="utf-8")}
-        record.update({k: meta.get(k) for k in ("url", "outlet", "published")})
-        lines.append(json.dumps(record, ensure_ascii=False))
-    source = folder / "news-dev.jsonl"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = annotated_jsonl(corpus, folder / "news-dev.jsonl")
     items = [item for item in iter_documents([source]) if isinstance(item, InputDoc)]
     docs = read_documents(items, jobs=1)
     stories = group_stories(docs)

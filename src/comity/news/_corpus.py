@@ -20,7 +20,7 @@ from typing import Literal
 
 from comity.errors import BadInput
 
-__all__ = ["HELDOUT_STORIES", "SPLITS", "corpus_root", "split_documents"]
+__all__ = ["HELDOUT_STORIES", "SPLITS", "annotated_jsonl", "corpus_root", "split_documents"]
 
 #: Stories of news-train held out from development (6 stories, 18 documents), chosen on
 #: 2026-12-05 before any rule of the second reader was written.
@@ -65,6 +65,24 @@ def corpus_root() -> Path | None:
         if candidate.is_dir():
             return candidate
     return None
+
+
+def annotated_jsonl(folder: str | Path, out: str | Path) -> Path:
+    """Write the annotated texts of ``folder`` as one JSON-lines file that ``comity read`` takes.
+
+    Each line holds a text's id and text with the page metadata its annotation records (``url``,
+    ``outlet``, ``published``), so a document read from it is dated and attributed as the page was.
+    Returns ``out``.
+    """
+    lines = []
+    for text_path in sorted(Path(folder).glob("*.txt")):
+        meta = json.loads(text_path.with_suffix(".json").read_text(encoding="utf-8"))
+        record = {"id": text_path.stem, "text": text_path.read_text(encoding="utf-8")}
+        record.update({key: meta.get(key) for key in ("url", "outlet", "published")})
+        lines.append(json.dumps(record, ensure_ascii=False))
+    path = Path(out)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def _story(gold_path: Path) -> str | None:
