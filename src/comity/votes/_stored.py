@@ -304,6 +304,16 @@ def _store_cohesion(store: Store, votes: pd.DataFrame) -> tuple[int, dict[str, A
     )
 
 
+def _within_years(where: list[str], params: list[Any], start: int | None, end: int | None) -> None:
+    """Add the clauses (and their parameters) that keep the years from ``start`` to ``end``."""
+    if start is not None:
+        where.append("year >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("year <= ?")
+        params.append(end)
+
+
 class StoredVotes:
     """Read the materialised vote results of a store (see the module's description).
 
@@ -406,12 +416,7 @@ class StoredVotes:
         marks = ", ".join("?" for _ in chosen)
         where = [f"iso3_a IN ({marks})", f"iso3_b IN ({marks})"]
         params: list[Any] = [*chosen, *chosen]
-        if start is not None:
-            where.append("year >= ?")
-            params.append(start)
-        if end is not None:
-            where.append("year <= ?")
-            params.append(end)
+        _within_years(where, params, start, end)
         sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in CELLS)
         cells = ", ".join(f'"{c}"' for c in CELLS)
         sql = (
@@ -548,12 +553,7 @@ class StoredVotes:
         if states:
             where.append(f"iso3 IN ({', '.join('?' for _ in states)})")
             params += list(states)
-        if start is not None:
-            where.append("year >= ?")
-            params.append(start)
-        if end is not None:
-            where.append("year <= ?")
-            params.append(end)
+        _within_years(where, params, start, end)
         return self._query(
             f"SELECT iso3, year, ideal, se, n_votes FROM ideal_points WHERE {' AND '.join(where)} "
             "ORDER BY iso3, year",
