@@ -16,6 +16,7 @@ import typer
 
 from comity._cli_common import DbOption
 from comity.errors import BadInput, ComityError
+from comity.news._pipeline import DEFAULT_TIME_BUDGET
 
 __all__ = ["eval_app", "register"]
 
@@ -181,7 +182,7 @@ def read_command(
     date_column: DateColumnOption = "published",
     scheduler: SchedulerOption = None,
     workers: WorkersOption = 2,
-    time_budget: TimeBudgetOption = 4.0,
+    time_budget: TimeBudgetOption = DEFAULT_TIME_BUDGET,
 ) -> None:
     """Read news documents and print what they say, one JSON object per line.
 
@@ -299,7 +300,7 @@ def _read_corpus(
     engine: str = "local",
     scheduler: str | None = None,
     workers: int = 2,
-    time_budget: float | None = 4.0,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> int:
     """Stream ``paths`` into ``out`` and/or the store; print the summary; return the inputs skipped."""
     from comity.news._corpus_run import read_corpus
