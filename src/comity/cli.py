@@ -17,9 +17,9 @@ from comity._cli_common import ComityGroup, DbOption, JsonOption
 from comity._output import echo_frame, frame_records, to_json
 from comity._panel_cli import register as _register_panel
 from comity.data._cli import DataOption, data_app
-from comity.errors import StoreError
+from comity.errors import ComityError, StoreError
 from comity.news._cli import register as _register_news
-from comity.registry import Registry, build_registry
+from comity.registry import Registry, RegistryFreshness, build_registry, registry_freshness
 from comity.store import Store, default_db_path
 from comity.votes._cli import votes_app
 from comity.web._cli import register as _register_web
@@ -58,7 +58,51 @@ def open_store(db: Path | None, *, write: bool = False) -> Store:
         typer.echo(f"comity: loading the registry into {path}…", err=True)
         store = Store.open(path, read_only=False)
         build_registry(store)
+        return store
+    freshness = registry_freshness(store)
+    if not freshness.current:
+        store = _refresh_registry(store, path, freshness)
     return store
+
+
+def _refresh_registry(store: Store, path: Path, freshness: RegistryFreshness) -> Store:
+    """Reload a registry built from other data or code, else say that its answers are old.
+
+    The reload is :func:`build_registry`'s one transaction over the registry's tables: votes,
+    news and the rest of the store are left as they are, and a reload that fails keeps the old
+    registry whole.
+    """
+    what = " and ".join(freshness.changed)
+    stale = f"the registry in the store at {path} was built before a change of {what}"
+    old = "answers below come from the old registry"
+    if not freshness.rebuildable:
+        typer.echo(
+            f"comity: warning: {stale}; it cannot be reloaded here because the upstream file(s) "
+            f"{', '.join(freshness.unavailable)} it was built from are not found ({old}). "
+            f"Run `comity build --db {path} --data DIR` with the data mirror it was built from.",
+            err=True,
+        )
+        return store
+    store.close()
+    try:
+        writable = Store.open(path, read_only=False, create=False)
+    except StoreError as exc:
+        typer.echo(
+            f"comity: warning: {stale}, and it cannot be reloaded: {exc.message} ({old}). "
+            f"Run `comity build --db {path}` where the store can be written.",
+            err=True,
+        )
+        return Store.open(path, read_only=True)
+    typer.echo(f"comity: {stale}: reloading the registry…", err=True)
+    with writable:
+        try:
+            build_registry(writable)
+        except ComityError as exc:
+            typer.echo(
+                f"comity: warning: reloading the registry failed, the store is as it was ({old}): {exc}",
+                err=True,
+            )
+    return Store.open(path, read_only=True)
 
 
 def registry_for(db: Path | None) -> Registry:

@@ -14,15 +14,23 @@ __all__ = ["register"]
 def _ensure_store(path: Path) -> None:
     """Build the store from the shipped data if there is none, or complete it (registry, votes, news)."""
     from comity._build import build_store
+    from comity.registry import registry_freshness
     from comity.store import Store
 
     if path.exists():
         with Store.open(path, read_only=True) as store:
-            complete = (
-                store.loaded_sha256("registry") is not None
-                and store.count("votes") > 0
-                and store.count("documents") > 0
+            freshness = registry_freshness(store)
+            complete = store.count("votes") > 0 and store.count("documents") > 0
+        if not freshness.current and not freshness.rebuildable:
+            # Reloading without the upstream files it was built from would drop their part.
+            typer.echo(
+                f"comity: warning: the registry in {path} was built before a change of "
+                f"{' and '.join(freshness.changed)}; the upstream file(s) {', '.join(freshness.unavailable)} "
+                f"are not found, so it is served as it is. Run `comity build --db {path} --data DIR`.",
+                err=True,
             )
+        elif not freshness.current:
+            complete = False
         if complete:
             return
     typer.echo(f"comity: building the store at {path} from the shipped data…", err=True)
