@@ -49,6 +49,19 @@ def test_actors_organisations_and_un_inside_organ_names(core: Pipeline) -> None:
     assert _ids(core, text, "organisation") >= {"UNSC", "UN", "WHO", "UN_CHARTER"}
 
 
+@pytest.mark.parametrize(
+    ("text", "organ"),
+    [
+        ("The Geneva-based Human Rights Council renewed the mandate.", "UNHRC"),
+        ("Diplomats at the New York-based Security Council argued for hours.", "UNSC"),
+        ("A Chinese-chaired General Assembly session opened.", "UNGA"),
+    ],
+)
+def test_actors_compound_modifier_does_not_own_an_organ(core: Pipeline, text: str, organ: str) -> None:
+    # "X-based" says where an organ sits, unlike an owner's name ("National Security Council").
+    assert organ in _ids(core, text, "organisation")
+
+
 def test_actors_acronyms_are_case_sensitive(core: Pipeline) -> None:
     assert _ids(core, "Who knows what the WHO said?", "organisation") == {"WHO"}
     assert "WHO" not in _ids(core, "Who knows?", "organisation")

@@ -90,6 +90,23 @@ def test_dates_page_date_found_on_the_page() -> None:
     assert page_date("anything", published="2020-09") == "2020-09"
 
 
+def test_dates_page_date_guess_skips_period_ends_and_dates_ahead() -> None:
+    # An undated page: the first full date of its opening lines is a guess for the page's day,
+    # but not a date that ends a term or lies ahead (the page reports what happened before it).
+    text = (
+        "The council named her envoy for a term ending 30 June 2031. She will take up the post on "
+        "1 July 2030. The ministers met on 4 May 2030 in Lisbon."
+    )
+    assert page_date(text) == "2030-05-04"
+    assert page_date("The treaty stays in force until 1 March 2040, the ministers agreed.") is None
+
+
+def test_meetings_day_month_not_resolved_against_a_term_end(nlp: Pipeline) -> None:
+    text = "The Security Council met on 9 April and chose a judge for a term ending 31 December 2035."
+    [meeting] = _meetings(nlp, text)
+    assert meeting.date is None
+
+
 def test_dates_parse_iso_rejects_impossible_dates() -> None:
     assert parse_iso("2020-09").isoformat() == "2020-09-01"
     with pytest.raises(BadDate):

@@ -974,6 +974,11 @@ def _owned_by_other(text: str, start: int) -> bool:
     if match is None:
         return False
     word = match.group(1)
+    if re.search(r"-[a-z]+$", word):
+        # A compound modifier ending in a lower-case word ("Geneva-based", "Vienna-headquartered",
+        # "Chinese-chaired") says where or by whom, not whose organ it is: "the Geneva-based Human
+        # Rights Council" is the UN's.
+        return False
     return word[0].isupper() and word.lower() not in _NOT_OWNERS
 
 

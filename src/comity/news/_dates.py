@@ -344,7 +344,8 @@ def page_date(text: str, *, published: str | None = None, head_chars: int = 600)
     Looks, in order, for: a given ``published`` value; a leading ``date YYYY-MM-DD`` line (as
     scrapers write it); a date after "Published"/"Posted"/"Updated"; a full date followed by a
     clock time (a timestamp, anywhere); the first full date in the first ``head_chars``
-    characters (datelines and captions). Cached: every stage of one document asks for it.
+    characters (datelines and captions) that does not end a period or lie ahead. Cached: every
+    stage of one document asks for it.
     """
     if published:
         parse_iso(published)  # raise BadDate on nonsense rather than resolve against it
@@ -361,8 +362,24 @@ def page_date(text: str, *, published: str | None = None, head_chars: int = 600)
         for mention in _full_dates(text[window_start : clock.start()]):
             if _CLOCK.match(text[window_start + mention.end : window_start + mention.end + 12]):
                 return mention.value
-    head = [m for m in _full_dates(text[: head_chars + 40]) if m.start < head_chars]
+    head = [
+        m
+        for m in _full_dates(text[: head_chars + 40])
+        if m.start < head_chars and not _NOT_THE_PAGES.search(text, max(0, m.start - 60), m.start)
+    ]
     return head[0].value if head else None
+
+
+# Before a date in a story's opening lines, words that make it the end of a period or a date
+# still to come ("a term ending 31 December 2021", "until", "he will take office on 1 January
+# 2017"): such a date is no guess for the day the page was written, which is on or after the
+# events it reports.
+_NOT_THE_PAGES = re.compile(
+    r"(?:\b(?:end(?:s|ed|ing)?|until|till|through|expir(?:es|ed|ing|y)|by|deadline)\s+"
+    r"(?:on\s+|the\s+)?$"
+    r"|\b(?:will|shall|is to|are to|due to|set to|scheduled|planned)\b[^.;!?\n]*$)",
+    re.IGNORECASE,
+)
 
 
 def _full_dates(text: str) -> list[DateMention]:

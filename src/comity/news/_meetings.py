@@ -682,8 +682,17 @@ def _date_of(text: str, sent_start: int, sent_end: int, trigger_at: int, anchor:
 _EVENT_VERB_BEFORE = re.compile(r"\b([a-z]+ed)\s+(?:on|in)\s+(?:the\s+)?$")
 
 
+# A date that closes a period ("a term ending 31 December 2035", "in office until 2030") is the
+# end of a mandate, not the day of the sitting that gave it.
+_PERIOD_END_BEFORE = re.compile(
+    r"\b(?:end(?:s|ed|ing)?|until|till|through|expir(?:es|ed|ing|y))\s+(?:on\s+|in\s+|the\s+)?$", re.I
+)
+
+
 def _dates_other_event(before: str) -> bool:
     """Whether the words before a date make it the date of an event other than a meeting."""
+    if _PERIOD_END_BEFORE.search(before):
+        return True
     verb = _EVENT_VERB_BEFORE.search(before)
     return verb is not None and _TRIGGER.fullmatch(verb.group(1)) is None
 
