@@ -62,6 +62,22 @@ def test_actors_compound_modifier_does_not_own_an_organ(core: Pipeline, text: st
     assert organ in _ids(core, text, "organisation")
 
 
+def test_actors_council_of_europe_organs(core: Pipeline) -> None:
+    text = (
+        "PACE debated the report while the Council of Europe Committee of Ministers waited. Then the "
+        "Committee of Ministers decided; the Benelux Committee of Ministers did not."
+    )
+    doc = core.read(text, id="t")
+    found = [(m.text, m.entity_id) for m in doc.mentions if m.entity_type == "organisation"]
+    assert ("PACE", "PACE") in found
+    assert ("Council of Europe Committee of Ministers", "COE_COMMITTEE_OF_MINISTERS") in found
+    # The bare name is the Council of Europe's unless another body's name owns it.
+    assert [t for t, i in found if i == "COE_COMMITTEE_OF_MINISTERS"] == [
+        "Council of Europe Committee of Ministers",
+        "Committee of Ministers",
+    ]
+
+
 def test_actors_acronyms_are_case_sensitive(core: Pipeline) -> None:
     assert _ids(core, "Who knows what the WHO said?", "organisation") == {"WHO"}
     assert "WHO" not in _ids(core, "Who knows?", "organisation")

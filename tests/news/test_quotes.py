@@ -361,3 +361,17 @@ def test_quotes_the_ministry_is_the_state_of_a_ministry_named_before(core: Pipel
         'The ministry said the test was "a clear breach of the moratorium on such launches."'
     )
     assert _quotes(core, text) == [("CHL", "a clear breach of the moratorium on such launches.")]
+
+
+def test_quotes_an_organ_named_for_its_members_speaks_as_the_organ(core: Pipeline) -> None:
+    # "Committee of Ministers" ends in an office word, but it is an organ's name, not people
+    # described; "officials of the Council of Europe" are people, whatever body follows "of".
+    text = (
+        "The Council of Europe met in Strasbourg. The Committee of Ministers said in a statement that "
+        '"the member will lose its seat at once." Later "we deeply regret this outcome," senior '
+        "officials of the Council of Europe told reporters."
+    )
+    assert _quotes(core, text) == [
+        ("COE_COMMITTEE_OF_MINISTERS", "the member will lose its seat at once."),
+        ("unnamed:senior officials of the Council of Europe", "we deeply regret this outcome,"),
+    ]

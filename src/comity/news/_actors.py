@@ -229,6 +229,10 @@ _ORG_FORMS: dict[str, tuple[str, ...]] = {
         "Organization for Security and Cooperation in Europe",
     ),
     "COUNCIL_OF_EUROPE": ("Council of Europe",),
+    # The Council of Europe's two statutory organs: news names the Assembly by its acronym alone
+    # and the Committee without its owner once the Council of Europe is named.
+    "COE_COMMITTEE_OF_MINISTERS": ("Committee of Ministers",),
+    "PACE": ("PACE",),
     "QUAD": ("Quad", "Quadrilateral Security Dialogue"),
     "AUKUS": ("AUKUS",),
     "UN_CHARTER": (
@@ -919,6 +923,7 @@ _GENERIC_ORGANS = frozenset(
         "secretariat",
         "coordinating bureau",
         "coordination bureau",
+        "committee of ministers",
     }
 )
 _OWNER_WORD = re.compile(r"([A-Za-z][\w.-]*)\s+$")

@@ -683,6 +683,12 @@ def _resolve_phrase(
         if len(names) == count:
             return "joint:" + "; ".join(reversed(names)), start + joint.start(), start + joint.end(), 0.6
     unnamed = _UNNAMED.search(phrase) or _UNNAMED_THE.search(phrase) or _UNNAMED_PLURAL.search(phrase)
+    if unnamed is not None and _names_organ(
+        ctx,
+        start + unnamed.start(1),
+        start + unnamed.start(1) + len(_COMPLEMENT_START.split(unnamed.group(1))[0]),
+    ):
+        unnamed = None  # "the Committee of Ministers said": an organ's name, not people described
     if unnamed is not None:
         description = re.sub(r"\s+", " ", unnamed.group(1)).strip()
         return f"unnamed:{description}", start + unnamed.start(), start + unnamed.end(), 0.7
@@ -768,6 +774,24 @@ def _resolve_phrase(
     return None
 
 
+# Where a description's complement opens ("officials of the agency"): its head is the word before.
+_COMPLEMENT_START = re.compile(r"\s+(?:of|from|at|in|with|for|close to|familiar with)\s+")
+
+
+def _names_organ(ctx: _Context, start: int, end: int) -> bool:
+    """True when the last word of the description ``text[start:end]`` lies inside the name of an
+    organisation: "Committee of Ministers", "Board of Governors", "Council of Ministers" name a
+    body whose words the text quotes, while "officials of the agency" describe people."""
+    words = list(re.finditer(r"[\w.'’-]+", ctx.doc.text[start:end]))
+    if not words:
+        return False
+    last_start = start + words[-1].start()
+    return any(
+        m.entity_type == "organisation" and m.start <= last_start < m.end
+        for m in ctx.entities_in(max(0, start - 80), end + 80)
+    )
+
+
 def _weak_state(ctx: _Context, resolved: _Resolved, quote_start: int) -> bool:
     """True for a state id found before the quotation more than a clause away from it, with no
     speech verb between them ("The United States left the treaty in 2020, a decision that ...")."""
@@ -813,6 +837,9 @@ def _described_person(
     if found is None:
         return None
     description, office = found
+    head = text.lower().rfind(office, start, end)
+    if head >= 0 and _names_organ(ctx, start, head + len(office)):
+        return None  # "the Committee of Ministers": the office word is part of an organ's name
     states = {m.entity_id for m in ctx.entities_in(start, end) if m.entity_type == "state"}
     family = PERSON_NOUNS.get(office, (office,))
     index = bisect.bisect_left(ctx.person_starts, quote_start) - 1
