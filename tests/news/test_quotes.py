@@ -375,3 +375,39 @@ def test_quotes_an_organ_named_for_its_members_speaks_as_the_organ(core: Pipelin
         ("COE_COMMITTEE_OF_MINISTERS", "the member will lose its seat at once."),
         ("unnamed:senior officials of the Council of Europe", "we deeply regret this outcome,"),
     ]
+
+
+def test_quotes_paragraph_of_its_own_after_a_speaker(core: Pipeline) -> None:
+    # A quotation standing as its own paragraph after a paragraph that shows a named person
+    # speaking without quoting them is that person's.
+    text = (
+        "Foreign Minister Marise Payne spoke after the talks in Tokyo. She said the four countries "
+        "shared a common purpose.\n\n"
+        '"We are united in our commitment to a region that is open and governed by rules."\n\n'
+        "The weather was mild and the streets were quiet.\n\n"
+        '"Nobody can say who wrote this line on the wall of the old hall."'
+    )
+    assert _quotes(core, text) == [
+        ("Marise Payne", "We are united in our commitment to a region that is open and governed by rules."),
+        ("unknown", "Nobody can say who wrote this line on the wall of the old hall."),
+    ]
+
+
+def test_quotes_possessive_pronoun_document_speaks_for_the_body(core: Pipeline) -> None:
+    # "Its statement", "its delegation": the body the pronoun refers to.
+    text = (
+        "The Chinese embassy issued a note on Monday. Its statement denounced the plan as "
+        '"one-sided and deeply unfair to our partners" in the region.'
+    )
+    assert _quotes(core, text) == [("CHN", "one-sided and deeply unfair to our partners")]
+
+
+def test_quotes_subject_before_verb_is_never_inverted(core: Pipeline) -> None:
+    # "His office said in a statement that the leaders '...'": the words after "said" are its
+    # object, not the speaker ("the leaders" are no description of who spoke).
+    text = (
+        "President Emmanuel Macron hosted the summit. His office said in a statement that the "
+        'leaders "agreed on a common path for the coming years" at the talks.'
+    )
+    [(speaker, _)] = _quotes(core, text)
+    assert not speaker.startswith("unnamed:")

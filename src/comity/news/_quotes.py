@@ -23,19 +23,20 @@ Finding the speaker
     same sentence (``according to``; a document cited with "that" -- "recalled the
     declaration ... that"; the subject of the first speech verb; ``said Pompeo,``; a colon;
     a sentence opening with a person, a resolution or a document), then the speaker of the
-    quotation just before in the same or the previous paragraph when no other person is
-    named in between; an unattributed paragraph running on into the next quoted one takes
-    that one's speaker. A speaker phrase resolves to a person named in it (their fullest
-    name), "he"/"she" next to the verb or alone to the first person named in the nearest
-    sentence that names one (credit lines skipped), "it"/"they" to the body or document
-    quoted just before, else to the subject body of the nearest sentence that names one
-    ("they" first to people named together: ``joint:``), "the Chinese minister" to the last
-    person of that state, "the diplomat" or "the IAEA chief" to the nearest person with such
-    an office, "the two leaders" to ``joint:`` and the last two people named, an unnamed
-    source to ``unnamed:<description>``, a letter, note, statement or group to the group or
-    declaration named nearest before, an adopted resolution to the organ that voted, a
-    draft to ``unnamed:draft resolution``, a state or organisation to its id (the first
-    named, the grammatical subject), and anything else to ``unknown``.
+    quotation just before in the same or the previous paragraph when no other person is named in
+    between; an unattributed paragraph running on into the next quoted one takes that one's
+    speaker; a quotation that is a paragraph of its own, after a paragraph showing a named
+    person speaking without quoting them, is that person's. A speaker phrase resolves to a
+    person named in it (their fullest name), "he"/"she" next to the verb or alone to the first
+    person named in the nearest sentence that names one (credit lines skipped), "it"/"they" to
+    the body or document quoted just before ("its statement" too), else to the subject body of
+    the nearest sentence that names one ("they" first to people named together: ``joint:``),
+    "the Chinese minister" to the last person of that state, "the diplomat" or "the IAEA chief"
+    to the nearest person with such an office, "the two leaders" to ``joint:`` and the last two
+    people named, an unnamed source to ``unnamed:<description>``, a letter, note, statement or
+    group to the group or declaration named nearest before, an adopted resolution to the organ
+    that voted, a draft to ``unnamed:draft resolution``, a state or organisation to its id (the
+    first named, the grammatical subject), and anything else to ``unknown``.
 """
 
 from __future__ import annotations
@@ -173,6 +174,12 @@ _BODY_PRONOUN = re.compile(
     r"\W*\b(it|It|they|They)\b(?:\s+(?:has\s+|had\s+|also\s+)?(?:" + _SPEECH + r")\b)?\W*"
 )
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+# "its statement", "their joint letter", "its delegation": a body's document or delegation named
+# by a possessive pronoun and nothing else.
+_OWNED_BY_PRONOUN = re.compile(
+    r"\W*\b(its|Its|their|Their)\s+(?:[\w-]+\s+){0,2}?(?:statement|letter|note|declaration|communiqu[eé]|"
+    r"message|memo|delegation|mission|government|ministry)\b"
+)
 _GROUP_IDS_HINT = re.compile(r"GROUP|ALLIANCE|COALITION|TROIKA|BUREAU|FRIENDS|QUAD|BRICS|NAM|G77|CARACAS")
 _VOTING_ORGANS = ("UNGA", "UNSC", "UNHRC")
 _TITLE_BEFORE = re.compile(
@@ -636,6 +643,14 @@ def _resolve_phrase(
         if referent is not None:
             return referent, offset, start + body_pronoun.end(1), 0.6
         return None
+    owned = _OWNED_BY_PRONOUN.match(phrase)
+    if owned is not None:
+        # "Its statement denounced ...", "their letter said": the document or delegation of the
+        # body or group the pronoun refers to, which speaks as that body.
+        offset = start + owned.start(1)
+        referent = _pronoun_referent(ctx, min(offset, quote_start), owned.group(1).lower() == "their")
+        if referent is not None:
+            return referent, offset, start + owned.end(), 0.55
     last_pronoun = _PRONOUN_LAST.search(phrase)
     if last_pronoun is not None:
         # "Beijing, he added, ...": the pronoun next to the verb is the speaker.
@@ -964,6 +979,10 @@ def _attribute_after(
     return None
 
 
+# A noun phrase right before a speech verb (its subject, whether or not it names a speaker).
+_NOUN_SUBJECT = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){0,3}$")
+
+
 def _attribute_before(
     ctx: _Context, lead_start: int, start: int
 ) -> tuple[str, int | None, int | None, float] | None:
@@ -1001,6 +1020,10 @@ def _attribute_before(
         resolved = _resolve_phrase(ctx, subject_start, lead_start + verb.start(), start)
         if resolved is not None:
             return resolved
+        if _NOUN_SUBJECT.search(subject_area):
+            # "His office said in a statement that the leaders '...'": the verb has a subject of its
+            # own, so the words after it are its object, never an inverted speaker.
+            return None
         # "said Pompeo, ..." before the quotation.
         resolved = _resolve_phrase(ctx, lead_start + verb.end(), start, start)
         if resolved is not None and not resolved[0].startswith("unnamed:draft"):
@@ -1039,6 +1062,7 @@ _SPEECH_WORDS = frozenset(_SPEECH.split("|")) | frozenset(
     """express expresses expressed classify classifies classified describe term terms termed dub dubs dubbed
     label labels labelled labeled brand brands branded hail hails hailed welcome welcomes welcomed
     criticise criticises criticised criticize criticizes criticized praise praises praised
+    denounce denounces denounced
     call say tell add note stress urge warn insist declare state argue explain write tweet ask reply
     recall continue conclude emphasize emphasise underline observe remark acknowledge admit claim
     comment respond answer announce promise promises promised""".split()
@@ -1207,6 +1231,42 @@ def _introduced_before(ctx: _Context, start: int) -> _Resolved | None:
 
 _Resolved = tuple[str, int | None, int | None, float]
 
+# A paragraph that shows someone speaking without quoting them: "She said the four shared a
+# purpose.", "The envoy addressed the council on Tuesday."
+_SPEAKS_IN_PARAGRAPH = re.compile(
+    r"\b(?:" + _SPEECH + r"|spoke|addressed|briefed|speaking|addressing|briefing)\b"
+)
+
+
+def _paragraph_after_speaker(
+    ctx: _Context, start: int, end: int, paragraphs: list[tuple[int, int]], para_index: int
+) -> _Resolved | None:
+    """A quotation that is a paragraph of its own, right after a paragraph that shows a named
+    person speaking without quoting them: that person ("The envoy, X, addressed the council." then
+    a paragraph '"Our country will not stand by."'). The person is the first one named in the
+    last sentence of that paragraph that names one, as a pronoun's would be."""
+    text = ctx.doc.text
+    para_start, para_end = paragraphs[para_index]
+    if text[para_start:start].strip(" \t\"'") or text[end:para_end].strip(" \t\"'.,;:!?"):
+        return None  # the quotation shares its paragraph with the writer's words
+    previous = para_index - 1
+    while previous >= 0 and not text[paragraphs[previous][0] : paragraphs[previous][1]].strip():
+        previous -= 1
+    if previous < 0:
+        return None
+    prev_start, prev_end = paragraphs[previous]
+    if '"' in text[prev_start:prev_end] or not _SPEAKS_IN_PARAGRAPH.search(text, prev_start, prev_end):
+        return None
+    index = bisect.bisect_right(ctx.sentence_starts, prev_end) - 1
+    while index >= 0 and ctx.sentences[index][1] > prev_start:
+        s_start, s_end = ctx.sentences[index]
+        found = ctx.person_in(max(s_start, prev_start), min(s_end, prev_end), last=False)
+        if found is not None and len(_LOWER_WORD.findall(text, s_start, s_end)) >= 3:
+            person, p_start, p_end = found
+            return person.name, p_start, p_end, 0.5
+        index -= 1
+    return None
+
 
 def _surface(
     ctx: _Context, spans: list[tuple[int, int]], number: int, paragraphs: list[tuple[int, int]]
@@ -1305,6 +1365,8 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
                 resolved = (previous.speaker, previous.speaker_start, previous.speaker_end, 0.6)
         if resolved is None:
             resolved = _introduced_before(ctx, start)
+        if resolved is None:
+            resolved = _paragraph_after_speaker(ctx, start, end, paragraphs, para_index)
         if resolved is None:
             resolved = weak if weak is not None else ("unknown", None, None, 0.3)
         speaker, speaker_start, speaker_end, confidence = resolved
