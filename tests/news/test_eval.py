@@ -10,8 +10,10 @@ from comity.errors import BadInput
 from comity.news import Pipeline, evaluate, score_documents
 from comity.news._corpus import HELDOUT_STORIES, corpus_root, split_documents
 from comity.news._eval import (
+    error_kinds,
     meeting_context,
     meeting_error_kinds,
+    membership_error_kinds,
     same_speaker,
     story_pair_counts,
     word_overlap,
@@ -334,3 +336,37 @@ def test_annotated_folder_as_one_jsonl_file_that_read_takes(tmp_path: Path) -> N
         "published": "2031-04-02",
     }
     assert [doc.id for doc in iter_documents([path])] == ["a"]
+
+
+def test_membership_error_kinds_name_what_differs() -> None:
+    def event(actor: str, body: str, action: str, date: str | None) -> dict[str, Any]:
+        return {"actor": actor, "body": body, "action": action, "date": date}
+
+    gold = {
+        "organizations": ["ICC", "OAS", "G20", "AU"],
+        "memberships": [
+            event("PER", "ICC", "withdraw", "2030-05-02"),  # matched
+            event("CHL", "ICC", "withdraw", "2030"),  # read undated
+            event("BOL", "OAS", "announce_withdrawal", "2029"),  # read as a withdrawal
+            event("AU", "G20", "join", "2023"),  # missed; an organisation actor
+            event("FJI", "NATO", "join", None),  # missed; body not read
+        ],
+    }
+    pred = {
+        "organizations": ["ICC", "OAS", "G20", "AU"],
+        "memberships": [
+            event("PER", "ICC", "withdraw", "2030"),
+            event("CHL", "ICC", "withdraw", None),
+            event("BOL", "OAS", "withdraw", "2029"),
+            event("TGO", "OAS", "expel", None),
+        ],
+    }
+    assert membership_error_kinds(gold, pred) == {
+        "memberships by kind: wrong date (gold year, read null)": 1,
+        "memberships by kind: wrong action (announce_withdrawal as withdraw)": 1,
+        "memberships by kind: missed (join, body read, organisation actor, date year)": 1,
+        "memberships by kind: missed (join, body not read, date null)": 1,
+        "memberships by kind: invented (expel)": 1,
+    }
+    # the counts are part of the errors a split is read by
+    assert error_kinds(gold, pred)["memberships by kind: invented (expel)"] == 1

@@ -465,3 +465,116 @@ def test_registry_term_rule_reads_elected_seats() -> None:
     assert _registry_term_rule("WHO") is None  # no elected seats
     assert _next_term_day((1, 1), "2033-10-12") == "2034-01-01"
     assert _next_term_day((6, 19), "2033-05") == "2033-06-19"
+
+
+# Patterns read over the parse in the second round: one sentence of our own per general pattern.
+@pytest.mark.parametrize(
+    ("pattern", "text", "published", "expected"),
+    [
+        ("a list of bodies the parse breaks is read from the text",
+         "Peru left UNESCO, the WHO and the Paris Agreement in 2030.", None,
+         [("PER", "UNESCO", "withdraw", "2030"), ("PER", "WHO", "withdraw", "2030"),
+          ("PER", "PARIS_AGREEMENT", "withdraw", "2030")]),
+        ("a body list stops at a name that qualifies another noun",
+         "Peru left the WHO in 2030, and NATO countries protested.", None,
+         [("PER", "WHO", "withdraw", "2030")]),
+        ("a body list stops at the subject of a new clause",
+         "Chile joined the WTO in 1995 and the IMF said it was pleased.", None,
+         [("CHL", "WTO", "join", "1995")]),
+        ("a participle suspending someone's participation: the possessor suspends",
+         "Russian President Vladimir Putin spoke on Monday. The Open Skies Treaty was signed in 1992. "
+         "Last month, Putin signed a decree suspending the country's participation in the treaty.",
+         "2031-08-02", [("RUS", "OPEN_SKIES", "suspend", "2031-07")]),
+        ("the nominal suspension of a treaty, by the subject of the verb it is the object of",
+         "Russian President Vladimir Putin announced the suspension of the New START treaty.", None,
+         [("RUS", "NEW_START", "suspend", None)]),
+        ("readmitted (active): the body takes the state back",
+         "The African Union readmitted Morocco in January 2017.", None, [("MAR", "AU", "rejoin", "2017-01")]),
+        ("reinstated as a member (passive)",
+         "Fiji was reinstated as a full member of the Commonwealth in 2014.", None,
+         [("FJI", "COMMONWEALTH", "rejoin", "2014")]),
+        ("reconnected with a body is a return",
+         "Peru reconnected with the Human Rights Council in 2030.", None,
+         [("PER", "UNHRC", "rejoin", "2030")]),
+        ("a notice of withdrawal taken back: a return dated by the taking back, the notice undated",
+         "Ghana withdrew its notice of withdrawal from the ICC in May 2031.", None,
+         [("GHA", "ICC", "rejoin", "2031-05"), ("GHA", "ICC", "announce_withdrawal", None)]),
+        ("renouncing a notice of withdrawal",
+         "Ghana renounced its notice of withdrawal from the ICC in May 2031.", None,
+         [("GHA", "ICC", "rejoin", "2031-05"), ("GHA", "ICC", "announce_withdrawal", None)]),
+        ("halting proceedings to leave, announced on a weekday: a return dated by the announcement",
+         "Ghana announced on Tuesday that it will halt proceedings to leave the International Criminal "
+         "Court.",
+         "2031-06-12", [("GHA", "ICC", "rejoin", "2031-06-10"), ("GHA", "ICC", "announce_withdrawal", None)]),
+        ("a declared choice to pull back from a body (an infinitive hung on the verb)",
+         "In October 2029, Chile declared its decision to pull back from the ICC.", None,
+         [("CHL", "ICC", "announce_withdrawal", "2029-10")]),
+        ("pulling back without a body left is no withdrawal",
+         "Chile pulled back in October 2029, the OAS said.", None, []),
+        ("a possessive body of a membership noun",
+         "Timor-Leste formally became ASEAN's 11th member on 26 October 2025.", None,
+         [("TLS", "ASEAN", "join", "2025-10-26")]),
+    ],
+)  # fmt: skip
+def test_memberships_second_round_frames(
+    nlp: Pipeline,
+    pattern: str,
+    text: str,
+    published: str | None,
+    expected: list[tuple[str, str, str, str | None]],
+) -> None:
+    assert _events(nlp, text, published) == expected, pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("an active vote onto a council with a list of objects",
+         "The Assembly voted Chile, Ghana and Fiji onto the Human Rights Council.",
+         ["CHL", "GHA", "FJI"]),
+        ("'among the countries elected to Y were A and B'",
+         "Among the countries elected to the Human Rights Council were Togo and Nepal.", ["TGO", "NPL"]),
+        ("gapping: 'A were elected from X, and B and C from Z'",
+         "Chile was elected to the council from Latin America, and Latvia and Benin from their groups.",
+         ["CHL", "LVA", "BEN"]),
+        ("the body's new members, listed after 'including'",
+         "The council's new members, including Togo, Fiji and Peru, were applauded.", ["TGO", "FJI", "PER"]),
+        ("'the new members are A and B'", "The new members are Togo and Fiji.", ["TGO", "FJI"]),
+        ("candidates that ran unopposed for seats", "Togo and Benin ran unopposed for the two African seats.",
+         ["TGO", "BEN"]),
+        ("candidates that were unopposed", "Latvia and Peru were unopposed in their regional groups.",
+         ["LVA", "PER"]),
+        ("'won election to Y'", "Nepal won election to the Human Rights Council with 150 votes.", ["NPL"]),
+    ],
+)  # fmt: skip
+def test_memberships_second_round_election_frames(
+    nlp: Pipeline, pattern: str, text: str, expected: list[str]
+) -> None:
+    events = _events(nlp, _VOTE + text)
+    assert [e[0] for e in events] == expected, pattern
+    assert {(e[1], e[2], e[3]) for e in events} == {("UNHRC", "join", "2033-10-12")}, pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The resolution was unopposed in the Human Rights Council.",
+        "NATO's newest members, Finland and Sweden, attended the summit.",
+        "Barrow won the election in December, the Human Rights Council said.",
+    ],
+)
+def test_memberships_second_round_not_events(nlp: Pipeline, text: str) -> None:
+    assert _events(nlp, text) == []
+
+
+def test_memberships_term_start_after_a_qualified_term(nlp: Pipeline) -> None:
+    # "start their three-year terms on Jan. 1": the start of the term dates the seat.
+    text = (
+        "Chile and Peru were elected to the Human Rights Council on Tuesday. "
+        "The new members start their three-year terms on Jan. 1."
+    )
+    assert {e[3] for e in _events(nlp, text, "2032-10-14")} == {"2033-01-01"}
+    text = text.replace(
+        "start their three-year terms on Jan. 1", "will take their seats at the start of next year"
+    )
+    assert {e[3] for e in _events(nlp, text, "2032-10-14")} == {"2033-01-01"}

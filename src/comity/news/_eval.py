@@ -48,7 +48,9 @@ Errors by kind
 aggregate, never text by text: quotations missed, not quotations, or given the wrong kind of
 speaker ("person as unknown"); and, with :func:`quote_cue`, how the text attributes each
 quotation missed or misattributed ("quotes by cue: wrong speaker (after, pronoun; person as
-unknown)": a pronoun after the quotation, a person's words read as nobody's).
+unknown)": a pronoun after the quotation, a person's words read as nobody's); meetings and
+memberships by what differs from the gold ("memberships by kind: wrong date (gold year, read
+null)", "missed (join, body read, date day)").
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ __all__ = [
     "evaluate",
     "meeting_context",
     "meeting_error_kinds",
+    "membership_error_kinds",
     "quote_cue",
     "score_documents",
 ]
@@ -337,6 +340,7 @@ def error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
         kinds[f"{name}: missed"] += fn
         kinds[f"{name}: invented"] += fp
     kinds.update(meeting_error_kinds(gold, pred))
+    kinds.update(membership_error_kinds(gold, pred))
     return +kinds
 
 
@@ -513,6 +517,69 @@ def meeting_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[s
     for g in gold_left:
         known = "body read" if g.get("body") in organisations else "body not read"
         kinds[f"meetings by kind: missed ({known})"] += 1
+    return kinds
+
+
+def _date_precision(date: object) -> str:
+    return {None: "null", 4: "year", 7: "month", 10: "day"}.get(
+        len(date) if isinstance(date, str) else None, "other"
+    )
+
+
+def membership_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
+    """The membership errors of one document by kind, under ``memberships by kind: ...``.
+
+    Gold and read events are first matched as in scoring; of the rest, a pair that differs in
+    one thing only is a ``wrong date`` (with each side's precision: "gold year, read null"), a
+    ``wrong action`` ("withdraw as announce_withdrawal"), a ``wrong actor`` or a ``wrong body``.
+    An event left is ``missed`` or ``invented`` with its action, and for a missed one whether the
+    reader took its body (and, for an organisation actor, its actor) as an organisation of the
+    document: a membership missed although both its parties were read is a missed frame.
+    """
+    kinds: Counter[str] = Counter()
+    gold_left = list(gold.get("memberships") or [])
+    pred_left = list(pred.get("memberships") or [])
+
+    def same(g: dict[str, Any], p: dict[str, Any], *keys: str) -> bool:
+        return all(g.get(key) == p.get(key) for key in keys)
+
+    def take(
+        pairs: Callable[[dict[str, Any], dict[str, Any]], bool],
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        found = []
+        for g in list(gold_left):
+            p = next((p for p in pred_left if pairs(g, p)), None)
+            if p is not None:
+                gold_left.remove(g)
+                pred_left.remove(p)
+                found.append((g, p))
+        return found
+
+    take(lambda g, p: same(g, p, "actor", "body", "action") and _dates_agree(g.get("date"), p.get("date")))
+    for g, p in take(lambda g, p: same(g, p, "actor", "body", "action")):
+        gold_kind, pred_kind = _date_precision(g.get("date")), _date_precision(p.get("date"))
+        kinds[f"memberships by kind: wrong date (gold {gold_kind}, read {pred_kind})"] += 1
+    for g, p in take(lambda g, p: same(g, p, "actor", "body")):
+        kinds[f"memberships by kind: wrong action ({g.get('action')} as {p.get('action')})"] += 1
+    for g, _p in take(
+        lambda g, p: same(g, p, "body", "action") and _dates_agree(g.get("date"), p.get("date"))
+    ):
+        kinds[f"memberships by kind: wrong actor ({g.get('action')})"] += 1
+    for g, _p in take(
+        lambda g, p: same(g, p, "actor", "action") and _dates_agree(g.get("date"), p.get("date"))
+    ):
+        kinds[f"memberships by kind: wrong body ({g.get('action')})"] += 1
+    organisations = set(pred.get("organizations") or [])
+    for g in gold_left:
+        read = "body read" if g.get("body") in organisations else "body not read"
+        actor = str(g.get("actor") or "")
+        if not (len(actor) == 3 and actor.isalpha() and actor.isupper()):
+            read += ", organisation actor"
+        kinds[
+            f"memberships by kind: missed ({g.get('action')}, {read}, date {_date_precision(g.get('date'))})"
+        ] += 1
+    for p in pred_left:
+        kinds[f"memberships by kind: invented ({p.get('action')})"] += 1
     return kinds
 
 

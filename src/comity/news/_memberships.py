@@ -54,6 +54,7 @@ from comity.news._dates import DateMention, find_dates, page_date, page_date_spa
 from comity.news._doc import MembershipChange, Mention, NewsDoc
 from comity.news._memframes import (
     TRIGGER_WORDS,
+    agent,
     clause_owner,
     dependency_events,
     trigger_noun_or_verb,
@@ -342,7 +343,11 @@ _TREATY_NOUN = re.compile(r"\s*(?:the|its|their|this|that)\s+(?:[\w-]+\s+){0,5}"
 _OBSERVER = re.compile(r"\s*as\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", re.I)
 # Words that let a sentence without an organisation hold an event: a nominal withdrawal whose body was
 # named before, or an election to the story's seated body.
-_NOMINAL_ANYWHERE = re.compile(r"\b(?:withdrawal|pull-?out|exit|elected|seats?|membership)\b", re.I)
+_NOMINAL_ANYWHERE = re.compile(
+    r"\b(?:withdrawal|pull-?out|exit|elected|seats?|membership|(?:new|newest|incoming)\s+members|unopposed|"
+    r"uncontested)\b",
+    re.I,
+)
 _NOMINAL = re.compile(
     r"(?:withdrawal|exit|pull-?out|departure|accession|suspension|expulsion|admission)\b", re.I
 )
@@ -928,7 +933,7 @@ _TERM_START = re.compile(
     r"(?:(?:new|council|two-year|three-year)\s+)?(?:seats?|places?|posts?|positions?|roles?|duties|office)\b"
     r"(?:\s+(?:on|in|from))?|\b(?:tak(?:e|es|ing)|took|assum(?:e|es|ing))\s+"
     r"(?:up\s+)?office\b(?:\s+(?:on|in|from))?|"
-    r"\b(?:begin|start|commence)(?:s|ning|ing)?\s+(?:serving|their\s+(?:terms?|mandates?|tenure))\b"
+    r"\b(?:begin|start|commence)(?:s|ning|ing)?\s+(?:serving|their\s+(?:[\w-]+\s+){0,2}(?:terms?|mandates?|tenure))\b"
     r"(?:\s+(?:on|in|from))?|"
     r"\b(?:serv(?:e|es|ing)|sit(?:s|ting)?)\b[^.;]{0,40}?\b(?:from|starting|beginning)\b(?:\s+(?:on|in))?|"
     r"\bjoin(?:s|ing)?\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:council|body|board|organ)\s+(?:on|in|from)\b",
@@ -937,7 +942,9 @@ _TERM_START = re.compile(
 
 
 _TERM_YEARS = re.compile(r"\b(20\d\d)\s*[-–/]\s*(?:20)?\d\d\s+terms?\b")
-_NEXT_YEAR = re.compile(r"\s*(?:on\s+|in\s+|from\s+)?(?:the\s+)?(?:start\s+of\s+)?next\s+year\b", re.I)
+_NEXT_YEAR = re.compile(
+    r"\s*(?:on\s+|in\s+|from\s+|at\s+)?(?:the\s+)?(?:(?:start|beginning)\s+of\s+)?next\s+year\b", re.I
+)
 _BARE_MONTH = re.compile(
     r"\s*(?:in\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?!\s*\d)",
@@ -1207,6 +1214,7 @@ def _body_mentions(reader: _Reader, parse: Parse, tokens: Iterable[object]) -> l
             ]
             if named:
                 found.extend(b for b in named[-1:] if b not in found)
+                found.extend(b for b in _listed_after(reader, parse, named[-1]) if b not in found)
                 continue
             word = str(token.text).lower()  # type: ignore[attr-defined]
             if word in _NOUN_KINDS:
@@ -1224,6 +1232,36 @@ def _body_mentions(reader: _Reader, parse: Parse, tokens: Iterable[object]) -> l
                 if referent is not None and referent not in found:
                     found.append(referent)
     return found
+
+
+# What may stand between two bodies of one list: "UNESCO, the Human Rights Council and the WHO".
+_BODY_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as)\s+)(?:the\s+)?", re.I)
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+
+
+def _listed_after(reader: _Reader, parse: Parse, body: Mention) -> list[Mention]:
+    """The bodies coordinated after one in a list ("withdrew from UNESCO, the Human Rights Council
+    and the Paris Agreement"): the parser often hangs such a list's later members elsewhere, so
+    the list is read from the text -- organisation names joined by commas and closed by "and" or
+    "or". A name that is the subject of a clause of its own ("..., and the UN said") ends it."""
+    found: list[Mention] = []
+    closed = 0
+    position = body.end
+    for _ in range(8):
+        gap = _BODY_LIST_GAP.match(reader.text, position, position + 24)
+        if gap is None:
+            break
+        following = reader.bodies.between(gap.end(), gap.end() + 1)
+        if not following:
+            break
+        token = parse.token_at(following[0].end - 1)
+        if token is None or token.dep_ in _SUBJECT_DEPS or token.dep_ in ("compound", "nmod", "amod", "poss"):
+            break  # a new clause's subject, or a name that qualifies another noun ("NATO countries")
+        found.append(following[0])
+        position = following[0].end
+        if re.search(r"\b(?:and|or|as\s+well\s+as)\b", gap.group(0), re.I):
+            closed = len(found)
+    return found[:closed]
 
 
 def _dep_dates(
@@ -1249,8 +1287,6 @@ def _dep_dates(
 
 def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -> Iterable[_Event]:
     """The membership events a sentence's dependency parse shows (see ``_memframes``)."""
-    from comity.news._memframes import _subject as subject_of
-
     dates = None
     for count, frame in enumerate(dependency_events(parse.sdoc)):
         if count >= _MAX_TRIGGERS_PER_SENTENCE or reader.triggers >= _MAX_TRIGGERS_PER_DOCUMENT:
@@ -1270,7 +1306,7 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
             if treaties and not [a for a in actors if a not in {b.entity_id for b in objects}]:
                 # "Russia suspended the treaty": a state suspending its own part in an agreement.
                 action = "suspend"
-                actors = _actor_ids(reader, parse, subject_of(frame.trigger), sent_start)
+                actors = _actor_ids(reader, parse, agent(frame.trigger), sent_start)
                 bodies = treaties
             elif not reader.states.between(start, sent_end) and not actors:
                 continue
@@ -1289,7 +1325,7 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
             dates = _dep_dates(reader, parse, sent_start, sent_end)
         heads = {h.i for h in frame.date_heads}  # type: ignore[attr-defined]
         mine = [m for owner, m in dates if owner.i in heads]  # type: ignore[attr-defined]
-        if action == "announce_withdrawal" and not mine:
+        if action == "announce_withdrawal" and not mine and frame.own_dates:
             mine = [m for owner, m in dates if owner.i == frame.trigger.i  # type: ignore[attr-defined]
                     and not _EFFECT_DATE.search(reader.text, max(sent_start, sent_start + m.start - 16),
                                                 sent_start + m.start)]  # fmt: skip

@@ -17,21 +17,32 @@ quit, exit, pull
 out, walk out
 withdrawal, exit,    actor: possessor, premodifier ("the US exit") or "of X"; body: after  withdraw
 pullout, departure   from/of; an event when stated as fact ("its exit took effect")
-rejoin, re-enter,    as join; "return to Y", "re-engage with Y"                            rejoin
-re-engage, return,
-readmit
-reverse, revoke,     a withdrawal, or the notice of one, undone                            rejoin
-rescind, cancel
+rejoin, re-enter,    as join; "return to Y", "re-engage with Y", "reconnected with Y";     rejoin
+re-engage, return,   "Y readmitted X" (object actor), "X was reinstated as a member of Y"
+readmit, reinstate
+reverse, revoke,     a withdrawal, or the notice of one, undone ("withdrew its notice of   rejoin
+rescind, cancel,     withdrawal", "halted proceedings to leave Y"); the notice itself is
+renounce, repudiate  an announce_withdrawal, dated only by its own clause
 elect, vote in/onto, actor: passive subject ("A and B were elected to Y", "Elected from    join
 win/secure a seat,   the region were A and B", "..., as were C"), object of an active     (elected
 election of          verb ("the Assembly elected A to Y", "voted in A as members of Y"),  seat)
                      subject of "won/secured seats on Y", "of" of "the election of A to
                      Y", the list "others elected included A"; body: after to/onto/on/
-                     as-member-of or under "seat(s) on Y". Re-elected states take none
+                     as-member-of or under "seat(s) on Y". Re-elected states take none.
+ran/were unopposed,  "A and B ran unopposed for the seats", "won election to Y", "voted    join
+new members          A, B and C onto Y", "among the countries elected were A", gapped     (elected
+                     lists ("..., and C from Asia"), "the council's new members,           seat)
+                     including A and B" (bodies with elected seats only)
 suspend, expel       actor: the state suspended (object, or passive subject); body: the    suspend,
                      subject or after from/by. "X suspended its participation in Y" and    expel
                      "X suspended <treaty>": the subject suspends its own part
 ===================  ====================================================================  ===========
+
+A body list the parse breaks ("left UNESCO, the WHO and the Paris Agreement") is read from the
+text: organisation names joined by commas and closed by "and"/"or". A nominal suspension of a
+treaty is the act of its possessor or of the subject of the verb it is the object of ("Putin
+announced the suspension of New START"); "a law suspending the country's participation in Y" is
+the possessor's.
 
 Modality and negation come from the parse too: a negated trigger, a modal ("could", "may"), a
 trigger under a verb or noun of wish, threat, attempt or plan ("wants to rejoin", "a failed bid
@@ -48,7 +59,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DepEvent", "TRIGGER_WORDS", "dependency_events"]
+__all__ = ["DepEvent", "TRIGGER_WORDS", "agent", "dependency_events"]
 
 # Word forms of the verbs (the model has no lemmatiser: forms are listed by pattern).
 _VERBS: dict[str, str] = {}
@@ -70,7 +81,9 @@ _forms("withdraw", "withdraw", "withdraws", "withdrew", "withdrawn", "withdrawin
 _forms("pull", "pull", "pulls", "pulled", "pulling", "walk", "walks", "walked", "walking")
 _forms("rejoin", "rejoin", "rejoins", "rejoined", "rejoining", "reenter", "reenters", "reentered",
        "reentering", "re-enter", "re-entered", "reengage", "reengaged", "re-engage", "re-engaged",
-       "re-engages", "re-engaging", "readmit", "readmits", "readmitted", "readmitting")  # fmt: skip
+       "re-engages", "re-engaging", "readmit", "readmits", "readmitted", "readmitting", "reinstate",
+       "reinstates", "reinstated", "reinstating", "reconnect", "reconnects", "reconnected",
+       "reconnecting")  # fmt: skip
 _forms("return", "return", "returns", "returned", "returning")
 _forms("engage", "engage", "engages", "engaged", "engaging", "enter", "enters", "entered", "entering",
        )  # fmt: skip
@@ -83,18 +96,24 @@ _forms("seat", "win", "wins", "won", "winning", "secure", "secures", "secured", 
        "obtain", "obtained", "obtains", "land", "landed", "grab", "grabbed", "go", "goes", "went",
        "gone")  # fmt: skip
 _forms("expel", "expel", "expels", "expelled", "expelling")
+# "ran unopposed for the seats", "were unopposed": an uncontested candidate is elected.
+_forms("unopposed", "run", "runs", "ran", "running", "stand", "stands", "stood", "standing", "be", "is",
+       "are", "was", "were", "been")  # fmt: skip
 _forms("reverse", "reverse", "reverses", "reversed", "reversing", "revoke", "revokes", "revoked",
        "revoking", "rescind", "rescinds", "rescinded", "rescinding", "cancel", "cancels", "cancelled",
        "canceled", "cancelling", "canceling", "undo", "undid", "undoes", "undone", "halt", "halts",
        "halted", "halting", "abandon", "abandons", "abandoned", "drop", "drops", "dropped", "scrap",
-       "scrapped")  # fmt: skip
+       "scrapped", "repudiate", "repudiates", "repudiated", "repudiating", "renounce", "renounces",
+       "renounced", "renouncing", "overturn", "overturned",
+       "overturns")  # fmt: skip
 
 _NOUNS: dict[str, str] = {
     "accession": "join", "admission": "join", "membership": "member",
     "withdrawal": "withdraw", "exit": "withdraw", "pullout": "withdraw", "pull-out": "withdraw",
     "departure": "withdraw", "readmission": "rejoin", "re-entry": "rejoin", "reentry": "rejoin",
+    "reinstatement": "rejoin",
     "suspension": "suspend", "expulsion": "expel", "election": "elect", "winner": "elect",
-    "winners": "elect",
+    "winners": "elect", "members": "newmember",
 }  # fmt: skip
 
 #: Words whose presence makes a sentence worth parsing for membership events. A reversal ("revoked
@@ -104,9 +123,10 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"join(?:s|ed|ing)?", r"re-?join(?:s|ed|ing)?", r"acce(?:de[sd]?|ding|ssion)", r"ratif(?:y|ies|ied|ying)",
     r"admission", r"(?:is|are|was|were|be|been|being)\s+(?:re-?)?admitted",
     r"(?:re-?)?admit(?:s|ted|ting)?",
-    r"(?:accepted|welcomed|inducted)\s+(?:[\w'’-]+\s+){0,6}(?:as|into|to)",
+    r"(?:accepted|welcomed|inducted|reinstated)\s+(?:[\w'’-]+\s+){0,6}(?:as|into|to)",
+    r"reinstat(?:e|es|ed|ing|ement)", r"reconnect(?:s|ed|ing)?\s+with", r"pull(?:s|ed|ing)?\s+back\s+from",
     r"granted\s+(?:[\w-]+\s+){0,2}(?:membership|status|seats?)",
-    r"bec(?:ame|ome|omes|oming)\s+(?:[\w-]+\s+){0,3}(?:members?|part(?:y|ies)|signator(?:y|ies))",
+    r"bec(?:ame|ome|omes|oming)\s+(?:[\w'’-]+\s+){0,3}(?:members?|part(?:y|ies)|signator(?:y|ies))",
     r"withdr(?:aw|aws|ew|awn|awing|awal)", r"le(?:ave|aves|aving|ft)",
     r"quit(?:s|ting)?", r"exit(?:s|ed|ing)?", r"pull(?:s|ed|ing)?(?:\s+|-)?out", r"walk(?:s|ed|ing)?\s+out",
     r"departure", r"re-?ent(?:er|ered|ering|ry)", r"re-?engag(?:e|es|ed|ing)", r"readmi(?:t|ts|tted|ssion)",
@@ -114,10 +134,11 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"halt(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){0,2}(?:participation|involvement)",
     r"(?:re-?)?elect(?:s|ed|ing)?(?!\s+(?:as\s+)?(?:the\s+|its\s+|a\s+)?(?:new\s+)?(?:president|chair|head|"
     r"leader|secretary|prime|speaker|mayor|governor|deputy|vice|judges?|director))", r"election\s+of",
-    r"voted\s+(?:in(?!\s+favou?r)|onto|into|on\s+to)", r"winners?",
+    r"voted\s+(?:in(?!\s+favou?r)|onto|into|on\s+to)", r"winners?", r"(?:new|newest|incoming)\s+members",
+    r"voted\s+(?:[\w'’-]+,?\s+){1,10}(?:onto|on\s+to|into)",
     r"(?:w[oi]ns?|winning|secur\w*|gain\w*|clinch\w*|t[ao]ok|tak(?:es?|en|ing)|obtain\w*|land\w*|grab\w*)\s+"
     r"(?:[\w'’-]+\s+){0,4}(?:seats?|terms?)", r"seats?\s+(?:were\s+won|went|go(?:es)?)",
-    r"seats?\b[^.;]{0,80}\bwon",
+    r"seats?\b[^.;]{0,80}\bwon", r"unopposed|uncontested|unchallenged", r"w[oi]ns?\s+election\s+to",
 )  # fmt: skip
 
 # Nouns a membership noun or a becoming needs: "become a member of", "granted permanent status in".
@@ -126,6 +147,9 @@ _MEMBER_NOUNS = frozenset({"member", "members", "party", "parties", "signatory",
 # "suspended its participation in", "halted its obligations under": the subject suspends its own part.
 _PART_NOUNS = frozenset({"participation", "membership", "involvement", "implementation", "obligations",
                          "commitments", "role", "cooperation"})  # fmt: skip
+# Nouns of a notice given: "withdrew its notice of withdrawal", "the instrument was withdrawn".
+_NOTICE_NOUNS = frozenset({"notice", "notification", "instrument", "letter", "decision", "intention", "plan",
+                           "plans", "proceedings", "process", "choice"})  # fmt: skip
 # Verbs and nouns that make a withdrawal under them an announcement.
 _ANNOUNCE = frozenset({
     "announce", "announces", "announced", "announcing", "announcement", "notify", "notifies", "notified",
@@ -135,7 +159,7 @@ _ANNOUNCE = frozenset({
     "stated", "states", "tell", "told", "inform", "informed", "informs", "letter", "plan", "plans",
     "planned", "process", "procedure", "proceedings", "begin", "began", "begun", "start", "started",
     "launch", "launched", "initiate", "initiated", "trigger", "triggered", "submit", "submitted",
-    "deposit", "deposited", "give", "gave", "given", "serve", "served", "send", "sent", "move",
+    "deposit", "deposited", "give", "gave", "given", "serve", "served", "send", "sent", "move", "choice",
 })  # fmt: skip
 # Verbs and nouns of wish, threat, attempt, plan or refusal: what they govern has not happened.
 _IRREALIS = frozenset({
@@ -209,6 +233,9 @@ class DepEvent:
     topical: bool = False
     # An election to a body with elected seats: the body is one with seats (else the story's).
     election: bool = False
+    # Whether dates the parse hangs on the trigger itself are the event's (not for a withdrawal
+    # that a reversal takes back: "revoked its notice of withdrawal in May" dates the revoking).
+    own_dates: bool = True
 
 
 def _is_verb(token: Any) -> bool:
@@ -251,7 +278,7 @@ def _prep_objects(token: Any, preps: Iterable[str]) -> list[Any]:
     found: list[Any] = []
     for child in token.children:
         if child.dep_ in ("prep", "prt", "agent", "dative") or (
-            child.dep_ == "advmod" and _lower(child) == "out"
+            child.dep_ == "advmod" and _lower(child) in ("out", "back", "away")
         ):
             word = _lower(child)
             if child.dep_ == "agent":
@@ -287,7 +314,9 @@ def _subject_of(token: Any) -> list[Any]:
             and _lower(current.head) in _OBJECT_CONTROL
         ):
             return _children(current.head, "dobj")[:1]  # "invited Egypt and Iran to join": object control
-        if current.dep_ in ("conj", "xcomp") and _is_verb(current.head):
+        if (
+            current.dep_ in ("conj", "xcomp") or current.dep_ == "advcl" and _infinitive(current)
+        ) and _is_verb(current.head):
             current = current.head  # "suspended X and withdrew from Y", "decided to leave"
             continue
         if current.dep_ in ("relcl", "acl") and (
@@ -305,6 +334,11 @@ def _subject_of(token: Any) -> list[Any]:
             continue
         break
     return []
+
+
+def _infinitive(token: Any) -> bool:
+    """A "to" infinitive ("to leave")."""
+    return token.tag_ == "VB" and any(c.dep_ == "aux" and _lower(c) == "to" for c in token.children)
 
 
 def _passive(token: Any) -> bool:
@@ -345,7 +379,14 @@ def _mode(token: Any) -> tuple[str, Any | None]:
                 return "none", None
             if child.dep_ == "amod" and word in _PLANNED_AMOD and mode == "event":
                 mode = "future"
-        if current.dep_ in ("ROOT",) or current.head is current:
+        # "proceedings to leave Y", "a bid to rejoin": an infinitive the parser calls a relative
+        # clause qualifies its noun as an infinitival modifier does.
+        dep = current.dep_
+        if dep == "relcl" and _infinitive(current):
+            dep = "acl"
+        elif dep == "advcl" and _infinitive(current):
+            dep = "xcomp"  # "declared its choice to pull back from Y", the infinitive hung on the verb
+        if dep in ("ROOT",) or current.head is current:
             if current is token and any(_lower(c) == "to" for c in _children(token, "aux")):
                 mode = "future"  # a headline's "Gambia to rejoin the Commonwealth"
             break
@@ -354,27 +395,27 @@ def _mode(token: Any) -> tuple[str, Any | None]:
         head = current.head
         word = _lower(head)
         # "is going to leave", "is set to quit", "is due to withdraw"
-        if current.dep_ == "xcomp" and word in ("going", "set", "due", "about", "poised", "expected"):
+        if dep == "xcomp" and word in ("going", "set", "due", "about", "poised", "expected"):
             mode = "future"
-        elif current.dep_ in ("xcomp", "ccomp", "acl", "pobj", "dobj", "prep", "relcl", "advcl", "nsubj",
+        elif dep in ("xcomp", "ccomp", "acl", "pobj", "dobj", "prep", "relcl", "advcl", "nsubj",
                               "nsubjpass", "conj", "pcomp", "compound", "attr", "appos"):  # fmt: skip
-            if word in _IRREALIS and current.dep_ != "conj" and current.dep_ != "relcl":
-                if word in ("vote", "referendum") and current.dep_ not in ("prep", "pobj", "acl"):
+            if word in _IRREALIS and dep != "conj" and dep != "relcl":
+                if word in ("vote", "referendum") and dep not in ("prep", "pobj", "acl"):
                     pass
                 elif word.startswith("call") and not (
-                    current.dep_ == "xcomp" or (current.dep_ == "prep" and _lower(current) in ("for", "on"))
+                    dep == "xcomp" or (dep == "prep" and _lower(current) in ("for", "on"))
                 ):
                     pass  # "called for its expulsion", not "called the withdrawal a mistake"
                 else:
                     return "none", None
-            if word in _ANNOUNCE and current.dep_ not in ("conj", "relcl", "advcl", "nsubj", "nsubjpass"):
+            if word in _ANNOUNCE and dep not in ("conj", "relcl", "advcl", "nsubj", "nsubjpass"):
                 if (
-                    current.dep_ == "ccomp"
+                    dep == "ccomp"
                     and _is_verb(current)
                     and mode == "event"
                     and not _children(current, "aux")
                     or (
-                        current.dep_ == "ccomp"
+                        dep == "ccomp"
                         and mode == "event"
                         and any(_lower(c) in ("has", "have", "had") for c in _children(current, "aux"))
                     )
@@ -383,16 +424,16 @@ def _mode(token: Any) -> tuple[str, Any | None]:
                 return "announce", head
             if word in _FACTUAL:
                 return mode, announce
-        if current.dep_ in ("conj", "relcl", "advcl", "nsubj", "nsubjpass", "appos") and depth > 0:
+        if dep in ("conj", "relcl", "advcl", "nsubj", "nsubjpass", "appos") and depth > 0:
             break
-        if current.dep_ in ("relcl", "advcl", "conj"):
+        if dep in ("relcl", "advcl", "conj"):
             # the head of a relative or adverbial clause says nothing about this one's modality
-            if current.dep_ == "conj":
-                path.append(current.dep_)
+            if dep == "conj":
+                path.append(dep)
                 current = head
                 continue
             break
-        path.append(current.dep_)
+        path.append(dep)
         current = head
     return mode, announce
 
@@ -434,7 +475,9 @@ def _descend_member(token: Any) -> list[Any]:
     """ "a full member of Y", "permanent status in Y": the body under a membership noun."""
     if _lower(token) not in _MEMBER_NOUNS:
         return []
-    return _prep_objects(token, ("of", "to", "in", "at", "within"))
+    # "ASEAN's eleventh member": the body may be the member noun's possessor
+    owners = [o for o in _children(token, "poss") if o.tag_ not in ("PRP$", "WP$")]
+    return _prep_objects(token, ("of", "to", "in", "at", "within")) + owners
 
 
 def _descend_part(token: Any) -> list[Any]:
@@ -446,7 +489,7 @@ def _nested_withdrawal(token: Any, depth: int = 0) -> Any | None:
     if depth > 3:
         return None
     for child in token.children:
-        if child.dep_ in ("prep", "pobj", "acl", "xcomp", "compound", "dobj"):
+        if child.dep_ in ("prep", "pobj", "acl", "relcl", "xcomp", "compound", "dobj"):
             if _is_trigger_noun(child) == "withdraw" or _VERBS.get(_lower(child)) in ("withdraw", "pull"):
                 return child
             found = _nested_withdrawal(child, depth + 1)
@@ -466,6 +509,28 @@ def _noun_actor(noun: Any) -> list[Any]:
     return _prep_objects(noun, ("of", "by"))
 
 
+def agent(token: Any) -> list[Any]:
+    """Who does what a trigger tells: a verb's subject; a noun's possessor ("Putin's suspension of
+    the treaty"), else the subject of the verb the noun is the object of ("Putin announced the
+    suspension of the treaty", "signed a decree on the suspension of ...")."""
+    if not _is_noun(token):
+        return _subject(token)
+    owners = _children(token, "poss")
+    if owners:
+        return owners
+    current = token
+    for _ in range(3):
+        if current.dep_ == "dobj" and _is_verb(current.head):
+            return _subject(current.head)
+        if current.dep_ == "pobj" and current.head.dep_ == "prep":
+            current = current.head.head
+            if _is_verb(current):
+                return _subject(current)
+            continue
+        break
+    return []
+
+
 def _frame(token: Any) -> DepEvent | None:
     """The frame a trigger token opens, with its argument tokens (None when it is no trigger)."""
     word = _lower(token)
@@ -480,7 +545,7 @@ def _frame(token: Any) -> DepEvent | None:
             return None
     if kind is None:
         return None
-    if kind in ("elect", "vote", "seat"):
+    if kind in ("elect", "vote", "seat", "newmember", "unopposed"):
         return _election_frame(token, kind)
     present = _present(token)
     objects = _children(token, "dobj")
@@ -505,7 +570,8 @@ def _frame(token: Any) -> DepEvent | None:
         return event
     if kind == "pull" or (kind == "withdraw" and word.startswith("walk")):
         particles = {_lower(c) for c in token.children if c.dep_ in ("prt", "prep", "advmod")}
-        if not particles & {"out", "away"}:
+        # "pulled back from Y" with the body it leaves; "pulled back" alone is a retreat
+        if not particles & {"out", "away"} and not ("back" in particles and _prep_objects(token, ("from",))):
             return None
         kind = "withdraw"
     if kind == "become":
@@ -538,6 +604,12 @@ def _frame(token: Any) -> DepEvent | None:
         bodies = _subject(token) + _prep_objects(token, ("to", "into"))
         bodies += [b for p in _prep_objects(token, ("as",)) for b in _descend_member(p)]
         return DepEvent("join", token, actors, bodies, [token], None, present)
+    if kind == "withdraw" and any(
+        _is_trigger_noun(o) == "withdraw"
+        or (_lower(o) in _NOTICE_NOUNS and _nested_withdrawal(o) is not None)
+        for o in objects + _children(token, "nsubjpass")
+    ):
+        kind = "reverse"  # "withdrew its notice of withdrawal": a withdrawal taken back
     if kind == "reverse" and word.startswith("halt") and any(_lower(o) in _PART_NOUNS for o in objects):
         kind = "suspend"  # "halting its involvement in the treaty"
     if kind == "reverse":
@@ -547,7 +619,11 @@ def _frame(token: Any) -> DepEvent | None:
                 continue
             actors = _subject(token) if obj.dep_ == "dobj" else _noun_actor(obj)
             bodies = _prep_objects(inner, ("from",))
-            return DepEvent("rejoin", token, actors, bodies, [token], None, present, topical=True)
+            if _is_verb(inner):  # "halted proceedings to leave Y"
+                bodies = _children(inner, "dobj") + _prep_objects(inner, ("from", "of"))
+            # "revoked its notice of withdrawal in May": the parser hangs the date on the nearest
+            # noun, but it dates the revoking.
+            return DepEvent("rejoin", token, actors, bodies, [token, inner], None, present, topical=True)
         return None
     if kind in ("suspend", "expel"):
         if _passive(token):
@@ -566,7 +642,12 @@ def _frame(token: Any) -> DepEvent | None:
         for obj in objects:
             if _lower(obj) in _PART_NOUNS:
                 bodies = _prep_objects(obj, ("in", "of", "under", "to", "with"))
-                return DepEvent("suspend", token, subject, bodies, [token], None, present)
+                # "a law suspending the country's participation in Y": whose participation it is
+                # (a possessive pronoun stands for the subject when there is one).
+                # A participle's "subject" is the noun it describes ("a law suspending its ...").
+                acting = subject if token.dep_ != "acl" else []
+                owner = [o for o in _children(obj, "poss") if o.tag_ != "PRP$" or not acting]
+                return DepEvent("suspend", token, owner or subject, bodies, [token], None, present)
         bodies = _prep_objects(token, ("from",)) or subject
         # Roles are settled when ids are known: an object that is a treaty is suspended by the subject.
         return DepEvent(kind, token, objects, bodies, [token], None, present)
@@ -579,14 +660,21 @@ def _frame(token: Any) -> DepEvent | None:
     if kind == "join" and word.startswith("acced"):
         bodies = _prep_objects(token, ("to",))
     elif _passive(token) and kind == "rejoin":
+        # "was readmitted to Y", "was reinstated as a full member of Y"
         bodies = _prep_objects(token, ("to", "into", "by"))
+        bodies += [b for n in _prep_objects(token, ("as",)) for b in _descend_member(n)]
+    elif kind == "rejoin" and word.startswith(("readmit", "reinstat")) and objects:
+        # "the African Union readmitted Morocco": the body admits the state back (object actor)
+        bodies = _subject(token) + _prep_objects(token, ("to", "into"))
+        bodies += [b for n in _prep_objects(token, ("as",)) for b in _descend_member(n)]
+        return DepEvent("rejoin", token, objects, bodies, [token], None, present)
     else:
         bodies = objects + _prep_objects(token, preps)
         if kind == "join" and not objects:
             bodies = [b for b in _prep_objects(token, ("as",)) for b in _descend_member(b)] + _prep_objects(
                 token, ("to",)
             )
-    if kind == "rejoin" and (word.startswith(("reengag", "re-engag", "engag"))):
+    if kind == "rejoin" and (word.startswith(("reengag", "re-engag", "engag", "reconnect"))):
         bodies = objects + _prep_objects(token, ("with", "in"))
     # "joining the council will be A and B": the list the clause gives
     actors = _subject(token) or (_listing(token) if kind in ("join", "rejoin") else [])
@@ -667,6 +755,19 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
     word = _lower(token)
     if word.startswith("re") and not word.startswith("reg") or _re_prefixed(token):
         return None  # re-elected: no new membership (the gold format's rule)
+    if kind == "unopposed":
+        if not any(_lower(c) in ("unopposed", "uncontested", "unchallenged") for c in token.children):
+            return None
+        seats = [o for o in _prep_objects(token, ("for",)) if _lower(o) in _SEAT_NOUNS]
+        bodies = [b for s in seats for b in _prep_objects(s, ("on", "in", "at", "to", "of"))]
+        return DepEvent("join", token, _subject(token), bodies, [token], None, _present(token), election=True)
+    if kind == "seat" and any(_lower(o) in ("election", "elections") for o in _children(token, "dobj")):
+        # "won election to the council": an election won to a body named after "to"
+        bodies = [b for o in _children(token, "dobj") for b in _prep_objects(o, ("to", "onto"))]
+        bodies += _prep_objects(token, ("to", "onto"))
+        if not bodies or word.startswith(("go", "went")):
+            return None
+        return DepEvent("join", token, _subject(token), bodies, [token], None, _present(token), election=True)
     if kind == "seat":
         # "won a seat on the council", "secured seats", "took up their seats on 1 January"; passive
         # "the seats were won by A and B"; "the seats went to A and B"
@@ -704,6 +805,16 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
         return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
     if _is_noun(token) and word.startswith("winner"):
         return DepEvent("join", token, _listing(token), [], [token], None, False, election=True)
+    if kind == "newmember":
+        # "the council's new members, including A and B, ...", "the new members are A and B":
+        # the states listed, members of the body with elected seats the noun names (its possessor
+        # or "of"), else of the story's. (New members of other bodies are left to their joining.)
+        if not any(_lower(c) in ("new", "newest", "incoming") for c in _children(token, "amod")):
+            return None
+        actors = _listing(token) + _named_under(token)
+        bodies = [o for o in _children(token, "poss") if o.tag_ not in ("PRP$", "WP$")]
+        bodies += _prep_objects(token, ("of", "on", "in"))
+        return DepEvent("join", token, actors, bodies, [token], None, False, election=True)
     if _is_noun(token):
         # "the election of A and B to the council": the body may hang on the noun or on its verb
         actors = _prep_objects(token, ("of",))
@@ -720,6 +831,17 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
     bodies += [b for n in as_nouns for b in _descend_member(n)]
     if kind == "vote":
         particles = {_lower(c) for c in token.children if c.dep_ in ("prt", "prep", "advmod")}
+        if not particles & {"onto", "into"}:
+            # "voted A, B and C onto Y": the parser may hang "onto Y" on the last state of the list
+            onto = [
+                b
+                for o in _children(token, "dobj")
+                for c in _conjuncts(o)
+                for b in _prep_objects(c, ("onto",))
+            ]
+            if onto:
+                particles.add("onto")
+                bodies += onto
         if not particles & {"in", "onto", "on", "into"} or not (bodies or _passive(token)):
             return None  # "voted to suspend", "voted on the resolution": no election
         if not _passive(token) and "in" in particles:
@@ -733,6 +855,9 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
             verb = token.head.head
             if _lower(verb) in _LISTING:
                 actors = _children(verb, "dobj", "attr")
+        elif token.dep_ == "acl" and token.head.tag_ in ("NN", "NNS"):
+            # "among the countries elected to Y were A and B": a common noun's list, where given
+            actors = _listing(token) or [token.head]
         elif token.dep_ == "acl":
             actors = [token.head]  # "Peru, elected in 2030, ...": the noun the participle describes
         for clause in _children(token, "advcl"):
@@ -741,6 +866,9 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
                 actors = actors + _children(clause, "nsubj", "nsubjpass", "attr")
     else:
         actors = _children(token, "dobj")
+    # Gapping: "A and B were elected from Africa, and C and D from Asia" -- the later states hang
+    # on the verb as conjuncts, with no verb of their own.
+    actors = actors + [c for c in _children(token, "conj") if c.tag_ == "NNP" and not _children(c, "nsubj")]
     return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
 
 
@@ -768,11 +896,21 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
             owner = clause_owner(token.head, lambda _token: False)
             if owner is not None:
                 event.date_heads.append(owner)  # "last month it signed a law suspending ..."
-        if event.action == "withdraw" and _is_noun(token) and _VERBS.get(_lower(token.head)) == "reverse":
-            # "South Africa's withdrawal was revoked": a withdrawal undone before it took effect was
-            # announced, not made.
+        reversal = _reversal_above(token) if event.action == "withdraw" else None
+        if reversal is not None:
+            # "South Africa's withdrawal was revoked", "cancelled its notice of withdrawal": a
+            # withdrawal undone before it took effect was announced, not made; its notice is the
+            # reverser's ("its notice") when the noun names no one.
             event.action = "announce_withdrawal"
             event.date_heads = []
+            event.own_dates = False
+            if not event.actors:
+                event.actors = [
+                    o
+                    for t in token.ancestors
+                    if t.i != reversal.i and _is_noun(t)
+                    for o in _children(t, "poss")
+                ][:1]
         elif event.action == "withdraw":
             if mode == "announce" and head is not None:
                 event.action = "announce_withdrawal"
@@ -788,7 +926,32 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
             event.action = "announce_withdrawal"  # "Russia is leaving the organisation": under way, not done
         if mode == "reported" and head is not None:
             event.date_heads.extend(_announcement_heads(head))
+        elif mode == "announce" and head is not None and event.action != "announce_withdrawal":
+            # "announced on Tuesday that it will halt proceedings to leave": a return (or another
+            # event) made by an announcement is dated by the announcement when its own clause is not.
+            event.date_heads.extend(_announcement_heads(head))
         yield event
+
+
+def _reversal_above(token: Any) -> Any | None:
+    """The verb that takes a withdrawal back, if one governs it within a few steps: "revoked its
+    withdrawal", "its notice of withdrawal was cancelled", "withdrew its notice of withdrawal"."""
+    if not _is_noun(token):
+        return None
+    current = token
+    for _ in range(4):
+        if current.head is current:
+            return None
+        current = current.head
+        if _is_verb(current):
+            kind = _VERBS.get(_lower(current))
+            frame = _frame(current) if kind == "withdraw" else None
+            if kind == "reverse" or (frame is not None and frame.action == "rejoin"):
+                return current
+            return None
+        if current.dep_ == "ROOT":
+            return None
+    return None
 
 
 def _progressive(token: Any) -> bool:
@@ -837,7 +1000,7 @@ def clause_owner(token: Any, is_trigger: Callable[[Any], bool]) -> Any | None:
 
 def trigger_noun_or_verb(token: Any) -> bool:
     """Whether a token opens a membership frame (for :func:`clause_owner`)."""
-    return _is_trigger_noun(token) is not None and _is_trigger_noun(token) != "member"
+    return _is_trigger_noun(token) not in (None, "member", "newmember")
 
 
 _WORD = re.compile(r"\w+")
