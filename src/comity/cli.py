@@ -262,7 +262,7 @@ def members(
     as_json: JsonOption = False,
 ) -> None:
     """List the members of a body on a date, each with its kind and source, and say how complete
-    the list is (coverage: complete, partial or unknown).
+    the list is (coverage: complete, partial or unknown; ended after the body ended).
 
     By default only full members (members, parties, Security Council seats); suspended members
     are listed as suspended.

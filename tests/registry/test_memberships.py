@@ -261,3 +261,30 @@ def test_search_ranks_names_before_codes_inside_words(registry: Registry) -> Non
     assert registry.search("group of friends")[0].id == "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER"
     assert registry.search("ch")[0].id == "CHE"
     assert registry.search("non-alig")[0].id == "NAM"
+
+
+def test_ended_bodies_say_so_after_their_end(registry: Registry) -> None:
+    # the JCPOA terminated under resolution 2231 on 2025-10-18: its last day is still listed
+    assert registry.coverage("JCPOA", on="2025-10-18").status == "complete"
+    cov = registry.coverage("JCPOA", on="2026-12-01")
+    assert cov.status == "ended" and cov.known_to == "2025-10-18" and cov.source_id
+    assert "ended on 2025-10-18" in cov.summary()
+    assert registry.members("JCPOA", on="2026-12-01").empty
+    for body, end in (("WARSAW_PACT", "1991-07-01"), ("COMECON", "1991-06-28")):
+        cov = registry.coverage(body, on="2000-01-01")
+        assert (cov.status, cov.known_to) == ("ended", end), body
+    # a body that lives on is not ended, and one with a source past its end keeps that source
+    assert registry.coverage("UN", on="2026-12-01").status != "ended"
+    assert registry.coverage("G8", on="2015-06-01").status == "complete"
+
+
+def test_every_ended_body_is_ended_a_year_after_its_last_known_date(registry: Registry) -> None:
+    ended = registry.store.query(
+        """SELECT o.org_id, o.dissolved, max(c.known_to) AS last FROM organisations o
+           LEFT JOIN coverage c ON c.body_id = o.org_id AND c.status <> 'unknown'
+           WHERE o.dissolved IS NOT NULL GROUP BY ALL"""
+    )
+    assert len(ended) > 100
+    for body, dissolved, last in ended.itertuples(index=False):
+        after = max(parse_partial_date(dissolved).last, dt.date.min if pd.isna(last) else last.date())
+        assert registry.coverage(body, on=after + dt.timedelta(days=366)).status == "ended", body

@@ -75,7 +75,8 @@ class Actor:
 
 @dataclass(frozen=True)
 class Coverage:
-    """How far a body's membership on a date is known: ``complete``, ``partial`` or ``unknown``.
+    """How far a body's membership on a date is known: ``complete``, ``partial`` or ``unknown``,
+    or ``ended`` for a date after the body ended (its dissolution or termination, ``known_to``).
 
     ``how`` and the source say where the answer comes from; ``known_from``/``known_to`` bound the
     period that source covers (``None``: open).
@@ -100,6 +101,8 @@ class Coverage:
         span = f"{self.known_from or '…'} to {self.known_to or 'today'}"
         if self.status == "unknown":
             text = f"coverage: unknown on {self.on.isoformat()}: {self.how}"
+        elif self.status == "ended":
+            text = f"coverage: ended ({self.how}; source {self.source_id})"
         else:
             text = f"coverage: {self.status} ({self.how}; {span}; source {self.source_id})"
         return text + (f"; {self.note}" if self.note else "")
@@ -515,10 +518,15 @@ class Registry:
         The answer is the strongest (complete, then partial) of the coverage rows that span the
         date and apply to one of ``kinds`` (default: the full-member kinds). A row without an end
         runs to today: a date after today is not covered by it. Without any such row the status is
-        ``unknown``: the members listed are then only those some source happens to record.
+        ``unknown``: the members listed are then only those some source happens to record. After
+        the body ended (``dissolved`` in ``organisations.csv``), on a date no membership spell covers,
+        the status is ``ended``.
         """
         org = self.resolve(body, types=("organisation",))
         when = self._on(org.id, on)
+        ended = self._ended(org.id, org.name, when)
+        if ended is not None:
+            return ended
         asked = list(kinds or FULL_KINDS)
         rows = self.store.query(
             """SELECT * FROM coverage WHERE body_id = ?
@@ -548,6 +556,32 @@ class Registry:
             str(best["source_id"]),
             str(best["source_ref"]),
             None if pd.isna(best["note"]) else str(best["note"]),
+        )
+
+    def _ended(self, body_id: str, name: str, when: date) -> Coverage | None:
+        """The coverage of a body on a date after it ended (dissolved, terminated), else None."""
+        row = self.store.con.execute(
+            "SELECT dissolved, source_id, source_ref FROM organisations WHERE org_id = ?", [body_id]
+        ).fetchone()
+        if row is None or not row[0] or when <= parse_partial_date(str(row[0])).last:
+            return None
+        # A spell past the end is a source's word that the body lived on in some form (Russia
+        # suspended from the G8 to 2017, a Correlates of War year rounded to 31 December).
+        spell = self.store.con.execute(
+            """SELECT 1 FROM memberships WHERE body_id = ? AND (start_date IS NULL OR start_date <= ?)
+                 AND (end_date IS NULL OR end_date >= ?) LIMIT 1""",
+            [body_id, when, when],
+        ).fetchone()
+        if spell is not None:
+            return None
+        return Coverage(
+            body_id,
+            when,
+            "ended",
+            f"{name} ended on {row[0]}: it has no members after that date",
+            known_to=str(row[0]),
+            source_id=str(row[1]),
+            source_ref=str(row[2]),
         )
 
     def coverage_table(self) -> pd.DataFrame:

@@ -502,7 +502,7 @@ async def members(
 ) -> Response:
     """The members of an organisation, organ, agreement or coalition on a date, each with its kind
     and source (full members by default; suspended members as suspended), and how complete the list
-    is (``coverage.status``: complete, partial or unknown)."""
+    is (``coverage.status``: complete, partial or unknown; ended after the body ended)."""
 
     def compute(data: WebData) -> dict[str, Any]:
         found, rows = data.members(body_id, on, kind, all_kinds)
