@@ -167,3 +167,12 @@ def test_cli_every_command_has_help_with_example(command: tuple[str, ...]) -> No
     code, out, _ = run(*command, "--help")
     assert code == 0
     assert "Example" in out, f"`comity {' '.join(command)} --help` shows no example"
+
+
+def test_cli_members_of_an_ended_body_say_it_ended(db_copy: Path) -> None:
+    code, out, _ = run("members", "JCPOA", "--on", "2026-12-01", "--db", str(db_copy))
+    assert code == 0
+    assert out.strip().splitlines()[-1].startswith("0 members of JCPOA on 2026-12-01; coverage: ended")
+    assert "ended on 2025-10-18" in out
+    code, out, _ = run("members", "JCPOA", "--on", "2026-12-01", "--db", str(db_copy), "--json")
+    assert code == 0 and json.loads(out)["coverage"]["status"] == "ended"

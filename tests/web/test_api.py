@@ -117,6 +117,9 @@ def test_api_members_kinds_and_coverage(client: httpx.Client) -> None:
     assert every["total"] == 195
     council = client.get("/api/bodies/UNSC/members", params={"on": "2031-01-01"}).json()
     assert council["coverage"]["status"] == "unknown"
+    ended = client.get("/api/bodies/JCPOA/members", params={"on": "2026-12-01"}).json()
+    assert ended["total"] == 0
+    assert (ended["coverage"]["status"], ended["coverage"]["known_to"]) == ("ended", "2025-10-18")
     assert_error(client.get("/api/bodies/UN/members", params={"kind": "friend"}), 422, "E030")
 
 
