@@ -180,8 +180,16 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
         raise StoreError(f"there is no store at {path}.", hint="Create it with `comity build`.")
     with Store.open(path, read_only=True) as store:
         parts = store_parts(store)
+        freshness = registry_freshness(store) if store.loaded_sha256("registry") is not None else None
+    registry = None
+    if freshness is not None:
+        registry = {
+            "current": freshness.current,
+            "changed": list(freshness.changed),
+            "unavailable": list(freshness.unavailable),
+        }
     if as_json:
-        typer.echo(to_json({"store": str(path), "parts": parts}))
+        typer.echo(to_json({"store": str(path), "parts": parts, "registry": registry}))
         return
     typer.echo(f"store: {path}")
     frame = pd.DataFrame(
@@ -200,6 +208,15 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     missing = [name for name, info in parts.items() if not info["built"]]
     if missing:
         typer.echo(f"missing: {', '.join(missing)}; `comity data fetch` then `comity build` adds them.")
+    if freshness is not None and not freshness.current:
+        stale = f"registry: built before a change of {' and '.join(freshness.changed)}"
+        if freshness.rebuildable:
+            typer.echo(f"{stale}; the next command that reads it reloads it (so does `comity build`).")
+        else:
+            typer.echo(
+                f"{stale}; reloading it needs the upstream file(s) {', '.join(freshness.unavailable)} "
+                "it was built from: `comity build --data DIR`."
+            )
 
 
 @app.command()

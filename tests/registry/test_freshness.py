@@ -56,6 +56,14 @@ def test_changed_hand_data_is_reloaded_on_open_and_the_rest_kept(
     assert not freshness.current and freshness.changed == ("the registry's data files",)
     assert freshness.rebuildable
 
+    status = runner.invoke(app, ["status", "--db", str(db_copy)])
+    assert (
+        status.exit_code == 0
+        and "registry: built before a change of the registry's data files" in status.stdout
+    )
+    status = runner.invoke(app, ["status", "--db", str(db_copy), "--json"])
+    assert json.loads(status.stdout)["registry"]["current"] is False
+
     members, err = _brics_on(db_copy, "2011-01-01")
     assert "ZAF" not in members and {"BRA", "RUS", "IND", "CHN"} <= members
     assert "reloading the registry" in err
@@ -68,6 +76,8 @@ def test_changed_hand_data_is_reloaded_on_open_and_the_rest_kept(
     # the next command finds the store current and says nothing
     members, err = _brics_on(db_copy, "2011-06-01")
     assert "ZAF" in members and err == ""
+    status = runner.invoke(app, ["status", "--db", str(db_copy), "--json"])
+    assert json.loads(status.stdout)["registry"] == {"current": True, "changed": [], "unavailable": []}
 
 
 def test_read_only_store_warns_with_the_command_to_run(
