@@ -349,11 +349,12 @@ def test_membership_error_kinds_name_what_differs() -> None:
             event("CHL", "ICC", "withdraw", "2030"),  # read undated
             event("BOL", "OAS", "announce_withdrawal", "2029"),  # read as a withdrawal
             event("AU", "G20", "join", "2023"),  # missed; an organisation actor
-            event("FJI", "NATO", "join", None),  # missed; body not read
+            event("FJI", "NATO", "join", None),  # missed; neither body nor actor read
         ],
     }
     pred = {
         "organizations": ["ICC", "OAS", "G20", "AU"],
+        "states": ["PER", "CHL", "BOL", "TGO"],
         "memberships": [
             event("PER", "ICC", "withdraw", "2030"),
             event("CHL", "ICC", "withdraw", None),
@@ -365,7 +366,7 @@ def test_membership_error_kinds_name_what_differs() -> None:
         "memberships by kind: wrong date (gold year, read null)": 1,
         "memberships by kind: wrong action (announce_withdrawal as withdraw)": 1,
         "memberships by kind: missed (join, body read, organisation actor, date year)": 1,
-        "memberships by kind: missed (join, body not read, date null)": 1,
+        "memberships by kind: missed (join, body not read, actor not read, date null)": 1,
         "memberships by kind: invented (expel)": 1,
     }
     # the counts are part of the errors a split is read by

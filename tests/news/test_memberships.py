@@ -578,3 +578,53 @@ def test_memberships_term_start_after_a_qualified_term(nlp: Pipeline) -> None:
         "start their three-year terms on Jan. 1", "will take their seats at the start of next year"
     )
     assert {e[3] for e in _events(nlp, text, "2032-10-14")} == {"2033-01-01"}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "published", "expected"),
+    [
+        ("a membership held since a date is a joining then",
+         "Peru has been a member of the OAS since 1948.", None, [("PER", "OAS", "join", "1948")]),
+        ("'a member since' in apposition", "Peru, a member of the OAS since 1948, protested.", None,
+         [("PER", "OAS", "join", "1948")]),
+        ("'which it has belonged to since': the first joining, never a return",
+         "Peru left the OAS in 2031. It was the bloc, which Peru had belonged to since 1948.", None,
+         [("PER", "OAS", "withdraw", "2031"), ("PER", "OAS", "join", "1948")]),
+        ("a membership without 'since' tells no joining",
+         "Peru has been a member of the OAS for decades.", None, []),
+        ("an infinitive right after an announcing noun is that noun's, wherever the parser hangs it",
+         "Ghana later overturned its predecessor's choice to pull back from the ICC.", None,
+         [("GHA", "ICC", "announce_withdrawal", None)]),
+        ("a suspension announced for the future is no event yet",
+         "On 2 February 2031 Russia announced that it would suspend its participation in the New START "
+         "treaty.", None, []),
+    ],
+)  # fmt: skip
+def test_memberships_since_and_announced_intentions(
+    nlp: Pipeline,
+    pattern: str,
+    text: str,
+    published: str | None,
+    expected: list[tuple[str, str, str, str | None]],
+) -> None:
+    assert _events(nlp, text, published) == expected, pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("a vote tally with the number of seats: the states with most votes",
+         "Five states ran for the four Asia-Pacific seats. Nepal received 169 votes, Fiji 164, Togo 150, "
+         "Peru 139 and Chile 90.", ["NPL", "FJI", "TGO", "PER"]),
+        ("a tally without the number of seats elects no one",
+         "Nepal received 169 votes, Fiji 164, Togo 150, Peru 139 and Chile 90.", []),
+        ("'the newly elected members are A and B'", "The newly elected members are Togo and Fiji.",
+         ["TGO", "FJI"]),
+    ],
+)  # fmt: skip
+def test_memberships_tallies_and_elected_members(
+    nlp: Pipeline, pattern: str, text: str, expected: list[str]
+) -> None:
+    events = _events(nlp, _VOTE + text)
+    assert [e[0] for e in events] == expected, pattern
+    assert {(e[1], e[2], e[3]) for e in events} <= {("UNHRC", "join", "2033-10-12")}, pattern

@@ -534,7 +534,8 @@ def membership_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counte
     ``wrong action`` ("withdraw as announce_withdrawal"), a ``wrong actor`` or a ``wrong body``.
     An event left is ``missed`` or ``invented`` with its action, and for a missed one whether the
     reader took its body (and, for an organisation actor, its actor) as an organisation of the
-    document: a membership missed although both its parties were read is a missed frame.
+    document: a membership missed although both its parties were read is a missed frame ("actor
+    not read" marks a state actor the reader did not find in the document at all).
     """
     kinds: Counter[str] = Counter()
     gold_left = list(gold.get("memberships") or [])
@@ -574,7 +575,9 @@ def membership_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counte
         read = "body read" if g.get("body") in organisations else "body not read"
         actor = str(g.get("actor") or "")
         if not (len(actor) == 3 and actor.isalpha() and actor.isupper()):
-            read += ", organisation actor"
+            read += ", organisation actor" + ("" if actor in organisations else " not read")
+        elif actor not in set(pred.get("states") or []):
+            read += ", actor not read"
         kinds[
             f"memberships by kind: missed ({g.get('action')}, {read}, date {_date_precision(g.get('date'))})"
         ] += 1

@@ -406,6 +406,8 @@ class _Event:
     start: int
     end: int
     confidence: float
+    # A joining read from a membership held "since" a date: the first joining, never a return.
+    original: bool = False
 
 
 def _org_kind(entity_id: str, registry_kind: Callable[[str], str | None]) -> str | None:
@@ -914,6 +916,58 @@ def _possessed_body(reader: _Reader, sent_start: int, trigger_start: int) -> lis
     return list(reader.bodies.between(window_start, trigger_start))[-1:]
 
 
+# A vote tally: "Pakistan received 169 votes, Uzbekistan 164, Nepal 150 and China 139".
+_TALLY_HINT = re.compile(r"\b\d{1,3}\s+votes\b", re.I)
+_TALLY_COUNT = re.compile(
+    r"\s*(?:\(\s*(\d{1,3})\s*(?:votes)?\s*\)|,?\s*(?:(?:which|who)\s+)?(?:received|receiving|got|getting|won|"
+    r"winning|obtained|secured|garnered|polled|had|with)?\s*(\d{1,3})\b(?!\s*(?:%|per|seats?|members?|"
+    r"countries|states)))",
+    re.I,
+)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+# "the four Asia-Pacific seats", "for 4 seats": how many seats a tally is for.
+_SEAT_COUNT = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|[1-8])\s+(?:(?:[\w-]+|open|available|vacant)\s+){0,3}seats?\b",
+    re.I,
+)
+
+
+def _tally_events(reader: _Reader, index: int) -> list[_Event]:
+    """The states a vote tally shows elected: with the number of seats the sentence (or the one
+    before) gives, the states with the most votes, as many as there are seats. A tally without
+    its number of seats elects no one (who won is not said)."""
+    sentences = reader.doc.sentences
+    sent_start, sent_end = sentences[index]
+    tally: list[tuple[int, str, int]] = []
+    for state in reader.states.between(sent_start, sent_end):
+        count = _TALLY_COUNT.match(reader.text, state.end, min(sent_end, state.end + 40))
+        if count is None:
+            continue
+        votes = int(count.group(1) or count.group(2))
+        if all(entity != state.entity_id for _, entity, _ in tally):
+            tally.append((votes, state.entity_id, state.start))
+    if len(tally) < 3:
+        return []
+    window_start = sentences[index - 1][0] if index > 0 else sent_start
+    seats = _SEAT_COUNT.search(reader.text, window_start, sent_end)
+    if seats is None:
+        return []
+    word = seats.group(1).lower()
+    number = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    if not 0 < number < len(tally):
+        return []
+    body = _seated_topic(reader, sent_start)
+    if not body:
+        return []
+    ranked = sorted(tally, key=lambda item: -item[0])
+    if ranked[number - 1][0] == ranked[number][0]:
+        return []  # a tie for the last seat: the tally alone does not say who won
+    return [
+        _Event(entity, body[0].entity_id, "join", None, start, start + 1, 0.7)
+        for _, entity, start in ranked[:number]
+    ]
+
+
 def _seated_topic(reader: _Reader, position: int) -> list[Mention]:
     """The body with elected seats the story is about: the last named before, else the first after."""
     for body in reversed(reader.bodies.between(max(0, position - 3000), position)):
@@ -1123,8 +1177,8 @@ _BACK = re.compile(r"\b(?:is|are|was|were|came|come|comes|coming)\s+back\b|\bret
 def _reversals(reader: _Reader, events: list[_Event]) -> list[_Event]:
     left = {(e.actor, e.body) for e in events if e.action in ("withdraw", "announce_withdrawal")}
     for event in events:
-        if event.action != "join" or _seated(event.body, reader.kind_of(event.body)):
-            continue  # a seat won in an election is a new term, never a return
+        if event.action != "join" or event.original or _seated(event.body, reader.kind_of(event.body)):
+            continue  # a seat won in an election is a new term, a membership "since" a date the first
         sent_start, sent_end = reader.doc.sentence_at(event.start)
         if (
             (event.actor, event.body) in left
@@ -1330,6 +1384,12 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
                     and not _EFFECT_DATE.search(reader.text, max(sent_start, sent_start + m.start - 16),
                                                 sent_start + m.start)]  # fmt: skip
         date: str | None = None
+        if frame.since is not None:
+            # "a member since 1950": the "since" phrase alone dates the joining
+            first, last = parse.span_of(frame.since.left_edge)[0], parse.span_of(frame.since.right_edge)[1]  # type: ignore[attr-defined]
+            mine = [m for m in reader.dates_in(sent_start, sent_end) if first <= sent_start + m.start < last]
+            if not mine:
+                continue
         if mine:
             date = min(mine, key=lambda m: abs(sent_start + m.start - end)).value
         elif frame.present and reader.anchor and len(reader.anchor) == 10 and action != "announce_withdrawal":
@@ -1342,7 +1402,8 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
         for body in bodies:
             for actor in actor_set:
                 yield _Event(actor, body.entity_id, action, date, min(start, body.start), max(end, body.end),
-                             0.7 if action == "announce_withdrawal" else 0.8)  # fmt: skip
+                             0.7 if action == "announce_withdrawal" else 0.8,
+                             original=frame.since is not None)  # fmt: skip
 
 
 # A sentence is parsed for memberships when it holds a trigger word and names or refers to a body.
@@ -1394,6 +1455,10 @@ def find_memberships(
             doc.check_deadline("comity.memberships.v1")
         if reader.triggers >= _MAX_TRIGGERS_PER_DOCUMENT:
             break
+        if _TALLY_HINT.search(doc.text, sent_start, sent_end) is not None:
+            for event in _tally_events(reader, index):
+                events.append(event)
+                reader.event_bodies.add(event.body)
         if (
             not reader.bodies.between(sent_start, sent_end)
             and _BODY_ANAPHOR.search(doc.text, sent_start, sent_end) is None

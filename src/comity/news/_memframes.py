@@ -96,6 +96,7 @@ _forms("seat", "win", "wins", "won", "winning", "secure", "secures", "secured", 
        "obtain", "obtained", "obtains", "land", "landed", "grab", "grabbed", "go", "goes", "went",
        "gone")  # fmt: skip
 _forms("expel", "expel", "expels", "expelled", "expelling")
+_forms("belong", "belong", "belongs", "belonged", "belonging")
 # "ran unopposed for the seats", "were unopposed": an uncontested candidate is elected.
 _forms("unopposed", "run", "runs", "ran", "running", "stand", "stands", "stood", "standing", "be", "is",
        "are", "was", "were", "been")  # fmt: skip
@@ -113,7 +114,7 @@ _NOUNS: dict[str, str] = {
     "departure": "withdraw", "readmission": "rejoin", "re-entry": "rejoin", "reentry": "rejoin",
     "reinstatement": "rejoin",
     "suspension": "suspend", "expulsion": "expel", "election": "elect", "winner": "elect",
-    "winners": "elect", "members": "newmember",
+    "winners": "elect", "members": "newmember", "member": "member",
 }  # fmt: skip
 
 #: Words whose presence makes a sentence worth parsing for membership events. A reversal ("revoked
@@ -135,6 +136,7 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"(?:re-?)?elect(?:s|ed|ing)?(?!\s+(?:as\s+)?(?:the\s+|its\s+|a\s+)?(?:new\s+)?(?:president|chair|head|"
     r"leader|secretary|prime|speaker|mayor|governor|deputy|vice|judges?|director))", r"election\s+of",
     r"voted\s+(?:in(?!\s+favou?r)|onto|into|on\s+to)", r"winners?", r"(?:new|newest|incoming)\s+members",
+    r"(?:members?|belong(?:s|ed|ing)?)\b[^.;]{0,60}\bsince",
     r"voted\s+(?:[\w'’-]+,?\s+){1,10}(?:onto|on\s+to|into)",
     r"(?:w[oi]ns?|winning|secur\w*|gain\w*|clinch\w*|t[ao]ok|tak(?:es?|en|ing)|obtain\w*|land\w*|grab\w*)\s+"
     r"(?:[\w'’-]+\s+){0,4}(?:seats?|terms?)", r"seats?\s+(?:were\s+won|went|go(?:es)?)",
@@ -236,6 +238,8 @@ class DepEvent:
     # Whether dates the parse hangs on the trigger itself are the event's (not for a withdrawal
     # that a reversal takes back: "revoked its notice of withdrawal in May" dates the revoking).
     own_dates: bool = True
+    # A membership held "since" a date: joined then, dated only by the "since" phrase.
+    since: Any | None = None
 
 
 def _is_verb(token: Any) -> bool:
@@ -386,6 +390,13 @@ def _mode(token: Any) -> tuple[str, Any | None]:
             dep = "acl"
         elif dep == "advcl" and _infinitive(current):
             dep = "xcomp"  # "declared its choice to pull back from Y", the infinitive hung on the verb
+            # ... when it follows the verb's object right away, it is that noun's ("upset its
+            # predecessor's choice to pull back": the choice, not the upsetting, is the announcement)
+            nouns = [o for o in _children(current.head, "dobj") if o.i == current.left_edge.i - 1]
+            if nouns and _lower(nouns[0]) in _IRREALIS:
+                return "none", None
+            if nouns and _lower(nouns[0]) in _ANNOUNCE:
+                return "announce", nouns[0]
         if dep in ("ROOT",) or current.head is current:
             if current is token and any(_lower(c) == "to" for c in _children(token, "aux")):
                 mode = "future"  # a headline's "Gambia to rejoin the Commonwealth"
@@ -547,6 +558,10 @@ def _frame(token: Any) -> DepEvent | None:
         return None
     if kind in ("elect", "vote", "seat", "newmember", "unopposed"):
         return _election_frame(token, kind)
+    if kind in ("member", "belong") or (kind == "newmember" and _lower(token) == "members" and any(
+        _lower(c) == "since" for c in [*token.children, *token.head.children]
+    )):  # fmt: skip
+        return _since_frame(token, "belong" if kind == "belong" else "member")
     present = _present(token)
     objects = _children(token, "dobj")
     event: DepEvent | None = None
@@ -750,6 +765,32 @@ def _named_under(token: Any) -> list[Any]:
     return found
 
 
+def _since_frame(token: Any, kind: str) -> DepEvent | None:
+    """A membership held since a date is a joining then: "X has been a member of Y since 1950",
+    "Y, which X has belonged to since 1950", "X, a member of Y since 1950, ..."."""
+    since = [c for c in token.children if c.dep_ == "prep" and _lower(c) == "since"]
+    if kind == "member" and not since and token.dep_ == "attr":
+        since = [c for c in token.head.children if c.dep_ == "prep" and _lower(c) == "since"]
+    if not since or not _children(since[0], "pobj"):
+        return None
+    if kind == "belong":
+        bodies = _prep_objects(token, ("to",))
+        stranded = any(_lower(c) == "to" and not _children(c, "pobj") for c in _children(token, "prep"))
+        if token.dep_ == "relcl" and (stranded or any(b.tag_ in ("WDT", "WP") for b in bodies)):
+            bodies = [token.head]  # "the OAS, which it has belonged to since 1950"
+        return DepEvent("join", token, _subject(token), bodies, [], None, False, since=since[0])
+    if _lower(token) not in ("member", "members"):
+        return None
+    bodies = _prep_objects(token, ("of", "in"))
+    if token.dep_ == "attr":
+        actors = _subject(token.head)
+    elif token.dep_ == "appos":
+        actors = [token.head]
+    else:
+        return None
+    return DepEvent("join", token, actors, bodies, [], None, False, since=since[0])
+
+
 def _election_frame(token: Any, kind: str) -> DepEvent | None:
     """A state elected to a body with elected seats (the ``elect`` row of the table)."""
     word = _lower(token)
@@ -848,6 +889,10 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
             actors = [o for p in token.children if _lower(p) == "in" for o in _children(p, "pobj")]
             actors += _children(token, "dobj")
             return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
+    if token.dep_ == "amod" and _is_noun(token.head):
+        # "the newly elected members are A, B and C": the list the described noun is given
+        actors = _listing(token.head) + _named_under(token.head)
+        return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
     if _passive(token) or token.dep_ in ("acl", "relcl"):
         actors = _subject(token) + _listing(token)
         if token.dep_ == "acl" and token.head.dep_ in ("nsubj", "nsubjpass"):
@@ -921,6 +966,15 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
                 event.announce_head = _saying_head(token)
                 event.date_heads = _announcement_heads(event.announce_head)
         elif mode == "future" and event.action not in ("join",):
+            continue
+        elif (
+            mode == "announce"
+            and event.action in ("suspend", "expel", "rejoin")
+            and any(_lower(c) in _FUTURE_AUX for c in _children(token, "aux"))
+            and _VERBS.get(_lower(token)) != "reverse"
+        ):
+            # "announced that Russia would suspend its participation": an intention told, not yet
+            # an event (but "announced it will halt its withdrawal" takes the notice back at once)
             continue
         if event.action == "withdraw" and _progressive(token) and mode in ("event", "reported"):
             event.action = "announce_withdrawal"  # "Russia is leaving the organisation": under way, not done
