@@ -12,6 +12,8 @@ join                    join, accede, ratify, become a member/party/signatory, b
                         to Y": actor before (subject, possessive, coordinated list), body after
 join (object actor)     "Y admitted X", "Y elected X to Z": body is the organisation before,
                         actor the state after
+join (vote tally)       "A received 169 votes, B 164, C 150 and D 90" with the number of seats
+                        the sentence or the one before gives: the states with most votes
 withdraw                withdraw, leave, quit, exit, pull out, walk out, cease to be a member;
                         "X's withdrawal/exit/pullout took effect"
 announce_withdrawal     announce / notify / give notice / declare / signal / begin the process

@@ -33,6 +33,9 @@ ran/were unopposed,  "A and B ran unopposed for the seats", "won election to Y",
 new members          A, B and C onto Y", "among the countries elected were A", gapped     (elected
                      lists ("..., and C from Asia"), "the council's new members,           seat)
                      including A and B" (bodies with elected seats only)
+member/belong since  "X has been a member of Y since 1950", "X, a member of Y since 1950",  join
+                     "Y, which X has belonged to since 1950": the first joining, dated only
+                     by the "since" phrase (never a return; no "since", no event)
 suspend, expel       actor: the state suspended (object, or passive subject); body: the    suspend,
                      subject or after from/by. "X suspended its participation in Y" and    expel
                      "X suspended <treaty>": the subject suspends its own part
