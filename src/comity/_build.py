@@ -123,6 +123,10 @@ def build_store(
         result.materialised = materialise_votes(store, force=force, progress=say, data_dir=mirror)
         if any(result.materialised.values()):
             say(f"vote results computed in {time.perf_counter() - started:.1f} s")
+    # Each actor's profile (what `comity show` and the actor pages answer), so that a server reads it.
+    from comity.registry._profiles import PROFILES, materialise_profiles
+
+    result.materialised[PROFILES] = materialise_profiles(store, force=force, progress=say)
     for part, keys in result.missing.items():
         say(f"not built: {part} (missing {', '.join(keys)})")
     if result.missing:

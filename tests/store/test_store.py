@@ -34,7 +34,7 @@ def test_store_of_version_2_gains_the_result_tables_when_opened_for_writing(tmp_
     path = tmp_path / "c.duckdb"
     with Store.open(path, read_only=False) as store:
         store.insert_frame("sources", pd.DataFrame([{"source_id": "mine", "title": "kept"}]))
-        for table in (*RESULT_TABLES, "story_keys"):  # the tables versions 3 and 4 added
+        for table in (*RESULT_TABLES, "story_keys", "actor_profiles"):  # the tables versions 3 to 6 added
             store.con.execute(f"DROP TABLE {table}")
         store.con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     # Read-only, it cannot be changed: the error says which command adds the tables.
@@ -54,7 +54,7 @@ def test_store_of_version_3_gains_the_bloc_tables_when_opened_for_writing(tmp_pa
     bloc_tables = RESULT_TABLES[-len(BLOC_DDL) :]
     with Store.open(path, read_only=False) as store:
         store.insert_frame("vote_years", pd.DataFrame([{"year": 2000, "n_roll_calls": 70}]))
-        for table in (*bloc_tables, "story_keys"):  # the tables versions 4 and 5 added
+        for table in (*bloc_tables, "story_keys", "actor_profiles"):  # the tables versions 4 to 6 added
             store.con.execute(f"DROP TABLE {table}")
         store.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with pytest.raises(SchemaVersionError, match="schema version 3"):
@@ -73,6 +73,7 @@ def test_store_of_version_4_gains_the_story_keys_when_opened_for_writing(tmp_pat
         row = {"doc_id": "kept", "text": "Written for this test.", "sha256": "0" * 64, "story_id": "s"}
         store.insert_frame("documents", pd.DataFrame([row]))
         store.con.execute("DROP TABLE story_keys")
+        store.con.execute("DROP TABLE actor_profiles")
         store.con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     with pytest.raises(SchemaVersionError, match="schema version 4") as info:
         Store.open(path, read_only=True)
@@ -82,7 +83,24 @@ def test_store_of_version_4_gains_the_story_keys_when_opened_for_writing(tmp_pat
         assert store.count("documents") == 1  # nothing stored is lost
     with Store.open(path, read_only=True) as store:
         row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        assert row is not None and int(row[0]) == SCHEMA_VERSION == 5
+        assert row is not None and int(row[0]) == SCHEMA_VERSION
+
+
+def test_store_of_version_5_gains_the_actor_profiles_when_opened_for_writing(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    with Store.open(path, read_only=False) as store:
+        store.insert_frame("vote_years", pd.DataFrame([{"year": 2000, "n_roll_calls": 70}]))
+        store.con.execute("DROP TABLE actor_profiles")
+        store.con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaVersionError, match="schema version 5") as info:
+        Store.open(path, read_only=True)
+    assert "actor profiles" in str(info.value)
+    with Store.open(path, read_only=False) as store:
+        assert store.count("actor_profiles") == 0
+        assert store.count("vote_years") == 1  # nothing stored is lost
+    with Store.open(path, read_only=True) as store:
+        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert row is not None and int(row[0]) == SCHEMA_VERSION == 6
 
 
 def test_store_refuses_corrupt_file(tmp_path: Path) -> None:

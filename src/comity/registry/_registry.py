@@ -23,6 +23,14 @@ from comity.registry._build import (
     build_registry_cached,
 )
 from comity.registry._names import normalise_name
+from comity.registry._profiles import (
+    BULK_SOURCES,
+    KIND_ORDER,
+    PROFILES,
+    current_spells_sql,
+    profiles_on,
+    stored_profile,
+)
 from comity.store import Store
 
 __all__ = ["Actor", "Coverage", "Registry", "SearchHit"]
@@ -43,21 +51,6 @@ _TYPE_RANK = {"state": 0, "organisation": 1, "person": 2}
 _WEAK_KINDS = frozenset({"capital", "government", "cow_code"})
 # Codes match a search only whole: 'ch' is Switzerland's code, not a part of 'china'.
 _WHOLE_ONLY_KINDS = frozenset({"code", "cow_code"})
-# Bulk sources (the COW panel) answer only for (actor, body) pairs that no source compiled for
-# comity covers: where comity has the pair's own dated record, COW's yearly rows would only blur it.
-_BULK_SOURCES = ("cow_igo",)
-# Which spell speaks for a member on a date: a suspension first (it is what the member is then).
-_KIND_ORDER = [
-    "suspended",
-    "permanent_seat",
-    "elected_seat",
-    "member",
-    "party",
-    "associate",
-    "observer",
-    "partner",
-    "signatory",
-]
 
 
 @dataclass(frozen=True)
@@ -155,6 +148,8 @@ class Registry:
         self._index: _AliasIndex | None = None
         self._names: dict[str, dict[str, str]] | None = None
         self._states: list[tuple[str, str, bool, str | None, str | None]] | None = None
+        #: Whether the store's actor profiles are of its data (None: not checked yet).
+        self._profiles_fresh: bool | None = None
 
     @classmethod
     def from_store(cls, store: Store) -> Registry:
@@ -407,33 +402,24 @@ class Registry:
         info: dict[str, Any] = {"id": actor.id, "type": actor.type, "name": actor.name}
         if actor.matched and actor.match_kind != "id":
             info["matched"] = {"text": actor.matched, "as": actor.match_kind}
-        table = {
-            "state": ("states", "iso3"),
-            "organisation": ("organisations", "org_id"),
-            "person": ("people", "person_id"),
-        }[actor.type]
-        record = self.store.query(f"SELECT * FROM {table[0]} WHERE {table[1]} = ?", [actor.id])
-        if not record.empty:
-            info["record"] = _jsonable(record.iloc[0].to_dict())
-        aliases = self.store.query(
-            "SELECT kind, alias FROM aliases WHERE entity_id = ? AND entity_type = ? ORDER BY kind, alias",
-            [actor.id, actor.type],
-        )
-        info["aliases"] = {k: sorted(set(g["alias"])) for k, g in aliases.groupby("kind")}
-        if actor.type == "person":
-            info["roles"] = _records(
-                self.store.query(
-                    "SELECT role, state, org_id, start_date, end_date, source_id, source_ref FROM roles "
-                    "WHERE person_id = ? ORDER BY start_date",
-                    [actor.id],
-                )
-            )
-        else:
-            info["memberships_today"] = _records(self.memberships_of(actor.id, types=(actor.type,)))
-        if actor.type == "organisation":
-            info["members_today"] = int(len(self.members(actor.id)))
-            info["coverage_today"] = self.coverage(actor.id).as_dict()
+        today = date.today()
+        profile = self._stored_profile(actor.id, actor.type, today)
+        if profile is None:
+            profile = profiles_on(self, today, only=(actor.id, actor.type))[(actor.id, actor.type)]
+        info.update(profile)
         return info
+
+    def _stored_profile(self, entity_id: str, entity_type: str, on: date) -> dict[str, Any] | None:
+        """The profile ``comity build`` stored, while it is of this store's data and holds on ``on``."""
+        if self._profiles_fresh is None:
+            from comity.votes._stored import _is_fresh, data_version
+
+            rows = self.store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            tables = {str(r[0]) for r in rows}
+            self._profiles_fresh = {"actor_profiles", "materialised", "loads"} <= tables and _is_fresh(
+                self.store, PROFILES, data_version(self.store)
+            )
+        return stored_profile(self.store, entity_id, entity_type, on) if self._profiles_fresh else None
 
     # -- memberships -----------------------------------------------------------------------
     def members(
@@ -460,27 +446,13 @@ class Registry:
         org = self.resolve(body, types=("organisation",))
         when = self._on(org.id, on)
         asked = set(FULL_KINDS) | set(self._other_kinds(kinds, all_kinds))
-        rows = self.store.query(
-            """SELECT actor_id, actor_type, kind, start_date, start_precision, end_date, end_precision,
-                      observed_to, source_id, source_ref, note
-               FROM memberships m
-               WHERE body_id = ? AND (start_date IS NULL OR start_date <= ?)
-                 AND (end_date IS NULL OR end_date >= ?)
-                 AND NOT (source_id IN (SELECT unnest(?)) AND EXISTS (
-                     SELECT 1 FROM memberships c WHERE c.actor_id = m.actor_id AND c.body_id = m.body_id
-                     AND c.source_id NOT IN (SELECT unnest(?))))""",
-            [org.id, when, when, list(_BULK_SOURCES), list(_BULK_SOURCES)],
-        )
+        rows = self._spells_on("body_id", org.id, when)
         coverage = self.coverage(org.id, on=when, kinds=tuple(sorted(asked)))
         if rows.empty:
             out = _empty_members()
             out.attrs["coverage"] = coverage
             return out
-        # A suspension is a spell inside the member spell: on its dates it is what the member is.
-        rows["_bulk"] = rows["source_id"].isin(_BULK_SOURCES)
-        rows["_kind"] = rows["kind"].map({k: i for i, k in enumerate(_KIND_ORDER)}).fillna(99)
-        rows = rows.sort_values(["actor_id", "_bulk", "_kind"]).drop_duplicates("actor_id")
-        rows = rows[rows["kind"].isin(asked | {"suspended"})]
+        rows = rows[rows["kind"].isin(asked | {"suspended"})].copy()
         rows["name"] = [self.name_of(a, t) for a, t in zip(rows["actor_id"], rows["actor_type"], strict=True)]
         rows["start"] = [
             _precise(d, p) for d, p in zip(rows["start_date"], rows["start_precision"], strict=True)
@@ -614,23 +586,23 @@ class Registry:
         """The bodies ``actor`` belongs to on a date (today by default); ``types`` as in :meth:`resolve`."""
         who = self.resolve(actor, types=types)
         when = parse_date(on, what="--on date")
-        rows = self.store.query(
-            """SELECT body_id, kind, start_date, end_date, source_id, source_ref, note FROM memberships m
-               WHERE actor_id = ? AND (start_date IS NULL OR start_date <= ?)
-                 AND (end_date IS NULL OR end_date >= ?)
-                 AND NOT (source_id IN (SELECT unnest(?)) AND EXISTS (
-                     SELECT 1 FROM memberships c WHERE c.actor_id = m.actor_id AND c.body_id = m.body_id
-                     AND c.source_id NOT IN (SELECT unnest(?))))""",
-            [who.id, when, when, list(_BULK_SOURCES), list(_BULK_SOURCES)],
-        )
+        rows = self._spells_on("actor_id", who.id, when)[
+            ["body_id", "kind", "start_date", "end_date", "source_id", "source_ref", "note"]
+        ]
         if rows.empty:
             return rows.assign(name=pd.Series(dtype=str))
-        rows["_bulk"] = rows["source_id"].isin(_BULK_SOURCES)
-        rows["_kind"] = rows["kind"].map({k: i for i, k in enumerate(_KIND_ORDER)}).fillna(99)
-        rows = rows.sort_values(["body_id", "_bulk", "_kind"]).drop_duplicates("body_id")
-        rows = rows.drop(columns=["_bulk", "_kind"])
         rows.insert(1, "name", [self.name_of(b, "organisation") for b in rows["body_id"]])
         return rows.reset_index(drop=True)
+
+    def _spells_on(self, column: str, entity_id: str, when: date) -> pd.DataFrame:
+        """The one spell that speaks for each pair of ``entity_id`` (an actor or, with
+        ``column="body_id"``, a body) on ``when`` (see :func:`current_spells_sql`), in one query,
+        sorted by the other side's id."""
+        other = {"actor_id": "body_id", "body_id": "actor_id"}[column]
+        return self.store.query(
+            current_spells_sql(f"{column} = $id", other),
+            {"bulk": list(BULK_SOURCES), "order": KIND_ORDER, "id": entity_id, "on": when},
+        )
 
     def has(self, entity_id: str, entity_type: str | None = None) -> bool:
         """Whether ``entity_id`` is an id of the registry (of ``entity_type``, if given)."""
@@ -659,7 +631,7 @@ class Registry:
         )
         if frame.empty:
             return frame.drop(columns="actor_type").assign(name=pd.Series(dtype=str))
-        frame["_bulk"] = frame["source_id"].isin(_BULK_SOURCES)
+        frame["_bulk"] = frame["source_id"].isin(BULK_SOURCES)
         frame = frame[frame["_bulk"] == frame.groupby("other")["_bulk"].transform("min")]
         frame = frame.sort_values(["_bulk", "start_date", "other"], na_position="first")
         if limit is not None:
@@ -703,7 +675,7 @@ class Registry:
         )
         derived: list[dict[str, Any]] = []
         if not spells.empty:
-            spells["_bulk"] = spells["source_id"].isin(_BULK_SOURCES)
+            spells["_bulk"] = spells["source_id"].isin(BULK_SOURCES)
             best = spells.groupby("body_id")["_bulk"].transform("min")
             spells = spells[spells["_bulk"] == best]
             for row in spells.itertuples(index=False):

@@ -13,7 +13,7 @@ its parameters and how long it took.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 REGISTRY_TABLES = (
     "sources",
@@ -147,16 +147,26 @@ STORY_KEYS_DDL: tuple[str, ...] = (
         tokens BLOB NOT NULL, counts BLOB NOT NULL, terms TEXT[] NOT NULL, weights FLOAT[] NOT NULL,
         actors TEXT[] NOT NULL, events TEXT[] NOT NULL, bodies TEXT[] NOT NULL)""",
 )
-DDL = DDL + RESULT_DDL + BLOC_DDL + STORY_KEYS_DDL
+#: Each actor's profile (what ``comity show`` and the actor API answer) as of the day ``comity build``
+#: computed it, valid until the day before ``valid_to`` (added by schema version 6; see
+#: :mod:`comity.registry._profiles`).
+PROFILE_DDL: tuple[str, ...] = (
+    """CREATE TABLE actor_profiles (
+        entity_id TEXT NOT NULL, entity_type TEXT NOT NULL, valid_from DATE NOT NULL, valid_to DATE,
+        profile JSON NOT NULL, PRIMARY KEY (entity_id, entity_type))""",
+)
+DDL = DDL + RESULT_DDL + BLOC_DDL + STORY_KEYS_DDL + PROFILE_DDL
 
 #: Statements that bring a store of an older schema version up to the next one, by version.
 #: Version 2 lacks only the tables of materialised results, version 3 those of the yearly blocs,
-#: version 4 the story keys: adding them loses nothing (documents stored by version 4 have no
-#: keys: they keep their stories, and are read again, to get keys, when a corpus run meets them).
-MIGRATIONS: dict[int, tuple[str, ...]] = {2: RESULT_DDL, 3: BLOC_DDL, 4: STORY_KEYS_DDL}
+#: version 4 the story keys, version 5 the actor profiles: adding them loses nothing (documents
+#: stored by version 4 have no keys: they keep their stories, and are read again, to get keys, when
+#: a corpus run meets them; actor profiles are computed when they are missing).
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: RESULT_DDL, 3: BLOC_DDL, 4: STORY_KEYS_DDL, 5: PROFILE_DDL}
 #: What each migration adds, for the message that asks to run it.
 MIGRATION_NOTES: dict[int, str] = {
     2: "the tables of results computed by the build",
     3: "the tables of the yearly voting blocs",
     4: "the story keys of read documents",
+    5: "the actor profiles computed by the build",
 }

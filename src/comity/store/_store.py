@@ -294,7 +294,7 @@ class Store:
         return str(row[0]) if row else None
 
     # -- reading ---------------------------------------------------------------------------
-    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a parameterised query and return a DataFrame."""
         return self.con.execute(sql, params or []).df()
 
