@@ -150,6 +150,7 @@ class Registry:
         self._states: list[tuple[str, str, bool, str | None, str | None]] | None = None
         #: Whether the store's actor profiles are of its data (None: not checked yet).
         self._profiles_fresh: bool | None = None
+        self._sources: dict[str, dict[str, str | None]] | None = None
 
     @classmethod
     def from_store(cls, store: Store) -> Registry:
@@ -751,6 +752,21 @@ class Registry:
         return out[columns].reset_index(drop=True)
 
     # -- sources ---------------------------------------------------------------------------
+    def sources(self) -> dict[str, dict[str, str | None]]:
+        """The registry's sources by id (title, url, licence), as the store's ``sources`` table
+        holds them; empty for a store without one."""
+        if self._sources is None:
+            tables = {
+                str(r[0]) for r in self.store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            }
+            rows = (
+                self.store.con.execute("SELECT source_id, title, url, licence FROM sources").fetchall()
+                if "sources" in tables
+                else []
+            )
+            self._sources = {str(r[0]): {"title": r[1], "url": r[2], "licence": r[3]} for r in rows}
+        return self._sources
+
     def cite_sources(self, source_ids: list[str] | tuple[str, ...]) -> list[Citation]:
         """References to cite for registry sources (``sources.source_id``), each once, from the
         store's ``sources`` table (title, address, licence); an unknown id is a :class:`BadInput`."""

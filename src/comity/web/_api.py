@@ -25,7 +25,8 @@ from starlette.responses import Response
 
 from comity.errors import BadInput, ComityError
 from comity.web._errors import ApiError
-from comity.web._service import WebData, paginate, round_floats
+from comity.web._present import paginate, round_floats
+from comity.web._service import WebData
 
 __all__ = ["MAX_UPLOAD_BYTES", "UPLOAD_TYPES", "router"]
 
@@ -219,12 +220,12 @@ async def status(request: Request) -> Response:
             # Set when the store was left by a `comity build` that did not finish: answers may lack data.
             "partial_build_started": data.local_store().unfinished_build(),
             "counts": counts,
-            "ideal_points": data.ideal_status(),
+            "ideal_points": data.votes().ideal_status(),
             # The results `comity build` computed for the pages, each with the data version it is of.
             "results": {
                 name: {k: info[k] for k in ("n_rows", "seconds", "computed_at")}
                 for name in RESULTS
-                if (info := data.stored().info(name)) is not None
+                if (info := data.votes().stored.info(name)) is not None
             },
             "parts": {
                 "registry": counts["states"] > 0,
@@ -505,8 +506,7 @@ async def members(
     is (``coverage.status``: complete, partial or unknown; ended after the body ended)."""
 
     def compute(data: WebData) -> dict[str, Any]:
-        found, rows = data.members(body_id, on, kind, all_kinds)
-        coverage = data.coverage(found, on, kind, all_kinds)
+        found, rows, coverage = data.members(body_id, on, kind, all_kinds)
         return paginate(rows, limit, offset).body(body_id=found, on=on, coverage=coverage)
 
     return await _answer(request, compute)
@@ -529,7 +529,7 @@ async def coalition(
     def compute(data: WebData) -> dict[str, Any]:
         found = data.resolve(body_id, types=("organisation",))
         info = data.actor(found.id, "organisation")
-        _, today = data.members(found.id, None)
+        _, today, _ = data.members(found.id, None)
         spells = data.membership_spells(found.id, as_body=True, limit=10_000)
         return {
             "id": found.id,
@@ -822,7 +822,7 @@ async def alignment(
         refs = tuple(_states(reference, data))
         if len(set(chosen) | set(refs)) < 2:
             raise BadInput("Alignment needs at least two states.", hint="Give e.g. states=USA,CHN,RUS.")
-        rows = data.alignment(
+        rows = data.votes().alignment(
             chosen, refs, None if by == "all" else "year", issue, year_from, year_to, measure
         )
         size = ALL_ROWS if format == "csv" else limit
@@ -857,7 +857,7 @@ async def agreement(
     As CSV: one row per ordered pair of states (state_a, state_b, the measure)."""
 
     def compute(data: WebData) -> dict[str, Any]:
-        return data.agreement(year, tuple(_states(states, data)), measure)
+        return data.votes().agreement(year, tuple(_states(states, data)), measure)
 
     def pairs(value: dict[str, Any]) -> list[dict[str, Any]]:
         names = value["states"]
@@ -943,7 +943,7 @@ async def blocs(
     the year before, and the stability of the partition, as ``comity votes blocs``. As CSV: one row
     per state and its bloc."""
     return await _answer(
-        request, lambda data: data.blocs(year, resolution, metric, seed), lambda value: value["blocs"]
+        request, lambda data: data.votes().blocs(year, resolution, metric, seed), lambda value: value["blocs"]
     )
 
 
@@ -968,7 +968,7 @@ async def ideal(
     def compute(data: WebData) -> dict[str, Any]:
         _check_order(year_from, year_to)
         chosen = _states(states, data)
-        rows = round_floats(data.ideal(chosen, year_from, year_to))
+        rows = round_floats(data.votes().ideal(chosen, year_from, year_to))
         return paginate(rows, ALL_ROWS if format == "csv" else limit, offset).body(states=chosen)
 
     return await _answer(request, compute, _items)

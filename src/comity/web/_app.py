@@ -21,6 +21,7 @@ from comity.web._errors import install_error_handlers
 from comity.web._live import LiveStore, LiveStoreCheck
 from comity.web._security import SecurityHeaders, inline_script_policy
 from comity.web._service import WebData
+from comity.web._warm import warm
 
 __all__ = ["create_app", "plotly_js_path"]
 
@@ -71,7 +72,7 @@ def create_app(
     precompute:
         Import the vote analysis libraries (igraph, leidenalg, scipy) and compile the templates at
         start rather than at the first request that needs them, and warm the store
-        (:meth:`WebData.warm`: each kind of query once). No answer is computed or kept at start:
+        (:func:`comity.web._warm.warm`: each kind of query once). No answer is computed or kept at start:
         the results pages show were computed by ``comity build`` and are read from the store.
     allowed_hosts:
         Host names (without port) the server answers to; others get 421. None (the default)
@@ -116,7 +117,7 @@ def create_app(
         def swap(new_store: Store) -> None:
             fresh = WebData(new_store)
             if precompute:
-                fresh.warm()  # in the refresh thread, before any request reads the new snapshot
+                warm(fresh)  # in the refresh thread, before any request reads the new snapshot
             app.state.data = fresh
             app.state.answer_cache = None
 
@@ -141,7 +142,7 @@ def create_app(
             _import_analysis()
         # What the first requests would pay (DuckDB reading tables and indexes into memory,
         # first-call code paths) is paid here, before the first visitor.
-        data.warm()
+        warm(data)
     return app
 
 

@@ -114,15 +114,15 @@ def _describe_files(keys: list[str]) -> str:
 
 def _vote_source(data: WebData, *, ideal: bool = False) -> tuple[str, str | None]:
     """The source line and the cite link of a chart drawn from the store's General Assembly votes."""
-    present = data.vote_sources()
+    present = data.votes().sources()
     keys = [_VOTE_FILES[s] for s in present if s in _VOTE_FILES]
-    if ideal and data.ideal_method == "dynamic":
+    if ideal and data.votes().ideal_method == "dynamic":
         keys.append("bsv_matches")
     if not keys:
         return "Source: the General Assembly votes of this store.", None
     text = "Source: " + _describe_files(keys)
     if ideal:
-        text += f". Ideal points estimated by comity ({data.ideal_method})"
+        text += f". Ideal points estimated by comity ({data.votes().ideal_method})"
     return text + ".", _api("cite", files=",".join(keys), format="bibtex")
 
 
@@ -145,7 +145,7 @@ _REGISTRY_FILES = {
 def _registry_cite(data: WebData, rows: list[dict[str, Any]]) -> str | None:
     """The cite link of registry rows: the data files their sources are read from and the sources
     themselves (a hand-compiled row cites its own page in ``source_ref``, shown in tables)."""
-    ids = sorted({str(r["source_id"]) for r in rows if r.get("source_id")} & data.source_ids)
+    ids = sorted({str(r["source_id"]) for r in rows if r.get("source_id")} & set(data.registry().sources()))
     if not ids:
         return None
     keys = list(dict.fromkeys(k for i in ids for k in _REGISTRY_FILES.get(i, ())))
@@ -158,11 +158,7 @@ def _registry_source(data: WebData, rows: list[dict[str, Any]]) -> str:
     ids = sorted({str(r["source_id"]) for r in rows if r.get("source_id")})
     if not ids:
         return "Source: the comity registry."
-    found: dict[str, dict[Any, Any]] = {}
-    if "sources" in data.tables:
-        marks = ", ".join("?" for _ in ids)
-        frame = data.query(f"SELECT source_id, title, licence FROM sources WHERE source_id IN ({marks})", ids)
-        found = {str(row["source_id"]): row for row in frame.to_dict("records")}
+    found = data.registry().sources()
     parts = []
     for source_id in ids:
         row = found.get(source_id)
@@ -342,7 +338,7 @@ def actor_page(
         )
     members_today: list[dict[str, Any]] = []
     if info["is_body"]:
-        _, members_today = data.members(info["id"], None)
+        _, members_today, _ = data.members(info["id"], None)
     quotes, _ = data.quotes_by(info, limit=50)
     chosen: list[str] = []
     if info["type"] == "state":
@@ -354,7 +350,9 @@ def actor_page(
         if chosen:
             rows, note = _optional(
                 "Alignment",
-                lambda: data.alignment(tuple(chosen), (info["id"],), "year", None, None, None, "agree"),
+                lambda: data.votes().alignment(
+                    tuple(chosen), (info["id"],), "year", None, None, None, "agree"
+                ),
             )
             if rows:
                 source, cite = _vote_source(data)
@@ -373,7 +371,7 @@ def actor_page(
                 )
             if note:
                 notes.append(note)
-        ideal, note = _optional("Ideal points", lambda: data.ideal([info["id"], *chosen], None, None))
+        ideal, note = _optional("Ideal points", lambda: data.votes().ideal([info["id"], *chosen], None, None))
         if ideal:
             source, cite = _vote_source(data, ideal=True)
             charts["ideal"] = Chart(
@@ -412,7 +410,7 @@ def coalition_page(
         return RedirectResponse(f"/coalitions/{org.id}", status_code=307)
     info = data.actor(org.id)
     spells = data.membership_spells(org.id, as_body=True, limit=400)
-    _, today = data.members(org.id, None)
+    _, today, _ = data.members(org.id, None)
     charts: dict[str, Chart] = {}
     notes: list[str] = []
     if spells:
@@ -431,7 +429,7 @@ def coalition_page(
             _registry_cite(data, spells),
         )
     ever = sorted({s["other"] for s in spells if s.get("other")})
-    voters, note = _optional("Votes", lambda: [s for s in ever if s in data.vote_states()])
+    voters, note = _optional("Votes", lambda: [s for s in ever if s in data.votes().states()])
     if note:
         notes.append(note)
     heat_year = year
@@ -450,10 +448,12 @@ def coalition_page(
         if note:
             notes.append(note)
         if heat_year is None:
-            heat_year, _ = _optional("Votes", data.default_vote_year)
+            heat_year, _ = _optional("Votes", data.votes().default_year)
         if heat_year is not None:
             current = [m["actor_id"] for m in today if m["actor_id"] in voters] or voters
-            matrix, note = _optional("Agreement", lambda: data.agreement(heat_year, tuple(current), "agree"))
+            matrix, note = _optional(
+                "Agreement", lambda: data.votes().agreement(heat_year, tuple(current), "agree")
+            )
             if matrix and matrix["states"]:
                 source, cite = _vote_source(data)
                 charts["heatmap"] = Chart(
@@ -533,7 +533,7 @@ def votes_page(
         if note:
             notes.append(note)
         chosen += [c for c in found or [] if c not in chosen]
-    span, note = _optional("Votes", data.vote_years)
+    span, note = _optional("Votes", data.votes().years)
     if note:
         notes.append(note)
     bloc_year: int | None = None
@@ -545,9 +545,9 @@ def votes_page(
         else:
             bloc_year = int(year)
     if bloc_year is None and span:
-        bloc_year, _ = _optional("Votes", data.default_vote_year)
+        bloc_year, _ = _optional("Votes", data.votes().default_year)
     if chosen:
-        ideal, note = _optional("Ideal points", lambda: data.ideal(chosen, None, None))
+        ideal, note = _optional("Ideal points", lambda: data.votes().ideal(chosen, None, None))
         if ideal:
             source, cite = _vote_source(data, ideal=True)
             charts["ideal"] = Chart(
@@ -560,7 +560,7 @@ def votes_page(
             notes.append(note)
     blocs: dict[str, Any] | None = None
     if bloc_year is not None:
-        blocs, note = _optional("Blocs", lambda: data.blocs(bloc_year))
+        blocs, note = _optional("Blocs", lambda: data.votes().blocs(bloc_year))
         if note:
             notes.append(note)
         if blocs:
