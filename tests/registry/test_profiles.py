@@ -12,7 +12,8 @@ from comity.registry._profiles import PROFILES, materialise_profiles, profiles_o
 from comity.store import Store
 
 # States (one suspended in a body, one historical, one whose id is also a body's), bodies (the
-# largest, a coalition, one with a suspended member, the Council with elected seats), people.
+# largest, a coalition, one with a suspended member, the Council with elected seats, one that
+# ended), people.
 ACTORS = [
     ("USA", "state"),
     ("ZAF", "state"),
@@ -24,6 +25,7 @@ ACTORS = [
     ("BRICS", "organisation"),
     ("MERCOSUR", "organisation"),
     ("UNSC", "organisation"),
+    ("JCPOA", "organisation"),
     ("kofi_annan", "person"),
 ]
 

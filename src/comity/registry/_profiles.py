@@ -18,10 +18,10 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from comity._dates import format_partial
+from comity._dates import format_partial, parse_partial_date
 from comity.registry._build import FULL_KINDS
 from comity.store import Store
 
@@ -146,7 +146,11 @@ def profiles_on(registry: Registry, on: date, only: Key | None = None) -> dict[K
         profile["memberships_today"] = sorted(held.get(entity_id, []), key=lambda m: str(m["body_id"]))
         if kind == "organisation":
             profile["members_today"] = members.get(entity_id, 0)
-            profile["coverage_today"] = _coverage_of(coverage.get(entity_id), name)
+            # A body that ended has no coverage rows to speak for it (few bodies: one query each).
+            ended = registry._ended(entity_id, name, on) if profile["record"].get("dissolved") else None
+            profile["coverage_today"] = (
+                ended.as_dict() if ended is not None else _coverage_of(coverage.get(entity_id), name)
+            )
     return profiles
 
 
@@ -194,7 +198,7 @@ def _coverage_of(row: dict[str, Any] | None, name: str) -> dict[str, Any]:
 
 def _valid_to(store: Store, on: date) -> dict[str, date]:
     """For each id, the first day after ``on`` on which a spell or a coverage row of it starts or
-    ends (its profile of ``on`` holds until the day before)."""
+    ends, or it ends (a dissolved body): its profile of ``on`` holds until the day before."""
     rows = store.con.execute(
         """SELECT id, min(d) FROM (
                SELECT actor_id AS id, start_date AS d FROM memberships
@@ -206,7 +210,15 @@ def _valid_to(store: Store, on: date) -> dict[str, date]:
            WHERE d > $on GROUP BY id""",
         {"on": on},
     ).fetchall()
-    return {str(r[0]): r[1] for r in rows}
+    until = {str(r[0]): r[1] for r in rows}
+    # A body's coverage says 'ended' from the day after the end of the period it dissolved in.
+    for body, dissolved in store.con.execute(
+        "SELECT org_id, dissolved FROM organisations WHERE dissolved IS NOT NULL AND dissolved <> ''"
+    ).fetchall():
+        ended = parse_partial_date(str(dissolved)).last + timedelta(days=1)
+        if ended > on and (str(body) not in until or ended < until[str(body)]):
+            until[str(body)] = ended
+    return until
 
 
 def materialise_profiles(
