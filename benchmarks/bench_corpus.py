@@ -12,7 +12,8 @@ to exit; its peak memory is the largest sum of the resident memory of the proces
 descendants (the Dask workers included), sampled every 0.1 s with psutil. The Dask engine runs on
 a LocalCluster of ``--workers`` worker processes (one thread each) on the same machine: it is the
 peer the local engine is compared with in the same run, and its output is checked to be
-identical to the local engine's at every size both ran.
+identical to the local engine's at every size both ran; after the table, each Dask run is given
+as a multiple of the local engine's time, CPU and peak memory at the same size.
 
 The checks of issue 11, for the local engine: peak memory at the largest size within 1.5x of
 that at 5,000 documents; time at 100,000 at most 22x the time at 5,000 (linear growth would be
@@ -23,6 +24,7 @@ Run::
     python benchmarks/bench_corpus.py                              # 5k, 20k, 100k; both engines
     python benchmarks/bench_corpus.py --sizes 5000 20000           # a subset
     python benchmarks/bench_corpus.py --sizes 5000 --engines local # one engine
+    python benchmarks/bench_corpus.py --sizes 5000 20000 --engines local dask  # both, side by side
     python benchmarks/bench_corpus.py --sizes 20000 --engines --resume-check   # the check alone
 
 ``--resume-check`` also runs ``comity read FILE --out DIR --store --db DB`` at each size once
@@ -474,6 +476,19 @@ def report(runs: list[Run], failures: list[str]) -> None:
     if 5_000 in local and 100_000 in local:
         ratio = local[100_000].seconds / local[5_000].seconds
         print(f"  time(100,000) <= 22x time(5,000): {ratio:.1f}x: {'met' if ratio <= 22 else 'NOT met'}")
+    dask = {r.size: r for r in runs if r.engine == "dask"}
+    if dask:
+        print("\ndask engine (LocalCluster on the same machine) beside the local engine of the same run:")
+    for size, run in dask.items():
+        peer = local.get(size)
+        versus = (
+            f"; {run.seconds / peer.seconds:.2f}x the local engine's time, "
+            f"{run.cpu_seconds / peer.cpu_seconds:.2f}x its CPU, "
+            f"{run.peak_rss / peer.peak_rss:.2f}x its peak RSS"
+            if peer is not None
+            else ""
+        )
+        print(f"  {size:,}: {size / run.seconds:.0f} docs/s{versus}")
     for failure in failures:
         print(f"FAILED: {failure}")
 

@@ -22,8 +22,10 @@ from comity.news._corpus_run import (
     facts_schema,
     input_fingerprint,
     iter_input_chunks,
+    join_readings,
     read_chunk,
     read_corpus,
+    split_chunk,
     write_chunk,
 )
 from comity.news._input import InputDoc, ParquetColumns, Skipped, iter_documents
@@ -178,6 +180,25 @@ def test_corpus_write_chunk_parts_whole_and_replaced(tmp_path: Path, core: Pipel
     assert pq.read_table(tmp_path / "documents" / "part-00002.parquet").equals(chunk.documents)
 
 
+def test_corpus_chunk_read_in_pieces_equals_the_whole_chunk(tmp_path: Path, core: Pipeline) -> None:
+    items = [InputDoc(r["id"], r["text"], {"source_path": "x.jsonl"}) for r in records(40)]
+    lost = Skipped("x.jsonl", "not valid JSON", line=9)
+    chunk = InputChunk(4, items, [lost])
+    # Pieces are whole batches of the reader: one document asked for, 32 given.
+    pieces = split_chunk(chunk, 1)
+    assert [len(p.items) for p in pieces] == [32, 8] and {p.index for p in pieces} == {4}
+    assert all(not p.skipped for p in pieces)
+    joined = join_readings(chunk, [read_chunk(piece, core) for piece in pieces])
+    whole = read_chunk(chunk, core)
+    assert joined.index == 4 and joined.skipped == whole.skipped == [lost]
+    write_chunk(joined, tmp_path / "pieces")
+    write_chunk(whole, tmp_path / "whole")
+    for table in ("documents", "facts", "story_keys"):
+        part = Path(table) / "part-00004.parquet"
+        assert (tmp_path / "pieces" / part).read_bytes() == (tmp_path / "whole" / part).read_bytes()
+    assert [len(p.items) for p in split_chunk(InputChunk(0, []))] == [0]
+
+
 def test_corpus_run_manifest_refuses_other_inputs(tmp_path: Path) -> None:
     fingerprint = input_fingerprint([tmp_path], chunk_size=10, max_bytes=100, stages=["a"])
     run = CorpusRun.open(tmp_path / "out", fingerprint=fingerprint)
@@ -214,6 +235,15 @@ def test_corpus_read_in_processes_equals_one_process(tmp_path: Path) -> None:
         assert store.count("facts") == one.facts
         [(missing,)] = store.con.execute("SELECT count(*) FROM documents WHERE story_id IS NULL").fetchall()
         assert missing == 0
+    # Chunks larger than the workers' pieces: read in pieces by two workers, the same parts.
+    more = write_jsonl(tmp_path / "more.jsonl", records(150))
+    for jobs in (1, 2):
+        read_corpus(
+            [more], out=tmp_path / f"big{jobs}", chunk_size=100, jobs=jobs, stages=stages, progress=False
+        )
+    for table in ("documents", "facts", "story_keys", "stories"):
+        for part in sorted((tmp_path / "big1" / table).iterdir()):
+            assert part.read_bytes() == (tmp_path / "big2" / table / part.name).read_bytes()
 
 
 # -- the command ------------------------------------------------------------------------------

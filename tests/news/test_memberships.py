@@ -19,6 +19,18 @@ def _events(nlp: Pipeline, text: str, published: str | None = None) -> list[tupl
     return [(m.actor, m.body, m.action, m.date) for m in doc.memberships]
 
 
+def test_memberships_registry_kind_is_the_one_the_registry_shows() -> None:
+    from comity.news._memberships import _registry_kind
+    from comity.registry import Registry
+
+    registry = Registry.default()
+    # Ids in any case (read from one table), and a name, which only the registry resolves.
+    for name in ("UNSC", "unsc", "NATO", "WHO", "NPT", "European Union"):
+        expected = registry.show(name, types=("organisation",))["record"]["kind"]
+        assert _registry_kind.__wrapped__(name) == expected, name
+    assert _registry_kind.__wrapped__("NOT_A_BODY_OF_THE_REGISTRY") is None
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -77,6 +77,9 @@ __all__ = [
 DEFAULT_CHUNK_SIZE = 500
 #: Documents the reader takes through its stages together (see :meth:`Pipeline.pipe`).
 READ_BATCH = 32
+#: Documents per task of the local engine's workers: each chunk is read in pieces of whole
+#: batches, so that at the end of a run no worker waits while another reads a whole chunk.
+PIECE_SIZE = 2 * READ_BATCH
 #: Version of the output layout, recorded in the manifest.
 LAYOUT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -629,13 +632,48 @@ def _work(chunk: InputChunk) -> CorpusChunk:
     return read_chunk(chunk, _WORKER_PIPELINE)
 
 
+def split_chunk(chunk: InputChunk, size: int = PIECE_SIZE) -> list[InputChunk]:
+    """The chunk's documents in pieces of ``size`` (the chunk's skipped inputs in none of them).
+
+    ``size`` is rounded up to whole batches of ``READ_BATCH`` documents, so that the reader
+    takes the same batches through its stages as over the whole chunk: reading the pieces and
+    joining them with :func:`join_readings` gives what :func:`read_chunk` gives for the chunk.
+    """
+    size = max(READ_BATCH, -(-size // READ_BATCH) * READ_BATCH)
+    items = chunk.items
+    return [InputChunk(chunk.index, items[start : start + size]) for start in range(0, len(items), size)] or [
+        InputChunk(chunk.index, [])
+    ]
+
+
+def join_readings(chunk: InputChunk, readings: Sequence[CorpusChunk]) -> CorpusChunk:
+    """One chunk's reading from the readings of its pieces (:func:`split_chunk`), in order."""
+    import pyarrow as pa
+
+    def joined(tables: list[pa.Table]) -> pa.Table:
+        # One contiguous array per column, as read_chunk builds it: the Parquet parts written
+        # from it are the same bytes.
+        return pa.concat_tables(tables).combine_chunks()
+
+    keys = [r.story_keys for r in readings if r.story_keys is not None]
+    return CorpusChunk(
+        chunk.index,
+        joined([r.documents for r in readings]),
+        joined([r.facts for r in readings]),
+        joined(keys) if keys else None,
+        [*chunk.skipped, *(item for r in readings for item in r.skipped)],
+    )
+
+
 def _chunks_in_order(
     chunks: Iterator[InputChunk], done: set[int], jobs: int
 ) -> Iterator[tuple[InputChunk, CorpusChunk | None]]:
     """Each chunk with its reading (None for a chunk finished earlier), in order.
 
-    At most ``2 * jobs`` chunks are in flight, so the input is read only as fast as the workers
-    read documents (``Pool.imap`` would read all of it ahead into its queue).
+    The workers read pieces of ``PIECE_SIZE`` documents (:func:`split_chunk`), taken in input
+    order as each worker comes free, so that all are busy until the last piece. At most
+    ``2 * jobs`` chunks are in flight, so the input is read only as fast as the workers read
+    documents (``Pool.imap`` would read all of it ahead into its queue).
     """
     if jobs <= 1:
         for chunk in chunks:
@@ -647,16 +685,24 @@ def _chunks_in_order(
     # fork shares the loaded gazetteer and spaCy model with the workers; spawn would rebuild them.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(jobs) as pool:
-        window: deque[tuple[InputChunk, Any]] = deque()
+        window: deque[tuple[InputChunk, list[Any] | None]] = deque()
+
+        def finished(chunk: InputChunk, pending: list[Any] | None) -> CorpusChunk | None:
+            return None if pending is None else join_readings(chunk, [piece.get() for piece in pending])
+
         for chunk in chunks:
-            pending = None if chunk.index in done else pool.apply_async(_work, (chunk,))
+            pending = (
+                None
+                if chunk.index in done
+                else [pool.apply_async(_work, (piece,)) for piece in split_chunk(chunk)]
+            )
             window.append((chunk, pending))
             while len(window) > 2 * jobs or (window and window[0][1] is None):
-                first, result = window.popleft()
-                yield first, None if result is None else result.get()
+                first, reading = window.popleft()
+                yield first, finished(first, reading)
         while window:
-            first, result = window.popleft()
-            yield first, None if result is None else result.get()
+            first, reading = window.popleft()
+            yield first, finished(first, reading)
 
 
 class _Progress:
@@ -773,8 +819,12 @@ def read_corpus(
     if out is None and store is None:
         raise BadInput("Nothing to write the documents to.", hint="Give an output folder (--out) or a store.")
     paths = [str(p) for p in paths]
-    # Built before the workers fork, so that they share its gazetteer and model.
+    from comity.news._story_keys import load_story_key_resources
+
+    # Built before the workers fork, so that they share its gazetteer and model, and what
+    # story keys need.
     reader = Pipeline(stages, time_budget=time_budget)
+    load_story_key_resources()
     column_names = columns if columns is not None else ParquetColumns()
     fingerprint = input_fingerprint(
         paths,

@@ -197,21 +197,27 @@ def dask_chunks_in_order(
 ) -> Iterator[tuple[Any, Any]]:
     """Each input chunk with its reading on the cluster (None for a chunk finished earlier), in order.
 
-    At most two chunks per worker thread are in flight, so the client reads the input only as
-    fast as the cluster reads documents; results come back in input order, which keeps the
-    output and the run's manifest the same as the local engine's.
+    Each chunk is read in pieces (:func:`comity.news._corpus_run.split_chunk`, as the local
+    engine does), so that every worker is busy until the last piece. At most two chunks per
+    worker thread are in flight, so the client reads the input only as fast as the cluster reads
+    documents; results come back in input order, which keeps the output and the run's manifest
+    the same as the local engine's.
     """
     from collections import deque
 
     from distributed import KilledWorker
 
+    from comity.news._corpus_run import join_readings, split_chunk
+
     names = tuple(stages) if stages is not None else None
     threads = sum(client.nthreads().values()) or 1
-    window: deque[tuple[Any, Any]] = deque()
+    window: deque[tuple[Any, list[Any] | None]] = deque()
 
-    def result(future: Any) -> Any:
+    def result(chunk: Any, futures: list[Any] | None) -> Any:
+        if futures is None:
+            return None
         try:
-            return future.result()
+            return join_readings(chunk, [future.result() for future in futures])
         except KilledWorker as error:
             raise ComityError(
                 f"A Dask worker died while reading a chunk ({error}).",
@@ -222,15 +228,18 @@ def dask_chunks_in_order(
         pending = (
             None
             if chunk.index in done
-            else client.submit(_read_on_worker, chunk, names, time_budget, pure=False)
+            else [
+                client.submit(_read_on_worker, piece, names, time_budget, pure=False)
+                for piece in split_chunk(chunk)
+            ]
         )
         window.append((chunk, pending))
         while len(window) > 2 * threads or (window and window[0][1] is None):
-            first, future = window.popleft()
-            yield first, None if future is None else result(future)
+            first, futures = window.popleft()
+            yield first, result(first, futures)
     while window:
-        first, future = window.popleft()
-        yield first, None if future is None else result(future)
+        first, futures = window.popleft()
+        yield first, result(first, futures)
 
 
 # -- story grouping: a distributed LSH shuffle ---------------------------------------------------

@@ -65,6 +65,7 @@ __all__ = [
     "keys_from_table",
     "keys_schema",
     "keys_to_table",
+    "load_story_key_resources",
     "pair_distance",
     "split_component",
     "story_features",
@@ -350,6 +351,16 @@ def keys_from_table(table: Any) -> list[StoryKeys]:
 
 
 # -- computing the keys of a document ---------------------------------------------------------
+
+
+def load_story_key_resources() -> None:
+    """Load what :func:`story_keys` needs once per process (datasketch's permutations, the word
+    frequency list): about a second, that a corpus run spends before it forks its workers, which
+    then share them, rather than once in each."""
+    from wordfreq import zipf_frequency
+
+    _template()
+    zipf_frequency("news", "en")
 
 
 @functools.lru_cache(maxsize=1)
