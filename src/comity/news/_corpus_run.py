@@ -679,12 +679,28 @@ def _chunks_in_order(
         for chunk in chunks:
             yield chunk, None if chunk.index in done else _work(chunk)
         return
+    import gc
     import multiprocessing
-    from collections import deque
 
     # fork shares the loaded gazetteer and spaCy model with the workers; spawn would rebuild them.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs) as pool:
+    # Objects alive now (the model, the gazetteer, the registry: most of the heap) are left out
+    # of the garbage collector's passes, in the workers as in this process: a worker's full
+    # collections no longer walk them (about 2% of its time) nor write to their pages, which
+    # then stay shared with this process rather than copied into each worker.
+    gc.freeze()
+    try:
+        yield from _in_pool(multiprocessing.get_context(method).Pool(jobs), chunks, done, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _in_pool(
+    pool: Any, chunks: Iterator[InputChunk], done: set[int], jobs: int
+) -> Iterator[tuple[InputChunk, CorpusChunk | None]]:
+    from collections import deque
+
+    with pool:
         window: deque[tuple[InputChunk, list[Any] | None]] = deque()
 
         def finished(chunk: InputChunk, pending: list[Any] | None) -> CorpusChunk | None:

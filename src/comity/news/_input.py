@@ -636,9 +636,14 @@ _WORKER_PIPELINE: Any = None
 
 def _init_worker(stages: list[str] | None) -> None:
     global _WORKER_PIPELINE
+    import gc
+
     from comity.news._pipeline import Pipeline
 
     _WORKER_PIPELINE = Pipeline(stages)
+    # The model, gazetteer and registry live as long as the worker: the garbage collector's
+    # full passes need not walk them (about 2% of the time a document takes).
+    gc.freeze()
 
 
 def _run_in_worker(items: list[InputDoc]) -> list[Any]:
