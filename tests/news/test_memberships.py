@@ -640,3 +640,25 @@ def test_memberships_tallies_and_elected_members(
     events = _events(nlp, _VOTE + text)
     assert [e[0] for e in events] == expected, pattern
     assert {(e[1], e[2], e[3]) for e in events} <= {("UNHRC", "join", "2033-10-12")}, pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "published", "expected"),
+    [
+        ("a notice of withdrawal with no body named: the owner of the notice, the story's body",
+         "Ghana joined the ICC in 2000. Ghana submitted its notice of withdrawal to the UN Secretary-General "
+         "on 17 March 2030.", None,
+         [("GHA", "ICC", "join", "2000"), ("GHA", "ICC", "announce_withdrawal", "2030-03-17")]),
+        ("a withdrawal after 'following' is a fact, dated by the date the parser hangs on 'following'",
+         "Peru said on Friday it would quit the WTO, following the US exit last year.", "2031-03-18",
+         [("PER", "WTO", "announce_withdrawal", "2031-03-14"), ("USA", "WTO", "withdraw", "2030")]),
+    ],
+)  # fmt: skip
+def test_memberships_notices_and_following(
+    nlp: Pipeline,
+    pattern: str,
+    text: str,
+    published: str | None,
+    expected: list[tuple[str, str, str, str | None]],
+) -> None:
+    assert _events(nlp, text, published) == expected, pattern

@@ -45,7 +45,10 @@ A body list the parse breaks ("left UNESCO, the WHO and the Paris Agreement") is
 text: organisation names joined by commas and closed by "and"/"or". A nominal suspension of a
 treaty is the act of its possessor or of the subject of the verb it is the object of ("Putin
 announced the suspension of New START"); "a law suspending the country's participation in Y" is
-the possessor's.
+the possessor's. A notice of withdrawal that names no one is its owner's ("submitted its notice
+of withdrawal"), of the body the story is about. A nominal event after "following", "after",
+"since", "despite" or "amid" is a fact the clause builds on, whatever the clause's modality
+("said it would quit, following the US exit last year").
 
 Modality and negation come from the parse too: a negated trigger, a modal ("could", "may"), a
 trigger under a verb or noun of wish, threat, attempt or plan ("wants to rejoin", "a failed bid
@@ -195,6 +198,8 @@ _OBJECT_CONTROL = frozenset({
     "expected", "select", "selected", "choose", "chose", "chosen", "approve", "approved", "clear", "cleared",
 })  # fmt: skip
 _FUTURE_AUX = frozenset({"will", "would", "'ll", "shall", "wo"})
+# Prepositions whose object is a fact that the clause around them builds on.
+_BACKGROUND = frozenset({"following", "after", "since", "despite", "amid", "amidst", "given"})
 _MODAL_AUX = frozenset({"could", "might", "may", "should", "must", "can", "ca", "cannot"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
 _IRREALIS_AMOD = frozenset({"possible", "potential", "threatened", "proposed", "failed", "attempted",
@@ -406,6 +411,13 @@ def _mode(token: Any) -> tuple[str, Any | None]:
             break
         if current is token and _is_noun(token) and token.dep_ in ("nsubj", "nsubjpass", "appos", "ROOT"):
             break  # "Burundi's withdrawal does not affect ...": the noun tells a fact of its own
+        if (
+            current is token
+            and _is_noun(token)
+            and token.dep_ == "pobj"
+            and _lower(token.head) in _BACKGROUND
+        ):
+            break  # "said it would quit, following the US exit": the exit is a fact the clause builds on
         head = current.head
         word = _lower(head)
         # "is going to leave", "is set to quit", "is due to withdraw"
@@ -584,6 +596,9 @@ def _frame(token: Any) -> DepEvent | None:
         event = DepEvent(kind, token, actors, bodies, [token], None, False, topical=kind == "withdraw")
         # "its exit took effect", "the withdrawal became official in 2019": the governing verb's dates.
         if token.dep_ in ("nsubj", "nsubjpass") and _is_verb(token.head):
+            event.date_heads.append(token.head)
+        # "following the US exit last year": the parser hangs the date on the preposition-like verb
+        if token.dep_ == "pobj" and _lower(token.head) in ("following", "after", "before"):
             event.date_heads.append(token.head)
         return event
     if kind == "pull" or (kind == "withdraw" and word.startswith("walk")):
@@ -964,6 +979,9 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
                 event.action = "announce_withdrawal"
                 event.announce_head = head
                 event.date_heads = _announcement_heads(head)
+                if not event.actors and _is_noun(token):
+                    # "Ghana submitted its notice of withdrawal": the notice's owner, else who gave it
+                    event.actors = [o for o in _children(head, "poss") if _is_noun(head)] or agent(head)
             elif mode == "future":
                 event.action = "announce_withdrawal"
                 event.announce_head = _saying_head(token)
