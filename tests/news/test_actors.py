@@ -78,6 +78,13 @@ def test_actors_council_of_europe_organs(core: Pipeline) -> None:
     ]
 
 
+def test_actors_city_for_a_body_only_when_it_acts(core: Pipeline) -> None:
+    # A capital that stands for a body (Brussels for the EU) follows the rule of capitals for
+    # governments: "Brussels said" is the EU, "met in Brussels" a place.
+    assert "EU" not in _ids(core, "The ministers met in Brussels on Monday.", "organisation")
+    assert "EU" in _ids(core, "Brussels said the new tariffs were unlawful.", "organisation")
+
+
 def test_actors_acronyms_are_case_sensitive(core: Pipeline) -> None:
     assert _ids(core, "Who knows what the WHO said?", "organisation") == {"WHO"}
     assert "WHO" not in _ids(core, "Who knows?", "organisation")

@@ -107,6 +107,19 @@ def test_meetings_day_month_not_resolved_against_a_term_end(nlp: Pipeline) -> No
     assert meeting.date is None
 
 
+def test_meetings_body_in_a_title_of_the_person_met_is_no_sitting(nlp: Pipeline) -> None:
+    # "met NATO Secretary-General X": the body names the office of the person met.
+    assert _meetings(nlp, "The president met NATO Secretary-General Ada Lind on 12 May 2031.") == []
+    assert _meetings(nlp, "The minister met EU foreign policy chief Ada Lind on 12 May 2031.") == []
+    [meeting] = _meetings(nlp, "NATO foreign ministers met in Oslo on 1 December 2030.")
+    assert (meeting.body, meeting.date) == ("NATO", "2030-12-01")
+
+
+def test_meetings_a_city_standing_for_a_body_is_only_a_place_after_in(nlp: Pipeline) -> None:
+    # "Brussels" is the EU where it acts, not where people meet.
+    assert _meetings(nlp, "The two foreign ministers met in Brussels on 3 May 2031.") == []
+
+
 def test_dates_parse_iso_rejects_impossible_dates() -> None:
     assert parse_iso("2020-09").isoformat() == "2020-09-01"
     with pytest.raises(BadDate):

@@ -11,9 +11,10 @@ Aho-Corasick automaton over the lower-cased forms finds every candidate; then
 - overlapping candidates resolve to the longest (a blocker that wins removes the state);
 - states and ``UN`` named inside a longer organisation name are kept too ("Franco-German
   Alliance for Multilateralism" gives FRA and DEU, "UN Security Council" gives UN);
-- a capital counts as its state's government only when it acts or is acted upon ("Beijing
-  said", "Moscow's attack", "pressure on Tehran."), not as a place ("in Beijing",
-  "Washington-based", "the Vienna talks");
+- a capital counts as its state's government (and a city standing for a body, "Brussels"
+  for the EU) only when it acts or is acted upon ("Beijing said", "Moscow's attack",
+  "pressure on Tehran."), not as a place ("in Beijing", "Washington-based", "the Vienna
+  talks");
 - an acronym of a lesser-known organisation (the Correlates of War list has "AP", "EPA",
   "BONN") counts only when the text also names that organisation in full; the generic names
   of UN organs count only when no other body owns them ("National Security Council",
@@ -749,6 +750,10 @@ class ActorMatcher:
                     continue
             if kind == "capital" and entity_type == "organisation" and entity_id != "EU":
                 continue
+            if entity_type == "organisation" and form.lower() in capital_states:
+                # A capital standing for a body ("Brussels" for the EU) is the body only where a
+                # capital is a government: acting, not as the place of a meeting ("met in Brussels").
+                kind = "capital"
             exact = _needs_exact_case(form, kind)
             # An acronym of a lesser-known organisation ("AP", "EPA", "BONN" in the Correlates of War
             # list) counts only when the text also names the organisation in full.

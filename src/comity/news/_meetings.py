@@ -724,7 +724,17 @@ def _is_affiliation(text: str, body: Mention) -> bool:
     return bool(
         re.match(rf"\s*['’]s\s+(?:\w+\s+){{0,2}}{_OFFICIAL}", after, re.I)
         or re.search(rf"\b{_OFFICIAL}s?\s+(?:to|at)\s+(?:the\s+)?$", before, re.I)
+        # "met NATO Secretary-General X", "talks with EU foreign policy chief Y": the body names
+        # the office of the person met, not a sitting of its own.
+        or _OFFICE_AFTER.match(after)
     )
+
+
+_OFFICE_AFTER = re.compile(
+    rf"\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_OFFICIAL}|[Ss]ecretary[- ][Gg]eneral|[Dd]irector[- ][Gg]eneral|"
+    r"[Hh]igh [Rr]epresentative|[Cc]ommissioner)s?\b",
+    re.IGNORECASE,
+)
 
 
 # "met with", "a meeting with", "talks with": the body after "with" is the other side of a meeting.
