@@ -411,3 +411,18 @@ def test_quotes_subject_before_verb_is_never_inverted(core: Pipeline) -> None:
     )
     [(speaker, _)] = _quotes(core, text)
     assert not speaker.startswith("unnamed:")
+
+
+def test_quotes_members_of_a_group_speaking_as_one_are_the_group(core: Pipeline) -> None:
+    # "The G7 leaders said in their communique": a group's words take its id; "EU officials"
+    # are people described, and a description has no article.
+    text = (
+        'The G7 leaders said in their communique that they "will end the pandemic within a year." '
+        'EU officials said the plan "will not work without more money" this year. '
+        '"Nobody here expected such a result," the diplomats in the hall said.'
+    )
+    assert _quotes(core, text) == [
+        ("G7", "will end the pandemic within a year."),
+        ("unnamed:EU officials", "will not work without more money"),
+        ("unnamed:diplomats in the hall", "Nobody here expected such a result,"),
+    ]

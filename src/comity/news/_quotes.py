@@ -705,7 +705,12 @@ def _resolve_phrase(
     ):
         unnamed = None  # "the Committee of Ministers said": an organ's name, not people described
     if unnamed is not None:
-        description = re.sub(r"\s+", " ", unnamed.group(1)).strip()
+        group = _collective_group(ctx, unnamed.group(1), start + unnamed.start(1), start + unnamed.end(1))
+        if group is not None:
+            return group.entity_id, group.start, group.end, 0.65
+        # The description without its article, as the gold format writes it ("unnamed:leaders
+        # of ...", never "unnamed:the leaders of ...").
+        description = _ARTICLE_START.sub("", re.sub(r"\s+", " ", unnamed.group(1)).strip())
         return f"unnamed:{description}", start + unnamed.start(), start + unnamed.end(), 0.7
     pronoun = _PRONOUN.search(phrase)
     if pronoun is not None and not ctx.entities_in(start, end):
@@ -786,6 +791,28 @@ def _resolve_phrase(
     if actors:
         chosen = actors[0]
         return chosen.entity_id, chosen.start, chosen.end, 0.6
+    return None
+
+
+_ARTICLE_START = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# Heads of a description that stand for the members of a group acting as one ("the G7 leaders",
+# "EU foreign ministers"), unlike "officials" or "diplomats", who speak as people.
+_COLLECTIVE_HEAD = re.compile(r"\b(?:leaders|ministers|members|allies|partners|heads of state)\s*$", re.I)
+
+
+def _collective_group(ctx: _Context, description: str, start: int, end: int) -> Mention | None:
+    """The group or organisation whose members a plural description names as one speaker: "the G7
+    leaders said in their communique" is the G7 (the gold format gives a group's words its id);
+    "the leaders of the G7" too. None for people described ("EU officials", "two diplomats")."""
+    head = _COMPLEMENT_START.split(description)[0]
+    if not _COLLECTIVE_HEAD.search(head):
+        return None
+    for mention in ctx.entities_in(max(0, start - 1), end + 1):
+        if mention.entity_type != "organisation" or mention.kind == "contained":
+            continue
+        kind = organisation_kinds().get(mention.entity_id, ("", ""))[0]
+        if kind in ("group", "coalition", "igo") or _is_group(mention):
+            return mention
     return None
 
 
