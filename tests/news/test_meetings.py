@@ -111,6 +111,7 @@ def test_meetings_body_in_a_title_of_the_person_met_is_no_sitting(nlp: Pipeline)
     # "met NATO Secretary-General X": the body names the office of the person met.
     assert _meetings(nlp, "The president met NATO Secretary-General Ada Lind on 12 May 2031.") == []
     assert _meetings(nlp, "The minister met EU foreign policy chief Ada Lind on 12 May 2031.") == []
+    assert _meetings(nlp, "Ana Ruiz, UN director at a rights group, met the press on 2 May 2031.") == []
     [meeting] = _meetings(nlp, "NATO foreign ministers met in Oslo on 1 December 2030.")
     assert (meeting.body, meeting.date) == ("NATO", "2030-12-01")
 

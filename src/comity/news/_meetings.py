@@ -732,7 +732,7 @@ def _is_affiliation(text: str, body: Mention) -> bool:
 
 _OFFICE_AFTER = re.compile(
     rf"\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_OFFICIAL}|[Ss]ecretary[- ][Gg]eneral|[Dd]irector[- ][Gg]eneral|"
-    r"[Hh]igh [Rr]epresentative|[Cc]ommissioner)s?\b",
+    r"[Hh]igh [Rr]epresentative|[Cc]ommissioner|director|rapporteur|expert|coordinator|investigator)s?\b",
     re.IGNORECASE,
 )
 
