@@ -426,3 +426,17 @@ def test_quotes_members_of_a_group_speaking_as_one_are_the_group(core: Pipeline)
         ("unnamed:EU officials", "will not work without more money"),
         ("unnamed:diplomats in the hall", "Nobody here expected such a result,"),
     ]
+
+
+def test_quotes_where_a_document_was_posted_names_no_author(core: Pipeline) -> None:
+    # "notified X that" is speech; "a document posted on the UN website" says where the words were
+    # found, while "a statement issued by the Kremlin" names its author.
+    text = (
+        'Kenya notified the UN Secretary-General that "the notice of withdrawal is hereby revoked," '
+        "according to a document posted on the UN website. "
+        '"We regret the decision and will appeal it," according to a statement issued by the Kremlin.'
+    )
+    assert _quotes(core, text) == [
+        ("KEN", "the notice of withdrawal is hereby revoked,"),
+        ("RUS", "We regret the decision and will appeal it,"),
+    ]

@@ -71,7 +71,7 @@ _SPEECH = (
     r"saying|adding|noting|stressing|warning|urging|insisting|declaring|calling|arguing|explaining|telling|"
     r"assured|assures|asserted|asserts|maintained|maintains|contended|contends|quipped|recounted|opined|"
     r"exclaimed|shouted|joked|countered|retorted|protested|objected|mentioned|mentions|announced|"
-    r"indicated|indicates|confirmed|confirms|revealed|reveals|posted|wrote|writes"
+    r"indicated|indicates|confirmed|confirms|revealed|reveals|posted|wrote|writes|notified|notifies|informed|informs"
 )
 _SPEECH_RE = re.compile(r"\b(?:" + _SPEECH + r")\b")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
@@ -622,6 +622,9 @@ def _resolve_phrase(
 ) -> tuple[str, int | None, int | None, float] | None:
     """Resolve the speaker phrase ``text[start:end]``; None when it names no speaker."""
     text = ctx.doc.text
+    carrier = _CARRIER.search(text, start, end)
+    if carrier is not None:
+        end = carrier.start()  # "a document posted on the UN website": where it was seen, not who wrote it
     phrase = text[start:end]
     if not phrase.strip():
         return None
@@ -794,6 +797,11 @@ def _resolve_phrase(
     return None
 
 
+# Where a document was found or seen, which names no author: "posted on the UN treaties website",
+# "seen by Reuters", "obtained by the paper" ("issued by" and "published by" do name one).
+_CARRIER = re.compile(
+    r"\s+(?:posted|seen|obtained|reviewed|viewed|circulated|leaked|uploaded)\s+(?:on|to|by|in|at)\b", re.I
+)
 _ARTICLE_START = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Heads of a description that stand for the members of a group acting as one ("the G7 leaders",
 # "EU foreign ministers"), unlike "officials" or "diplomats", who speak as people.
