@@ -440,3 +440,17 @@ def test_quotes_where_a_document_was_posted_names_no_author(core: Pipeline) -> N
         ("KEN", "the notice of withdrawal is hereby revoked,"),
         ("RUS", "We regret the decision and will appeal it,"),
     ]
+
+
+def test_quotes_a_states_court_or_parliament_is_not_the_state(core: Pipeline) -> None:
+    # A ministry speaks as its state; a court or a legislature is named as the text names it.
+    text = (
+        'Kenya\'s High Court ruled the notice "unlawful and without any force" last week. '
+        'The Kenyan parliament said the deal was "a betrayal of the people of this country" at once. '
+        'Kenya\'s foreign ministry said the vote was "a victory for the whole continent" on Monday.'
+    )
+    assert _quotes(core, text) == [
+        ("unnamed:Kenya's High Court", "unlawful and without any force"),
+        ("unnamed:Kenyan parliament", "a betrayal of the people of this country"),
+        ("KEN", "a victory for the whole continent"),
+    ]

@@ -71,7 +71,7 @@ _SPEECH = (
     r"saying|adding|noting|stressing|warning|urging|insisting|declaring|calling|arguing|explaining|telling|"
     r"assured|assures|asserted|asserts|maintained|maintains|contended|contends|quipped|recounted|opined|"
     r"exclaimed|shouted|joked|countered|retorted|protested|objected|mentioned|mentions|announced|"
-    r"indicated|indicates|confirmed|confirms|revealed|reveals|posted|wrote|writes|notified|notifies|informed|informs"
+    r"indicated|indicates|confirmed|confirms|revealed|reveals|posted|wrote|writes|notified|notifies|informed|informs|ruled"
 )
 _SPEECH_RE = re.compile(r"\b(?:" + _SPEECH + r")\b")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
@@ -766,6 +766,15 @@ def _resolve_phrase(
         ) or ctx.first_entity_after(quote_start, lambda m: m.entity_id in _VOTING_ORGANS)
         if organ is not None:
             return organ.entity_id, start + resolution.start(), start + resolution.end(), 0.6
+    institution = _STATE_INSTITUTION.search(phrase)
+    if institution is not None and any(
+        m.entity_type == "state"
+        for m in ctx.entities_in(start + institution.start(), start + institution.end())
+    ):
+        # "South Africa's High Court", "the Kenyan parliament": a state's court or legislature is
+        # not its government, so it does not speak as the state (gold: unnamed:<as named>).
+        description = _ARTICLE_START.sub("", re.sub(r"\s+", " ", institution.group(0)).strip())
+        return f"unnamed:{description}", start + institution.start(), start + institution.end(), 0.6
     entities = ctx.entities_in(start, end)
     body = _STATE_BODY.search(phrase)
     if body is not None and not _PERSON_NOUN.search(phrase):
@@ -801,6 +810,12 @@ def _resolve_phrase(
 # "seen by Reuters", "obtained by the paper" ("issued by" and "published by" do name one).
 _CARRIER = re.compile(
     r"\s+(?:posted|seen|obtained|reviewed|viewed|circulated|leaked|uploaded)\s+(?:on|to|by|in|at)\b", re.I
+)
+# A state's court or legislature, named with the state: "Kenya's High Court", "the Kenyan parliament".
+_STATE_INSTITUTION = re.compile(
+    r"(?<![\w'’-])[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:['’]s)?\s+(?:(?:High|Supreme|Constitutional|Federal|"
+    r"national|top|highest)\s+)*(?:[Cc]ourt|[Pp]arliament|Congress|Senate|National Assembly|[Ll]egislature|"
+    r"[Jj]udiciary)\b"
 )
 _ARTICLE_START = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Heads of a description that stand for the members of a group acting as one ("the G7 leaders",
