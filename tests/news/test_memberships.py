@@ -498,7 +498,7 @@ def test_registry_term_rule_reads_elected_seats() -> None:
          "Last month, Putin signed a decree suspending the country's participation in the treaty.",
          "2031-08-02", [("RUS", "OPEN_SKIES", "suspend", "2031-07")]),
         ("the nominal suspension of a treaty, by the subject of the verb it is the object of",
-         "Russian President Vladimir Putin announced the suspension of the New START treaty.", None,
+         "In Minsk, President Vladimir Putin of Russia announced the suspension of New START.", None,
          [("RUS", "NEW_START", "suspend", None)]),
         ("readmitted (active): the body takes the state back",
          "The African Union readmitted Morocco in January 2017.", None, [("MAR", "AU", "rejoin", "2017-01")]),

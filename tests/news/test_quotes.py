@@ -433,7 +433,7 @@ def test_quotes_where_a_document_was_posted_names_no_author(core: Pipeline) -> N
     # found, while "a statement issued by the Kremlin" names its author.
     text = (
         'Kenya notified the UN Secretary-General that "the notice of withdrawal is hereby revoked," '
-        "according to a document posted on the UN website. "
+        "according to a letter that was posted on the UN's web page. "
         '"We regret the decision and will appeal it," according to a statement issued by the Kremlin.'
     )
     assert _quotes(core, text) == [
