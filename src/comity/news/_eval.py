@@ -456,6 +456,24 @@ def _body_kind(body: Any) -> str:
     return f"of kind {kind[0]}" if kind else "not in the registry"
 
 
+_Pairs = Callable[[dict[str, Any], dict[str, Any]], bool]
+
+
+def _take_pairs(
+    gold_left: list[dict[str, Any]], pred_left: list[dict[str, Any]], pairs: _Pairs
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Pair each gold fact left with the first prediction left that ``pairs`` accepts, removing
+    both: the error breakdowns take the closest agreement first, then looser ones."""
+    found = []
+    for g in list(gold_left):
+        p = next((p for p in pred_left if pairs(g, p)), None)
+        if p is not None:
+            gold_left.remove(g)
+            pred_left.remove(p)
+            found.append((g, p))
+    return found
+
+
 def meeting_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[str]:
     """The meeting errors of one document by kind, under ``meetings by kind: ...``.
 
@@ -471,17 +489,8 @@ def meeting_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counter[s
     gold_left = list(gold.get("meetings") or [])
     pred_left = list(pred.get("meetings") or [])
 
-    def take(
-        pairs: Callable[[dict[str, Any], dict[str, Any]], bool],
-    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        found = []
-        for g in list(gold_left):
-            p = next((p for p in pred_left if pairs(g, p)), None)
-            if p is not None:
-                gold_left.remove(g)
-                pred_left.remove(p)
-                found.append((g, p))
-        return found
+    def take(pairs: _Pairs) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return _take_pairs(gold_left, pred_left, pairs)
 
     for g, p in take(
         lambda g, p: g.get("body") == p.get("body") and _dates_agree(g.get("date"), p.get("date"))
@@ -544,17 +553,8 @@ def membership_error_kinds(gold: dict[str, Any], pred: dict[str, Any]) -> Counte
     def same(g: dict[str, Any], p: dict[str, Any], *keys: str) -> bool:
         return all(g.get(key) == p.get(key) for key in keys)
 
-    def take(
-        pairs: Callable[[dict[str, Any], dict[str, Any]], bool],
-    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        found = []
-        for g in list(gold_left):
-            p = next((p for p in pred_left if pairs(g, p)), None)
-            if p is not None:
-                gold_left.remove(g)
-                pred_left.remove(p)
-                found.append((g, p))
-        return found
+    def take(pairs: _Pairs) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return _take_pairs(gold_left, pred_left, pairs)
 
     take(lambda g, p: same(g, p, "actor", "body", "action") and _dates_agree(g.get("date"), p.get("date")))
     for g, p in take(lambda g, p: same(g, p, "actor", "body", "action")):
