@@ -485,6 +485,11 @@ def main() -> None:
     unknown = parts - {"first-load", "start", "load"}
     if unknown:
         raise SystemExit(f"unknown --part {', '.join(sorted(unknown))}: use first-load, start, load")
+    if args.db is not None and not args.db.is_file():
+        raise SystemExit(
+            f"--db {args.db}: no store there. Build one with `comity build --db {args.db}` and read a corpus "
+            "into it, or leave out --db to have the benchmark build its own."
+        )
 
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db
