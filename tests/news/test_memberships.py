@@ -19,6 +19,9 @@ def _events(nlp: Pipeline, text: str, published: str | None = None) -> list[tupl
     return [(m.actor, m.body, m.action, m.date) for m in doc.memberships]
 
 
+_FrameCase = tuple[str, str, str | None, list[tuple[str, str, str, str | None]]]
+
+
 def test_memberships_registry_kind_is_the_one_the_registry_shows() -> None:
     from comity.news._memberships import _registry_kind
     from comity.registry import Registry
@@ -125,9 +128,8 @@ def test_memberships_announcement_with_a_time_phrase(
 
 
 # One sentence of our own for each general pattern the frames cover.
-@pytest.mark.parametrize(
-    ("pattern", "text", "published", "expected"),
-    [
+# Frames: (pattern, a sentence of our own, page date, events).
+_FRAMES: list[_FrameCase] = [
         ("coordinated subjects of a future join",
          "Chile, Ghana and Vietnam will join the World Trade Organization on 1 March 2031.", None,
          [("CHL", "WTO", "join", "2031-03-01"), ("GHA", "WTO", "join", "2031-03-01"),
@@ -191,16 +193,7 @@ def test_memberships_announcement_with_a_time_phrase(
          "from Latin America; and Japan from Asia. Their three-year terms begin on 1 January.", "2032-10-10",
          [("PER", "UNHRC", "join", "2033-01-01"), ("CHL", "UNHRC", "join", "2033-01-01"),
           ("JPN", "UNHRC", "join", "2033-01-01")]),
-    ],
-)  # fmt: skip
-def test_memberships_frames(
-    nlp: Pipeline,
-    pattern: str,
-    text: str,
-    published: str | None,
-    expected: list[tuple[str, str, str, str | None]],
-) -> None:
-    assert _events(nlp, text, published) == expected, pattern
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -227,9 +220,8 @@ def test_memberships_not_events(nlp: Pipeline, pattern: str, text: str) -> None:
 
 
 # Frames read over the dependency parse (comity.news._memframes): one sentence of our own per pattern.
-@pytest.mark.parametrize(
-    ("pattern", "text", "published", "expected"),
-    [
+# Dependency frames: (pattern, a sentence of our own, page date, events).
+_DEPENDENCY_FRAMES: list[_FrameCase] = [
         ("passive acceptance as a full member",
          "Mongolia was accepted as a full member of the Shanghai Cooperation Organisation in 2031.", None,
          [("MNG", "SCO", "join", "2031")]),
@@ -281,16 +273,7 @@ def test_memberships_not_events(nlp: Pipeline, pattern: str, text: str) -> None:
         ("a withdrawal that became effective",
          "The Philippines' withdrawal from the ICC became effective on 17 March 2019.", None,
          [("PHL", "ICC", "withdraw", "2019-03-17")]),
-    ],
-)  # fmt: skip
-def test_memberships_dependency_frames(
-    nlp: Pipeline,
-    pattern: str,
-    text: str,
-    published: str | None,
-    expected: list[tuple[str, str, str, str | None]],
-) -> None:
-    assert _events(nlp, text, published) == expected, pattern
+]  # fmt: skip
 
 
 def test_memberships_parse_only_sentences_that_need_it(nlp: Pipeline) -> None:
@@ -302,9 +285,8 @@ def test_memberships_parse_only_sentences_that_need_it(nlp: Pipeline) -> None:
     assert [(m.actor, m.body, m.action) for m in doc.memberships] == [("CHL", "WTO", "join")]
 
 
-@pytest.mark.parametrize(
-    ("pattern", "text", "published", "expected"),
-    [
+# Dependency modality and roles: (pattern, a sentence of our own, page date, events).
+_DEPENDENCY_MODALITY_AND_ROLES: list[_FrameCase] = [
         ("a counterfactual ('would have left') is no event",
          "The foreign minister said Peru would have left the OAS anyway.", None, []),
         ("a withdrawal under way ('was leaving') is an announcement",
@@ -330,16 +312,7 @@ def test_memberships_parse_only_sentences_that_need_it(nlp: Pipeline) -> None:
         ("halting participation is a suspension by the subject",
          "Hungary halted its participation in the ICC in June 2030.", None,
          [("HUN", "ICC", "suspend", "2030-06")]),
-    ],
-)  # fmt: skip
-def test_memberships_dependency_modality_and_roles(
-    nlp: Pipeline,
-    pattern: str,
-    text: str,
-    published: str | None,
-    expected: list[tuple[str, str, str, str | None]],
-) -> None:
-    assert _events(nlp, text, published) == expected, pattern
+]  # fmt: skip
 
 
 def test_memberships_election_lists_by_region_and_reelected_states(nlp: Pipeline) -> None:
@@ -480,9 +453,8 @@ def test_registry_term_rule_reads_elected_seats() -> None:
 
 
 # Patterns read over the parse in the second round: one sentence of our own per general pattern.
-@pytest.mark.parametrize(
-    ("pattern", "text", "published", "expected"),
-    [
+# Second round frames: (pattern, a sentence of our own, page date, events).
+_SECOND_ROUND_FRAMES: list[_FrameCase] = [
         ("a list of bodies the parse breaks is read from the text",
          "Peru left UNESCO, the WHO and the Paris Agreement in 2030.", None,
          [("PER", "UNESCO", "withdraw", "2030"), ("PER", "WHO", "withdraw", "2030"),
@@ -526,16 +498,7 @@ def test_registry_term_rule_reads_elected_seats() -> None:
         ("a possessive body of a membership noun",
          "Timor-Leste formally became ASEAN's 11th member on 26 October 2025.", None,
          [("TLS", "ASEAN", "join", "2025-10-26")]),
-    ],
-)  # fmt: skip
-def test_memberships_second_round_frames(
-    nlp: Pipeline,
-    pattern: str,
-    text: str,
-    published: str | None,
-    expected: list[tuple[str, str, str, str | None]],
-) -> None:
-    assert _events(nlp, text, published) == expected, pattern
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -592,9 +555,8 @@ def test_memberships_term_start_after_a_qualified_term(nlp: Pipeline) -> None:
     assert {e[3] for e in _events(nlp, text, "2032-10-14")} == {"2033-01-01"}
 
 
-@pytest.mark.parametrize(
-    ("pattern", "text", "published", "expected"),
-    [
+# Since and announced intentions: (pattern, a sentence of our own, page date, events).
+_SINCE_AND_ANNOUNCED_INTENTIONS: list[_FrameCase] = [
         ("a membership held since a date is a joining then",
          "Peru has been a member of the OAS since 1948.", None, [("PER", "OAS", "join", "1948")]),
         ("'a member since' in apposition", "Peru, a member of the OAS since 1948, protested.", None,
@@ -610,16 +572,7 @@ def test_memberships_term_start_after_a_qualified_term(nlp: Pipeline) -> None:
         ("a suspension announced for the future is no event yet",
          "On 2 February 2031 Russia announced that it would suspend its participation in the New START "
          "treaty.", None, []),
-    ],
-)  # fmt: skip
-def test_memberships_since_and_announced_intentions(
-    nlp: Pipeline,
-    pattern: str,
-    text: str,
-    published: str | None,
-    expected: list[tuple[str, str, str, str | None]],
-) -> None:
-    assert _events(nlp, text, published) == expected, pattern
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -642,9 +595,8 @@ def test_memberships_tallies_and_elected_members(
     assert {(e[1], e[2], e[3]) for e in events} <= {("UNHRC", "join", "2033-10-12")}, pattern
 
 
-@pytest.mark.parametrize(
-    ("pattern", "text", "published", "expected"),
-    [
+# Notices and following: (pattern, a sentence of our own, page date, events).
+_NOTICES_AND_FOLLOWING: list[_FrameCase] = [
         ("a notice of withdrawal with no body named: the owner of the notice, the story's body",
          "Ghana joined the ICC in 2000. Ghana submitted its notice of withdrawal to the UN Secretary-General "
          "on 17 March 2030.", None,
@@ -652,9 +604,21 @@ def test_memberships_tallies_and_elected_members(
         ("a withdrawal after 'following' is a fact, dated by the date the parser hangs on 'following'",
          "Peru said on Friday it would quit the WTO, following the US exit last year.", "2031-03-18",
          [("PER", "WTO", "announce_withdrawal", "2031-03-14"), ("USA", "WTO", "withdraw", "2030")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "published", "expected"),
+    [
+        *_FRAMES,
+        *_DEPENDENCY_FRAMES,
+        *_DEPENDENCY_MODALITY_AND_ROLES,
+        *_SECOND_ROUND_FRAMES,
+        *_SINCE_AND_ANNOUNCED_INTENTIONS,
+        *_NOTICES_AND_FOLLOWING,
     ],
-)  # fmt: skip
-def test_memberships_notices_and_following(
+)
+def test_memberships_frame_patterns(
     nlp: Pipeline,
     pattern: str,
     text: str,

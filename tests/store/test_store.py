@@ -11,13 +11,19 @@ from comity.store import SCHEMA_VERSION, Store, default_db_path
 from comity.store._schema import BLOC_DDL, RESULT_TABLES
 
 
+def _stored_schema_version(path: Path) -> int:
+    """The version the store's meta table records (``Store.schema_version`` is the code's)."""
+    with Store.open(path, read_only=True) as store:
+        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def test_store_creates_schema_and_reopens(tmp_path: Path) -> None:
     path = tmp_path / "c.duckdb"
     with Store.open(path, read_only=False) as store:
         assert store.count("states") == 0
-    with Store.open(path, read_only=True) as store:
-        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        assert row is not None and int(row[0]) == SCHEMA_VERSION
+    assert _stored_schema_version(path) == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("version", [SCHEMA_VERSION + 1, 1])
@@ -44,9 +50,7 @@ def test_store_of_version_2_gains_the_result_tables_when_opened_for_writing(tmp_
     with Store.open(path, read_only=False) as store:
         assert store.count("materialised") == 0
         assert store.count("sources") == 1  # nothing stored is lost
-    with Store.open(path, read_only=True) as store:
-        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        assert row is not None and int(row[0]) == SCHEMA_VERSION
+    assert _stored_schema_version(path) == SCHEMA_VERSION
 
 
 def test_store_of_version_3_gains_the_bloc_tables_when_opened_for_writing(tmp_path: Path) -> None:
@@ -62,9 +66,7 @@ def test_store_of_version_3_gains_the_bloc_tables_when_opened_for_writing(tmp_pa
     with Store.open(path, read_only=False) as store:
         assert all(store.count(table) == 0 for table in bloc_tables)
         assert store.count("vote_years") == 1  # the results of version 3 are kept
-    with Store.open(path, read_only=True) as store:
-        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        assert row is not None and int(row[0]) == SCHEMA_VERSION
+    assert _stored_schema_version(path) == SCHEMA_VERSION
 
 
 def test_store_of_version_4_gains_the_story_keys_when_opened_for_writing(tmp_path: Path) -> None:
@@ -81,9 +83,7 @@ def test_store_of_version_4_gains_the_story_keys_when_opened_for_writing(tmp_pat
     with Store.open(path, read_only=False) as store:
         assert store.count("story_keys") == 0
         assert store.count("documents") == 1  # nothing stored is lost
-    with Store.open(path, read_only=True) as store:
-        row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        assert row is not None and int(row[0]) == SCHEMA_VERSION
+    assert _stored_schema_version(path) == SCHEMA_VERSION
 
 
 def test_store_of_version_5_gains_the_actor_profiles_when_opened_for_writing(tmp_path: Path) -> None:
