@@ -102,6 +102,15 @@ def _refresh_registry(store: Store, path: Path, freshness: RegistryFreshness) ->
                 f"comity: warning: reloading the registry failed, the store is as it was ({old}): {exc}",
                 err=True,
             )
+        else:
+            if writable.count("materialised"):
+                # Results stored by the build carry the version of the data they came from: they
+                # are of the old registry now, and answers compute or wait until they are rebuilt.
+                typer.echo(
+                    f"comity: the results `comity build` stored were computed with the old registry; "
+                    f"run `comity build --db {path}` to compute them again.",
+                    err=True,
+                )
     return Store.open(path, read_only=True)
 
 

@@ -46,6 +46,9 @@ def test_changed_hand_data_is_reloaded_on_open_and_the_rest_kept(
 ) -> None:
     with Store.open(db_copy, read_only=False) as store:
         store.con.execute("INSERT INTO vote_years VALUES (1999, 7)")
+        store.con.execute(
+            "INSERT INTO materialised VALUES ('vote_years', 'v0', '{}', 1, 0.1, current_timestamp, NULL)"
+        )
     members, _ = _brics_on(db_copy, "2011-01-01")
     assert "ZAF" in members
 
@@ -67,6 +70,8 @@ def test_changed_hand_data_is_reloaded_on_open_and_the_rest_kept(
     members, err = _brics_on(db_copy, "2011-01-01")
     assert "ZAF" not in members and {"BRA", "RUS", "IND", "CHN"} <= members
     assert "reloading the registry" in err
+    # results the build stored from the old registry: the user is told how to compute them again
+    assert f"run `comity build --db {db_copy}`" in err
     with Store.open(db_copy) as store:
         assert registry_freshness(store).current
         # votes, news and the rest of the store are not the registry's: they stay

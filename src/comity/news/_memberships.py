@@ -61,6 +61,7 @@ from comity.news._memframes import (
     dependency_events,
     trigger_noun_or_verb,
 )
+from comity.news._orgtables import organisation_kinds
 from comity.news._parse import Parse, parse_spans, parser, register_selector
 from comity.news._pipeline import Resources, stage
 from comity.news._spans import SpanIndex
@@ -424,15 +425,6 @@ def _org_kind(entity_id: str, registry_kind: Callable[[str], str | None]) -> str
     return None
 
 
-@functools.cache
-def _organisation_kinds() -> dict[str, str | None]:
-    """Every organisation id of the registry with its kind, read in one query, once per process."""
-    from comity.registry import Registry
-
-    rows = Registry.default().store.con.execute("SELECT org_id, kind FROM organisations").fetchall()
-    return {str(org_id): str(kind) if kind else None for org_id, kind in rows}
-
-
 @functools.lru_cache(maxsize=4096)
 def _registry_kind(entity_id: str) -> str | None:
     """The registry's kind of an organisation (``igo``, ``treaty``, ``un_body``, ``group`` ...)."""
@@ -441,11 +433,11 @@ def _registry_kind(entity_id: str) -> str | None:
     # An id of the registry (as the registry resolves one: as given, upper- or lower-cased) is
     # looked up in a table read once; Registry.show costs about 50 ms a call, and each worker
     # process of a corpus run paid it again for every body it met.
-    kinds = _organisation_kinds()
+    kinds = organisation_kinds()
     text = entity_id.strip()
     for key in (text, text.upper(), text.lower()):
         if key in kinds:
-            return kinds[key]
+            return kinds[key][0]
     try:
         record = Registry.default().show(entity_id, types=("organisation",)).get("record") or {}
     except ComityError:
@@ -1513,7 +1505,7 @@ def memberships(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     # Loaded when the pipeline is built, not within a document's time budget; and before a
     # corpus run forks its workers, which then share them.
     parser()
-    _organisation_kinds()
+    organisation_kinds()
 
     def run(doc: NewsDoc) -> NewsDoc:
         doc.memberships = find_memberships(doc)

@@ -565,24 +565,21 @@ def _frame(token: Any) -> DepEvent | None:
         kind = _VERBS.get(word)
         if kind in ("join", "engage", "admit") and _re_prefixed(token):
             kind = "rejoin"  # "re-join", "re-engaged", "re-admitted", split by the tokenizer
-        elif kind == "engage" and _re_prefixed(token):
-            kind = "rejoin"
         elif kind == "engage":
             return None
     if kind is None:
         return None
-    if kind in ("elect", "vote", "seat", "newmember", "unopposed"):
-        return _election_frame(token, kind)
+    # "members ... since" is a membership held since a date before it is an election's new members.
     if kind in ("member", "belong") or (kind == "newmember" and _lower(token) == "members" and any(
         _lower(c) == "since" for c in [*token.children, *token.head.children]
     )):  # fmt: skip
         return _since_frame(token, "belong" if kind == "belong" else "member")
+    if kind in ("elect", "vote", "seat", "newmember", "unopposed"):
+        return _election_frame(token, kind)
     present = _present(token)
     objects = _children(token, "dobj")
     event: DepEvent | None = None
     if _is_noun(token):
-        if kind == "member":
-            return None
         preps = _BODY_PREPS.get(kind, ("from",))
         if kind in ("withdraw",):
             preps = ("from",)

@@ -415,11 +415,7 @@ class Registry:
         if self._profiles_fresh is None:
             from comity.votes._stored import _is_fresh, data_version
 
-            rows = self.store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-            tables = {str(r[0]) for r in rows}
-            self._profiles_fresh = {"actor_profiles", "materialised", "loads"} <= tables and _is_fresh(
-                self.store, PROFILES, data_version(self.store)
-            )
+            self._profiles_fresh = _is_fresh(self.store, PROFILES, data_version(self.store))
         return stored_profile(self.store, entity_id, entity_type, on) if self._profiles_fresh else None
 
     # -- memberships -----------------------------------------------------------------------
@@ -754,16 +750,9 @@ class Registry:
     # -- sources ---------------------------------------------------------------------------
     def sources(self) -> dict[str, dict[str, str | None]]:
         """The registry's sources by id (title, url, licence), as the store's ``sources`` table
-        holds them; empty for a store without one."""
+        holds them."""
         if self._sources is None:
-            tables = {
-                str(r[0]) for r in self.store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-            }
-            rows = (
-                self.store.con.execute("SELECT source_id, title, url, licence FROM sources").fetchall()
-                if "sources" in tables
-                else []
-            )
+            rows = self.store.con.execute("SELECT source_id, title, url, licence FROM sources").fetchall()
             self._sources = {str(r[0]): {"title": r[1], "url": r[2], "licence": r[3]} for r in rows}
         return self._sources
 

@@ -66,8 +66,7 @@ class VoteAnswers:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.stored = StoredVotes(store)
-        tables = {str(r[0]) for r in store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        self.n_votes = store.count("votes") if "votes" in tables else 0
+        self.n_votes = store.count("votes")
 
     def on(self, store: Store) -> VoteAnswers:
         """The same answers read through ``store`` (another cursor of the same database)."""

@@ -503,7 +503,7 @@ class StoredVotes:
     ) -> YearlyBlocs | None:
         """:func:`comity.votes.yearly_blocs` of ``year`` as stored; None when not stored with these
         parameters (or the year has no stored blocs)."""
-        from comity.votes._blocs import YearlyBlocs
+        from comity.votes._blocs import _STABILITY_COLUMNS, YearlyBlocs
 
         info = self.info("vote_blocs")
         wanted = {"resolution": resolution, "metric": metric, "min_votes": min_votes, "seed": random_state}
@@ -531,13 +531,13 @@ class StoredVotes:
         )
         stability = pd.DataFrame(
             [] if previous is None else [(year, previous, ari, nmi, n_common)],
-            columns=["period", "previous", "ari", "nmi", "n_common"],
+            columns=_STABILITY_COLUMNS,
         )
         return YearlyBlocs(
             blocs,
             movers,
             stability,
-            {} if modularity is None else {year: float(modularity)},
+            {year: float(modularity)},
             {year: json.loads(notes)} if notes else {},
         )
 
