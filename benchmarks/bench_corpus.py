@@ -407,11 +407,18 @@ def resume_check(workdir: Path, corpus: Path, size: int, chunk_size: int = 500) 
     partial, finished = count_documents(out), _finished_chunks(out)
     with Store.open(db, read_only=True) as store:
         stored = store.count("documents")
+    total_chunks = -(-size // chunk_size)
+    if killed.returncode != -9 or not 0 < finished < total_chunks:
+        # A run that ended before the kill, or was killed before any chunk, checks no resumption.
+        problems.append(
+            f"resumed run at {size:,}: the kill did not land half-way (exit {killed.returncode}, "
+            f"{finished} of {total_chunks} chunks finished)"
+        )
     resumed = run_engine("local", corpus, out, size, 1, db=db)
     same, detail = same_output(folders["uninterrupted"][0], out)
     print(
         f"  resume: killed (SIGKILL) after {killed.seconds:.1f} s with {finished} of "
-        f"{-(-size // chunk_size)} chunks in the manifest, {partial:,} documents in Parquet, {stored:,} in "
+        f"{total_chunks} chunks in the manifest, {partial:,} documents in Parquet, {stored:,} in "
         f"the store; restart took {resumed.seconds:.1f} s (exit {resumed.returncode})"
     )
     print(f"  resume: Parquet output identical to the uninterrupted run: {same} ({detail})")
