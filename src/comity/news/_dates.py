@@ -323,18 +323,22 @@ def page_stamp_spans(text: str) -> tuple[tuple[int, int], ...]:
     line = page_date_span(text)
     if line is not None:
         spans.append(line)
+    spans.extend((start, end) for start, end, _ in _stamps(text))
+    return tuple(sorted(set(spans)))
+
+
+def _stamps(text: str) -> Iterator[tuple[int, int, str | None]]:
+    """The page's date stamps, ``(start, end, ISO date)``: the full dates right after
+    "Published"/"Posted"/"Updated", then those followed by a clock time, each in text order."""
     for marker in _PUBLISHED.finditer(text):
-        spans.extend(
-            (marker.end() + m.start, marker.end() + m.end)
-            for m in _full_dates(text[marker.end() : marker.end() + 70])
-            if m.start <= 40
-        )
+        for mention in _full_dates(text[marker.end() : marker.end() + 70]):
+            if mention.start <= 40:
+                yield marker.end() + mention.start, marker.end() + mention.end, mention.value
     for clock in _CLOCK_ANYWHERE.finditer(text):
         window_start = max(0, clock.start() - 40)
         for mention in _full_dates(text[window_start : clock.start()]):
             if _CLOCK.match(text[window_start + mention.end : window_start + mention.end + 12]):
-                spans.append((window_start + mention.start, window_start + mention.end))
-    return tuple(sorted(set(spans)))
+                yield window_start + mention.start, window_start + mention.end, mention.value
 
 
 @functools.lru_cache(maxsize=512)
@@ -353,15 +357,9 @@ def page_date(text: str, *, published: str | None = None, head_chars: int = 600)
     found = _PAGE_DATE_LINE.match(text)
     if found and _full(int(found.group(1)[:4]), int(found.group(1)[5:7]), int(found.group(1)[8:])):
         return found.group(1)
-    for marker in _PUBLISHED.finditer(text):
-        for mention in _full_dates(text[marker.end() : marker.end() + 70]):
-            if mention.start <= 40:
-                return mention.value
-    for clock in _CLOCK_ANYWHERE.finditer(text):
-        window_start = max(0, clock.start() - 40)
-        for mention in _full_dates(text[window_start : clock.start()]):
-            if _CLOCK.match(text[window_start + mention.end : window_start + mention.end + 12]):
-                return mention.value
+    stamp = next(_stamps(text), None)
+    if stamp is not None:
+        return stamp[2]
     head = [
         m
         for m in _full_dates(text[: head_chars + 40])

@@ -413,15 +413,12 @@ _NEEDS_BODY_AFTER = re.compile(
     r"^(?:told the|before the|address(?:es|ed)? the|briefed the|spoke|speaking)", re.I
 )
 # Decisions that make a meeting only when the body makes them (subject before, or "by the <body>").
-_DECISION = re.compile(
-    r"^(?:adopt|pass|approv|reject|endors|appoint|elect|recommend|declar|expel|suspend|admit|forward|back)",
-    re.I,
+_DECISION_STEMS = (
+    "adopt|pass|approv|reject|endors|appoint|elect|recommend|declar|expel|suspend|admit|forward|back"
 )
+_DECISION = re.compile(rf"^(?:{_DECISION_STEMS})", re.I)
 # The decision words of _TRIGGER, to find quickly the sentences that may need the parse.
-_DECISION_WORD = re.compile(
-    r"\b(?:adopt|pass|approv|reject|endors|appoint|elect|recommend|declar|expel|suspend|admit|forward|back)",
-    re.IGNORECASE,
-)
+_DECISION_WORD = re.compile(rf"\b(?:{_DECISION_STEMS})", re.I)
 # Decisions that the surface check alone never accepts: too often someone else's act ("Moscow-backed",
 # "the elected government"); only the parse can say that a body is their subject or agent.
 _FRAME_ONLY = re.compile(r"^(?:back|elect|declar|forward|admit)", re.I)
