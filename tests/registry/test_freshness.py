@@ -146,3 +146,39 @@ def test_store_of_a_comity_that_did_not_record_its_inputs_is_stale(db_copy: Path
         store.con.execute("UPDATE loads SET sha256 = 'older' WHERE name = 'registry'")
         freshness = registry_freshness(store)
     assert not freshness.current and freshness.changed == ("the comity that built it",)
+
+
+def _record_result(store: Store, name: str, version: str) -> None:
+    with store.transaction():
+        store.record_result(name, version, {}, 1, 0.1)
+
+
+def test_a_change_of_the_building_code_alone_keeps_the_stored_results(
+    db_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(db_copy, read_only=False) as store:
+        _record_result(store, "actor_profiles", store.data_version())
+        before = store.loaded_sha256("registry")
+        monkeypatch.setattr(registry_build, "_build_code_digest", lambda: "other code")
+        freshness = registry_freshness(store)
+        assert not freshness.current and freshness.changed == ("the code that builds the registry",)
+        report = build_registry(store)
+        # rebuilt by the new code, to the same rows: the load and the results computed from it stay
+        assert not report.skipped and report.sha256 == before == store.loaded_sha256("registry")
+        assert store.result_is_fresh("actor_profiles", store.data_version())
+        assert registry_freshness(store).current and build_registry(store).skipped
+        row = store.con.execute("SELECT value FROM meta WHERE key = 'registry_inputs'").fetchone()
+        assert row is not None and json.loads(row[0])["code"] == "other code"
+
+
+def test_a_change_of_the_data_makes_the_stored_results_stale(
+    db_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _moved_brics_entry(tmp_path)
+    with Store.open(db_copy, read_only=False) as store:
+        _record_result(store, "actor_profiles", store.data_version())
+        before = store.loaded_sha256("registry")
+        monkeypatch.setattr(registry_build, "data_dir", lambda: folder)
+        report = build_registry(store)
+        assert not report.skipped and report.sha256 != before
+        assert not store.result_is_fresh("actor_profiles", store.data_version())

@@ -100,7 +100,54 @@ def test_store_of_version_5_gains_the_actor_profiles_when_opened_for_writing(tmp
         assert store.count("vote_years") == 1  # nothing stored is lost
     with Store.open(path, read_only=True) as store:
         row = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        assert row is not None and int(row[0]) == SCHEMA_VERSION == 6
+        assert row is not None and int(row[0]) == SCHEMA_VERSION == 7
+
+
+def test_store_of_version_6_names_its_registry_by_its_rows_and_keeps_its_results(db_copy: Path) -> None:
+    from comity.registry import build_registry, registry_freshness
+    from comity.store import sha256_of
+    from comity.store._schema import REGISTRY_TABLES
+
+    with Store.open(db_copy, read_only=False) as store:
+        # Version 6 named the registry's load by the build's inputs, the code's digest among them.
+        store.con.execute("UPDATE loads SET sha256 = ? WHERE name = 'registry'", [sha256_of("data", "code")])
+        with store.transaction():
+            store.record_result("actor_profiles", store.data_version(), {}, 1, 0.1)
+            store.record_result("vote_years", "of other data", {}, 1, 0.1)
+        store.con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaVersionError, match="schema version 6") as info:
+        Store.open(db_copy, read_only=True)
+    assert "fingerprint of the registry's rows" in str(info.value)
+    with Store.open(db_copy, read_only=False) as store:
+        assert store.loaded_sha256("registry") == store.content_sha256(REGISTRY_TABLES)
+        version = store.data_version()
+        # a result of the store's data stays current, one of other data stays stale
+        assert store.result_is_fresh("actor_profiles", version)
+        assert not store.result_is_fresh("vote_years", version)
+        # the registry was built from the data and code at hand: nothing to rebuild
+        assert registry_freshness(store).current and build_registry(store).skipped
+    assert _stored_schema_version(db_copy) == SCHEMA_VERSION
+
+
+def test_store_of_version_6_without_a_registry_migrates(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    with Store.open(path, read_only=False) as store:
+        store.con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    with Store.open(path, read_only=False) as store:
+        assert store.loaded_sha256("registry") is None
+    assert _stored_schema_version(path) == SCHEMA_VERSION
+
+
+def test_content_sha256_is_of_the_rows_not_their_order(tmp_path: Path) -> None:
+    rows = pd.DataFrame([{"source_id": "b", "title": "two"}, {"source_id": "a", "title": "one"}])
+    first, second = Store.memory(), Store.memory()
+    first.insert_frame("sources", rows)
+    second.insert_frame("sources", rows.iloc[::-1])
+    assert first.content_sha256(("sources",)) == second.content_sha256(("sources",))
+    second.con.execute("UPDATE sources SET title = 'One' WHERE source_id = 'a'")
+    assert first.content_sha256(("sources",)) != second.content_sha256(("sources",))
+    # the table's name is part of what is hashed
+    assert first.content_sha256(("sources",)) != first.content_sha256(("states",))
 
 
 def test_store_refuses_corrupt_file(tmp_path: Path) -> None:

@@ -131,8 +131,9 @@ def data_dir() -> Path:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: ``skipped`` when the store already held the same data; ``missing`` the
-    parts left out because their upstream files could not be had (``registry:cow``, ...)."""
+    """What a build did: ``skipped`` when the store already held the same data; ``sha256`` the hash
+    of the registry's rows (its ``loads`` fingerprint); ``missing`` the parts left out because
+    their upstream files could not be had (``registry:cow``, ...)."""
 
     skipped: bool
     counts: dict[str, int]
@@ -925,30 +926,42 @@ def build_registry(
 ) -> BuildReport:
     """Load the registry into ``store`` in one transaction.
 
-    Skips the work (and changes nothing) when the store already holds the same data, unless
-    ``force``. The upstream files come from ``mirror`` (a mirror folder), else as
-    :func:`comity.data.fetch` finds them; parts whose files cannot be had are left out and
-    named in the report's ``missing``.
+    Skips the work (and changes nothing) when the store's registry was built from the same data,
+    upstream files and building code (the ``registry_inputs`` meta), unless ``force``. The load is
+    recorded under a hash of the rows it wrote (:meth:`Store.content_sha256`): results computed
+    from the registry are of its rows, whatever code built them.
+
+    The upstream files come from ``mirror`` (a mirror folder), else as :func:`comity.data.fetch`
+    finds them; parts whose files cannot be had are left out and named in the report's ``missing``.
     """
     folder = folder or data_dir()
     files = upstream_files(mirror=mirror)
     missing = _missing_parts(files)
-    fingerprint = _registry_fingerprint(folder, files)
-    if not force and store.loaded_sha256("registry") == fingerprint:
+    inputs = _registry_inputs(folder, {key: path is not None for key, path in files.items()})
+    loaded = store.loaded_sha256("registry")
+    if not force and loaded is not None and _built_from(store) == inputs:
         counts = {table: store.count(table) for table in REGISTRY_TABLES}
-        return BuildReport(True, counts, fingerprint, missing)
+        return BuildReport(True, counts, loaded, missing)
     frames = registry_frames(folder, files)
     with store.transaction():
         for table in REGISTRY_TABLES:
             store.con.execute(f'DELETE FROM "{table}"')
             store.insert_frame(table, frames[table])
+        # The load is named by the rows, not by what made them: results computed from the registry
+        # (profiles, cohesion) stay current when new code builds the same rows.
+        fingerprint = store.content_sha256(REGISTRY_TABLES)
         store.record_load("registry", fingerprint, sum(len(f) for f in frames.values()))
-        inputs = _registry_inputs(folder, {key: path is not None for key, path in files.items()})
         store.con.execute("DELETE FROM meta WHERE key = 'registry_inputs'")
         store.con.execute("INSERT INTO meta VALUES ('registry_inputs', ?)", [json.dumps(inputs)])
         store.con.execute("DELETE FROM meta WHERE key = 'registry_missing'")
         store.con.execute("INSERT INTO meta VALUES ('registry_missing', ?)", [",".join(missing)])
     return BuildReport(False, {t: len(frames[t]) for t in REGISTRY_TABLES}, fingerprint, missing)
+
+
+def _built_from(store: Store) -> dict[str, Any] | None:
+    """The inputs (:func:`_registry_inputs`) the store's registry was built from, if recorded."""
+    row = store.con.execute("SELECT value FROM meta WHERE key = 'registry_inputs'").fetchone()
+    return None if row is None else dict(json.loads(row[0]))
 
 
 #: The modules whose code makes the registry's tables (paths under the ``comity`` package): a
@@ -978,14 +991,10 @@ def _registry_inputs(folder: Path, present: Mapping[str, bool]) -> dict[str, Any
     }
 
 
-def _inputs_fingerprint(inputs: Mapping[str, Any]) -> str:
-    return sha256_of(inputs["data"], inputs["code"], *(f"{k}={v}" for k, v in inputs["upstream"].items()))
-
-
-def _registry_fingerprint(folder: Path, files: dict[str, Path | None]) -> str:
-    return _inputs_fingerprint(
-        _registry_inputs(folder, {key: path is not None for key, path in files.items()})
-    )
+def _data_fingerprint(folder: Path, files: Mapping[str, Path | None]) -> str:
+    """A hash of the registry's data: the hand data and the upstream files at hand (not the code)."""
+    inputs = _registry_inputs(folder, {key: path is not None for key, path in files.items()})
+    return sha256_of(inputs["data"], *(f"{k}={v}" for k, v in inputs["upstream"].items()))
 
 
 @dataclass(frozen=True)
@@ -1021,18 +1030,16 @@ def registry_freshness(
         key: locate(key, data_dir=mirror) is not None for keys in REGISTRY_UPSTREAM.values() for key in keys
     }
     now = _registry_inputs(folder, present)
-    stored = store.loaded_sha256("registry")
-    if stored is None:
+    if store.loaded_sha256("registry") is None:
         return RegistryFreshness(False, ("nothing (no registry is loaded)",))
-    if _inputs_fingerprint(now) == stored:
+    built = _built_from(store)
+    if built == now:
         return RegistryFreshness(True)
-    row = store.con.execute("SELECT value FROM meta WHERE key = 'registry_inputs'").fetchone()
-    if row is None:
+    if built is None:
         # Built by a comity that did not record its inputs: whichever upstream file is not at
         # hand may have been used.
         unavailable = tuple(key for key, sha in now["upstream"].items() if sha == "-")
         return RegistryFreshness(False, ("the comity that built it",), unavailable)
-    built = json.loads(row[0])
     changed = [
         what
         for what, key in (
@@ -1067,13 +1074,12 @@ def registry_cache_path(folder: Path | None = None) -> Path:
     """Where a process keeps the registry it built, for the next process to copy.
 
     A file in the user cache (``$XDG_CACHE_HOME/comity/registry/``) named by what the build
-    depends on: the registry's data and upstream files (as :func:`build_registry` fingerprints
-    them), comity's code and DuckDB's version.
+    depends on: the registry's data and upstream files, comity's code (all of it, the building
+    code included) and DuckDB's version.
     """
     from platformdirs import user_cache_dir
 
-    fingerprint = _registry_fingerprint(folder or data_dir(), upstream_files())
-    key = sha256_of(fingerprint, _code_digest())[:24]
+    key = sha256_of(_data_fingerprint(folder or data_dir(), upstream_files()), _code_digest())[:24]
     return Path(user_cache_dir("comity")) / "registry" / f"{key}.duckdb"
 
 
@@ -1134,8 +1140,12 @@ def _copy_registry(store: Store, path: Path) -> None:
             for table in REGISTRY_TABLES:
                 store.con.execute(f'DELETE FROM "{table}"')
                 store.con.execute(f'INSERT INTO "{table}" SELECT * FROM registry_cache."{table}"')
-            for table, key in (("loads", "name"), ("meta", "key")):
-                value = "registry" if table == "loads" else "registry_missing"
+            # What build_registry reads to skip: the load, and the inputs it was built from.
+            for table, key, value in (
+                ("loads", "name", "registry"),
+                ("meta", "key", "registry_missing"),
+                ("meta", "key", "registry_inputs"),
+            ):
                 store.con.execute(f'DELETE FROM "{table}" WHERE {key} = ?', [value])
                 store.con.execute(
                     f'INSERT INTO "{table}" SELECT * FROM registry_cache."{table}" WHERE {key} = ?', [value]

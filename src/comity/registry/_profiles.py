@@ -227,12 +227,11 @@ def materialise_profiles(
     """Compute every actor's profile of today and store it (one transaction), unless the stored
     ones are of the store's data and still hold today. Returns the seconds it took (0 if kept)."""
     from comity.registry._registry import Registry
-    from comity.votes._stored import _is_fresh, _record, data_version
 
     say = progress or (lambda _line: None)
     today = date.today()
-    version = data_version(store)
-    if not force and _is_fresh(store, PROFILES, version) and _holds(store, today):
+    version = store.data_version()
+    if not force and store.result_is_fresh(PROFILES, version) and _holds(store, today):
         say("actor profiles already computed from this data")
         return 0.0
     started = time.perf_counter()
@@ -249,7 +248,7 @@ def materialise_profiles(
             ],
         )
         seconds = time.perf_counter() - started
-        _record(store, PROFILES, version, {"on": today.isoformat()}, len(profiles), seconds)
+        store.record_result(PROFILES, version, {"on": today.isoformat()}, len(profiles), seconds)
     say(f"computed {PROFILES}: {len(profiles):,} rows in {seconds:.1f} s")
     return seconds
 

@@ -413,9 +413,7 @@ class Registry:
     def _stored_profile(self, entity_id: str, entity_type: str, on: date) -> dict[str, Any] | None:
         """The profile ``comity build`` stored, while it is of this store's data and holds on ``on``."""
         if self._profiles_fresh is None:
-            from comity.votes._stored import _is_fresh, data_version
-
-            self._profiles_fresh = _is_fresh(self.store, PROFILES, data_version(self.store))
+            self._profiles_fresh = self.store.result_is_fresh(PROFILES, self.store.data_version())
         return stored_profile(self.store, entity_id, entity_type, on) if self._profiles_fresh else None
 
     # -- memberships -----------------------------------------------------------------------

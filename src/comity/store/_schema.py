@@ -13,7 +13,13 @@ its parameters and how long it took.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from comity.store._store import Store
+
+SCHEMA_VERSION = 7
 
 REGISTRY_TABLES = (
     "sources",
@@ -157,16 +163,43 @@ PROFILE_DDL: tuple[str, ...] = (
 )
 DDL = DDL + RESULT_DDL + BLOC_DDL + STORY_KEYS_DDL + PROFILE_DDL
 
+
+def _registry_load_by_content(store: Store) -> None:
+    """Name the registry's load by the rows it holds (schema version 7), no longer by the data and
+    the code that built it (version 6): a change of that code that gives the same rows then keeps
+    the results computed from them. Results that were of the store's data stay so."""
+    if store.loaded_sha256("registry") is None:
+        return
+    before = store.data_version()
+    store.con.execute(
+        "UPDATE loads SET sha256 = ? WHERE name = 'registry'", [store.content_sha256(REGISTRY_TABLES)]
+    )
+    store.con.execute(
+        "UPDATE materialised SET source_version = ? WHERE source_version = ?", [store.data_version(), before]
+    )
+
+
+#: A step of a migration: a statement, or a function of the store run in the migration's transaction.
+Migration = str | Callable[["Store"], None]
 #: Statements that bring a store of an older schema version up to the next one, by version.
 #: Version 2 lacks only the tables of materialised results, version 3 those of the yearly blocs,
 #: version 4 the story keys, version 5 the actor profiles: adding them loses nothing (documents
 #: stored by version 4 have no keys: they keep their stories, and are read again, to get keys, when
-#: a corpus run meets them; actor profiles are computed when they are missing).
-MIGRATIONS: dict[int, tuple[str, ...]] = {2: RESULT_DDL, 3: BLOC_DDL, 4: STORY_KEYS_DDL, 5: PROFILE_DDL}
+#: a corpus run meets them; actor profiles are computed when they are missing). Version 6 names the
+#: registry's load by the build's inputs, version 7 by the registry's rows.
+MIGRATIONS: dict[int, tuple[Migration, ...]] = {
+    2: RESULT_DDL,
+    3: BLOC_DDL,
+    4: STORY_KEYS_DDL,
+    5: PROFILE_DDL,
+    6: (_registry_load_by_content,),
+}
 #: What each migration adds, for the message that asks to run it.
 MIGRATION_NOTES: dict[int, str] = {
     2: "the tables of results computed by the build",
     3: "the tables of the yearly voting blocs",
     4: "the story keys of read documents",
     5: "the actor profiles computed by the build",
+    6: "a fingerprint of the registry's rows (results then stay current when only the code that builds "
+    "the registry changes)",
 }

@@ -31,14 +31,13 @@ import json
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from comity.errors import BadInput, ComityError
-from comity.store import Store, sha256_of
+from comity.store import Store
 
 if TYPE_CHECKING:
     from comity.votes._blocs import YearlyBlocs
@@ -79,39 +78,9 @@ _IDEAL_COLUMNS = ["iso3", "year", "ideal", "se", "n_votes"]
 
 
 def data_version(store: Store) -> str:
-    """A hash of what the store's data was loaded from (the ``loads`` table): results computed from
-    other data carry another version."""
-    rows = store.con.execute("SELECT name, sha256 FROM loads ORDER BY name").fetchall()
-    return sha256_of(repr([(str(n), str(h)) for n, h in rows]))[:32]
-
-
-def _record(
-    store: Store,
-    name: str,
-    version: str,
-    params: dict[str, Any],
-    n_rows: int,
-    seconds: float,
-    note: str | None = None,
-) -> None:
-    store.con.execute("DELETE FROM materialised WHERE name = ?", [name])
-    store.con.execute(
-        "INSERT INTO materialised VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            name,
-            version,
-            json.dumps(params, sort_keys=True),
-            n_rows,
-            round(seconds, 3),
-            datetime.now(UTC).replace(tzinfo=None),
-            note,
-        ],
-    )
-
-
-def _is_fresh(store: Store, name: str, version: str) -> bool:
-    row = store.con.execute("SELECT source_version FROM materialised WHERE name = ?", [name]).fetchone()
-    return row is not None and str(row[0]) == version
+    """A hash of what the store's data was loaded from (:meth:`Store.data_version`): results
+    computed from other data carry another version."""
+    return store.data_version()
 
 
 def materialise_votes(
@@ -130,7 +99,7 @@ def materialise_votes(
 
     say = progress or (lambda _line: None)
     version = data_version(store)
-    todo = [name for name in RESULTS if force or not _is_fresh(store, name, version)]
+    todo = [name for name in RESULTS if force or not store.result_is_fresh(name, version)]
     timings = dict.fromkeys(RESULTS, 0.0)
     if not todo:
         say("vote results already computed from this data")
@@ -158,7 +127,7 @@ def materialise_votes(
         with store.transaction():
             n_rows, params, note = steps[name]()
             seconds = time.perf_counter() - started
-            _record(store, name, version, params, n_rows, seconds, note)
+            store.record_result(name, version, params, n_rows, seconds, note)
         timings[name] = seconds
         say(f"computed {name}: {n_rows:,} rows in {seconds:.1f} s" + (f" ({note})" if note else ""))
     return timings
