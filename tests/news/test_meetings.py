@@ -301,3 +301,27 @@ def test_meetings_body_of_the_meeting_noun_and_meetings_ahead(nlp: Pipeline) -> 
     assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("G7", "2039-05-03")]
     ahead = "Ministers of Freedonia travelled to Oslo on 4 May 2039 ahead of the NATO summit."
     assert _meetings(nlp, ahead) == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("a meeting called for has not been held",
+         "Freedonia called for an urgent meeting of the UN Security Council on 3 June 2040."),
+        ("a session requested has not been held",
+         "On 4 June 2040 Sylvania requested a session of the General Assembly on the dam."),
+        ("a summit proposed has not been held", "The Freedonian premier proposed a summit of BRICS leaders."),
+        ("a summit hoped for is no sitting", "Sylvania hopes to be invited to the NATO summit in Oslo."),
+        ("a summit under a modal is no sitting",
+         "An African Union summit could take place before the rains, officials said."),
+        ("the next summit is still to come",
+         "The Freedonian premier said his country would host the next SCO summit."),
+    ],
+)  # fmt: skip
+def test_meetings_asked_for_wished_or_next_are_no_sitting(nlp: Pipeline, pattern: str, text: str) -> None:
+    assert _meetings(nlp, text, published="2040-06-05") == [], pattern
+
+
+def test_meetings_a_request_then_the_sitting_it_led_to(nlp: Pipeline) -> None:
+    text = "Freedonia requested an urgent meeting of the UN Security Council, which met on 3 June 2040."
+    assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("UNSC", "2040-06-03")]

@@ -454,3 +454,12 @@ def test_quotes_a_states_court_or_parliament_is_not_the_state(core: Pipeline) ->
         ("unnamed:Kenyan parliament", "a betrayal of the people of this country"),
         ("KEN", "a victory for the whole continent"),
     ]
+
+
+def test_quotes_pronoun_after_a_short_sentence_that_is_no_credit_line(core: Pipeline) -> None:
+    # A sentence of two lower-case words ("addressed the") still names whom "she" refers to; a
+    # byline of as few words does not.
+    text = 'Envoy Maria Kessler addressed the Council. "Our patience has limits," she said.'
+    assert _quotes(core, text) == [("Maria Kessler", "Our patience has limits,")]
+    credit = 'Photo by Anna Berg. "Our patience has limits," she said.'
+    assert _quotes(core, credit) == [("unknown", "Our patience has limits,")]

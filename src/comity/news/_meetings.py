@@ -406,6 +406,26 @@ _AHEAD_OF = re.compile(
     r"(?:the\s+|a\s+|an\s+|next\s+|this\s+)?(?:[\w'’-]+\s+){0,4}$",
     re.IGNORECASE,
 )
+# A meeting someone asks for has not been held: "France called for an emergency meeting of the Council",
+# "Moscow requested a session". A sitting that followed is reported by its own words ("..., which met").
+_ASKED_FOR = re.compile(
+    r"\b(?:call(?:s|ed|ing)?\s+for|request(?:s|ed|ing)?|demand(?:s|ed|ing)?|propos(?:e|es|ed|ing)|"
+    r"urg(?:e|es|ed|ing)|seek(?:s|ing)?|sought|push(?:es|ed|ing)?\s+for|ask(?:s|ed|ing)?\s+for)\s+"
+    r"(?:(?:an?|the|another|its|their)\s+)?(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# A meeting under a modal or a wish is not one held: "could attend the summit", "hopes to be invited
+# to the summit", "would host the next summit"; nor one called "the next" ("the next SCO summit").
+_MODAL_BEFORE = re.compile(
+    r"\b(?:(?i:could|might|would|should|hopes?\s+to|hoping\s+to|wants?\s+to|wishes\s+to|aims?\s+to|"
+    r"intends?\s+to|plans?\s+to)|may)\s+(?:[\w'’-]+\s+){0,5}$|\b(?i:next)\s+(?:[\w'’-]+\s+){0,3}$"
+)
+# The same after the meeting word and its body's name: "an AU summit could take place this year".
+_MODAL_AFTER = re.compile(
+    r"(?:\s+(?:of\s+)?(?:the\s+)?[\w'’-]+){0,5}?\s+(?:(?i:could|might|would|is\s+to|are\s+to|"
+    r"is\s+(?:expected|likely|set)\s+to)|may)\s+(?:(?i:not|also|then|now|still)\s+)?"
+    r"(?i:be|take|go|open|start|begin|happen|convene|meet|vote|decide)\b"
+)
 # A meeting word inside a person's title: "President of the 74th session of the General Assembly".
 _IN_TITLE = re.compile(r"\b(?:President|Chair(?:man|woman|person)?)\s+of\s+the\s+(?:\w+\s+){0,2}$")
 # Words that make a meeting only with a body right after them: "told the Council", not "told the press".
@@ -445,8 +465,9 @@ def _sitting_trigger(
     """The first meeting word of a sentence that can report a sitting of a body, and the body that
     the parse shows acting (None when the surface alone accepts the word).
 
-    Each general pattern it passes over: a word under a condition or in a counterfactual; a word in
-    a person's title; "told the", "addressed the" without a body after; a decision ("adopted",
+    Each general pattern it passes over: a word under a condition or in a counterfactual; a meeting
+    asked for ("called for a meeting"), wished for or under a modal ("could attend the summit"), or
+    "the next" one; a word in a person's title; "told the", "addressed the" without a body after; a decision ("adopted",
     "approved", "appointed") that no body makes: none named before it in the clause or after "by",
     and none that ``frame`` (the parse: subject, agent, subject of the clause a participle or a
     relative clause hangs on) finds.
@@ -455,6 +476,12 @@ def _sitting_trigger(
         before = sentence[max(0, found.start() - 40) : found.start()]
         word = found.group(0)
         if _CONDITIONAL.search(before) or _IN_TITLE.search(before) or _AHEAD_OF.search(before):
+            continue
+        if (
+            _ASKED_FOR.search(before)
+            or _MODAL_BEFORE.search(before)
+            or _MODAL_AFTER.match(sentence, found.end())
+        ):
             continue
         start, end = sent_start + found.start(), sent_start + found.end()
         if _NEEDS_BODY_AFTER.match(word):

@@ -174,6 +174,21 @@ _BODY_PRONOUN = re.compile(
     r"\W*\b(it|It|they|They)\b(?:\s+(?:has\s+|had\s+|also\s+)?(?:" + _SPEECH + r")\b)?\W*"
 )
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+# The words of a byline or a photo credit ("By Jane Doe", "Photo: John Roe/Reuters").
+_CREDIT_WORDS = re.compile(
+    r"\b(?:[Bb]y|BY|[Pp]hoto(?:s|graph)?|PHOTO|[Cc]redit|[Ii]mage|[Rr]eporting|[Ee]diting|[Ww]ritten|[Ff]ile|"
+    r"[Cc]ourtesy|[Ss]ource)\b|[©/|]"
+)
+
+
+def _is_credit_line(text: str, start: int, end: int) -> bool:
+    """A byline or a caption credit, which names people without speaking of them: almost no
+    lower-case words (a short sentence such as "X addressed the Council." has two and a verb,
+    so it is a credit only when it also holds a credit word)."""
+    lower = len(_LOWER_WORD.findall(text, start, end))
+    return lower < 2 or (lower < 3 and _CREDIT_WORDS.search(text, start, end) is not None)
+
+
 # "its statement", "their joint letter", "its delegation": a body's document or delegation named
 # by a possessive pronoun and nothing else.
 _OWNED_BY_PRONOUN = re.compile(
@@ -417,8 +432,8 @@ class _Context:
         wanted = PERSON_NOUNS.get(role_word or "", None)
         for sentence_index in range(index, max(index - 12, -1), -1):
             s_start, s_end = sentences[sentence_index]
-            if len(_LOWER_WORD.findall(doc.text, s_start, s_end)) < 3:
-                continue  # a caption credit or a byline
+            if _is_credit_line(doc.text, s_start, s_end):
+                continue
             limit = min(s_end, offset)
             low = bisect.bisect_left(self.person_starts, s_start)
             high = bisect.bisect_left(self.person_starts, limit)
@@ -1311,7 +1326,7 @@ def _paragraph_after_speaker(
     while index >= 0 and ctx.sentences[index][1] > prev_start:
         s_start, s_end = ctx.sentences[index]
         found = ctx.person_in(max(s_start, prev_start), min(s_end, prev_end), last=False)
-        if found is not None and len(_LOWER_WORD.findall(text, s_start, s_end)) >= 3:
+        if found is not None and not _is_credit_line(text, s_start, s_end):
             person, p_start, p_end = found
             return person.name, p_start, p_end, 0.5
         index -= 1
