@@ -325,3 +325,32 @@ def test_meetings_asked_for_wished_or_next_are_no_sitting(nlp: Pipeline, pattern
 def test_meetings_a_request_then_the_sitting_it_led_to(nlp: Pipeline) -> None:
     text = "Freedonia requested an urgent meeting of the UN Security Council, which met on 3 June 2040."
     assert [(m.body, m.date) for m in _meetings(nlp, text)] == [("UNSC", "2040-06-03")]
+
+
+def test_meetings_a_secret_ballot_is_a_sitting_of_the_body_that_holds_it(nlp: Pipeline) -> None:
+    text = (
+        "Freedonia won a seat on the Human Rights Council in a secret ballot of the General Assembly "
+        "on Tuesday."
+    )
+    [meeting] = _meetings(nlp, text, published="2041-10-17")
+    assert (meeting.body, meeting.date) == ("UNGA", "2041-10-15")
+    national = "Voters in Freedonia cast their ballots on EU membership on Sunday."
+    assert _meetings(nlp, national, published="2041-10-17") == []
+
+
+def test_meetings_an_agency_decides_through_its_board(parsed: Pipeline) -> None:
+    board = "The IAEA Board of Governors passed a resolution on the inspections on 6 June 2041."
+    assert [(m.body, m.date) for m in parsed.read(board, id="t").meetings] == [("IAEA", "2041-06-06")]
+    agency = "The IAEA passed its findings to the inspectors on 6 June 2041."
+    assert parsed.read(agency, id="t").meetings == []
+
+
+def test_dates_this_month_day_and_an_ordinal_day_of_the_page_month() -> None:
+    [this_day] = find_dates("they gathered in Lima this July 20 and 21", "2042-07")
+    assert (this_day.value, this_day.kind) == ("2042-07-20", "partial")
+    [ordinal] = find_dates("the council met on the 7th, after a week of talks", "2042-05-09")
+    assert ordinal.value == "2042-05-07"
+    [earlier] = find_dates("the council met on the 21st.", "2042-05-09")
+    assert earlier.value == "2042-04-21"  # after the page's day: the month before
+    assert find_dates("marked on the 75th anniversary", "2042-05-09") == []
+    assert [m.value for m in find_dates("the council met on the 7th.")] == [None]  # no page date, no day

@@ -463,3 +463,17 @@ def test_quotes_pronoun_after_a_short_sentence_that_is_no_credit_line(core: Pipe
     assert _quotes(core, text) == [("Maria Kessler", "Our patience has limits,")]
     credit = 'Photo by Anna Berg. "Our patience has limits," she said.'
     assert _quotes(core, credit) == [("unknown", "Our patience has limits,")]
+
+
+def test_quotes_paragraph_after_a_person_shown_in_a_speech(core: Pipeline) -> None:
+    text = (
+        "President Tomas Varga lashed out at the tribunal in a speech in Lima on Monday.\n\n"
+        '"They will never put me on trial, not in a hundred years."'
+    )
+    assert _quotes(core, text) == [
+        ("Tomas Varga", "They will never put me on trial, not in a hundred years.")
+    ]
+    plain = (
+        "President Tomas Varga flew to Lima on Monday.\n\n" + '"They will never put me on trial, not ever."'
+    )
+    assert _quotes(core, plain) == [("unknown", "They will never put me on trial, not ever.")]

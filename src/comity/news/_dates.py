@@ -64,6 +64,13 @@ _DATE_RE = re.compile(
             r"(?P<mayd>\bMay\s+(?P<maydd>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s*\d{4}))",
             r"(?P<dm>\b(?:the\s+)?(?P<dmd>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmm>January|February|March"
             r"|April|May|June|July|August|September|October|November|December)\b(?!,?\s*\d{4}))",
+            # "this July 20": the page's own year (any precision of page date gives it).
+            r"(?P<this_md>\bthis\s+(?P<tmd_m>January|February|March|April|May|June|July|August|September|October"
+            r"|November|December)\s+(?P<tmd_d>[0-3]?\d)(?:st|nd|rd|th)?\b(?![\d,]*\s*\d{4}))",
+            # "on the 7th" (of the page's month, or the month before when the page is earlier in its
+            # month); only where the ordinal ends the phrase, not "on the 7th anniversary".
+            r"(?P<ord_day>(?<=\bon the )(?P<odd>[0-3]?\d)(?:st|nd|rd|th)\b"
+            r"(?=\s*[,.;:\"'\u201c\u201d]|\s+of\s+this\s+month\b))",
             r"(?P<rel_month>\b(?P<rel_dir>last|this|next|past)\s+(?P<rel_m>January|February|March|April|May|June"
             r"|July|August|September|October|November|December)\b)",
             r"(?P<rel_year>\b(?P<ry_dir>last|this|next|past)\s+year\b)",
@@ -149,6 +156,17 @@ def _day_month(day: int, month: int, anchor: dt.date | None) -> str | None:
     if candidate is not None and dt.date.fromisoformat(candidate) > anchor + dt.timedelta(days=60):
         candidate = _full(year - 1, month, day)
     return candidate
+
+
+def _ordinal_day(day: int, anchor: dt.date | None) -> str | None:
+    """The date of "on the 7th": that day of the page's month, or of the month before when the day
+    is after the page's (news reports what has happened)."""
+    if anchor is None:
+        return None
+    if day <= anchor.day:
+        return _full(anchor.year, anchor.month, day)
+    previous = anchor.replace(day=1) - dt.timedelta(days=1)
+    return _full(previous.year, previous.month, day)
 
 
 def _relative_unit(direction: str, unit: str, anchor: dt.date | None) -> str | None:
@@ -264,6 +282,13 @@ def _iter_dates(text: str, anchor: dt.date | None, day_anchor: dt.date | None) -
         elif match.group("dm"):
             kind = "partial"
             value = _day_month(int(g("dmd")), _MONTHS[g("dmm").lower()], day_anchor)
+        elif match.group("this_md"):
+            kind = "partial"
+            if anchor is not None:
+                value = _full(anchor.year, _MONTHS[g("tmd_m").lower()], int(g("tmd_d")))
+        elif match.group("ord_day"):
+            kind = "relative"
+            value = _ordinal_day(int(g("odd")), day_anchor)
         elif match.group("rel_month"):
             kind = "relative"
             if anchor is not None:

@@ -35,7 +35,7 @@ __all__ = ["find_meetings", "meetings"]
 _TRIGGER = re.compile(
     r"\b(?:meetings?|sessions?|summit|debate|conference|video ?conference|videoconference|forum|"
     r"(?:virtual|online|three-way|trilateral|joint) (?:event|call)|video ?call|"
-    r"vot(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed|ing)?|"
+    r"vot(?:e|es|ed|ing)|(?:secret )?ballots?|abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed|ing)?|"
     r"adopt(?:s|ed|ing)?|pass(?:es|ed)|approv(?:e|es|ed)|reject(?:s|ed)|endors(?:e|es|ed)|"
     r"appoint(?:s|ed)|elect(?:s|ed)|recommend(?:s|ed)|declar(?:es|ed)|expel(?:s|led)|suspend(?:s|ed)|"
     r"admit(?:s|ted)|forward(?:s|ed)|back(?:s|ed)|"
@@ -449,9 +449,12 @@ _DECIDING_KINDS = frozenset({"un", "un_organ", "un_body", "igo", "group", "coali
 FrameBody = Callable[[int], Mention | None]
 
 
-def _decides(body: Mention) -> bool:
-    """Whether a body takes its decisions at sittings, by its registry kind (unknown kinds do)."""
+def _decides(body: Mention, text: str) -> bool:
+    """Whether a body takes its decisions at sittings, by its registry kind (unknown kinds do); an
+    agency does through the organ named with it ("the IAEA Board of Governors passed a resolution")."""
     kind = organisation_kinds().get(body.entity_id, ("", ""))[0]
+    if kind == "un_agency":
+        return _AGENCY_ORGAN.match(text, body.end, body.end + 50) is not None
     return kind in _DECIDING_KINDS or not kind
 
 
@@ -467,10 +470,10 @@ def _sitting_trigger(
 
     Each general pattern it passes over: a word under a condition or in a counterfactual; a meeting
     asked for ("called for a meeting"), wished for or under a modal ("could attend the summit"), or
-    "the next" one; a word in a person's title; "told the", "addressed the" without a body after; a decision ("adopted",
-    "approved", "appointed") that no body makes: none named before it in the clause or after "by",
-    and none that ``frame`` (the parse: subject, agent, subject of the clause a participle or a
-    relative clause hangs on) finds.
+    "the next" one; a word in a person's title; "told the", "addressed the" without a body after; a
+    decision ("adopted", "approved", "appointed") that no body makes: none named before it in the
+    clause or after "by", and none that ``frame`` (the parse: subject, agent, subject of the clause
+    a participle or a relative clause hangs on) finds.
     """
     for found in _TRIGGER.finditer(sentence):
         before = sentence[max(0, found.start() - 40) : found.start()]
@@ -496,12 +499,12 @@ def _sitting_trigger(
                 text[window_start:start],
             )[-1]
             named_before = any(
-                b.end <= start and b.start >= start - len(clause) and _decides(b)
+                b.end <= start and b.start >= start - len(clause) and _decides(b, text)
                 for b in body_index.between(window_start, start)
             )
             by_body = re.match(r"\s+(?:[\w-]+\s+){0,6}?by\s+(?:the\s+)?", text[end : end + 80])
             by_named = by_body is not None and any(
-                _decides(b) for b in body_index.between(end + by_body.end(), end + by_body.end() + 2)
+                _decides(b, text) for b in body_index.between(end + by_body.end(), end + by_body.end() + 2)
             )
             if _FRAME_ONLY.match(word) or not (named_before or by_named):
                 acting = frame(start) if frame is not None else None
@@ -540,7 +543,7 @@ def _frame_body(doc: NewsDoc, bodies: SpanIndex[Mention]) -> FrameBody:
                     re.I,
                 )
                 after = bodies.between(comma, comma + (lead.end() if lead else 1) + 1)
-                if after and _decides(after[0]):
+                if after and _decides(after[0], doc.text):
                     return after[0]
         candidates = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
         candidates += [g for c in verb.children if c.dep_ == "agent" or c.lower_ == "by" for g in c.children
@@ -553,7 +556,7 @@ def _frame_body(doc: NewsDoc, bodies: SpanIndex[Mention]) -> FrameBody:
             start = parse.span_of(token.left_edge)[0]
             end = parse.span_of(token)[1]
             for body in bodies.between(start, end):
-                if _decides(body):
+                if _decides(body, doc.text):
                     return body
         return None
 
@@ -583,7 +586,9 @@ _BODY_THEN_NOUN = re.compile(
 _NOUN_THEN_BODY = re.compile(r"^\s+(?:of|by)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-_MEETING_NOUN = re.compile(r"\b(?:meetings?|sessions?|summits?|conferences?|talks|forum)\b", re.IGNORECASE)
+_MEETING_NOUN = re.compile(
+    r"\b(?:meetings?|sessions?|summits?|conferences?|talks|forum|ballots?)\b", re.IGNORECASE
+)
 
 
 def _adjacent_body(

@@ -1299,7 +1299,10 @@ _Resolved = tuple[str, int | None, int | None, float]
 # A paragraph that shows someone speaking without quoting them: "She said the four shared a
 # purpose.", "The envoy addressed the council on Tuesday."
 _SPEAKS_IN_PARAGRAPH = re.compile(
-    r"\b(?:" + _SPEECH + r"|spoke|addressed|briefed|speaking|addressing|briefing)\b"
+    r"\b(?:" + _SPEECH + r"|spoke|addressed|briefed|speaking|addressing|briefing|"
+    # a person shown speaking by the occasion or the manner of it: "lashed out at the court in a speech"
+    r"in (?:a|an|his|her) (?:[\w-]+ ){0,2}(?:speech|address|interview|remarks|statement|post|tweet|message)|"
+    r"(?:lashed|hit) out|slammed|critici[sz]ed|hailed|praised|welcomed|defended)\b"
 )
 
 
