@@ -129,6 +129,67 @@ def test_spun_copy_joins_its_story_and_another_event_of_the_body_stays_apart(rea
     assert stories["leaving"].startswith("ecowas-2024-01")
 
 
+# Two stories of one body a fortnight apart that both recall an event of two years before, and a
+# second report of the first story's news.
+RETURNING = (
+    "Niger rejoined the Economic Community of West African States on 3 June 2026, two years after its "
+    "rulers took it out of the bloc. Niger withdrew from ECOWAS in January 2024, together with Mali and "
+    "Burkina Faso. Ministers in Niamey said the return would reopen the border markets and the roads to "
+    "the coast. The bloc's commission in Abuja welcomed the decision and promised help with customs posts."
+)
+RETURNING_AGAIN = (
+    "Two years after walking out, Niger is back in ECOWAS: the country rejoined the West African bloc on "
+    "3 June 2026. It had withdrawn from ECOWAS in January 2024 with its two Sahel neighbours. Traders at "
+    "the frontier hope lorries will soon cross again without long checks."
+)
+CHOOSING_A_CHAIR = (
+    "Leaders of the Economic Community of West African States met in Accra on 20 June 2026 to choose a new "
+    "chair and to agree a budget for the common currency. Niger withdrew from ECOWAS in January 2024, and "
+    "the summit heard calls to win back the states that left. Ghana's president said trade across the "
+    "region had fallen since the split. The leaders asked the commission to draw up a plan for a single "
+    "visa by the end of the year."
+)
+
+
+def test_shared_event_counts_only_as_the_news_of_both_pages(reader: Pipeline) -> None:
+    """An event two pages recall from long before their own dates (background) does not make them
+    one story; the event that is both pages' news does (issue 10: stories by what happened)."""
+    dated = {"returning": "2026-06-03", "returning-again": "2026-06-04", "chair": "2026-06-20"}
+    texts = {"returning": RETURNING, "returning-again": RETURNING_AGAIN, "chair": CHOOSING_A_CHAIR}
+    keys = {
+        doc_id: story_keys(reader(NewsDoc(id=doc_id, raw=text, meta={"published": dated[doc_id]})))
+        for doc_id, text in texts.items()
+    }
+    # The reader finds the background withdrawal in every page.
+    assert all("leave:NER:ECOWAS:2024-01" in k.events for k in keys.values())
+    stats = TermStats.from_keys(keys.values())
+
+    def cosine_distance(first: str, second: str) -> float:
+        return 1.0 - _story_keys._cosine(stats.unit(keys[first]), stats.unit(keys[second]))
+
+    # The rejoining (dated on both pages' days) is both reports' news: their distance is halved.
+    assert pair_distance(keys["returning"], keys["returning-again"], stats) == pytest.approx(
+        0.5 * cosine_distance("returning", "returning-again")
+    )
+    # The summit's page shares only the withdrawal of 2024 with them: words alone decide.
+    for other in ("returning", "returning-again"):
+        plain = cosine_distance("chair", other)
+        assert pair_distance(keys["chair"], keys[other], stats) == pytest.approx(plain)
+    # Pages without a date cannot tell their news from their background: their events all count.
+    undated = {
+        doc_id: story_keys(reader(NewsDoc(id=doc_id, raw=text.replace(day, ""))))
+        for doc_id, text, day in (
+            ("returning-undated", RETURNING, " on 3 June 2026"),
+            ("chair-undated", CHOOSING_A_CHAIR, " on 20 June 2026"),
+        )
+    }
+    assert [k.date for k in undated.values()] == [None, None]
+    both = TermStats.from_keys(undated.values())
+    first, second = undated["returning-undated"], undated["chair-undated"]
+    plain = 1.0 - _story_keys._cosine(both.unit(first), both.unit(second))
+    assert pair_distance(first, second, both) == pytest.approx(0.5 * plain)
+
+
 def test_keys_record_events_actors_and_date(reader: Pipeline) -> None:
     keys = story_keys(reader(_doc("harbour", HARBOUR)))
     assert keys.date == "2024-03-14"

@@ -11,7 +11,8 @@ end from keys alone.
 Two documents are near when their distance (:func:`pair_distance`) is below ``CUT``: one minus
 the cosine of their TF-IDF vectors over terms and found facts (facts weighted above words, the
 IDF from the document frequencies of the whole run, :class:`TermStats`), halved for reports of
-one meeting on one day or one dated membership event, zero for copies, one for reports dated far
+one meeting on one day or one dated membership event that is both pages' news (dated near their
+own dates, not recalled from long before), zero for copies, one for reports dated far
 apart, two for reports of membership events of different bodies or actors (two events of one
 body are two stories). Stories are the clusters of average linkage cut at ``CUT``. Every step
 is a public function, so that it runs the same on one machine or a cluster:
@@ -602,35 +603,65 @@ class TermStats:
         self._facts.clear()
 
 
+def _date_span(date: str) -> tuple[int, int] | None:
+    """The first and last day (ordinals) of an ISO year, month or day; None when it is not one."""
+    try:
+        if len(date) == 4:
+            year = int(date)
+            return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+        if len(date) == 7:
+            first = dt.date(int(date[:4]), int(date[5:7]), 1)
+            following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return first.toordinal(), following.toordinal() - 1
+        if len(date) == 10:
+            day = dt.date.fromisoformat(date).toordinal()
+            return day, day
+    except ValueError:
+        return None
+    return None
+
+
+def _is_news(date: str, day: int | None) -> bool:
+    """Whether an event dated ``date`` is the news of a page whose story date is ``day``: dated
+    within ``MAX_DAYS_APART`` days of it, or either date unknown. An event dated long before
+    (background the report recalls: "Burundi left the court in 2016" in a report of 2017) is
+    not what the page reports, and two pages recalling it are not thereby one story."""
+    if day is None:
+        return True
+    span = _date_span(date)
+    if span is None:
+        return True
+    return span[0] - MAX_DAYS_APART <= day <= span[1] + MAX_DAYS_APART
+
+
 @dataclass(slots=True)
 class _Facts:
     signature: np.ndarray
     day: int | None
+    #: Meetings (body, day) and membership events (kind, actor, body, date) that are the page's
+    #: news (:func:`_is_news`): the events two reports must share to be told one event.
     meeting_days: list[tuple[str, str]]
     changes: list[tuple[str, str, str, str]]
+    #: Body -> actors of every membership event the page tells, its background included.
     actors: dict[str, set[str]]
 
     @classmethod
     def of(cls, keys: StoryKeys) -> _Facts:
         days, changes = [], []
         actors: dict[str, set[str]] = defaultdict(set)
+        day = dt.date.fromisoformat(keys.date).toordinal() if keys.date else None
         for event in keys.events:
             kind, _, rest = event.partition(":")
             if kind == "meet":
                 body, _, date = rest.partition(":")
-                if len(date) == 10:
+                if len(date) == 10 and _is_news(date, day):
                     days.append((body, date))
             elif kind != "coalition":
                 actor, body, date = rest.split(":", 2)
-                changes.append((kind, actor, body, date))
+                if _is_news(date, day):
+                    changes.append((kind, actor, body, date))
                 actors[body].add(actor)
-        return cls(
-            np.frombuffer(keys.signature, dtype=np.uint32),
-            dt.date.fromisoformat(keys.date).toordinal() if keys.date else None,
-            days,
-            changes,
-            dict(actors),
-        )
+        return cls(np.frombuffer(keys.signature, dtype=np.uint32), day, days, changes, dict(actors))
 
 
 def _cosine(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> float:
@@ -657,7 +688,8 @@ def _is_copy(first: _Facts, second: _Facts) -> bool:
 
 
 def _shared_event(first: _Facts, second: _Facts) -> bool:
-    """Two reports of one meeting on one day, or of one dated membership event (actor, body, action)."""
+    """Two reports of one meeting on one day, or of one dated membership event (actor, body, action),
+    that is the news of both (an event both recall from long before is not)."""
     days = second.meeting_days
     if any(d == e and (a == b or "UN" in (a, b)) for a, d in first.meeting_days for b, e in days):
         return True
@@ -689,7 +721,8 @@ def pair_distance(first: StoryKeys, second: StoryKeys, stats: TermStats) -> floa
     """The story distance of two documents (near below ``CUT``).
 
     One minus the cosine of their TF-IDF vectors; halved for two reports of one meeting on one
-    day or of one dated membership event (what happened, however it is worded); 1 for reports
+    day or of one dated membership event that is the news of both (what happened, however it is
+    worded; an event both recall from long before their dates does not count); 1 for reports
     dated more than ``MAX_DAYS_APART`` days apart; ``CONFLICT_DISTANCE`` (2) for reports telling
     membership events of different bodies or actors (two events of one body are two stories,
     and average linkage keeps them apart); 0 for copies.
