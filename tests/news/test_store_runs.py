@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from comity.cli import app
-from comity.news import Pipeline
+from comity.news import NewsDoc, Pipeline
 from comity.news._corpus import split_documents
 from comity.news._corpus_run import read_corpus
 from comity.news._eval import story_pair_counts
@@ -148,6 +148,33 @@ def test_new_reprint_joins_the_stored_story(tmp_path: Path, reader: Pipeline) ->
         doc = reader.read(RIVER_REPRINT.replace("four", "4"), id="second-reprint")
         assert add_documents(store, [doc]) == (1, 0)
         assert _stories(store)["second-reprint"] == before["river"] == doc.story
+
+
+def test_add_documents_computes_each_documents_keys_once(
+    reader: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Grouping the new documents with the stored stories and storing their keys share one computation."""
+    from comity.news import _story_keys
+    from comity.news._store import add_documents
+
+    computed: list[str] = []
+    original = _story_keys.story_keys
+
+    def counting(doc: NewsDoc) -> _story_keys.StoryKeys:
+        computed.append(doc.id)
+        return original(doc)
+
+    monkeypatch.setattr(_story_keys, "story_keys", counting)
+    docs = [reader.read(text, id=doc_id) for doc_id, text in TEXTS.items()]
+    with Store.memory() as store:
+        assert add_documents(store, docs) == (3, 0)
+        assert sorted(computed) == sorted(TEXTS)
+        stored = keys_from_table(store.con.sql("SELECT * FROM story_keys ORDER BY doc_id").to_arrow_table())
+        # The stored keys are the documents' keys (the weights pass through float32 in the store).
+        expected = sorted((original(doc) for doc in docs), key=lambda k: k.doc_id)
+        assert [(k.doc_id, k.signature, k.tokens, k.events) for k in stored] == [
+            (k.doc_id, k.signature, k.tokens, k.events) for k in expected
+        ]
 
 
 def _f1(gold: dict[str, str | None], pred: dict[str, str | None]) -> float:

@@ -115,7 +115,7 @@ def document_row(doc: NewsDoc) -> dict[str, Any]:
     }
 
 
-def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
+def save_documents(store: Store, docs: Iterable[NewsDoc], *, keys: Iterable[StoryKeys] = ()) -> int:
     """Write documents and their facts to the store in one transaction.
 
     A document already stored (same id) has its row and facts replaced, so saving the same
@@ -127,6 +127,9 @@ def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
         An open, writable store.
     docs:
         Read documents.
+    keys:
+        Story keys the caller computed already for some of ``docs`` (matched by document id);
+        those of the others are computed here.
 
     Returns
     -------
@@ -144,12 +147,13 @@ def save_documents(store: Store, docs: Iterable[NewsDoc]) -> int:
     documents = pd.DataFrame([document_row(doc) for doc in docs])
     facts = pd.DataFrame([row for doc in docs for row in document_facts(doc)], columns=list(_FACT_COLUMNS))
     # The keys let later corpus runs add their documents to these documents' stories.
-    keys = keys_to_table(story_keys(doc) for doc in docs)
+    given = {item.doc_id: item for item in keys}
+    table = keys_to_table(given.get(doc.id) or story_keys(doc) for doc in docs)
 
     with store.transaction():
         # Stories the documents leave (read again into another story) need new summaries too.
         touched = _stories_of(store, documents["doc_id"].tolist())
-        written = save_tables(store, documents, facts, keys)
+        written = save_tables(store, documents, facts, table)
         touched |= {
             str(story or doc_id)
             for story, doc_id in zip(documents["story_id"], documents["doc_id"], strict=True)
@@ -347,11 +351,13 @@ def add_documents(store: Store, docs: Sequence[NewsDoc]) -> tuple[int, int]:
         return 0, len(stored)
     import pandas as pd
 
+    # Computed once: grouping and the stored row use the same keys.
+    keys = [story_keys(doc) for doc in new]
     with store.transaction():
-        stories = _join_stored_stories(store, [story_keys(doc) for doc in new])
+        stories = _join_stored_stories(store, keys)
         for doc in new:
             doc.story = stories.pop(doc.id, doc.story)
-        save_documents(store, new)
+        save_documents(store, new, keys=keys)
         # Stored documents whose story was regrouped with the new ones (merged or split).
         if stories:
             set_stories(store, pd.DataFrame({"doc_id": list(stories), "story_id": list(stories.values())}))
