@@ -15,6 +15,15 @@ peer the local engine is compared with in the same run, and its output is checke
 identical to the local engine's at every size both ran; after the table, each Dask run is given
 as a multiple of the local engine's time, CPU and peak memory at the same size.
 
+Wall time depends on what else runs on the machine. Two figures show how the run uses the
+cores: the idle core-seconds, wall time x cores - CPU time of the process tree (on a quiet
+machine, the time a core had nothing of the run to do: start-up before the workers fork, story
+grouping after the last chunk), with the CPU use it gives; and the same estimated from the run
+alone, which a loaded machine does not change: every 0.1 s the run's threads that are running or
+waiting for a core are counted (k) with the CPU time the run used since the last count; while k
+is below the number of cores, each CPU second leaves (cores - k) / k cores idle (on a quiet
+machine each of the k threads would have had a core to itself).
+
 The checks of issue 11, for the local engine: peak memory at the largest size within 1.5x of
 that at 5,000 documents; time at 100,000 at most 22x the time at 5,000 (linear growth would be
 20x); at least 200 documents/s at every size.
@@ -53,6 +62,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (5_000, 20_000, 100_000)
+#: Cores the runs may use (the local engine starts one worker per core).
+CORES = os.cpu_count() or 1
 TARGET_WORDS = 230
 
 # Near-synonyms of common news words (our own list): applied to a few occurrences per document so
@@ -187,22 +198,66 @@ class Run:
     load_before: float
     returncode: int
     out: Path
+    #: Core-seconds the run would leave idle on a quiet machine, estimated from its own threads
+    #: and CPU time (see the module's docstring), whatever else runs: start-up before the
+    #: workers fork, work after the last chunk.
+    starved_core_seconds: float = 0.0
+
+    @property
+    def idle_core_seconds(self) -> float:
+        """Core-seconds the run's process tree did not use: wall time x cores - its CPU time (on a
+        quiet machine, about :attr:`starved_core_seconds`; on a loaded one, more)."""
+        return self.seconds * CORES - self.cpu_seconds
+
+    @property
+    def cpu_share(self) -> float:
+        """The run's CPU time as a share of the cores' time over its wall time."""
+        return self.cpu_seconds / (self.seconds * CORES) if self.seconds > 0 else 0.0
 
 
-def _tree_rss(process: Any) -> int:
+def _tree_sample(process: Any, cpu: dict[int, float]) -> tuple[int, int, float]:
+    """The resident memory of ``process`` and its descendants, how many of their threads are
+    running or waiting for a core (state R: a thread that waits behind another program still
+    counts), and the CPU seconds they used since the last sample (``cpu``: each process's CPU
+    time at the last sample, updated)."""
     import psutil
 
-    total = 0
+    rss = runnable = 0
+    used = 0.0
     try:
         procs = [process, *process.children(recursive=True)]
     except psutil.Error:
-        return 0
+        return 0, 0, 0.0
     for proc in procs:
         try:
-            total += proc.memory_info().rss
+            rss += proc.memory_info().rss
+            times = proc.cpu_times()
         except psutil.Error:
             continue
-    return total
+        total = times.user + times.system
+        used += total - cpu.get(proc.pid, 0.0)
+        cpu[proc.pid] = total
+        runnable += _runnable_threads(proc.pid)
+    return rss, runnable, used
+
+
+def _runnable_threads(pid: int) -> int:
+    """Threads of ``pid`` in state R, from /proc (0 where /proc is not there)."""
+    count = 0
+    tasks = Path(f"/proc/{pid}/task")
+    try:
+        names = [entry.name for entry in tasks.iterdir()]
+    except OSError:
+        return 0
+    for name in names:
+        try:
+            stat = (tasks / name / "stat").read_text()
+        except OSError:
+            continue
+        # The state follows the command name, which is in parentheses and may hold spaces.
+        if stat[stat.rindex(")") + 2 : stat.rindex(")") + 3] == "R":
+            count += 1
+    return count
 
 
 def _command(engine: str, corpus: Path, out: Path, workers: int, db: Path | None = None) -> list[str]:
@@ -253,9 +308,15 @@ def run_engine(
             _command(engine, corpus, out, workers, db), stdout=subprocess.DEVNULL, stderr=stderr, env=env
         )
         peak = 0
+        # Core-seconds a quiet machine would leave idle, from the run's threads and CPU time.
+        starved = 0.0
+        cpu: dict[int, float] = {}
         kill = kill_after is not None or kill_at_chunks is not None
         while process.poll() is None:
-            peak = max(peak, _tree_rss(process))
+            rss, runnable, used = _tree_sample(process, cpu)
+            peak = max(peak, rss)
+            if 0 < runnable < CORES:
+                starved += (CORES - runnable) / runnable * used
             late = kill_after is not None and time.perf_counter() - start > kill_after
             if late or (kill_at_chunks is not None and _finished_chunks(out) >= kill_at_chunks):
                 # A hard kill, as the system's out-of-memory killer or a power cut would.
@@ -272,7 +333,7 @@ def run_engine(
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode not in (0, 1) and not kill:
         sys.stderr.write(log.read_text(encoding="utf-8", errors="replace")[-3000:])
-    return Run(size, engine, seconds, peak, cpu, load, process.returncode, out)
+    return Run(size, engine, seconds, peak, cpu, load, process.returncode, out, starved)
 
 
 def read_tables(out: Path) -> dict[str, Any]:
@@ -355,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"  {engine:5s} {run.seconds:8.1f} s  {size / run.seconds:7.1f} docs/s  "
                     f"peak {_gib(run.peak_rss)}  CPU {run.cpu_seconds / size * 1000:.1f} ms/doc  "
+                    f"idle core-s {run.idle_core_seconds:.1f} (CPU {run.cpu_share:.0%} of {CORES}), "
+                    f"idle core-s estimated for a quiet machine {run.starved_core_seconds:.1f}  "
                     f"exit {run.returncode}  {read:,} documents written  "
                     f"(load average before {run.load_before:.1f})"
                 )
@@ -459,15 +522,17 @@ def resume_check(workdir: Path, corpus: Path, size: int, chunk_size: int = 500) 
 def report(runs: list[Run], failures: list[str]) -> None:
     print(
         "\n| documents | engine | seconds | docs/s | CPU ms/doc (process tree) | peak RSS (process tree) "
+        f"| idle core-s (wall x {CORES} - CPU) | CPU use | idle core-s, estimated for a quiet machine "
         "| time / time at 5,000 | load average before |"
     )
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     base = {r.engine: r for r in runs if r.size == 5_000}
     for run in runs:
         ratio = f"{run.seconds / base[run.engine].seconds:.1f}x" if run.engine in base else ""
         print(
             f"| {run.size:,} | {run.engine} | {run.seconds:.1f} | {run.size / run.seconds:.0f} | "
-            f"{run.cpu_seconds / run.size * 1000:.1f} | {_gib(run.peak_rss)} | {ratio} | "
+            f"{run.cpu_seconds / run.size * 1000:.1f} | {_gib(run.peak_rss)} | "
+            f"{run.idle_core_seconds:.1f} | {run.cpu_share:.0%} | {run.starved_core_seconds:.1f} | {ratio} | "
             f"{run.load_before:.1f} |"
         )
     local = {r.size: r for r in runs if r.engine == "local"}
