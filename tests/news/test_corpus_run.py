@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from comity.cli import app
 from comity.news import Pipeline
 from comity.news._corpus_run import (
+    CorpusChunk,
     CorpusRun,
     InputChunk,
     documents_schema,
@@ -25,6 +26,7 @@ from comity.news._corpus_run import (
     join_readings,
     read_chunk,
     read_corpus,
+    read_in_window,
     split_chunk,
     write_chunk,
 )
@@ -197,6 +199,35 @@ def test_corpus_chunk_read_in_pieces_equals_the_whole_chunk(tmp_path: Path, core
         part = Path(table) / "part-00004.parquet"
         assert (tmp_path / "pieces" / part).read_bytes() == (tmp_path / "whole" / part).read_bytes()
     assert [len(p.items) for p in split_chunk(InputChunk(0, []))] == [0]
+
+
+def test_read_in_window_keeps_input_order_and_bounds_chunks_in_flight(core: Pipeline) -> None:
+    items = [InputDoc(r["id"], r["text"], {}) for r in records(8)]
+    chunks = [InputChunk(index, items[index * 2 : index * 2 + 2]) for index in range(4)]
+    sent: list[int] = []
+    gathered: list[int] = []
+    in_flight: list[int] = []
+
+    def submit(piece: InputChunk) -> InputChunk:
+        sent.append(piece.index)
+        return piece
+
+    def gather(pieces: list[InputChunk]) -> list[CorpusChunk]:
+        gathered.append(pieces[0].index)
+        # Chunks sent and not yet gathered when this one is waited for.
+        in_flight.append(len(set(sent)) - len(gathered) + 1)
+        return [read_chunk(piece, core) for piece in pieces]
+
+    # Chunk 1 was finished by an earlier run: it is not sent, and comes back without a reading.
+    results = list(read_in_window(iter(chunks), {1}, submit=submit, gather=gather, in_flight=1))
+    assert [chunk.index for chunk, _ in results] == [0, 1, 2, 3]
+    assert results[1][1] is None and sent == gathered == [0, 2, 3]
+    first, last = results[0][1], results[3][1]
+    assert first is not None and last is not None
+    assert first.documents.column("doc_id").to_pylist() == ["n0000", "n0001"]
+    assert last.documents.column("doc_id").to_pylist() == ["n0006", "n0007"]
+    # One chunk ahead of the one waited for, never the whole input.
+    assert max(in_flight) == 2
 
 
 def test_corpus_run_manifest_refuses_other_inputs(tmp_path: Path) -> None:

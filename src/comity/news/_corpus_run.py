@@ -69,6 +69,7 @@ __all__ = [
     "iter_input_chunks",
     "read_chunk",
     "read_corpus",
+    "read_in_window",
     "stories_schema",
     "write_chunk",
 ]
@@ -698,27 +699,50 @@ def _chunks_in_order(
 def _in_pool(
     pool: Any, chunks: Iterator[InputChunk], done: set[int], jobs: int
 ) -> Iterator[tuple[InputChunk, CorpusChunk | None]]:
+    with pool:
+        yield from read_in_window(
+            chunks,
+            done,
+            submit=lambda piece: pool.apply_async(_work, (piece,)),
+            gather=lambda pending: [piece.get() for piece in pending],
+            in_flight=2 * jobs,
+        )
+
+
+def read_in_window(
+    chunks: Iterator[InputChunk],
+    done: set[int],
+    *,
+    submit: Callable[[InputChunk], Any],
+    gather: Callable[[list[Any]], list[CorpusChunk]],
+    in_flight: int,
+) -> Iterator[tuple[InputChunk, CorpusChunk | None]]:
+    """Each chunk with its reading (None for a chunk finished earlier), in input order: the
+    window of chunks in flight that every engine uses.
+
+    Each chunk not in ``done`` is cut into pieces (:func:`split_chunk`), each sent to a worker
+    with ``submit(piece)`` (which returns a handle: an ``AsyncResult``, a Dask future) as the
+    chunk is read; ``gather(handles)`` waits for a chunk's readings, which are joined
+    (:func:`join_readings`). At most ``in_flight`` chunks are sent ahead of the one being
+    waited for, so the input is read only as fast as the workers read documents, and the
+    pieces queued keep every worker busy until the last one.
+    """
     from collections import deque
 
-    with pool:
-        window: deque[tuple[InputChunk, list[Any] | None]] = deque()
+    window: deque[tuple[InputChunk, list[Any] | None]] = deque()
 
-        def finished(chunk: InputChunk, pending: list[Any] | None) -> CorpusChunk | None:
-            return None if pending is None else join_readings(chunk, [piece.get() for piece in pending])
+    def finished(chunk: InputChunk, pending: list[Any] | None) -> CorpusChunk | None:
+        return None if pending is None else join_readings(chunk, gather(pending))
 
-        for chunk in chunks:
-            pending = (
-                None
-                if chunk.index in done
-                else [pool.apply_async(_work, (piece,)) for piece in split_chunk(chunk)]
-            )
-            window.append((chunk, pending))
-            while len(window) > 2 * jobs or (window and window[0][1] is None):
-                first, reading = window.popleft()
-                yield first, finished(first, reading)
-        while window:
+    for chunk in chunks:
+        pending = None if chunk.index in done else [submit(piece) for piece in split_chunk(chunk)]
+        window.append((chunk, pending))
+        while len(window) > in_flight or (window and window[0][1] is None):
             first, reading = window.popleft()
             yield first, finished(first, reading)
+    while window:
+        first, reading = window.popleft()
+        yield first, finished(first, reading)
 
 
 class _Progress:

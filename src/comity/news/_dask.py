@@ -197,49 +197,32 @@ def dask_chunks_in_order(
 ) -> Iterator[tuple[Any, Any]]:
     """Each input chunk with its reading on the cluster (None for a chunk finished earlier), in order.
 
-    Each chunk is read in pieces (:func:`comity.news._corpus_run.split_chunk`, as the local
-    engine does), so that every worker is busy until the last piece. At most two chunks per
-    worker thread are in flight, so the client reads the input only as fast as the cluster reads
-    documents; results come back in input order, which keeps the output and the run's manifest
-    the same as the local engine's.
+    The local engine's window (:func:`comity.news._corpus_run.read_in_window`), with pieces
+    sent to the cluster: every worker is busy until the last piece, at most two chunks per
+    worker thread are in flight (the client reads the input only as fast as the cluster reads
+    documents), and results come back in input order, which keeps the output and the run's
+    manifest the same as the local engine's.
     """
-    from collections import deque
-
     from distributed import KilledWorker
 
-    from comity.news._corpus_run import join_readings, split_chunk
+    from comity.news._corpus_run import read_in_window
 
     names = tuple(stages) if stages is not None else None
     threads = sum(client.nthreads().values()) or 1
-    window: deque[tuple[Any, list[Any] | None]] = deque()
 
-    def result(chunk: Any, futures: list[Any] | None) -> Any:
-        if futures is None:
-            return None
+    def submit(piece: Any) -> Any:
+        return client.submit(_read_on_worker, piece, names, time_budget, pure=False)
+
+    def gather(futures: list[Any]) -> list[Any]:
         try:
-            return join_readings(chunk, [future.result() for future in futures])
+            return [future.result() for future in futures]
         except KilledWorker as error:
             raise ComityError(
                 f"A Dask worker died while reading a chunk ({error}).",
                 hint="See the workers' logs (out of memory?); run the same command again to resume.",
             ) from error
 
-    for chunk in chunks:
-        pending = (
-            None
-            if chunk.index in done
-            else [
-                client.submit(_read_on_worker, piece, names, time_budget, pure=False)
-                for piece in split_chunk(chunk)
-            ]
-        )
-        window.append((chunk, pending))
-        while len(window) > 2 * threads or (window and window[0][1] is None):
-            first, futures = window.popleft()
-            yield first, result(first, futures)
-    while window:
-        first, futures = window.popleft()
-        yield first, result(first, futures)
+    return read_in_window(chunks, done, submit=submit, gather=gather, in_flight=2 * threads)
 
 
 # -- story grouping: a distributed LSH shuffle ---------------------------------------------------
