@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from comity.errors import BadInput, ExtractionError
 from comity.news._doc import NewsDoc
@@ -240,6 +240,126 @@ class Resources:
         return cls._default
 
 
+class _Batch:
+    """A batch of documents going through the stages together (:meth:`Pipeline.pipe`).
+
+    Each document's time is counted (its own stages and its share of work done for the batch
+    together); a document over its time budget leaves the batch (reported to ``on_error``).
+    ``docs`` is changed in place: each position holds the document as the last stage returned it.
+    """
+
+    def __init__(
+        self,
+        docs: list[NewsDoc],
+        budget: float | None,
+        on_error: Callable[[NewsDoc, ExtractionError], None] | None,
+    ) -> None:
+        self.docs = docs
+        self.budget = budget
+        self.on_error = on_error
+        # Seconds each document has used: its own stages, and its share of a batch stage.
+        self.spent = [0.0] * len(docs)
+        #: Positions of the documents still in the batch, in order.
+        self.alive = list(range(len(docs)))
+
+    def give_up(self, doc: NewsDoc, error: ExtractionError) -> None:
+        """Report a document over its budget (or raise, without ``on_error``)."""
+        doc.time_budget = None
+        if self.on_error is None:
+            raise error
+        self.on_error(doc, error)
+
+    def charge(self, index: int, seconds: float, name: str) -> bool:
+        """Add ``seconds`` to a document's time; False (and reported) when it is over budget."""
+        self.spent[index] += seconds
+        doc = self.docs[index]
+        if self.budget is not None:
+            doc.time_budget = (self.budget, time.monotonic() + self.budget - self.spent[index])
+        try:
+            doc.check_deadline(name)
+        except ExtractionError as error:
+            self.give_up(doc, error)
+            return False
+        return True
+
+    def share(self, indices: list[int], seconds: float, name: str) -> list[int]:
+        """Charge work done for several documents together; the ones still within budget."""
+        # Shared out by length: a long document costs more.
+        total = sum(len(self.docs[i].text) for i in indices) or 1
+        return [i for i in indices if self.charge(i, seconds * len(self.docs[i].text) / total, name)]
+
+    def run_batch_stage(self, name: str, func: BatchStage) -> None:
+        """Run a batch stage over every document still in the batch at once."""
+        started = time.monotonic()
+        func.many([self.docs[i] for i in self.alive])
+        self.alive = self.share(self.alive, time.monotonic() - started, name)
+
+    def run_stage(self, name: str, func: StageFunc, *, defer_parses: bool) -> None:
+        """Run a stage document by document.
+
+        After the parse stage (``defer_parses``) a stage may ask for more parses (a sentence
+        whose speaker the surface leaves in doubt). One at a time, each costs a call of the
+        model; deferred, the batch's requests are parsed in one call and the stage is run again
+        on the documents that asked (a few rounds; then parsed as asked).
+        """
+        from comity.news._parse import parse_requests
+
+        kept: set[int] = set()
+        pending = self.alive
+        for round_ in range(_DEFER_ROUNDS + 1):
+            defer = defer_parses and round_ < _DEFER_ROUNDS and len(pending) > 1
+            again, requests = self._run_round(name, func, pending, kept, defer=defer)
+            if not again:
+                break
+            started = time.monotonic()
+            parse_requests(requests)
+            pending = self.share(again, time.monotonic() - started, name)
+        self.alive = [i for i in self.alive if i in kept]
+
+    def _run_round(
+        self, name: str, func: StageFunc, pending: list[int], kept: set[int], *, defer: bool
+    ) -> tuple[list[int], list[Any]]:
+        """One pass of a stage over ``pending``: the documents done are added to ``kept``; returns
+        those that asked for parses (with ``defer``) and their requests."""
+        from comity.news._parse import deferred_parses
+
+        again: list[int] = []
+        deferring: contextlib.AbstractContextManager[list[Any]] = (
+            deferred_parses() if defer else contextlib.nullcontext([])
+        )
+        with deferring as requests:
+            for index in pending:
+                outcome = self._run_one(name, func, index, defer=defer)
+                if outcome == "done":
+                    kept.add(index)
+                elif outcome == "again":
+                    again.append(index)
+        return again, requests
+
+    def _run_one(
+        self, name: str, func: StageFunc, index: int, *, defer: bool
+    ) -> Literal["done", "again"] | None:
+        """Run a stage on one document: "done", "again" (it asked for parses, and is left as it
+        was before the stage), or None (it left the batch)."""
+        from comity.news._parse import ParseWanted
+
+        doc = self.docs[index]
+        saved = _snapshot(doc) if defer else None
+        if self.budget is not None:
+            doc.time_budget = (self.budget, time.monotonic() + self.budget - self.spent[index])
+        started = time.monotonic()
+        try:
+            self.docs[index] = func(doc)
+        except ParseWanted:
+            if saved is not None:
+                vars(doc).update(saved)  # as before the stage, to run it again
+            return "again" if self.charge(index, time.monotonic() - started, name) else None
+        except ExtractionError as error:
+            self.give_up(doc, error)
+            return None
+        return "done" if self.charge(index, time.monotonic() - started, name) else None
+
+
 class Pipeline:
     """Named stages run in order over :class:`NewsDoc` objects.
 
@@ -346,89 +466,19 @@ class Pipeline:
     def _run_batch(
         self, docs: list[NewsDoc], on_error: Callable[[NewsDoc, ExtractionError], None] | None
     ) -> list[NewsDoc]:
-        budget = self.time_budget
-        # Seconds each document has used: its own stages, and its share of a batch stage.
-        spent = [0.0] * len(docs)
-        alive = list(range(len(docs)))
-
-        def charge(index: int, seconds: float, name: str) -> bool:
-            """Add ``seconds`` to a document's time; False (and reported) when it is over budget."""
-            spent[index] += seconds
-            doc = docs[index]
-            if budget is not None:
-                doc.time_budget = (budget, time.monotonic() + budget - spent[index])
-            try:
-                doc.check_deadline(name)
-            except ExtractionError as error:
-                doc.time_budget = None
-                if on_error is None:
-                    raise
-                on_error(doc, error)
-                return False
-            return True
-
-        def share(indices: list[int], seconds: float, name: str) -> list[int]:
-            """Charge work done for several documents together; the ones still within budget."""
-            # Shared out by length: a long document costs more.
-            total = sum(len(docs[i].text) for i in indices) or 1
-            return [i for i in indices if charge(i, seconds * len(docs[i].text) / total, name)]
-
-        from comity.news._parse import ParseWanted, deferred_parses, parse_requests
-
+        batch = _Batch(docs, self.time_budget, on_error)
         after_batch_stage = False
         try:
             for name, func in zip(self.stage_names, self._funcs, strict=True):
-                if isinstance(func, BatchStage) and len(alive) > 1:
-                    started = time.monotonic()
-                    func.many([docs[i] for i in alive])
-                    alive = share(alive, time.monotonic() - started, name)
+                if isinstance(func, BatchStage) and len(batch.alive) > 1:
+                    batch.run_batch_stage(name, func)
                     after_batch_stage = True
-                    continue
-                kept: set[int] = set()
-                pending = alive
-                # A stage after the parse stage may ask for more parses (a sentence whose speaker
-                # the surface leaves in doubt). One at a time, each costs a call of the model;
-                # deferred, the batch's requests are parsed in one call and the stage is run
-                # again on the documents that asked (a few rounds; then parsed as asked).
-                for round_ in range(_DEFER_ROUNDS + 1):
-                    defer = after_batch_stage and round_ < _DEFER_ROUNDS and len(pending) > 1
-                    again: list[int] = []
-                    deferring: contextlib.AbstractContextManager[list[Any]] = (
-                        deferred_parses() if defer else contextlib.nullcontext([])
-                    )
-                    with deferring as requests:
-                        for index in pending:
-                            doc = docs[index]
-                            saved = _snapshot(doc) if defer else None
-                            if budget is not None:
-                                doc.time_budget = (budget, time.monotonic() + budget - spent[index])
-                            started = time.monotonic()
-                            try:
-                                docs[index] = func(doc)
-                            except ParseWanted:
-                                if saved is not None:
-                                    vars(doc).update(saved)  # as before the stage, to run it again
-                                if charge(index, time.monotonic() - started, name):
-                                    again.append(index)
-                                continue
-                            except ExtractionError as error:
-                                doc.time_budget = None
-                                if on_error is None:
-                                    raise
-                                on_error(doc, error)
-                                continue
-                            if charge(index, time.monotonic() - started, name):
-                                kept.add(index)
-                    if not again:
-                        break
-                    started = time.monotonic()
-                    parse_requests(requests)
-                    pending = share(again, time.monotonic() - started, name)
-                alive = [i for i in alive if i in kept]
+                else:
+                    batch.run_stage(name, func, defer_parses=after_batch_stage)
         finally:
             for doc in docs:
                 doc.time_budget = None
-        return [docs[i] for i in alive]
+        return [docs[i] for i in batch.alive]
 
     def analyze(self) -> dict[str, Any]:
         """Check that every stage's requirements are set by an earlier stage.
