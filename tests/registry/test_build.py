@@ -183,3 +183,17 @@ def test_registry_cache_is_named_by_code_and_data(monkeypatch: pytest.MonkeyPatc
     monkeypatch.undo()
     monkeypatch.setattr(_build, "_fingerprint", lambda folder: "other data")
     assert _build.registry_cache_path() != path
+
+
+def test_source_files_cite_every_upstream_file_under_a_source_of_the_registry() -> None:
+    from comity.data import manifest
+    from comity.registry._build import REGISTRY_UPSTREAM, SOURCE_FILES
+
+    sources = set(pd.read_csv(data_dir() / "sources.csv")["source_id"])
+    assert set(SOURCE_FILES) <= sources
+    cited = {key for keys in SOURCE_FILES.values() for key in keys}
+    assert {key for keys in REGISTRY_UPSTREAM.values() for key in keys} <= cited
+    assert cited <= {f.key for f in manifest()}
+    # the rows of an upstream part carry the file's own key as their source, but for the COW
+    assert SOURCE_FILES["dppa_sc_membership_2023"] == ("dppa_sc_membership_2023",)
+    assert SOURCE_FILES["cow_igo"][:2] == REGISTRY_UPSTREAM["registry:cow"]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from comity._bibtex import misc_entry
 from comity.errors import UnknownActor
 from comity.store import Store, sha256_of
 
@@ -469,17 +470,13 @@ def document_bibtex(doc: dict[str, Any]) -> str:
     """A BibTeX entry citing a news document as its outlet published it (a row of
     :func:`documents_in_store`): outlet, address and date; the text itself is the publisher's."""
 
-    def braced(value: Any) -> str:
-        return str(value).replace("{", "(").replace("}", ")")
-
-    key = re.sub(r"[^A-Za-z0-9_-]", "-", str(doc["doc_id"]))
-    fields = [f"  organization = {{{braced(outlet_label(doc))}}}"]
-    if doc.get("url"):
-        fields.append(f"  howpublished = {{\\url{{{braced(doc['url'])}}}}}")
-    if doc.get("published"):
-        fields.append(f"  date = {{{braced(doc['published'])}}}")
-    fields.append(f"  note = {{News document {braced(doc['doc_id'])}, read by comity}}")
-    return f"@misc{{{key},\n" + ",\n".join(fields) + "\n}"
+    return misc_entry(
+        re.sub(r"[^A-Za-z0-9_-]", "-", str(doc["doc_id"])),
+        organization=outlet_label(doc),
+        url=doc.get("url"),
+        date=doc.get("published"),
+        note=f"News document {doc['doc_id']}, read by comity",
+    )
 
 
 def quotes_by(

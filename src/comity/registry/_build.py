@@ -47,6 +47,7 @@ from comity.store._schema import REGISTRY_TABLES
 
 __all__ = [
     "REGISTRY_UPSTREAM",
+    "SOURCE_FILES",
     "BuildReport",
     "RegistryFreshness",
     "build_registry",
@@ -63,6 +64,23 @@ REGISTRY_UPSTREAM: dict[str, tuple[str, ...]] = {
     "registry:paris": ("paris_entry_into_force",),
     "registry:unfccc": ("unfccc_parties",),
     "registry:groups": ("un_regional_groups",),
+}
+#: The data files (keys of comity.data's manifest) that each source of registry rows
+#: (``sources.source_id``) is read from, to cite them: the upstream files of
+#: :data:`REGISTRY_UPSTREAM` under the source id their rows carry (the file's own key, but for the
+#: Correlates of War), and the files that rows of the hand data were compiled from.
+SOURCE_FILES: dict[str, tuple[str, ...]] = {
+    "cow_igo": (*REGISTRY_UPSTREAM["registry:cow"], "igo_states2016"),
+    **{
+        key: (key,)
+        for part in ("registry:unsc", "registry:paris", "registry:unfccc", "registry:groups")
+        for key in REGISTRY_UPSTREAM[part]
+    },
+    "unsc_elected": ("sc_elected_members_csv",),
+    "ngec_demonyms": ("ngec_countries",),
+    "unvotes": ("unvotes_votes",),
+    "undl": ("undl_scrape_zip",),
+    "bsv_idealpoints": ("bsv_idealpoints_jul2025",),
 }
 
 MEMBERSHIP_KINDS = frozenset(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -135,7 +135,7 @@ def profiles_on(registry: Registry, on: date, only: Key | None = None) -> dict[K
         )
         if spell["kind"] in counted:
             members[str(spell["body_id"])] += 1
-    coverage = {str(c["body_id"]): c for c in _coverage_rows(store, on, who["id"])}
+    coverage = {str(c["body_id"]): c for c in coverage_rows(store, on, who["id"])}
     for (entity_id, kind), profile in profiles.items():
         name = registry.name_of(entity_id, kind)
         found = aliases.get((entity_id, kind), {})
@@ -149,14 +149,16 @@ def profiles_on(registry: Registry, on: date, only: Key | None = None) -> dict[K
             # A body that ended has no coverage rows to speak for it (few bodies: one query each).
             ended = registry._ended(entity_id, name, on) if profile["record"].get("dissolved") else None
             profile["coverage_today"] = (
-                ended.as_dict() if ended is not None else _coverage_of(coverage.get(entity_id), name)
+                ended.as_dict() if ended is not None else coverage_of(coverage.get(entity_id), name)
             )
     return profiles
 
 
-def _coverage_rows(store: Store, on: date, body: str | None) -> list[dict[str, Any]]:
-    """The strongest coverage row (complete, then partial; given before derived) of each body for
-    the full-member kinds on ``on``, as :meth:`Registry.coverage` picks it."""
+def coverage_rows(
+    store: Store, on: date, body: str | None, kinds: Sequence[str] = FULL_KINDS
+) -> list[dict[str, Any]]:
+    """The strongest coverage row (complete, then partial; given before derived) of each body (or
+    of ``body``) for ``kinds`` on ``on``: the row :meth:`Registry.coverage` answers from."""
     return _rows(
         store,
         """SELECT body_id, status, how, known_from, known_from_precision, known_to, known_to_precision,
@@ -169,11 +171,13 @@ def _coverage_rows(store: Store, on: date, body: str | None) -> list[dict[str, A
                PARTITION BY body_id
                ORDER BY CASE status WHEN 'complete' THEN 0 WHEN 'partial' THEN 1 WHEN 'unknown' THEN 2 END,
                         derived, rowid) = 1""",
-        {"id": body, "on": on, "kinds": list(FULL_KINDS)},
+        {"id": body, "on": on, "kinds": list(kinds)},
     )
 
 
-def _coverage_of(row: dict[str, Any] | None, name: str) -> dict[str, Any]:
+def coverage_of(row: dict[str, Any] | None, name: str) -> dict[str, Any]:
+    """The fields of :class:`Coverage` but the body and date, from a row of :func:`coverage_rows`
+    (None: no source lists the members of the body ``name``)."""
     if row is None:
         return {
             "status": "unknown",

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 if TYPE_CHECKING:
     from comity.data._manifest import Citation
 
+from comity._bibtex import misc_entry
 from comity._dates import format_partial, parse_date, parse_partial_date
 from comity.errors import AmbiguousName, BadDate, BadInput, UnknownActor
 from comity.registry._build import (
@@ -27,6 +28,8 @@ from comity.registry._profiles import (
     BULK_SOURCES,
     KIND_ORDER,
     PROFILES,
+    coverage_of,
+    coverage_rows,
     current_spells_sql,
     profiles_on,
     stored_profile,
@@ -494,36 +497,8 @@ class Registry:
         ended = self._ended(org.id, org.name, when)
         if ended is not None:
             return ended
-        asked = list(kinds or FULL_KINDS)
-        rows = self.store.query(
-            """SELECT * FROM coverage WHERE body_id = ?
-                 AND (known_from IS NULL OR known_from <= ?)
-                 AND (known_to IS NULL AND ? <= current_date OR known_to >= ?)
-                 AND (kind IS NULL OR kind IN (SELECT unnest(?)))""",
-            [org.id, when, when, when, asked],
-        )
-        if rows.empty:
-            return Coverage(
-                org.id,
-                when,
-                "unknown",
-                f"no source comity holds lists the members of {org.name} on this date; "
-                "the rows shown are only those its sources record",
-            )
-        order = {"complete": 0, "partial": 1, "unknown": 2}
-        rows["_rank"] = rows["status"].map(order)
-        best = rows.sort_values(["_rank", "derived"]).iloc[0]
-        return Coverage(
-            org.id,
-            when,
-            str(best["status"]),
-            str(best["how"]),
-            _precise(best["known_from"], best["known_from_precision"]),
-            _precise(best["known_to"], best["known_to_precision"]),
-            str(best["source_id"]),
-            str(best["source_ref"]),
-            None if pd.isna(best["note"]) else str(best["note"]),
-        )
+        rows = coverage_rows(self.store, when, org.id, kinds or FULL_KINDS)
+        return Coverage(org.id, when, **coverage_of(rows[0] if rows else None, org.name))
 
     def _ended(self, body_id: str, name: str, when: date) -> Coverage | None:
         """The coverage of a body on a date after it ended (dissolved, terminated), else None."""
@@ -779,15 +754,12 @@ class Registry:
             title_text = str(title or source_id)
             text = title_text + (f". {url}" if url else "") + (f" (licence: {licence})" if licence else "")
 
-            def braced(value: str) -> str:
-                return value.replace("{", "(").replace("}", ")")
-
-            fields = [f"  title = {{{braced(title_text)}}}"]
-            if url:
-                fields.append(f"  howpublished = {{\\url{{{braced(str(url))}}}}}")
-            if licence:
-                fields.append(f"  note = {{Licence: {braced(str(licence))}}}")
-            bibtex = f"@misc{{comity-source-{source_id},\n" + ",\n".join(fields) + "\n}"
+            bibtex = misc_entry(
+                f"comity-source-{source_id}",
+                title=title_text,
+                url=url,
+                note=f"Licence: {licence}" if licence else None,
+            )
             out.append(Citation(key=f"source:{source_id}", text=text, bibtex=bibtex))
         return out
 

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from comity.errors import ComityError
 from comity.news import DOC_FACT_TYPES, FACT_TYPES, outlet_label
+from comity.registry._build import SOURCE_FILES
 from comity.votes._cohesion import DEFAULT_SEED
 from comity.votes._stored import DEFAULT_DRAWS
 from comity.web._errors import ApiError
@@ -126,29 +127,13 @@ def _vote_source(data: WebData, *, ideal: bool = False) -> tuple[str, str | None
     return text + ".", _api("cite", files=",".join(keys), format="bibtex")
 
 
-#: Registry sources (``sources.source_id``) and the data files of the manifest they are read from.
-_REGISTRY_FILES = {
-    "cow_igo": ("igo_year_format3", "igo_state_year_format3", "igo_states2016"),
-    "unsc_elected": ("sc_elected_members_csv",),
-    "dppa_sc_membership_2023": ("dppa_sc_membership_2023",),
-    "dppa_sc_membership_2025_2027": ("dppa_sc_membership_2025_2027",),
-    "paris_entry_into_force": ("paris_entry_into_force",),
-    "unfccc_parties": ("unfccc_parties",),
-    "un_regional_groups": ("un_regional_groups",),
-    "ngec_demonyms": ("ngec_countries",),
-    "unvotes": ("unvotes_votes",),
-    "undl": ("undl_scrape_zip",),
-    "bsv_idealpoints": ("bsv_idealpoints_jul2025",),
-}
-
-
 def _registry_cite(data: WebData, rows: list[dict[str, Any]]) -> str | None:
     """The cite link of registry rows: the data files their sources are read from and the sources
     themselves (a hand-compiled row cites its own page in ``source_ref``, shown in tables)."""
     ids = sorted({str(r["source_id"]) for r in rows if r.get("source_id")} & set(data.registry().sources()))
     if not ids:
         return None
-    keys = list(dict.fromkeys(k for i in ids for k in _REGISTRY_FILES.get(i, ())))
+    keys = list(dict.fromkeys(k for i in ids for k in SOURCE_FILES.get(i, ())))
     return _api("cite", files=",".join(keys) or None, sources=",".join(ids), format="bibtex")
 
 
