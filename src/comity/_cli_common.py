@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from comity.errors import ComityError, FileError
+from comity.errors import BadInput, ComityError, FileError
 
-__all__ = ["ComityGroup", "DbOption", "JsonOption", "as_comity_error"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from comity.registry import Registry
+
+__all__ = ["ComityGroup", "DbOption", "JsonOption", "as_comity_error", "registry_for", "votes_for"]
 
 
 def as_comity_error(exc: BaseException) -> ComityError | None:
@@ -56,3 +61,34 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def votes_for(db: Path | None, source: str, body: str = "GA", successors: bool = False) -> pd.DataFrame:
+    """The votes of one organ (or ``all``) of the comma-separated ``source`` for a command's
+    ``--db``: from the store at ``db`` (or the default store, if it exists), else the shipped data."""
+    from comity.store import Store, default_db_path
+    from comity.votes._load import read_votes
+
+    if body.upper() not in ("GA", "SC", "ALL"):
+        raise BadInput(f"--body must be GA, SC or all, not {body!r}")
+    sources = [s.strip() for s in source.split(",") if s.strip()]
+    path = db if db is not None else default_db_path()
+    if Path(path).exists():
+        store = Store.open(path, read_only=True)
+        try:
+            return read_votes(store, sources, body=body, successors=successors)
+        finally:
+            store.close()
+    if db is not None:
+        raise BadInput(f"no store at {db}", hint="Create it with `comity build --db FILE` or leave out --db.")
+    return read_votes(None, sources, body=body, successors=successors)
+
+
+def registry_for(db: Path | None) -> Registry:
+    """The registry for a command's ``--db``: of the store at ``db`` if it exists, else the shipped one."""
+    from comity.registry import Registry
+    from comity.store import Store
+
+    if db is not None and Path(db).exists():
+        return Registry.from_store(Store.open(db, read_only=True))
+    return Registry.default()

@@ -83,9 +83,9 @@ def with_state_codes(frame: pd.DataFrame) -> pd.DataFrame:
     before 1990), else of today.
     """
     from comity._panel import cow_code, gw_code
-    from comity.votes._identity import _states
+    from comity.votes._identity import state_table
 
-    states = _states()
+    states = state_table()
     years = frame["year"] if "year" in frame.columns else None
     table = frame.reset_index(drop=True).copy()
     for column in [c for c in ("iso3", "iso3_a", "iso3_b") if c in table.columns]:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from comity.errors import BadInput
+from comity.votes._identity import state_table
 
 __all__ = ["PANEL_UNITS", "cow_code", "gw_code", "panel"]
 
@@ -46,15 +47,9 @@ GW_DIFFERS: dict[str, int] = {
 GERMAN_UNIFICATION = dt.date(1990, 10, 3)
 
 
-def _states() -> pd.DataFrame:
-    from comity.votes._identity import _states as registry_states
-
-    return registry_states()
-
-
 def cow_code(iso3: str, on: dt.date) -> int | None:
     """Correlates of War code of a registry state on a date (260 for West Germany before 1990)."""
-    states = _states()
+    states = state_table()
     if iso3 not in states.index or pd.isna(states.at[iso3, "cow_code"]):
         return None
     if iso3 == "DEU" and on < GERMAN_UNIFICATION:
@@ -81,7 +76,7 @@ def _members(registry: Any, body: str, on: dt.date) -> pd.DataFrame:
 
 
 def _state_years(registry: Any, years: range, bodies: list[str]) -> pd.DataFrame:
-    states = _states()
+    states = state_table()
     rows = []
     for year in years:
         on = dt.date(year, 7, 1)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from comity._cli_common import DbOption, JsonOption
+from comity._cli_common import DbOption, JsonOption, registry_for, votes_for
 
 __all__ = ["register"]
 
@@ -40,10 +40,9 @@ def panel(
     """
     from comity._export import check_table_path, write_table
     from comity._panel import panel as build_panel
-    from comity.votes._cli import _load_votes, _registry
 
     check_table_path(out)
-    votes = _load_votes(db, "unvotes,unvotes2020", "GA", successors)
+    votes = votes_for(db, "unvotes,unvotes2020", "GA", successors)
     chosen = [b.strip() for b in bodies.split(",") if b.strip()]
     table = build_panel(
         unit,  # type: ignore[arg-type]  # checked by panel()
@@ -52,7 +51,7 @@ def panel(
         chosen,
         votes=votes,
         ideal=ideal,
-        registry=_registry(db),
+        registry=registry_for(db),
     )
     write_table(table, out)
     columns = [str(c) for c in table.columns]

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from comity._cli_common import ComityGroup, DbOption, JsonOption
+from comity._cli_common import ComityGroup, DbOption, JsonOption, registry_for, votes_for
 from comity._files import check_writable, writing
 from comity.errors import BadInput
 
@@ -60,39 +60,6 @@ SourceOption = Annotated[
     str,
     typer.Option("--source", help="Comma-separated vote sources (shipped: unvotes, unvotes2020, undl)."),
 ]
-
-
-def _load_votes(db: Path | None, source: str, body: str = "GA", successors: bool = False) -> Any:
-    """Votes of one organ (or ``all``) from the store at ``db`` (or the default store), else the
-    shipped data."""
-    if body.upper() not in ("GA", "SC", "ALL"):
-        raise BadInput(f"--body must be GA, SC or all, not {body!r}")
-    return _read_votes_from(db, source, body, successors)
-
-
-def _read_votes_from(db: Path | None, source: str, body: str, successors: bool) -> Any:
-    from comity.votes._load import read_votes
-
-    sources = [s.strip() for s in source.split(",") if s.strip()]
-    path = db
-    if path is None:
-        try:
-            from comity.store import default_db_path
-
-            path = default_db_path()
-        except ImportError:
-            path = None
-    if path is not None and Path(path).exists():
-        from comity.store import Store
-
-        store = Store.open(path, read_only=True)
-        try:
-            return read_votes(store, sources, body=body, successors=successors)
-        finally:
-            store.close()
-    if db is not None:
-        raise BadInput(f"no store at {db}", hint="Create it with `comity build --db FILE` or leave out --db.")
-    return read_votes(None, sources, body=body, successors=successors)
 
 
 def _check_period(start: int | None, end: int | None) -> None:
@@ -215,7 +182,7 @@ def agree(
         check_table_path(check_writable(out, option="--out"))
     if plot is not None:
         check_writable(plot, option="--plot")
-    votes = _load_votes(db, source, body, successors)
+    votes = votes_for(db, source, body, successors)
     codes = _state_codes(list(states), votes, successors)
     if reference:
         reference = _state_codes([reference], votes, successors)[0]
@@ -288,11 +255,11 @@ def cohesion(
         check_table_path(check_writable(out, option="--out"))
     if plot is not None:
         check_writable(plot, option="--plot")
-    votes = _load_votes(db, source, body, successors)
+    votes = votes_for(db, source, body, successors)
     members: str | list[str] = group[0] if len(group) == 1 else _state_codes(list(group), votes, successors)
     registry = None
     if isinstance(members, str):
-        registry = _registry(db)
+        registry = registry_for(db)
     table = group_cohesion(
         votes,
         members,
@@ -386,16 +353,6 @@ def _cohesion_notes(table: Any, since: int | None) -> list[str]:
     return notes
 
 
-def _registry(db: Path | None) -> Any:
-    from comity.registry import Registry
-
-    if db is not None and Path(db).exists():
-        from comity.store import Store
-
-        return Registry.from_store(Store.open(db, read_only=True))
-    return Registry.default()
-
-
 @votes_app.command()
 def blocs(
     year: Annotated[
@@ -427,7 +384,7 @@ def blocs(
         from comity._export import check_table_path
 
         check_table_path(check_writable(out, option="--out"))
-    votes = _load_votes(db, source, body, successors)
+    votes = votes_for(db, source, body, successors)
     window = votes[(votes["year"] >= year - 1) & (votes["year"] <= year)]
     if not (window["year"] == year).any():
         raise BadInput(
@@ -541,7 +498,7 @@ def ideal(
     if plot is not None:
         check_writable(plot, option="--plot")
         _format_of(plot)  # the figure's kind, from its extension, before the fit
-    votes = _load_votes(db, source, body, successors)
+    votes = votes_for(db, source, body, successors)
     drawn = (
         _state_codes([s.strip() for s in states.split(",") if s.strip()], votes, successors) if plot else []
     )

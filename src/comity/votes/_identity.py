@@ -32,7 +32,14 @@ import pandas as pd
 
 from comity.errors import BadInput
 
-__all__ = ["Succession", "follow_successors", "successor_map", "successions", "voting_state_series"]
+__all__ = [
+    "Succession",
+    "follow_successors",
+    "state_table",
+    "successions",
+    "successor_map",
+    "voting_state_series",
+]
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,9 @@ def _date(value: object) -> dt.date | None:
 
 
 @lru_cache(maxsize=1)
-def _states() -> pd.DataFrame:
+def state_table() -> pd.DataFrame:
+    """The registry's states (``states.csv``, indexed by ``iso3``) with their dates parsed and COW codes
+    as integers; read once per process."""
     from comity.registry import data_dir
 
     frame = pd.read_csv(data_dir() / "states.csv", dtype=str, keep_default_na=False)
@@ -70,7 +79,7 @@ def successions() -> tuple[Succession, ...]:
     """The registry's dated successions: UN seat successions, then ``continued_by`` links they lack."""
     from comity.registry import data_dir
 
-    states = _states()
+    states = state_table()
     rows = pd.read_csv(data_dir() / "un_seat_successions.csv", dtype=str, keep_default_na=False)
     found: dict[tuple[str, str], Succession] = {}
     for row in rows.itertuples():
@@ -101,7 +110,7 @@ def voting_state_series(codes: pd.Series, dates: pd.Series) -> pd.Series:
 
     See the module notes for the three rules. Codes the registry does not know pass unchanged.
     """
-    states = _states()
+    states = state_table()
     out = codes.astype(object).reset_index(drop=True).copy()
     ended = states[states["un_end"].notna() & states["cow_code"].notna()]
     involved = set(ended["iso3"]) | {c for link in successions() for c in (link.predecessor, link.successor)}
@@ -155,7 +164,7 @@ def successor_map() -> dict[str, str]:
     ``continued_by`` in the registry first (SUN -> RUS, SCG -> SRB); otherwise the one existing
     state with the same Correlates of War code (YUG -> SRB). Chains are followed to the end.
     """
-    states = _states()
+    states = state_table()
     direct: dict[str, str] = {}
     gone = states[states["historical"] == "1"]
     existing = states[(states["historical"] != "1") & states["exists_to"].isna() & states["cow_code"].notna()]
