@@ -208,7 +208,9 @@ def test_the_server_computes_nothing_at_start(web_db: Path) -> None:
     assert "comity-ideal-points" not in {t.name for t in threading.enumerate()}
     status = client.get("/api/status").json()
     assert status["ideal_points"].startswith("ready (stored, dynamic")
-    assert set(status["results"]) == set(RESULTS)
+    # the vote results and the actor profiles, each of the store's data
+    assert set(status["results"]) == {*RESULTS, "actor_profiles"}
+    assert status["results"]["actor_profiles"]["n_rows"] > 1000
     rows = client.get("/api/votes/ideal", params={"states": "USA,CHN", "from": 2020}).json()["items"]
     assert {r["iso3"] for r in rows} == {"USA", "CHN"}
 

@@ -198,6 +198,7 @@ async def status(request: Request) -> Response:
     which parts of the build (``built``: the registry, COW, Security Council, each vote source) the
     store holds."""
     from comity._build import store_parts
+    from comity.registry._profiles import PROFILES
     from comity.votes._stored import RESULTS
 
     def compute(data: WebData) -> dict[str, Any]:
@@ -224,7 +225,7 @@ async def status(request: Request) -> Response:
             # The results `comity build` computed for the pages, each with the data version it is of.
             "results": {
                 name: {k: info[k] for k in ("n_rows", "seconds", "computed_at")}
-                for name in RESULTS
+                for name in (*RESULTS, PROFILES)
                 if (info := data.votes().stored.info(name)) is not None
             },
             "parts": {
