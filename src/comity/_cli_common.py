@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from comity.registry import Registry
 
-__all__ = ["ComityGroup", "DbOption", "JsonOption", "as_comity_error", "registry_for", "votes_for"]
+__all__ = ["ComityGroup", "DbOption", "JsonOption", "as_comity_error", "registry_at", "votes_at"]
 
 
 def as_comity_error(exc: BaseException) -> ComityError | None:
@@ -63,7 +63,7 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def votes_for(db: Path | None, source: str, body: str = "GA", successors: bool = False) -> pd.DataFrame:
+def votes_at(db: Path | None, source: str, body: str = "GA", successors: bool = False) -> pd.DataFrame:
     """The votes of one organ (or ``all``) of the comma-separated ``source`` for a command's
     ``--db``: from the store at ``db`` (or the default store, if it exists), else the shipped data."""
     from comity.store import Store, default_db_path
@@ -84,7 +84,7 @@ def votes_for(db: Path | None, source: str, body: str = "GA", successors: bool =
     return read_votes(None, sources, body=body, successors=successors)
 
 
-def registry_for(db: Path | None) -> Registry:
+def registry_at(db: Path | None) -> Registry:
     """The registry for a command's ``--db``: of the store at ``db`` if it exists, else the shipped one."""
     from comity.registry import Registry
     from comity.store import Store

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from comity._cli_common import DbOption, JsonOption, registry_for, votes_for
+from comity._cli_common import DbOption, JsonOption, registry_at, votes_at
 
 __all__ = ["register"]
 
@@ -42,7 +42,7 @@ def panel(
     from comity._panel import panel as build_panel
 
     check_table_path(out)
-    votes = votes_for(db, "unvotes,unvotes2020", "GA", successors)
+    votes = votes_at(db, "unvotes,unvotes2020", "GA", successors)
     chosen = [b.strip() for b in bodies.split(",") if b.strip()]
     table = build_panel(
         unit,  # type: ignore[arg-type]  # checked by panel()
@@ -51,7 +51,7 @@ def panel(
         chosen,
         votes=votes,
         ideal=ideal,
-        registry=registry_for(db),
+        registry=registry_at(db),
     )
     write_table(table, out)
     columns = [str(c) for c in table.columns]

@@ -95,6 +95,7 @@ def _refresh_registry(store: Store, path: Path, freshness: RegistryFreshness) ->
         return Store.open(path, read_only=True)
     typer.echo(f"comity: {stale}: reloading the registry…", err=True)
     with writable:
+        version = writable.data_version()
         try:
             build_registry(writable)
         except ComityError as exc:
@@ -103,9 +104,10 @@ def _refresh_registry(store: Store, path: Path, freshness: RegistryFreshness) ->
                 err=True,
             )
         else:
-            if writable.count("materialised"):
+            if writable.data_version() != version and writable.count("materialised"):
                 # Results stored by the build carry the version of the data they came from: they
                 # are of the old registry now, and answers compute or wait until they are rebuilt.
+                # (New code that built the same rows keeps the version, and the results current.)
                 typer.echo(
                     f"comity: the results `comity build` stored were computed with the old registry; "
                     f"run `comity build --db {path}` to compute them again.",

@@ -182,3 +182,17 @@ def test_a_change_of_the_data_makes_the_stored_results_stale(
         report = build_registry(store)
         assert not report.skipped and report.sha256 != before
         assert not store.result_is_fresh("actor_profiles", store.data_version())
+
+
+def test_reload_after_a_change_of_code_alone_does_not_ask_to_recompute_the_results(
+    db_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(db_copy, read_only=False) as store:
+        _record_result(store, "actor_profiles", store.data_version())
+    monkeypatch.setattr(registry_build, "_build_code_digest", lambda: "other code")
+    members, err = _brics_on(db_copy, "2011-06-01")
+    assert "ZAF" in members
+    assert "the code that builds the registry: reloading the registry" in err
+    assert "compute them again" not in err
+    with Store.open(db_copy) as store:
+        assert store.result_is_fresh("actor_profiles", store.data_version())

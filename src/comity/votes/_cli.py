@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from comity._cli_common import ComityGroup, DbOption, JsonOption, registry_for, votes_for
+from comity._cli_common import ComityGroup, DbOption, JsonOption, registry_at, votes_at
 from comity._files import check_writable, writing
 from comity.errors import BadInput
 
@@ -182,7 +182,7 @@ def agree(
         check_table_path(check_writable(out, option="--out"))
     if plot is not None:
         check_writable(plot, option="--plot")
-    votes = votes_for(db, source, body, successors)
+    votes = votes_at(db, source, body, successors)
     codes = _state_codes(list(states), votes, successors)
     if reference:
         reference = _state_codes([reference], votes, successors)[0]
@@ -255,11 +255,11 @@ def cohesion(
         check_table_path(check_writable(out, option="--out"))
     if plot is not None:
         check_writable(plot, option="--plot")
-    votes = votes_for(db, source, body, successors)
+    votes = votes_at(db, source, body, successors)
     members: str | list[str] = group[0] if len(group) == 1 else _state_codes(list(group), votes, successors)
     registry = None
     if isinstance(members, str):
-        registry = registry_for(db)
+        registry = registry_at(db)
     table = group_cohesion(
         votes,
         members,
@@ -384,7 +384,7 @@ def blocs(
         from comity._export import check_table_path
 
         check_table_path(check_writable(out, option="--out"))
-    votes = votes_for(db, source, body, successors)
+    votes = votes_at(db, source, body, successors)
     window = votes[(votes["year"] >= year - 1) & (votes["year"] <= year)]
     if not (window["year"] == year).any():
         raise BadInput(
@@ -498,7 +498,7 @@ def ideal(
     if plot is not None:
         check_writable(plot, option="--plot")
         _format_of(plot)  # the figure's kind, from its extension, before the fit
-    votes = votes_for(db, source, body, successors)
+    votes = votes_at(db, source, body, successors)
     drawn = (
         _state_codes([s.strip() for s in states.split(",") if s.strip()], votes, successors) if plot else []
     )
