@@ -610,10 +610,60 @@ _NOTICES_AND_FOLLOWING: list[_FrameCase] = [
 ]  # fmt: skip
 
 
+# Reduced passives, relative objects, pronoun bodies and memberships ended: (pattern, a sentence
+# of our own, page date, events).
+_CLAUSE_SHAPES: list[_FrameCase] = [
+        ("a headline's bare participle is a passive: elected to a seated body",
+         "Togo, Fiji and Peru elected to UN Human Rights Council", "2033-10-12",
+         [("TGO", "UNHRC", "join", "2033-10-12"), ("FJI", "UNHRC", "join", "2033-10-12"),
+          ("PER", "UNHRC", "join", "2033-10-12")]),
+        ("a headline's bare participle is a passive: suspended from",
+         "Niger suspended from African Union over coup", None, [("NER", "AU", "suspend", None)]),
+        ("a body named by a relative pronoun object: 'Y, which X joined in D'",
+         "The Ottawa Treaty, which Togo joined in 2004, bans landmines.", None,
+         [("TGO", "OTTAWA_TREATY", "join", "2004")]),
+        ("an actor named by a relative pronoun object: 'X, which Y suspended in D'",
+         "Niger, which the African Union suspended in 2033, protested.", None,
+         [("NER", "AU", "suspend", "2033")]),
+        ("'it' as the body of a return: the organisation last named",
+         "Togo, which left the OAS in 2029, rejoined it in 2034.", None,
+         [("TGO", "OAS", "withdraw", "2029"), ("TGO", "OAS", "rejoin", "2034")]),
+        ("a body after the verb of 'became a party to Y'",
+         "Togo became a party to the Paris Agreement in 2017.", None,
+         [("TGO", "PARIS_AGREEMENT", "join", "2017")]),
+        ("a membership ended is a withdrawal", "Togo ended its membership of the OAS in 2034.", None,
+         [("TGO", "OAS", "withdraw", "2034")]),
+        ("'ceased to be a member of Y' is a withdrawal, dated by its clause",
+         "Togo ceased to be a member of the OAS in 2034.", None, [("TGO", "OAS", "withdraw", "2034")]),
+        ("a membership to end in the future is announced", "Togo will cease to be a member of the OAS.",
+         None, [("TGO", "OAS", "announce_withdrawal", None)]),
+        ("'re-engaged' split by the tokenizer keeps its subject", "Togo re-engaged with UNESCO in 2034.",
+         None, [("TGO", "UNESCO", "rejoin", "2034")]),
+        ("a withdrawal completed is dated by the completing verb",
+         "Togo completed its withdrawal from the OAS in 2034.", None, [("TGO", "OAS", "withdraw", "2034")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("a plan to return is no return", "Togo plans to return to UNESCO next year."),
+        ("announced plans to rejoin is no return", "Togo announced plans to rejoin UNESCO."),
+        ("admitted as an observer in quotation marks is no membership",
+         'The General Assembly voted to admit Togo as a "non-member observer state" in 2034.'),
+        ("'withdrew it' after a draft: no body is left",
+         "The draft was put to the Security Council after Togo withdrew it."),
+    ],
+)  # fmt: skip
+def test_memberships_clause_shapes_not_events(nlp: Pipeline, pattern: str, text: str) -> None:
+    assert _events(nlp, text) == [], pattern
+
+
 @pytest.mark.parametrize(
     ("pattern", "text", "published", "expected"),
     [
         *_FRAMES,
+        *_CLAUSE_SHAPES,
         *_DEPENDENCY_FRAMES,
         *_DEPENDENCY_MODALITY_AND_ROLES,
         *_SECOND_ROUND_FRAMES,

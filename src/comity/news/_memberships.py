@@ -343,6 +343,7 @@ _DATE_BREAK = re.compile(
 _TREATY_NOUN = re.compile(r"\s*(?:the|its|their|this|that)\s+(?:[\w-]+\s+){0,5}"
                           r"(?:treaty|agreement|pact|accord|"
                           r"convention|deal)\b", re.I)  # fmt: skip
+_OBSERVER_AFTER = re.compile(r"[^.;]{0,40}?\bas\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", re.I)
 _OBSERVER = re.compile(r"\s*as\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", re.I)
 # Words that let a sentence without an organisation hold an event: a nominal withdrawal whose body was
 # named before, or an election to the story's seated body.
@@ -1268,8 +1269,14 @@ def _actor_ids(
     return ids
 
 
-def _body_mentions(reader: _Reader, parse: Parse, tokens: Iterable[object]) -> list[Mention]:
-    """The organisations argument tokens name or refer to ("the court": the last court named)."""
+def _body_mentions(
+    reader: _Reader, parse: Parse, tokens: Iterable[object], *, pronouns: bool = False
+) -> list[Mention]:
+    """The organisations argument tokens name or refer to ("the court": the last court named).
+
+    ``pronouns``: "it" and "them" stand for the organisation last named (for joining and
+    returning; "withdrew it" is as often a draft taken back as a body left).
+    """
     found: list[Mention] = []
     for head in tokens:
         for token in _conj(head):
@@ -1282,6 +1289,12 @@ def _body_mentions(reader: _Reader, parse: Parse, tokens: Iterable[object]) -> l
                 found.extend(b for b in _listed_after(reader, parse, named[-1]) if b not in found)
                 continue
             word = str(token.text).lower()  # type: ignore[attr-defined]
+            if pronouns and word in ("it", "them") and token.dep_ in ("dobj", "pobj"):  # type: ignore[attr-defined]
+                # "left the OAS in 2029 and rejoined it in 2031": the organisation last named
+                referent = _pronoun_body(reader, start)
+                if referent is not None and referent not in found:
+                    found.append(referent)
+                continue
             if word in _NOUN_KINDS:
                 referent = _referent(reader, word, start)
                 if referent is None:
@@ -1297,6 +1310,17 @@ def _body_mentions(reader: _Reader, parse: Parse, tokens: Iterable[object]) -> l
                 if referent is not None and referent not in found:
                     found.append(referent)
     return found
+
+
+def _pronoun_body(reader: _Reader, position: int) -> Mention | None:
+    """The organisation "it" or "them" stands for as a trigger's body: the last one named within
+    the sentence or the one before (not the UN itself, which is named in passing)."""
+    sentence_start = reader.doc.sentence_at(position)[0]
+    previous_start = reader.doc.sentence_at(max(0, sentence_start - 2))[0] if sentence_start else 0
+    for body in reversed(reader.bodies.between(previous_start, position)):
+        if body.end <= position and body.entity_id not in ("UN", "UNSG"):
+            return body
+    return None
 
 
 # What may stand between two bodies of one list: "UNESCO, the Human Rights Council and the WHO".
@@ -1359,7 +1383,9 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
         reader.triggers += 1
         start, end = parse.span_of(frame.trigger)
         actors = _actor_ids(reader, parse, frame.actors, sent_start, states_only=frame.election)
-        bodies = _body_mentions(reader, parse, frame.bodies)
+        bodies = _body_mentions(
+            reader, parse, frame.bodies, pronouns=frame.action in ("join", "rejoin") and not frame.election
+        )
         action = frame.action
         if frame.election:
             # Seats are won on a body with elected seats; else the one the story is about.
@@ -1386,6 +1412,8 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
         actor_set = [a for a in actors if a not in {b.entity_id for b in bodies}]
         if not actor_set or not bodies:
             continue
+        if action in ("join", "rejoin") and _OBSERVER_AFTER.match(reader.text, end, min(sent_end, end + 70)):
+            continue  # "admitted X as a 'non-member observer state'" (the parse sees no quoted words)
         if dates is None:
             dates = _dep_dates(reader, parse, sent_start, sent_end)
         heads = {h.i for h in frame.date_heads}  # type: ignore[attr-defined]

@@ -39,7 +39,18 @@ member/belong since  "X has been a member of Y since 1950", "X, a member of Y si
 suspend, expel       actor: the state suspended (object, or passive subject); body: the    suspend,
                      subject or after from/by. "X suspended its participation in Y" and    expel
                      "X suspended <treaty>": the subject suspends its own part
+end, terminate,      "X ended/terminated its membership of Y", "X ceased to be a member    withdraw
+cease (membership)   of Y": a withdrawal told through the membership it ends
 ===================  ====================================================================  ===========
+
+Clause shapes the table's frames take in any row: a headline's bare participle of a verb that
+needs an object when active ("A and B elected to Y", "X suspended from Y") is a passive; a
+relative pronoun object stands for the noun its clause describes ("the treaty, which X joined
+in 2002"; "Mali, which the AU suspended"); "it"/"them" as the body of a joining or return is
+the organisation last named ("left Y in 2029 and rejoined it in 2031"); a joining or admission
+"as a (non-member) observer" is no membership; a joining, return, suspension or expulsion under a
+plan ("plans to return to Y") has not happened; "completed its withdrawal in 2031" dates the
+withdrawal by the completing verb.
 
 A body list the parse breaks ("left UNESCO, the WHO and the Paris Agreement") is read from the
 text: organisation names joined by commas and closed by "and"/"or". A nominal suspension of a
@@ -103,6 +114,9 @@ _forms("seat", "win", "wins", "won", "winning", "secure", "secures", "secured", 
        "gone")  # fmt: skip
 _forms("expel", "expel", "expels", "expelled", "expelling")
 _forms("belong", "belong", "belongs", "belonged", "belonging")
+# "ended its membership of Y", "ceased to be a member of Y": a withdrawal told through the membership.
+_forms("end", "end", "ends", "ended", "ending", "terminate", "terminates", "terminated", "terminating",
+       "cease", "ceases", "ceased", "ceasing", "relinquish", "relinquished", "relinquishes")  # fmt: skip
 # "ran unopposed for the seats", "were unopposed": an uncontested candidate is elected.
 _forms("unopposed", "run", "runs", "ran", "running", "stand", "stands", "stood", "standing", "be", "is",
        "are", "was", "were", "been")  # fmt: skip
@@ -147,6 +161,8 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"(?:w[oi]ns?|winning|secur\w*|gain\w*|clinch\w*|t[ao]ok|tak(?:es?|en|ing)|obtain\w*|land\w*|grab\w*)\s+"
     r"(?:[\w'’-]+\s+){0,4}(?:seats?|terms?)", r"seats?\s+(?:were\s+won|went|go(?:es)?)",
     r"seats?\b[^.;]{0,80}\bwon", r"unopposed|uncontested|unchallenged", r"w[oi]ns?\s+election\s+to",
+    r"(?:end(?:s|ed|ing)?|terminat(?:e|es|ed|ing)|relinquish(?:es|ed|ing)?)\s+(?:[\w'’-]+\s+){0,2}membership",
+    r"ceas(?:e|es|ed|ing)\s+to\s+be\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:members?|part(?:y|ies))",
 )  # fmt: skip
 
 # Nouns a membership noun or a becoming needs: "become a member of", "granted permanent status in".
@@ -198,6 +214,16 @@ _OBJECT_CONTROL = frozenset({
     "expected", "select", "selected", "choose", "chose", "chosen", "approve", "approved", "clear", "cleared",
 })  # fmt: skip
 _FUTURE_AUX = frozenset({"will", "would", "'ll", "shall", "wo"})
+# "admitted as an observer", "as a non-member observer state": a status without membership.
+_OBSERVER_WORDS = frozenset({"observer", "observers", "non-member", "nonmember", "non", "associate"})
+# Verbs and nouns of a plan: a joining, return, suspension or expulsion under them has not happened
+# ("plans to return to Y", "announced plans to rejoin Y"); a withdrawal under them is announced.
+_PLAN_WORDS = frozenset({"plan", "plans", "planned", "planning", "intention", "intent", "intend", "intends",
+                         "intended"})  # fmt: skip
+# Verbs that complete what their object noun tells: "completed its withdrawal in 2031" dates it.
+_COMPLETING = frozenset({"complete", "completes", "completed", "completing", "finalise", "finalised",
+                         "finalize", "finalized", "formalise", "formalised", "formalize",
+                         "formalized"})  # fmt: skip
 # Prepositions whose object is a fact that the clause around them builds on.
 _BACKGROUND = frozenset({"following", "after", "since", "despite", "amid", "amidst", "given"})
 _MODAL_AUX = frozenset({"could", "might", "may", "should", "must", "can", "ca", "cannot"})
@@ -307,7 +333,11 @@ def _subject(token: Any) -> list[Any]:
     """The subject of a verb, through coordinated verbs, control and relative clauses."""
     found = _subject_of(token)
     if not found and _re_prefixed(token):
-        found = _subject_of(token.doc[token.i - 2])  # "X re-engaged": the parser may hang X on "re"
+        prefix = token.doc[token.i - 2]
+        found = _subject_of(prefix)  # "X re-engaged": the parser may hang X on "re" ...
+        if not found:
+            # ... even as a compound of it, "re" taken for the verb and the verb for a clause of it
+            found = [c for c in prefix.children if c.dep_ == "compound" and c.i < prefix.i][:1]
     return found
 
 
@@ -354,8 +384,27 @@ def _infinitive(token: Any) -> bool:
 
 
 def _passive(token: Any) -> bool:
-    return bool(_children(token, "auxpass", "nsubjpass")) or (
-        token.tag_ == "VBN" and token.dep_ in ("acl", "relcl") and not _children(token, "aux")
+    return (
+        bool(_children(token, "auxpass", "nsubjpass"))
+        or (token.tag_ == "VBN" and token.dep_ in ("acl", "relcl") and not _children(token, "aux"))
+        or _reduced_passive(token)
+    )
+
+
+# Verbs that need an object when active: with a subject, no object and a body after a
+# preposition, the bare participle is a headline's passive ("Mali suspended from AU",
+# "A and B elected to rights council"), which the parser reads as an active past.
+_OBJECT_VERBS = frozenset({"elected", "admitted", "suspended", "expelled", "readmitted", "reinstated",
+                           "inducted"})  # fmt: skip
+
+
+def _reduced_passive(token: Any) -> bool:
+    return (
+        _lower(token) in _OBJECT_VERBS
+        and token.tag_ in ("VBD", "VBN")
+        and bool(_children(token, "nsubj"))
+        and not _children(token, "dobj", "aux", "auxpass", "dative")
+        and bool(_prep_objects(token, ("to", "onto", "from", "into")))
     )
 
 
@@ -576,6 +625,8 @@ def _frame(token: Any) -> DepEvent | None:
         return _since_frame(token, "belong" if kind == "belong" else "member")
     if kind in ("elect", "vote", "seat", "newmember", "unopposed"):
         return _election_frame(token, kind)
+    if kind == "end":
+        return _end_membership(token)
     present = _present(token)
     objects = _children(token, "dobj")
     event: DepEvent | None = None
@@ -594,6 +645,8 @@ def _frame(token: Any) -> DepEvent | None:
         # "its exit took effect", "the withdrawal became official in 2019": the governing verb's dates.
         if token.dep_ in ("nsubj", "nsubjpass") and _is_verb(token.head):
             event.date_heads.append(token.head)
+        if token.dep_ == "dobj" and _lower(token.head) in _COMPLETING:
+            event.date_heads.append(token.head)
         # "following the US exit last year": the parser hangs the date on the preposition-like verb
         if token.dep_ == "pobj" and _lower(token.head) in ("following", "after", "before"):
             event.date_heads.append(token.head)
@@ -608,9 +661,12 @@ def _frame(token: Any) -> DepEvent | None:
         attrs = [a for a in _children(token, "attr", "acomp", "oprd") if _lower(a) in _MEMBER_NOUNS]
         if not attrs:
             return None
-        bodies = [b for a in attrs for b in _descend_member(a)]
+        # "became a party to Y": the parser may hang the body's preposition on the verb
+        bodies = [b for a in attrs for b in _descend_member(a)] or _prep_objects(token, ("to", "of", "in"))
         return DepEvent("join", token, _subject(token), bodies, [token], None, present)
     if kind == "admit":
+        if any(_lower(w) in _OBSERVER_WORDS for n in _prep_objects(token, ("as",)) for w in n.subtree):
+            return None  # "admitted as a non-member observer state": no membership
         if word.startswith("grant"):
             status = [o for o in objects + _children(token, "nsubjpass") if _lower(o) in _MEMBER_NOUNS]
             if not status:
@@ -727,6 +783,24 @@ def _frame(token: Any) -> DepEvent | None:
         return DepEvent("join", token, objects, _prep_objects(token, ("on", "in")), [token], None,
                         present, election=True)  # fmt: skip
     return DepEvent(kind, token, actors, bodies, [token], None, present)
+
+
+def _end_membership(token: Any) -> DepEvent | None:
+    """A withdrawal told through the membership it ends: "X ended its membership of Y", "X
+    terminated its participation in Y", "X ceased to be a member of Y"."""
+    for obj in _children(token, "dobj"):
+        if _lower(obj) in ("membership", "participation"):
+            return DepEvent("withdraw", token, _subject(token), _descend_part(obj), [token], None,
+                            _present(token))  # fmt: skip
+    if not _lower(token).startswith("ceas"):
+        return None
+    for clause in _children(token, "xcomp"):
+        members = [a for a in _children(clause, "attr") if _lower(a) in _MEMBER_NOUNS]
+        if _lower(clause) == "be" and members:
+            bodies = [b for a in members for b in _descend_member(a)]
+            present = _present(token)
+            return DepEvent("withdraw", token, _subject(token), bodies, [token, clause], None, present)
+    return None
 
 
 def _listing(token: Any) -> list[Any]:
@@ -947,9 +1021,21 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
             *event.bodies,
             *(b for t in event.bodies if _lower(t) in _PART_NOUNS for b in _descend_part(t)),
         ]
+        # "the treaty, which X joined in 2002", "Mali, which the AU suspended": the relative pronoun
+        # stands for the noun its clause describes.
+        if token.dep_ == "relcl":
+            event.bodies = [token.head if _relative(b) else b for b in event.bodies]
+            event.actors = [token.head if _relative(a) and a.dep_ != "nsubj" else a for a in event.actors]
         mode, head = _mode(token)
         if mode == "none":
             continue
+        if (
+            mode == "announce"
+            and head is not None
+            and _lower(head) in _PLAN_WORDS
+            and event.action in ("join", "rejoin", "suspend", "expel")
+        ):
+            continue  # "plans to return to Y": a plan, not a return
         if token.dep_ == "xcomp" and _is_verb(token.head):
             event.date_heads.append(token.head)  # "voted on Thursday to suspend", "decided in May to leave"
         if token.dep_ == "acl" and token.tag_ == "VBG" and _is_noun(token.head):
@@ -1003,6 +1089,10 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
             # event) made by an announcement is dated by the announcement when its own clause is not.
             event.date_heads.extend(_announcement_heads(head))
         yield event
+
+
+def _relative(token: Any) -> bool:
+    return token.tag_ in ("WDT", "WP") or (_lower(token) == "that" and token.dep_ in ("dobj", "pobj"))
 
 
 def _reversal_above(token: Any) -> Any | None:
