@@ -641,6 +641,18 @@ _CLAUSE_SHAPES: list[_FrameCase] = [
          None, [("TGO", "UNESCO", "rejoin", "2034")]),
         ("a withdrawal completed is dated by the completing verb",
          "Togo completed its withdrawal from the OAS in 2034.", None, [("TGO", "OAS", "withdraw", "2034")]),
+        ("an intention to leave with no body named: the story's body, dated by the leaving's clause",
+         "Togo joined the OAS in 1990. Lome announced its intention to leave in 2034 after a dispute.", None,
+         [("TGO", "OAS", "join", "1990"), ("TGO", "OAS", "announce_withdrawal", "2034")]),
+        ("a possessor's election to a seated body",
+         "Togo's election to the Human Rights Council on 12 October 2033 angered activists.", None,
+         [("TGO", "UNHRC", "join", "2033-10-12")]),
+        ("the winners listed in a sentence that names no body: the story's seated body",
+         "The Human Rights Council vote was held on 12 October 2033. The other winners were Togo and Fiji.",
+         None, [("TGO", "UNHRC", "join", "2033-10-12"), ("FJI", "UNHRC", "join", "2033-10-12")]),
+        ("a return to a seated body in an election story, with no withdrawal told: a new term",
+         "Togo and Fiji are returning to the Human Rights Council after they were elected on 12 October "
+         "2033.", None, [("TGO", "UNHRC", "join", "2033-10-12"), ("FJI", "UNHRC", "join", "2033-10-12")]),
 ]  # fmt: skip
 
 

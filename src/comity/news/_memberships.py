@@ -349,7 +349,7 @@ _OBSERVER = re.compile(r"\s*as\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", 
 # named before, or an election to the story's seated body.
 _NOMINAL_ANYWHERE = re.compile(
     r"\b(?:withdrawal|pull-?out|exit|elected|seats?|membership|(?:new|newest|incoming)\s+members|unopposed|"
-    r"uncontested)\b",
+    r"uncontested|winners?|(?:intention|intent|decision|notice)\s+to\s+(?:leave|withdraw|quit|exit))\b",
     re.I,
 )
 _NOMINAL = re.compile(
@@ -1148,6 +1148,26 @@ def _drop_reelected(reader: _Reader, events: list[_Event]) -> list[_Event]:
     return [e for e in events if not (e.actor in again and e in seated)]
 
 
+_ELECTED = re.compile(r"\b(?:elected|election|elections)\b", re.I)
+
+
+def _returns_to_seats(reader: _Reader, events: list[_Event]) -> list[_Event]:
+    """A return to a body with elected seats, in a story of its election, that no withdrawal of
+    the document undoes is a new term ("A and B are returning to the council after a year
+    away"): a ``join`` (the gold format's rule for elected seats), dated as the election is."""
+    left = {(e.actor, e.body) for e in events if e.action in ("withdraw", "announce_withdrawal")}
+    for event in events:
+        if (
+            event.action == "rejoin"
+            and (event.actor, event.body) not in left
+            and _seated(event.body, reader.kind_of(event.body))
+            and _ELECTED.search(reader.text) is not None
+        ):
+            event.action = "join"
+            event.date = None if event.date == reader.anchor else event.date
+    return events
+
+
 def _topic_body(reader: _Reader, position: int) -> list[Mention]:
     """ "Gambia reversed its withdrawal": the organisation last named before (not the UN itself)."""
     for body in reversed(reader.bodies.between(max(0, position - 1500), position)):
@@ -1511,7 +1531,7 @@ def find_memberships(
         for event in found:
             events.append(event)
             reader.event_bodies.add(event.body)
-    events = _drop_reelected(reader, _election_dates(reader, events))
+    events = _drop_reelected(reader, _election_dates(reader, _returns_to_seats(reader, events)))
     events = _reversals(reader, _merge(events))
     return [
         MembershipChange(

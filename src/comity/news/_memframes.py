@@ -154,8 +154,8 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"return(?:s|ed|ing)?\s+to", r"suspen(?:d|ds|ded|ding|sion)", r"expel(?:s|led|ling)?", r"expulsion",
     r"halt(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){0,2}(?:participation|involvement)",
     r"(?:re-?)?elect(?:s|ed|ing)?(?!\s+(?:as\s+)?(?:the\s+|its\s+|a\s+)?(?:new\s+)?(?:president|chair|head|"
-    r"leader|secretary|prime|speaker|mayor|governor|deputy|vice|judges?|director))", r"election\s+of",
-    r"voted\s+(?:in(?!\s+favou?r)|onto|into|on\s+to)", r"winners?", r"(?:new|newest|incoming)\s+members",
+    r"leader|secretary|prime|speaker|mayor|governor|deputy|vice|judges?|director))",
+    r"election\s+(?:of|to|onto)", r"voted\s+(?:in(?!\s+favou?r)|onto|into|on\s+to)", r"winners?", r"(?:new|newest|incoming)\s+members",
     r"(?:members?|belong(?:s|ed|ing)?)\b[^.;]{0,60}\bsince",
     r"voted\s+(?:[\w'’-]+,?\s+){1,10}(?:onto|on\s+to|into)",
     r"(?:w[oi]ns?|winning|secur\w*|gain\w*|clinch\w*|t[ao]ok|tak(?:es?|en|ing)|obtain\w*|land\w*|grab\w*)\s+"
@@ -946,8 +946,9 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
         bodies += _prep_objects(token, ("of", "on", "in"))
         return DepEvent("join", token, actors, bodies, [token], None, False, election=True)
     if _is_noun(token):
-        # "the election of A and B to the council": the body may hang on the noun or on its verb
-        actors = _prep_objects(token, ("of",))
+        # "the election of A and B to the council": the body may hang on the noun or on its verb;
+        # "A's election to the council": the possessor
+        actors = _prep_objects(token, ("of",)) or [o for o in _children(token, "poss") if o.tag_ != "PRP$"]
         bodies = _prep_objects(token, ("to", "onto", "on"))
         if not bodies and token.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass"):
             bodies = _prep_objects(token.head, ("to", "onto"))
@@ -1065,6 +1066,8 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
                 if not event.actors and _is_noun(token):
                     # "Ghana submitted its notice of withdrawal": the notice's owner, else who gave it
                     event.actors = [o for o in _children(head, "poss") if _is_noun(head)] or agent(head)
+                if not event.bodies and _lower(head) in _NOTICE_NOUNS:
+                    event.topical = True  # "announced its intention to leave": the story's body
             elif mode == "future":
                 event.action = "announce_withdrawal"
                 event.announce_head = _saying_head(token)
