@@ -155,7 +155,8 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"halt(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){0,2}(?:participation|involvement)",
     r"(?:re-?)?elect(?:s|ed|ing)?(?!\s+(?:as\s+)?(?:the\s+|its\s+|a\s+)?(?:new\s+)?(?:president|chair|head|"
     r"leader|secretary|prime|speaker|mayor|governor|deputy|vice|judges?|director))",
-    r"election\s+(?:of|to|onto)", r"voted\s+(?:in(?!\s+favou?r)|onto|into|on\s+to)", r"winners?", r"(?:new|newest|incoming)\s+members",
+    r"election\s+(?:of|to|onto)", r"voted\s+(?:in(?!\s+favou?r)|onto|into|on\s+to)", r"winners?",
+    r"(?:new|newest|incoming)\s+members",
     r"(?:members?|belong(?:s|ed|ing)?)\b[^.;]{0,60}\bsince",
     r"voted\s+(?:[\w'’-]+,?\s+){1,10}(?:onto|on\s+to|into)",
     r"(?:w[oi]ns?|winning|secur\w*|gain\w*|clinch\w*|t[ao]ok|tak(?:es?|en|ing)|obtain\w*|land\w*|grab\w*)\s+"
