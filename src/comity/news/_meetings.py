@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -240,7 +241,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
     """The meetings one document reports."""
     text = doc.text
     anchor = page_date(text, published=doc.meta.get("published"))
-    bodies = _bodies(doc)
+    bodies = _planned_bodies(doc)
     body_index = SpanIndex(bodies)
     frame = _frame_body(doc, body_index)
     drafts: list[_Draft] = []
@@ -928,13 +929,31 @@ def _president_chairs(doc: NewsDoc, drafts: list[_Draft]) -> None:
                 draft.chair = person.name
 
 
+# The bodies the parse stage's selector read for a document, kept for the meetings stage (which needs
+# the same list): by document, checked against the document and its mentions; bounded, as a
+# document whose reading stops between the two stages never takes its list.
+_BODIES: dict[int, tuple[weakref.ref[NewsDoc], list[Mention], list[Mention]]] = {}
+_MAX_KEPT = 1024
+
+
+def _planned_bodies(doc: NewsDoc) -> list[Mention]:
+    kept = _BODIES.pop(id(doc), None)
+    if kept is not None and kept[0]() is doc and kept[1] is doc.mentions:
+        return kept[2]
+    return _bodies(doc)
+
+
 def _wanted(doc: NewsDoc) -> Iterator[tuple[int, int]]:
     """The sentences whose decision word only the parse can give a body: the surface found none."""
     text = doc.text
     with_decision = [(s, e) for s, e in doc.sentences if _DECISION_WORD.search(text, s, e)]
     if not with_decision:
         return
-    bodies = SpanIndex(_bodies(doc))
+    if len(_BODIES) >= _MAX_KEPT:
+        _BODIES.clear()
+    found = _bodies(doc)
+    _BODIES[id(doc)] = (weakref.ref(doc), doc.mentions, found)
+    bodies = SpanIndex(found)
     asked: list[int] = []
 
     def ask(offset: int) -> Mention | None:

@@ -37,6 +37,12 @@ Finding the speaker
     group to the group or declaration named nearest before, an adopted resolution to the organ
     that voted, a draft to ``unnamed:draft resolution``, a state or organisation to its id (the
     first named, the grammatical subject), and anything else to ``unknown``.
+
+Parsing
+    The sentences whose parse can change a speaker (a quotation's sentence the surface leaves in
+    doubt, the sentences an "it said" looks back through for a subject) are planned by the parse
+    stage's selector, which reads the surface once and keeps it for this stage, so a batch is
+    parsed in one call of the model.
 """
 
 from __future__ import annotations
@@ -44,12 +50,13 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from comity.news._doc import Mention, NewsDoc, Person, Quote
-from comity.news._parse import parse_span, parse_spans, parser
+from comity.news._parse import parse_span, parse_spans, parser, register_selector
 from comity.news._people import given_name_detector
 from comity.news._pipeline import Resources, stage
 from comity.news._speakers import ORG_NOUNS, PERSON_NOUNS, accepts_org, organisation_kinds, person_description
@@ -402,6 +409,9 @@ class _Context:
         self.entity_starts = [m.start for m in self.entities]
         self.sentences = doc.sentences or [(0, len(doc.text))]
         self.sentence_starts = [start for start, _ in self.sentences]
+        #: When a list, sentences whose subject is asked for and not yet parsed are noted here
+        #: (and read as having none) instead of parsed: the parse stage's selector plans them.
+        self.subject_requests: list[tuple[int, int]] | None = None
 
     def person_in(self, start: int, end: int, last: bool = True) -> tuple[Person, int, int] | None:
         low = bisect.bisect_left(self.person_starts, start)
@@ -598,7 +608,12 @@ def _sentence_subject(ctx: _Context, start: int, end: int, limit: int) -> str | 
     ``limit``), by the dependency parse: "NATO allies said ...", "The agency warned ...",
     "Japan's ministry protested ..." (a state's ministry speaks as the state). None when the
     subject is a person or names no body."""
-    parse = parse_span(ctx.doc, start, end)
+    parse = ctx.doc.parses.get((start, end))
+    if parse is None:
+        if ctx.subject_requests is not None:
+            ctx.subject_requests.append((start, end))
+            return None
+        parse = parse_span(ctx.doc, start, end)
     for token in parse.sdoc:
         if token.dep_ != "ROOT":
             continue
@@ -1362,7 +1377,79 @@ def _surface(
     return _attribute_before(ctx, lead_start, start - 1), False
 
 
-def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
+_Surface = tuple[_Resolved | None, bool]
+
+
+def _needs_parse(ctx: _Context, surface: _Surface) -> bool:
+    """Whether the parse of the quotation's sentence can change the surface's answer: no speaker,
+    or a state or body that is not a document named as the source, and not certain."""
+    resolved, sure = surface
+    return not sure and (
+        resolved is None or not (_is_person(ctx.doc, resolved) or _names_words(ctx, resolved))
+    )
+
+
+@dataclass
+class _Plan:
+    """What the quotes stage will read of one document, worked out before the parse stage runs:
+    the quotations, their surface speakers (None where a sentence subject was asked for and must
+    be read again once parsed) and the sentences to parse."""
+
+    doc: weakref.ref[NewsDoc]
+    mentions: list[Mention]
+    people: list[Person]
+    spans: list[tuple[int, int]]
+    surface: list[_Surface | None]
+    wanted: list[tuple[int, int]] = field(default_factory=list)
+
+    def holds_for(self, doc: NewsDoc) -> bool:
+        return self.doc() is doc and self.mentions is doc.mentions and self.people is doc.people
+
+
+# Plans by document, made by the parse stage's selector and taken by the quotes stage; bounded, as a
+# document whose reading stops between the two stages never takes its plan.
+_PLANS: dict[int, _Plan] = {}
+_MAX_PLANS = 1024
+
+
+def _plan(doc: NewsDoc) -> _Plan:
+    ctx = _Context(doc)
+    ctx.subject_requests = []
+    spans = find_quotes(doc)
+    paragraphs = _paragraphs(doc.text)
+    surface: list[_Surface | None] = []
+    wanted: set[tuple[int, int]] = set()
+    for number, (start, _) in enumerate(spans):
+        asked = len(ctx.subject_requests)
+        found = _surface(ctx, spans, number, paragraphs)
+        if len(ctx.subject_requests) > asked:
+            surface.append(None)  # read again when the subjects asked for are parsed
+            wanted.add(doc.sentence_at(start))
+            continue
+        surface.append(found)
+        if _needs_parse(ctx, found):
+            wanted.add(doc.sentence_at(start))
+    wanted.update(ctx.subject_requests)
+    return _Plan(weakref.ref(doc), doc.mentions, doc.people, spans, surface, sorted(wanted))
+
+
+def _wanted(doc: NewsDoc) -> list[tuple[int, int]]:
+    """The sentences the quotes stage will parse (those of quotations whose speaker the surface
+    leaves in doubt, and those whose subject a pronoun speaker refers to), for the parse stage
+    to parse in its batch; the plan is kept for the stage."""
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    plan = _plan(doc)
+    _PLANS[id(doc)] = plan
+    return plan.wanted
+
+
+register_selector("comity.quotes.v1", _wanted)
+
+
+def _attribute(
+    doc: NewsDoc, spans: list[tuple[int, int]], planned: list[_Surface | None] | None = None
+) -> list[Quote]:
     ctx = _Context(doc)
     text = doc.text
     result: list[Quote] = []
@@ -1375,16 +1462,19 @@ def _attribute(doc: NewsDoc, spans: list[tuple[int, int]]) -> list[Quote]:
         if text[p_start:p_end].strip():
             count += 1
         para_number.append(count)
-    surface = [_surface(ctx, spans, number, paragraphs) for number in range(len(spans))]
-    # Parse (in one batch) the sentences whose speaker the surface leaves in doubt.
-    # Only where the parse can change the answer: no speaker, or a state or body that is not a
-    # document named as the source.
+    surface = [
+        found
+        if planned is not None and (found := planned[number]) is not None
+        else _surface(ctx, spans, number, paragraphs)
+        for number in range(len(spans))
+    ]
+    # Parse (in one batch) the sentences whose speaker the surface leaves in doubt (already parsed
+    # by the parse stage when it ran this stage's selector).
     unsure = sorted(
         {
             doc.sentence_at(start)
-            for (start, _), (resolved, sure) in zip(spans, surface, strict=True)
-            if not sure
-            and (resolved is None or not (_is_person(doc, resolved) or _names_words(ctx, resolved)))
+            for (start, _), found in zip(spans, surface, strict=True)
+            if _needs_parse(ctx, found)
         }
     )
     parses = {(p.start, p.end): p for p in parse_spans(doc, unsure)} if unsure else {}
@@ -1478,7 +1568,12 @@ def quotes(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     given_name_detector()
 
     def run(doc: NewsDoc) -> NewsDoc:
-        doc.quotes = _attribute(doc, find_quotes(doc))
+        plan = _PLANS.get(id(doc))
+        if plan is not None and plan.holds_for(doc):
+            doc.quotes = _attribute(doc, plan.spans, plan.surface)
+            _PLANS.pop(id(doc), None)
+        else:
+            doc.quotes = _attribute(doc, find_quotes(doc))
         return doc
 
     return run
