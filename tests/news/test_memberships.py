@@ -650,6 +650,31 @@ _CLAUSE_SHAPES: list[_FrameCase] = [
         ("the winners listed in a sentence that names no body: the story's seated body",
          "The Human Rights Council vote was held on 12 October 2033. The other winners were Togo and Fiji.",
          None, [("TGO", "UNHRC", "join", "2033-10-12"), ("FJI", "UNHRC", "join", "2033-10-12")]),
+        ("gapping: a second list shares the election's verb ('..., and C and D for Asia')",
+         "The Human Rights Council vote was held on 12 October 2033. Togo and Mali were elected for the "
+         "African group, and Nepal and Fiji for the Asia-Pacific group.", None,
+         [("TGO", "UNHRC", "join", "2033-10-12"), ("MLI", "UNHRC", "join", "2033-10-12"),
+          ("NPL", "UNHRC", "join", "2033-10-12"), ("FJI", "UNHRC", "join", "2033-10-12")]),
+        ("gapping: 'the A seats went to X, and the B seats to Y'",
+         "The Human Rights Council vote was held on 12 October 2033. The African seats went to Togo and "
+         "Mali, and the Asian seats to Nepal.", None,
+         [("TGO", "UNHRC", "join", "2033-10-12"), ("MLI", "UNHRC", "join", "2033-10-12"),
+          ("NPL", "UNHRC", "join", "2033-10-12")]),
+        ("an uncontested list the parser hangs on the group's noun: the states before the trigger",
+         "The Human Rights Council vote was held on 12 October 2033. In the African group, Togo and Mali "
+         "ran unopposed.", None,
+         [("TGO", "UNHRC", "join", "2033-10-12"), ("MLI", "UNHRC", "join", "2033-10-12")]),
+        ("'were unopposed ..., as were C and D'",
+         "The Human Rights Council vote was held on 12 October 2033. Togo and Mali were unopposed for the "
+         "African seats, as were Peru and Chile for the Latin American seats.", None,
+         [("TGO", "UNHRC", "join", "2033-10-12"), ("MLI", "UNHRC", "join", "2033-10-12"),
+          ("PER", "UNHRC", "join", "2033-10-12"), ("CHL", "UNHRC", "join", "2033-10-12")]),
+        ("a notice noun's body after the verb: 'sent its withdrawal notice from Y'",
+         "Togo joined the WHO in 1990. In 2034 Togo sent its withdrawal notice from the OAS.", None,
+         [("TGO", "WHO", "join", "1990"), ("TGO", "OAS", "announce_withdrawal", "2034")]),
+        ("a body named but not resolved is not the story's topic",
+         "Togo joined the OAS in 1990. In 2034 Togo sent its withdrawal notice from the regional arms pact.",
+         None, [("TGO", "OAS", "join", "1990")]),
         ("a return to a seated body in an election story, with no withdrawal told: a new term",
          "Togo and Fiji are returning to the Human Rights Council after they were elected on 12 October "
          "2033.", None, [("TGO", "UNHRC", "join", "2033-10-12"), ("FJI", "UNHRC", "join", "2033-10-12")]),

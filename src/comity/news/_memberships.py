@@ -1394,6 +1394,38 @@ def _dep_dates(
     return owned
 
 
+# Gapping: a second list of states that shares the first one's verb -- "A and B were elected for
+# Africa, and C and D for Asia"; "the African seats went to A and B, and the Asian seats to C".
+_GAP_OPEN = re.compile(r",?\s+and\s+(?:the\s+(?:[\w-]+\s+){0,3}seats?\s+(?:to|went\s+to)\s+)?$", re.I)
+_GAP_CLOSE = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:(?:for|from|in|to)\b|[.;]|$)", re.I)
+
+
+def _gapped(reader: _Reader, actors: list[str], trigger_end: int, sent_end: int) -> list[str]:
+    """The states of the gapped lists after an election's own list (see ``_GAP_OPEN``)."""
+    if not actors:
+        return []
+
+    def opens(before: str) -> bool:
+        # "; and C from Asia" closes a list by region, which the election list reader takes
+        gap = _GAP_OPEN.search(before)
+        return gap is not None and not before[: gap.start()].rstrip().endswith(";")
+
+    found: list[str] = []
+    for run in reader.lists.between(trigger_end, sent_end):
+        if any(member in actors for member in run.members):
+            continue
+        before = reader.text[max(trigger_end, run.start - 60) : run.start]
+        if opens(before) and _GAP_CLOSE.match(reader.text, run.end, sent_end + 1):
+            found.extend(run.members)
+    for state in reader.states.between(trigger_end, sent_end):
+        if state.entity_id in actors or state.entity_id in found:
+            continue
+        before = reader.text[max(trigger_end, state.start - 60) : state.start]
+        if opens(before) and _GAP_CLOSE.match(reader.text, state.end, sent_end + 1):
+            found.append(state.entity_id)
+    return found
+
+
 def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -> Iterable[_Event]:
     """The membership events a sentence's dependency parse shows (see ``_memframes``)."""
     dates = None
@@ -1403,6 +1435,12 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
         reader.triggers += 1
         start, end = parse.span_of(frame.trigger)
         actors = _actor_ids(reader, parse, frame.actors, sent_start, states_only=frame.election)
+        if frame.election:
+            if not actors and not frame.actors:
+                # "In the African group, A and B ran unopposed": the parser may hang the list on
+                # the group's noun; the states right before the trigger are its subject.
+                actors = _subject(reader, sent_start, start, states_only=True)
+            actors += [a for a in _gapped(reader, actors, end, sent_end) if a not in actors]
         bodies = _body_mentions(
             reader, parse, frame.bodies, pronouns=frame.action in ("join", "rejoin") and not frame.election
         )
@@ -1421,13 +1459,11 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
                 bodies = treaties
             elif not reader.states.between(start, sent_end) and not actors:
                 continue
-        if (
-            not bodies
-            and actors
-            and (
-                frame.topical or any(str(b.text).lower() in _OWN_PART for b in frame.bodies)  # type: ignore[attr-defined]
-            )
-        ):
+        own_part = [b for b in frame.bodies if str(b.text).lower() in _OWN_PART]  # type: ignore[attr-defined]
+        # a body the text names but the reader cannot resolve ("from the missile pact") is not the
+        # story's topic (a date the parser hangs where a body could be is no body)
+        unresolved = [b for b in frame.bodies if str(b.tag_).startswith("NN") and b not in own_part]  # type: ignore[attr-defined]
+        if not bodies and actors and ((frame.topical and not unresolved) or own_part):
             bodies = _topic_body(reader, start)  # "withdrew from its membership": of the story's body
         actor_set = [a for a in actors if a not in {b.entity_id for b in bodies}]
         if not actor_set or not bodies:

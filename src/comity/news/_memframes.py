@@ -50,7 +50,12 @@ in 2002"; "Mali, which the AU suspended"); "it"/"them" as the body of a joining 
 the organisation last named ("left Y in 2029 and rejoined it in 2031"); a joining or admission
 "as a (non-member) observer" is no membership; a joining, return, suspension or expulsion under a
 plan ("plans to return to Y") has not happened; "completed its withdrawal in 2031" dates the
-withdrawal by the completing verb.
+withdrawal by the completing verb. Elections: "as were C and D" adds states to any election
+frame; a second list that shares the first one's verb ("A and B were elected for Africa, and C
+for Asia"; "the African seats went to A, and the Asian seats to C") is gapped; an uncontested
+list the parser hangs elsewhere is the states right before the trigger. A notice noun's body may
+hang on its verb ("sent its withdrawal notice from Y"); a body named but not resolved ("from the
+regional arms pact") leaves the event out rather than giving it the story's body.
 
 A body list the parse breaks ("left UNESCO, the WHO and the Paris Agreement") is read from the
 text: organisation names joined by commas and closed by "and"/"or". A nominal suspension of a
@@ -636,6 +641,8 @@ def _frame(token: Any) -> DepEvent | None:
         if kind in ("withdraw",):
             preps = ("from",)
         bodies = _prep_objects(token, preps)
+        if token.dep_ == "compound" and _is_noun(token.head):
+            bodies += _prep_objects(token.head, preps)  # "its withdrawal notice from Y"
         actors = _noun_actor(token)
         if kind in ("join", "suspend", "expel", "rejoin") and not _children(token, "poss"):
             of = _prep_objects(token, ("of",))
@@ -804,6 +811,16 @@ def _end_membership(token: Any) -> DepEvent | None:
     return None
 
 
+def _as_were(token: Any) -> list[Any]:
+    """The subjects of an "as were C and D" clause that repeats a trigger for other states."""
+    return [
+        subject
+        for clause in _children(token, "advcl")
+        if any(_lower(m) == "as" for m in _children(clause, "mark"))
+        for subject in _children(clause, "nsubj", "nsubjpass", "attr")
+    ]
+
+
 def _listing(token: Any) -> list[Any]:
     """The states a list of those elected names: "the countries winning seats were A and B",
     "also winning seats were A and B", "countries that won seats included A", "among the winners
@@ -891,7 +908,8 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
             return None
         seats = [o for o in _prep_objects(token, ("for",)) if _lower(o) in _SEAT_NOUNS]
         bodies = [b for s in seats for b in _prep_objects(s, ("on", "in", "at", "to", "of"))]
-        return DepEvent("join", token, _subject(token), bodies, [token], None, _present(token), election=True)
+        actors = _subject(token) + _as_were(token)  # "A and B were unopposed, as were C and D"
+        return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
     if kind == "seat" and any(_lower(o) in ("election", "elections") for o in _children(token, "dobj")):
         # "won election to the council": an election won to a body named after "to"
         bodies = [b for o in _children(token, "dobj") for b in _prep_objects(o, ("to", "onto"))]
@@ -996,10 +1014,7 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
             actors = _listing(token) or [token.head]
         elif token.dep_ == "acl":
             actors = [token.head]  # "Peru, elected in 2030, ...": the noun the participle describes
-        for clause in _children(token, "advcl"):
-            # "A and B were elected, as were C and D"
-            if any(_lower(m) == "as" for m in _children(clause, "mark")):
-                actors = actors + _children(clause, "nsubj", "nsubjpass", "attr")
+        actors = actors + _as_were(token)  # "A and B were elected, as were C and D"
     else:
         actors = _children(token, "dobj")
     # Gapping: "A and B were elected from Africa, and C and D from Asia" -- the later states hang
@@ -1067,6 +1082,8 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
                 if not event.actors and _is_noun(token):
                     # "Ghana submitted its notice of withdrawal": the notice's owner, else who gave it
                     event.actors = [o for o in _children(head, "poss") if _is_noun(head)] or agent(head)
+                if not event.bodies and _is_noun(head) and head.dep_ == "dobj":
+                    event.bodies = _prep_objects(head.head, ("from",))  # "sent its exit notice from Y"
                 if not event.bodies and _lower(head) in _NOTICE_NOUNS:
                     event.topical = True  # "announced its intention to leave": the story's body
             elif mode == "future":
