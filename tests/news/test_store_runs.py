@@ -177,6 +177,66 @@ def test_add_documents_computes_each_documents_keys_once(
         ]
 
 
+def test_event_blocks_in_sql_follow_the_python_rule() -> None:
+    """The store finds stored documents sharing an event block with new ones in SQL: the rule there
+    is event_block's, for every kind of event (and an undated meeting makes no block)."""
+    from comity.news._store import EVENT_BLOCK_SQL
+    from comity.news._story_keys import event_block
+
+    events = [
+        "meet:UNGA:2024-03-02",
+        "meet:UNSC:",
+        "meet:NAM_COORDINATING_BUREAU:2019-07",
+        "coalition:BRA+IND+ZAF",
+        "leave:BFA:ECOWAS:2024-01-28",
+        "rejoin:NER:ECOWAS:",
+        "join:PSE:UNGA:2012",
+    ]
+    with Store.memory() as store:
+        found = [
+            row[0]
+            for row in store.con.execute(
+                f"SELECT {EVENT_BLOCK_SQL} FROM (SELECT unnest(?::VARCHAR[]) AS e, "
+                "generate_subscripts(?::VARCHAR[], 1) AS i) ORDER BY i",
+                [events, events],
+            ).fetchall()
+        ]
+    assert found == [event_block(e) for e in events]
+    assert found[1] is None and found[0] == "day:2024-03-02" and found[4] == "change:BFA:ECOWAS"
+
+
+def test_joining_new_documents_loads_only_the_stories_they_can_join(reader: Pipeline, tmp_path: Path) -> None:
+    """A reprint read into a store of unrelated stories loads the keys of its story alone, and gets
+    the story that grouping every stored key with it gives."""
+    from comity.news._store import _join_stored_stories, add_documents
+    from comity.news._story_keys import GroupingStats, story_keys
+
+    first = _jsonl(tmp_path / "first.jsonl", TEXTS)
+    with Store.memory() as store:
+        read_corpus([first], store=store, jobs=1, progress=False)
+        before = _stories(store)
+        doc = reader.read(RIVER_REPRINT, id="reprint")
+        stats = GroupingStats()
+        joined = _join_stored_stories(store, [story_keys(doc)], stats=stats)
+        assert joined == {"reprint": before["river"]}
+        # The reprint and the one stored report of its story: not the locusts, not the satellite.
+        assert stats.documents == 2
+        stored = keys_from_table(store.con.sql("SELECT * FROM story_keys").to_arrow_table())
+        everything = group_story_keys([*stored, story_keys(doc)], existing=before, regroup=True)
+        assert everything["reprint"] == joined["reprint"]
+        # A text near no stored story is compared with none and gets a story id of its own.
+        alone = reader.read(
+            "Mongolia opened a school for herders' children in the Gobi on 2 May 2025, paid for by a "
+            "loan from the Asian Development Bank. Teachers will travel between camps by motorbike.",
+            id="gobi",
+        )
+        stats = GroupingStats()
+        story = _join_stored_stories(store, [story_keys(alone)], stats=stats)["gobi"]
+        assert stats.documents == 1 and story not in before.values()
+        assert add_documents(store, [doc, alone]) == (2, 0)
+        assert _stories(store) == {**before, "reprint": before["river"], "gobi": story}
+
+
 def _f1(gold: dict[str, str | None], pred: dict[str, str | None]) -> float:
     tp, fp, fn = story_pair_counts(gold, pred)
     return 2 * tp / (2 * tp + fp + fn)
@@ -184,8 +244,9 @@ def _f1(gold: dict[str, str | None], pred: dict[str, str | None]) -> float:
 
 @pytest.mark.slow
 def test_incremental_store_stories_equal_grouping_all_at_once(shared_corpus: Path) -> None:
-    """The annotated corpora (held-out stories left out) read into a store in two runs, the second
-    run's documents interleaved with the first's stories: same stories as grouping all at once."""
+    """The annotated corpora (held-out stories left out) read into a store in three runs, the later
+    runs' documents interleaved with the first's stories (each joined to the stored stories from the
+    keys that can block with it): same stories as grouping all at once."""
     files: list[Path] = []
     gold: dict[str, str | None] = {}
     for name, split in (("news-dev", "all"), ("news-train", "train")):
@@ -196,7 +257,8 @@ def test_incremental_store_stories_equal_grouping_all_at_once(shared_corpus: Pat
     with Store.memory() as store:
         read_corpus(files[::2], store=store, progress=False)
         alone = _stories(store)
-        read_corpus(files[1::2], store=store, progress=False)
+        read_corpus(files[1::4], store=store, progress=False)
+        read_corpus(files[3::4], store=store, progress=False)
         incremental: dict[str, str | None] = dict(_stories(store))
         keys = keys_from_table(store.con.sql("SELECT * FROM story_keys").to_arrow_table())
     assert len(incremental) == len(files) == len(keys)

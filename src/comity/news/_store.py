@@ -20,6 +20,7 @@ from comity.news._doc import NewsDoc
 from comity.store import Store, sha256_of
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -277,11 +278,13 @@ def group_stored_stories(store: Store, *, stats: GroupingStats | None = None) ->
 
     Incremental: the new documents are grouped with the stored ones from the story keys alone
     (:func:`~comity.news._story_keys.group_story_keys` with the stored stories as ``existing``
-    and ``regroup``): only the blocks that hold a new document are examined; a new document
-    joins the stored story it is near, or the new ones form new stories. A stored story that a
-    new document is near is clustered again with the new documents, so that the stories are
-    those of grouping every stored document at once (a new report that bridges two stories joins
-    them); it keeps its id. Stories no new document touches are not looked at. Documents stored
+    and ``regroup``): only the keys of the stored documents that share a block with a new one,
+    and of the other members of their stories, are loaded (found in SQL: a store of 100,000
+    documents is not read whole to add 100), and only the blocks that hold a new document are
+    examined; a new document joins the stored story it is near, or the new ones form new stories.
+    A stored story that a new document is near is clustered again with the new documents, so that
+    the stories are those of grouping every stored document at once (a new report that bridges two
+    stories joins them); it keeps its id. Stories no new document touches are not looked at. Documents stored
     without keys (before schema version 5) keep their stories and are not compared.
 
     Returns
@@ -302,32 +305,139 @@ def group_stored_stories(store: Store, *, stats: GroupingStats | None = None) ->
     return new
 
 
+#: The block of an event ``e`` of the signature, in SQL: the rule of
+#: :func:`comity.news._story_keys.event_block` (NULL for an undated meeting).
+EVENT_BLOCK_SQL = (
+    "CASE WHEN starts_with(e, 'meet:') THEN "
+    "CASE WHEN length(regexp_extract(e, '^meet:[^:]*:(.*)$', 1)) = 10 "
+    "THEN 'day:' || regexp_extract(e, '^meet:[^:]*:(.*)$', 1) END "
+    "WHEN starts_with(e, 'coalition:') THEN e "
+    "ELSE 'change:' || split_part(e, ':', 2) || ':' || split_part(e, ':', 3) END"
+)
+
+
 def _join_stored_stories(
     store: Store, keys: Sequence[StoryKeys], *, stats: GroupingStats | None = None
 ) -> dict[str, str]:
     """The stories of ``keys`` (documents about to be stored) and of the stored documents without one,
-    grouped with the stored stories: each document whose story is new or changed, with its story."""
+    grouped with the stored stories: each document whose story is new or changed, with its story.
 
-    from comity.news._story_keys import group_story_keys, keys_from_table
+    Incremental: of the stored keys, only those that can matter are loaded -- of the documents that
+    share a block (a MinHash band, a salient term, an event) with a new document, found in SQL,
+    and of the other members of their stories (a story a new document touches is clustered again
+    whole). The document frequencies come from the stored vectors' token column alone, counted
+    in one array. Grouping these with the stored stories gives what grouping every stored key
+    gives: a document that shares no block with a new one is never compared with it, and a story
+    none of whose members does is left as it is.
+    """
+    import numpy as np
 
-    incoming = [item.doc_id for item in keys]
-    # A document about to be stored again is grouped as new (its text may have changed).
-    existing = dict(
-        store.con.execute(
-            "SELECT doc_id, story_id FROM documents WHERE story_id IS NOT NULL "
-            "AND doc_id NOT IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
-            [incoming],
-        ).fetchall()
+    from comity.news._story_keys import (
+        TERM_BLOCKS,
+        TermStats,
+        event_block,
+        group_story_keys,
+        keys_from_table,
     )
+
+    # A document given twice is grouped with its last keys (as a dictionary by id keeps them).
+    keys = list({item.doc_id: item for item in keys}.values())
+    incoming = [item.doc_id for item in keys]
+    # Stored documents without a story (a corpus run's, grouped at its end) are new too; a
+    # document about to be stored again is grouped as new (its text may have changed).
+    pending = keys_from_table(
+        store.con.sql(
+            "SELECT k.* FROM story_keys AS k JOIN documents AS d USING (doc_id) "
+            "WHERE d.story_id IS NULL AND doc_id NOT IN (SELECT unnest($incoming::VARCHAR[])) "
+            "ORDER BY doc_id",
+            params={"incoming": incoming},
+        ).to_arrow_table()
+    )
+    new = [*keys, *pending]
+    if not new:
+        return {}
+    # The new documents' blocks (block_keys), by kind, without a string per band: at the end of a
+    # corpus run every document of the run is new.
+    bands = sorted({value for item in new for value in item.bands})
+    terms = sorted({term for item in new for term in item.terms[:TERM_BLOCKS]})
+    events = sorted({block for item in new for block in map(event_block, item.events) if block is not None})
+    params = {"incoming": incoming, "bands": bands, "terms": terms, "events": events}
+    # The stored documents in a story that share a block with a new one, and their stories.
+    # (Each list unnested and semi-joined with the new blocks: list_has_any with a long list of
+    # values compares every pair, 200 times slower.)
+    candidates = (
+        "SELECT doc_id FROM (SELECT doc_id, unnest(bands) AS b FROM story_keys) "
+        "WHERE b IN (SELECT unnest($bands::BIGINT[])) "
+        f"UNION SELECT doc_id FROM (SELECT doc_id, unnest(terms[1:{TERM_BLOCKS}]) AS t FROM story_keys) "
+        "WHERE t IN (SELECT unnest($terms::VARCHAR[])) "
+        "UNION SELECT doc_id FROM (SELECT doc_id, unnest(events) AS e FROM story_keys) "
+        f"WHERE {EVENT_BLOCK_SQL} IN (SELECT unnest($events::VARCHAR[]))"
+    )
+    stories = (
+        "SELECT DISTINCT d.story_id FROM documents AS d "
+        f"WHERE d.story_id IS NOT NULL AND d.doc_id IN ({candidates})"
+    )
+    members = (
+        "SELECT doc_id, story_id FROM documents WHERE story_id IN "
+        f"({stories}) AND doc_id NOT IN (SELECT unnest($incoming::VARCHAR[]))"
+    )
+    existing = dict(store.con.execute(f"{members} ORDER BY doc_id", params).fetchall())
     table = store.con.sql(
-        "SELECT k.* FROM story_keys AS k JOIN documents AS d USING (doc_id) "
-        "WHERE doc_id NOT IN (SELECT unnest($incoming::VARCHAR[])) ORDER BY doc_id",
-        params={"incoming": incoming},
+        "SELECT * FROM story_keys WHERE doc_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY doc_id",
+        params={"ids": list(existing)},
     ).to_arrow_table()
     stored = keys_from_table(table)
     del table
-    grouped = group_story_keys([*stored, *keys], existing=existing, stats=stats, regroup=True)
+    # The frequencies of every stored vector's tokens (a document stored again counted with its
+    # incoming keys), as grouping all the keys counts them: the tokens are sorted 64-bit hashes,
+    # end to end in one Arrow buffer, read without a Python object per document.
+    column = store.con.sql(
+        "SELECT k.tokens FROM story_keys AS k JOIN documents AS d USING (doc_id) "
+        "WHERE doc_id NOT IN (SELECT unnest($incoming::VARCHAR[]))",
+        params={"incoming": incoming},
+    ).to_arrow_table()["tokens"]
+    arrays = [_token_hashes(chunk) for chunk in column.chunks]
+    arrays += [item.token_hashes for item in keys]
+    every = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+    hashes, counts = np.unique(every, return_counts=True)
+    frequencies = TermStats(hashes, counts.astype(np.int64), len(column) + len(keys))
+    del column, arrays, every
+    grouped = group_story_keys(
+        [*stored, *new],
+        existing=existing,
+        stats=stats,
+        regroup=True,
+        terms=frequencies,
+        taken=_StoredStoryIds(store),
+    )
     return {doc_id: story for doc_id, story in grouped.items() if existing.get(doc_id) != story}
+
+
+def _token_hashes(chunk: pa.Array) -> np.ndarray:
+    """The 64-bit token hashes of every value of an Arrow binary array, end to end (no copies)."""
+    import numpy as np
+    import pyarrow as pa
+
+    _, offsets_buffer, data = chunk.buffers()
+    if not len(chunk) or data is None:
+        return np.zeros(0, dtype=np.int64)
+    offset_type = np.int64 if pa.types.is_large_binary(chunk.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[chunk.offset : chunk.offset + len(chunk) + 1]
+    # Each value is a whole number of 8-byte hashes, so the values end to end are one int64 array.
+    return np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]].view(np.int64)
+
+
+class _StoredStoryIds:
+    """The story ids of the stored documents, looked up one at a time (new stories get other ids)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __contains__(self, story: object) -> bool:
+        found = self.store.con.execute(
+            "SELECT 1 FROM documents WHERE story_id = ? LIMIT 1", [str(story)]
+        ).fetchone()
+        return found is not None
 
 
 def add_documents(store: Store, docs: Sequence[NewsDoc]) -> tuple[int, int]:

@@ -47,7 +47,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, Generic, Protocol, TypeVar
@@ -64,6 +64,7 @@ __all__ = [
     "block_keys",
     "connected_stories",
     "copy_jaccard",
+    "event_block",
     "group_story_keys",
     "keys_from_table",
     "keys_schema",
@@ -514,20 +515,25 @@ def block_keys(keys: StoryKeys) -> list[str]:
     Documents that share no block are never compared.
     """
     blocks = [f"band{index}:{value}" for index, value in enumerate(keys.bands)]
-    for event in keys.events:
-        kind, _, rest = event.partition(":")
-        if kind == "meet":
-            _, _, date = rest.partition(":")
-            if len(date) == 10:
-                # A meeting of any body on that day: "the UN" and "the Security Council" name one meeting.
-                blocks.append(f"day:{date}")
-        elif kind == "coalition":
-            blocks.append(event)
-        else:
-            actor, body, _ = rest.split(":", 2)
-            blocks.append(f"change:{actor}:{body}")
+    blocks += [block for block in map(event_block, keys.events) if block is not None]
     blocks += [f"term:{term}" for term in keys.terms[:TERM_BLOCKS]]
     return blocks
+
+
+def event_block(event: str) -> str | None:
+    """The block of one event of the signature: ``day:DATE`` for a meeting of a full date (of any
+    body: "the UN" and "the Security Council" name one meeting), the event itself for a coalition,
+    ``change:ACTOR:BODY`` for a membership event (of any action or date); None for an undated
+    meeting. (The store finds the stored documents that share a block with new ones by the same
+    rule in SQL: :data:`comity.news._store.EVENT_BLOCK_SQL`.)"""
+    kind, _, rest = event.partition(":")
+    if kind == "meet":
+        _, _, date = rest.partition(":")
+        return f"day:{date}" if len(date) == 10 else None
+    if kind == "coalition":
+        return event
+    actor, body, _ = rest.split(":", 2)
+    return f"change:{actor}:{body}"
 
 
 # -- distances -----------------------------------------------------------------------------------
@@ -990,13 +996,15 @@ def story_ids(
     groups: Mapping[str, Sequence[str]],
     keys: Mapping[str, StoryKeys],
     existing: Mapping[str, str] | None = None,
+    taken: Container[str] = (),
 ) -> dict[str, str]:
     """Readable, deterministic story ids for groups of document ids (keyed by any group name).
 
     A group that holds documents of an existing story keeps that story's id (of its smallest
     such document; when an existing story was split, the group with the smallest document keeps
     it); a new group gets ``body-yyyy-mm-term`` from its members' ``keys``, with ``-2``, ``-3`` ...
-    when that id is taken, in the order of the groups' smallest document ids.
+    when that id is taken (by ``existing`` or in ``taken``: the ids of stories whose documents are
+    not in ``existing``), in the order of the groups' smallest document ids.
     """
     existing = existing or {}
     result: dict[str, str] = {}
@@ -1014,7 +1022,7 @@ def story_ids(
     for _, name in sorted(fresh):
         base = slug = _slug([keys[doc_id] for doc_id in groups[name] if doc_id in keys])
         number = 1
-        while slug in used:
+        while slug in used or slug in taken:
             number += 1
             slug = f"{base}-{number}"
         used.add(slug)
@@ -1028,6 +1036,8 @@ def group_story_keys(
     existing: Mapping[str, str] | None = None,
     stats: GroupingStats | None = None,
     regroup: bool = False,
+    terms: TermStats | None = None,
+    taken: Container[str] = (),
 ) -> dict[str, str]:
     """Group documents into stories from their keys, in time linear in the number of documents.
 
@@ -1050,6 +1060,14 @@ def group_story_keys(
         would have them (a new report that bridges two stories joins them). A regrouped story
         keeps its id (its smallest document's part keeps it when it splits); the others are
         untouched. Only those stories' documents are clustered again, never the whole corpus.
+    terms:
+        The document frequencies of the whole corpus, when ``keys`` hold only part of the
+        documents already in stories (by default they are counted from ``keys``). An incremental
+        run needs only the new documents, the stored ones that share a block with them, and the
+        other members of those documents' stories: grouping them with the corpus's frequencies
+        gives the stories grouping all the stored keys would give.
+    taken:
+        Story ids in use by documents not in ``existing`` (new stories get other ids).
 
     Returns
     -------
@@ -1062,7 +1080,7 @@ def group_story_keys(
         by_id[item.doc_id] = item
     stats = stats if stats is not None else GroupingStats()
     stats.documents = len(by_id)
-    terms = TermStats.from_keys(by_id.values())
+    terms = terms if terms is not None else TermStats.from_keys(by_id.values())
     # Documents are numbered in doc-id order; blocks are (block hash, number) pairs sorted by
     # hash, a few bytes each (a dict of block names would take most of the memory at 100,000).
     ordered = [by_id[doc_id] for doc_id in sorted(by_id)]
@@ -1154,7 +1172,7 @@ def group_story_keys(
     result = dict(existing)
     if regroup:
         # Every member of a regrouped story takes its group's id, existing documents included.
-        ids = story_ids(groups, by_id, existing)
+        ids = story_ids(groups, by_id, existing, taken)
         for name, group in groups.items():
             result.update(dict.fromkeys(group, ids[name]))
         return dict(sorted(result.items()))
@@ -1169,7 +1187,7 @@ def group_story_keys(
             fresh[name] = added
         else:
             result.update(dict.fromkeys(added, joined))
-    ids = story_ids(fresh, by_id, existing)
+    ids = story_ids(fresh, by_id, existing, taken)
     for name, group in fresh.items():
         result.update(dict.fromkeys(group, ids[name]))
     return dict(sorted(result.items()))
