@@ -237,6 +237,20 @@ def test_joining_new_documents_loads_only_the_stories_they_can_join(reader: Pipe
         assert _stories(store) == {**before, "reprint": before["river"], "gobi": story}
 
 
+def test_joining_right_after_opening_a_store_file(reader: Pipeline, tmp_path: Path) -> None:
+    """Story keys are joined to a store file just opened (Store.open leaves a result unfetched)."""
+    from comity.news._store import _join_stored_stories
+    from comity.news._story_keys import story_keys
+
+    path = tmp_path / "store.duckdb"
+    with Store.open(path, read_only=False) as store:
+        read_corpus([_jsonl(tmp_path / "first.jsonl", TEXTS)], store=store, jobs=1, progress=False)
+        river = _stories(store)["river"]
+    keys = story_keys(reader.read(RIVER_REPRINT, id="reprint"))
+    with Store.open(path) as store:
+        assert _join_stored_stories(store, [keys]) == {"reprint": river}
+
+
 def _f1(gold: dict[str, str | None], pred: dict[str, str | None]) -> float:
     tp, fp, fn = story_pair_counts(gold, pred)
     return 2 * tp / (2 * tp + fp + fn)

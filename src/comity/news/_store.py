@@ -345,12 +345,17 @@ def _join_stored_stories(
     incoming = [item.doc_id for item in keys]
     # Stored documents without a story (a corpus run's, grouped at its end) are new too; a
     # document about to be stored again is grouped as new (its text may have changed).
+    # (Fetched whole with execute first: a relation fails while the connection holds a result
+    # not fetched to its end, as Store.open leaves one.)
+    waiting = store.con.execute(
+        "SELECT doc_id FROM documents WHERE story_id IS NULL "
+        "AND doc_id NOT IN (SELECT unnest(?::VARCHAR[])) ORDER BY doc_id",
+        [incoming],
+    ).fetchall()
     pending = keys_from_table(
         store.con.sql(
-            "SELECT k.* FROM story_keys AS k JOIN documents AS d USING (doc_id) "
-            "WHERE d.story_id IS NULL AND doc_id NOT IN (SELECT unnest($incoming::VARCHAR[])) "
-            "ORDER BY doc_id",
-            params={"incoming": incoming},
+            "SELECT * FROM story_keys WHERE doc_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY doc_id",
+            params={"ids": [row[0] for row in waiting]},
         ).to_arrow_table()
     )
     new = [*keys, *pending]
