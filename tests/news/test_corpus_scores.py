@@ -33,7 +33,7 @@ TRAIN_FLOORS = {
     "people": 0.90,
     "quotes": 0.80,
     "coalitions": 0.55,
-    "memberships": 0.40,
+    "memberships": 0.58,
     "meetings": 0.40,
     "stories": 0.65,
 }

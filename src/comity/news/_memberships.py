@@ -39,7 +39,8 @@ Modality decides whether a frame is an event: intentions, wishes, threats, bids,
 negations ("wants to rejoin", "a failed bid to rejoin", "threatened to quit", "never joined")
 are not events; a future withdrawal is an announcement, never a withdrawal. Dates come from the
 trigger's clause (an announcement is dated when it is made), from a "takes effect" phrase for
-the event it governs, or are null; weekdays resolve only against the page's date. One event is
+the event it governs, from the page's date for an undated event of the page's first sentence
+(the news of its day), or are null; weekdays resolve only against the page's date. One event is
 listed once per document, with the most precise date the document gives it.
 """
 
@@ -1426,6 +1427,14 @@ def _gapped(reader: _Reader, actors: list[str], trigger_end: int, sent_end: int)
     return found
 
 
+def _in_lead(reader: _Reader, sent_start: int) -> bool:
+    """Whether a sentence is the page's lead: the first one after its ``date`` line, if any."""
+    page_line = page_date_span(reader.text)
+    after = page_line[1] if page_line is not None else 0
+    starts = [s for s, _ in reader.doc.sentences if s >= after - 1][:1]
+    return sent_start in starts
+
+
 def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -> Iterable[_Event]:
     """The membership events a sentence's dependency parse shows (see ``_memframes``)."""
     dates = None
@@ -1489,6 +1498,17 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
             date = min(mine, key=lambda m: abs(sent_start + m.start - end)).value
         elif frame.present and reader.anchor and len(reader.anchor) == 10 and action != "announce_withdrawal":
             date = reader.anchor  # "Britain leaves the EU", "has left": the day of the page
+        elif (
+            reader.anchor
+            and len(reader.anchor) == 10
+            and frame.trigger.dep_ != "pobj"  # type: ignore[attr-defined]
+            and frame.own_dates  # a notice taken back was given before the news
+            and _in_lead(reader, sent_start)
+        ):
+            # The page's first sentence tells the news of its day: an event it gives no date of
+            # happened then ("X decided to withdraw from Y"); not a nominal one in a phrase ("in
+            # response to the US withdrawal"), which the news builds on.
+            date = reader.anchor
         if action in ("join", "rejoin", "withdraw"):
             # A membership is dated when it takes effect, if the text says ("will take effect on ...").
             effect = _effect_date(reader, sent_start, sent_end)

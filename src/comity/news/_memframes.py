@@ -1079,6 +1079,8 @@ def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
                 event.action = "announce_withdrawal"
                 event.announce_head = head
                 event.date_heads = _announcement_heads(head)
+                if _is_noun(head) and _VERBS.get(_lower(head.head)) == "reverse":
+                    event.own_dates = False  # "halted proceedings to leave": a notice given before
                 if not event.actors and _is_noun(token):
                     # "Ghana submitted its notice of withdrawal": the notice's owner, else who gave it
                     event.actors = [o for o in _children(head, "poss") if _is_noun(head)] or agent(head)
