@@ -725,3 +725,32 @@ def test_memberships_frame_patterns(
     expected: list[tuple[str, str, str, str | None]],
 ) -> None:
     assert _events(nlp, text, published) == expected, pattern
+
+
+def test_memberships_stage_takes_the_sentences_its_parse_selector_chose(
+    nlp: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The parse stage's selector searches the sentences for trigger words; the stage then reads
+    # the list it kept instead of searching again, and finds the same events.
+    from comity.news import _memberships
+
+    text = "Finland joined NATO on April 4, 2023. Officials in Helsinki welcomed the step."
+    expected = _events(nlp, text)
+    searched: list[str] = []
+    search = _memberships._sentences_wanted
+
+    def counted(doc: object) -> list[tuple[int, int]]:
+        searched.append(getattr(doc, "id", ""))
+        return search(doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_memberships, "_sentences_wanted", counted)
+    with_parse = Pipeline([*CORE_STAGES[:4], "parse", *CORE_STAGES[4:], "memberships"])
+    doc = with_parse.read(text, id="kept")
+    assert searched == ["kept"]
+    assert [(m.actor, m.body, m.action, m.date) for m in doc.memberships] == expected != []
+    # A document whose mentions changed after the selector ran is searched again.
+    other = with_parse.read(text, id="changed")
+    _memberships._wanted(other)
+    other.mentions = list(other.mentions)
+    assert _memberships._planned(other) == search(other)
+    assert searched == ["kept", "changed", "changed", "changed"]
