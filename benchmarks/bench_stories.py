@@ -266,8 +266,9 @@ def _peer(size: int, seed: int) -> None:
     )
 
 
-def _child(args: list[str]) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
+def _child(args: list[str], script: str = __file__) -> dict[str, Any]:
+    """Run ``script`` with ``args`` in a fresh process (its own peak memory) and read its last line."""
+    done = subprocess.run([sys.executable, script, *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"child {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -185,14 +184,6 @@ def _join(method: str, path: str, folder: str) -> None:
     )
 
 
-def _child(args: list[str]) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"child {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -214,7 +205,7 @@ def main() -> None:
         for size in args.sizes:
             path = _build(folder, max(BASE, size - size % BASE))
             for method in ("incremental", "all keys"):
-                result = _child(["--_join", method, str(path), str(folder)])
+                result = bench_stories._child(["--_join", method, str(path), str(folder)], script=__file__)
                 rows.append((size, method, result))
                 print(
                     f"{size:>7,} stored, {NEW} new, {method:<11}: {result['wall_s']:6.2f} s wall, "

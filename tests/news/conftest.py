@@ -43,3 +43,19 @@ def core() -> Pipeline:
 def reader() -> Pipeline:
     """The full default pipeline, built once."""
     return Pipeline()
+
+
+@pytest.fixture
+def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of texts of each call to the parse model made during the test (one item per call)."""
+    from comity.news import _parse
+
+    calls: list[int] = []
+    original = _parse._parse_texts
+
+    def counted(texts: list[str]) -> list[object]:
+        calls.append(len(texts))
+        return original(texts)
+
+    monkeypatch.setattr(_parse, "_parse_texts", counted)
+    return calls

@@ -42,23 +42,8 @@ def test_batches_read_as_one_by_one(reader: Pipeline, batch_size: int) -> None:
     assert any(quote["speaker"] != "unknown" for doc in batched for quote in doc["quotes"])
 
 
-def _count_parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Record the number of texts of each call to the model (one item per call)."""
-    from comity.news import _parse
-
-    calls: list[int] = []
-    original = _parse._parse_texts
-
-    def counted(texts: list[str]) -> list[object]:
-        calls.append(len(texts))
-        return original(texts)
-
-    monkeypatch.setattr(_parse, "_parse_texts", counted)
-    return calls
-
-
-def test_parse_stage_parses_a_batch_in_one_call(reader: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _count_parse_calls(monkeypatch)
+def test_parse_stage_parses_a_batch_in_one_call(reader: Pipeline, parse_calls: list[int]) -> None:
+    calls = parse_calls
     parse_stage = reader._funcs[reader.stage_names.index("comity.parse.v1")]
     assert isinstance(parse_stage, BatchStage)
     docs = list(Pipeline(["normalise", "sentences", "actors", "people"]).pipe(_docs()))
@@ -150,8 +135,8 @@ def _asks_for_parses(doc: NewsDoc) -> NewsDoc:
     return doc
 
 
-def test_parses_asked_for_after_the_parse_stage_are_made_per_batch(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _count_parse_calls(monkeypatch)
+def test_parses_asked_for_after_the_parse_stage_are_made_per_batch(parse_calls: list[int]) -> None:
+    calls = parse_calls
     stages = ["normalise", "sentences", "parse", "comity.test_asks_for_parses.v1"]
     reader = Pipeline(stages, time_budget=None)
     one_by_one = [reader(doc) for doc in _docs()]

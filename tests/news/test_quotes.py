@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import pytest
-
 from comity.news import NewsDoc, Pipeline, to_gold
 
 
@@ -481,28 +479,18 @@ def test_quotes_paragraph_after_a_person_shown_in_a_speech(core: Pipeline) -> No
     assert _quotes(core, plain) == [("unknown", "They will never put me on trial, not ever.")]
 
 
-def test_quotes_subjects_for_it_said_are_parsed_in_the_parse_stage_batch(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_quotes_subjects_for_it_said_are_parsed_in_the_parse_stage_batch(parse_calls: list[int]) -> None:
     # The sentences whose subject "it said" refers to are planned by the parse stage's selector, so
     # that reading a batch calls the model once (no second round for the quotes stage) and the
     # speakers are those read one document at a time.
-    from comity.news import _parse
-
     text = (
         "The World Health Organization met donors in Geneva on Tuesday. "
         '"We cannot run the programme on promises alone," it said in a statement.'
     )
     reader = Pipeline(time_budget=None)
     single = [(q.speaker, q.text) for q in reader.read(text, id="one").quotes]
-    calls: list[int] = []
-    original = _parse._parse_texts
-
-    def counted(texts: list[str]) -> list[object]:
-        calls.append(len(texts))
-        return original(texts)
-
-    monkeypatch.setattr(_parse, "_parse_texts", counted)
+    calls = parse_calls
+    calls.clear()  # the calls of the one-document reading above
     docs = [NewsDoc(id=f"d{i}", raw=text) for i in range(3)]
     read = list(reader.pipe(docs, batch_size=3))
     assert single == [("WHO", "We cannot run the programme on promises alone,")]
