@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -27,7 +26,7 @@ from comity.news._coalitions import state_lists
 from comity.news._dates import find_dates, page_date, page_stamp_spans, parse_iso
 from comity.news._doc import Meeting, Mention, NewsDoc
 from comity.news._orgtables import organisation_kinds
-from comity.news._parse import parsed_sentence, register_selector
+from comity.news._parse import KeptPlans, parsed_sentence, register_selector
 from comity.news._pipeline import stage
 from comity.news._spans import SpanIndex
 
@@ -930,17 +929,13 @@ def _president_chairs(doc: NewsDoc, drafts: list[_Draft]) -> None:
 
 
 # The bodies the parse stage's selector read for a document, kept for the meetings stage (which needs
-# the same list): by document, checked against the document and its mentions; bounded, as a
-# document whose reading stops between the two stages never takes its list.
-_BODIES: dict[int, tuple[weakref.ref[NewsDoc], list[Mention], list[Mention]]] = {}
-_MAX_KEPT = 1024
+# the same list).
+_BODIES: KeptPlans[list[Mention]] = KeptPlans()
 
 
 def _planned_bodies(doc: NewsDoc) -> list[Mention]:
-    kept = _BODIES.pop(id(doc), None)
-    if kept is not None and kept[0]() is doc and kept[1] is doc.mentions:
-        return kept[2]
-    return _bodies(doc)
+    kept = _BODIES.take(doc, doc.mentions)
+    return kept if kept is not None else _bodies(doc)
 
 
 def _wanted(doc: NewsDoc) -> Iterator[tuple[int, int]]:
@@ -949,10 +944,8 @@ def _wanted(doc: NewsDoc) -> Iterator[tuple[int, int]]:
     with_decision = [(s, e) for s, e in doc.sentences if _DECISION_WORD.search(text, s, e)]
     if not with_decision:
         return
-    if len(_BODIES) >= _MAX_KEPT:
-        _BODIES.clear()
     found = _bodies(doc)
-    _BODIES[id(doc)] = (weakref.ref(doc), doc.mentions, found)
+    _BODIES.keep(doc, found, doc.mentions)
     bodies = SpanIndex(found)
     asked: list[int] = []
 

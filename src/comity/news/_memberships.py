@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -64,7 +63,7 @@ from comity.news._memframes import (
     trigger_noun_or_verb,
 )
 from comity.news._orgtables import organisation_kinds
-from comity.news._parse import Parse, parse_spans, parser, register_selector
+from comity.news._parse import KeptPlans, Parse, parse_spans, parser, register_selector
 from comity.news._pipeline import Resources, stage
 from comity.news._spans import SpanIndex
 
@@ -1545,30 +1544,23 @@ def _sentences_wanted(doc: NewsDoc) -> list[tuple[int, int]]:
     return wanted
 
 
-# The selector's sentences by document, kept for the stage, which would otherwise search every
-# sentence for trigger words again (about 4% of reading); bounded, as a document whose reading
-# stops between the two stages never takes its list.
-_Spans = list[tuple[int, int]]
-_WANTED: dict[int, tuple[weakref.ref[NewsDoc], list[Mention], _Spans, _Spans]] = {}
-_MAX_KEPT = 1024
+# The selector's sentences, kept for the stage, which would otherwise search every sentence for
+# trigger words again (about 4% of reading).
+_WANTED: KeptPlans[list[tuple[int, int]]] = KeptPlans()
 
 
 def _wanted(doc: NewsDoc) -> list[tuple[int, int]]:
     """The sentences the memberships stage needs parsed (the parse stage's selector); the list
     is kept for the stage."""
-    if len(_WANTED) >= _MAX_KEPT:
-        _WANTED.clear()
     found = _sentences_wanted(doc)
-    _WANTED[id(doc)] = (weakref.ref(doc), doc.mentions, doc.sentences, found)
+    _WANTED.keep(doc, found, doc.mentions, doc.sentences)
     return list(found)
 
 
 def _planned(doc: NewsDoc) -> list[tuple[int, int]]:
     """The selector's sentences of ``doc`` if its mentions and sentences are those it saw."""
-    kept = _WANTED.pop(id(doc), None)
-    if kept is not None and kept[0]() is doc and kept[1] is doc.mentions and kept[2] is doc.sentences:
-        return kept[3]
-    return _sentences_wanted(doc)
+    kept = _WANTED.take(doc, doc.mentions, doc.sentences)
+    return kept if kept is not None else _sentences_wanted(doc)
 
 
 register_selector("comity.memberships.v1", _wanted)

@@ -23,16 +23,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from comity.errors import BadInput, ExtractionError
 from comity.news._doc import NewsDoc
 from comity.news._pipeline import BatchStage, Resources, stage
 
 __all__ = [
+    "KeptPlans",
     "MODEL",
     "Parse",
     "ParseWanted",
@@ -94,6 +96,38 @@ def register_selector(owner: str, selector: Selector) -> None:
     spans (elements of ``doc.sentences``). Registering again under ``owner`` replaces it.
     """
     _SELECTORS[owner] = selector
+
+
+_Plan = TypeVar("_Plan")
+
+
+class KeptPlans(Generic[_Plan]):
+    """What a stage's selector worked out for each document, kept for the stage itself.
+
+    A selector runs in the parse stage, before the stage that registered it; that stage takes the
+    plan instead of working it out again. A plan holds while the document and the fields it was
+    made from (compared by identity) are the ones it was made from. Bounded, as a document whose
+    reading stops between the two stages never takes its plan.
+    """
+
+    def __init__(self, limit: int = 1024) -> None:
+        self._kept: dict[int, tuple[weakref.ref[NewsDoc], tuple[object, ...], _Plan]] = {}
+        self._limit = limit
+
+    def keep(self, doc: NewsDoc, plan: _Plan, *made_from: object) -> None:
+        """Keep ``plan`` for ``doc``, made from the objects ``made_from`` (its fields)."""
+        if len(self._kept) >= self._limit:
+            self._kept.clear()
+        self._kept[id(doc)] = (weakref.ref(doc), made_from, plan)
+
+    def take(self, doc: NewsDoc, *made_from: object) -> _Plan | None:
+        """The plan kept for ``doc`` if it was made from these same objects, else None."""
+        kept = self._kept.pop(id(doc), None)
+        if kept is None or kept[0]() is not doc or len(kept[1]) != len(made_from):
+            return None
+        if any(was is not now for was, now in zip(kept[1], made_from, strict=True)):
+            return None
+        return kept[2]
 
 
 def registered_triggers() -> dict[str, tuple[str, ...]]:

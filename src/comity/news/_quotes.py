@@ -50,13 +50,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from comity.news._doc import Mention, NewsDoc, Person, Quote
-from comity.news._parse import parse_span, parse_spans, parser, register_selector
+from comity.news._parse import KeptPlans, parse_span, parse_spans, parser, register_selector
 from comity.news._people import given_name_detector
 from comity.news._pipeline import Resources, stage
 from comity.news._speakers import ORG_NOUNS, PERSON_NOUNS, accepts_org, organisation_kinds, person_description
@@ -1395,21 +1394,13 @@ class _Plan:
     the quotations, their surface speakers (None where a sentence subject was asked for and must
     be read again once parsed) and the sentences to parse."""
 
-    doc: weakref.ref[NewsDoc]
-    mentions: list[Mention]
-    people: list[Person]
     spans: list[tuple[int, int]]
     surface: list[_Surface | None]
     wanted: list[tuple[int, int]] = field(default_factory=list)
 
-    def holds_for(self, doc: NewsDoc) -> bool:
-        return self.doc() is doc and self.mentions is doc.mentions and self.people is doc.people
 
-
-# Plans by document, made by the parse stage's selector and taken by the quotes stage; bounded, as a
-# document whose reading stops between the two stages never takes its plan.
-_PLANS: dict[int, _Plan] = {}
-_MAX_PLANS = 1024
+# Plans by document, made by the parse stage's selector and taken by the quotes stage.
+_PLANS: KeptPlans[_Plan] = KeptPlans()
 
 
 def _plan(doc: NewsDoc) -> _Plan:
@@ -1430,17 +1421,15 @@ def _plan(doc: NewsDoc) -> _Plan:
         if _needs_parse(ctx, found):
             wanted.add(doc.sentence_at(start))
     wanted.update(ctx.subject_requests)
-    return _Plan(weakref.ref(doc), doc.mentions, doc.people, spans, surface, sorted(wanted))
+    return _Plan(spans, surface, sorted(wanted))
 
 
 def _wanted(doc: NewsDoc) -> list[tuple[int, int]]:
     """The sentences the quotes stage will parse (those of quotations whose speaker the surface
     leaves in doubt, and those whose subject a pronoun speaker refers to), for the parse stage
     to parse in its batch; the plan is kept for the stage."""
-    if len(_PLANS) >= _MAX_PLANS:
-        _PLANS.clear()
     plan = _plan(doc)
-    _PLANS[id(doc)] = plan
+    _PLANS.keep(doc, plan, doc.mentions, doc.people)
     return plan.wanted
 
 
@@ -1568,10 +1557,9 @@ def quotes(resources: Resources) -> Callable[[NewsDoc], NewsDoc]:
     given_name_detector()
 
     def run(doc: NewsDoc) -> NewsDoc:
-        plan = _PLANS.get(id(doc))
-        if plan is not None and plan.holds_for(doc):
+        plan = _PLANS.take(doc, doc.mentions, doc.people)
+        if plan is not None:
             doc.quotes = _attribute(doc, plan.spans, plan.surface)
-            _PLANS.pop(id(doc), None)
         else:
             doc.quotes = _attribute(doc, find_quotes(doc))
         return doc
