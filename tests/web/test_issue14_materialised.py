@@ -20,7 +20,7 @@ from comity.registry import Registry
 from comity.store import Store
 from comity.votes import VotingBlocs, agreement_matrix, alignment, cohesion, read_votes, yearly_blocs
 from comity.votes import _cohesion as cohesion_module
-from comity.votes._stored import RESULTS, StoredVotes, data_version, known_groups, materialise_votes
+from comity.votes._stored import RESULTS, StoredVotes, known_groups, materialise_votes
 from comity.web import create_app
 
 from .conftest import make_client
@@ -40,7 +40,7 @@ def votes(store: Store) -> pd.DataFrame:
 
 def test_build_stores_every_result_with_the_version_of_its_data(store: Store) -> None:
     stored = StoredVotes(store)
-    version = data_version(store)
+    version = store.data_version()
     rows = store.con.execute("SELECT name, source_version, seconds, n_rows FROM materialised").fetchall()
     by_name = {name: (source, seconds, n_rows) for name, source, seconds, n_rows in rows}
     for name in RESULTS:

@@ -413,7 +413,7 @@ def _join_stored_stories(
         stats=stats,
         regroup=True,
         terms=frequencies,
-        taken=_StoredStoryIds(store),
+        taken=_stored_story_ids(store),
     )
     return {doc_id: story for doc_id, story in grouped.items() if existing.get(doc_id) != story}
 
@@ -432,17 +432,11 @@ def _token_hashes(chunk: pa.Array) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]].view(np.int64)
 
 
-class _StoredStoryIds:
-    """The story ids of the stored documents, looked up one at a time (new stories get other ids)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def __contains__(self, story: object) -> bool:
-        found = self.store.con.execute(
-            "SELECT 1 FROM documents WHERE story_id = ? LIMIT 1", [str(story)]
-        ).fetchone()
-        return found is not None
+def _stored_story_ids(store: Store) -> set[str]:
+    """The story ids of the stored documents (new stories get other ids), in one query: a lookup
+    per new story would scan the documents once per story."""
+    rows = store.con.execute("SELECT DISTINCT story_id FROM documents WHERE story_id IS NOT NULL").fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def add_documents(store: Store, docs: Sequence[NewsDoc]) -> tuple[int, int]:

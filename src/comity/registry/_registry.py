@@ -805,29 +805,3 @@ def _precise(value: Any, precision: Any) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return format_partial(value, None if precision is None or pd.isna(precision) else str(precision))
-
-
-def _jsonable(record: dict[Any, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        if (
-            value is None
-            or (isinstance(value, float) and pd.isna(value))
-            or value is pd.NA
-            or value is pd.NaT
-        ):
-            out[str(key)] = None
-        elif isinstance(value, date | pd.Timestamp):
-            out[str(key)] = value.isoformat()[:10]
-        elif hasattr(value, "item"):
-            out[str(key)] = value.item()
-        else:
-            out[str(key)] = value
-    return out
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        _jsonable(r)
-        for r in frame.drop(columns=[c for c in frame.columns if c.startswith("_")]).to_dict("records")
-    ]

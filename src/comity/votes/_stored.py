@@ -20,7 +20,7 @@ dynamic ideal point fit takes seconds, cohesion against random groups a second p
   organ of the registry (kinds :data:`KNOWN_GROUP_KINDS`) with the default draws and seed.
 
 Each result is recorded in ``materialised`` with the version of the data it came from
-(:func:`data_version`: a hash of the loads it was computed from). :class:`StoredVotes` reads a
+(:meth:`Store.data_version`: a hash of the loads it was computed from). :class:`StoredVotes` reads a
 result only while that version is the store's: after a new load it is stale until the next build,
 and readers fall back to computing (or say that the build must run).
 """
@@ -57,7 +57,6 @@ __all__ = [
     "KNOWN_GROUP_KINDS",
     "RESULTS",
     "StoredVotes",
-    "data_version",
     "materialise_votes",
 ]
 
@@ -77,12 +76,6 @@ CELLS: tuple[str, ...] = tuple(f"{a}_{b}" for a in _VOTES for b in _VOTES)
 _IDEAL_COLUMNS = ["iso3", "year", "ideal", "se", "n_votes"]
 
 
-def data_version(store: Store) -> str:
-    """A hash of what the store's data was loaded from (:meth:`Store.data_version`): results
-    computed from other data carry another version."""
-    return store.data_version()
-
-
 def materialise_votes(
     store: Store,
     *,
@@ -98,7 +91,7 @@ def materialise_votes(
     from comity.votes._load import DEFAULT_GA_SOURCES, _sources_in_store, read_votes
 
     say = progress or (lambda _line: None)
-    version = data_version(store)
+    version = store.data_version()
     todo = [name for name in RESULTS if force or not store.result_is_fresh(name, version)]
     timings = dict.fromkeys(RESULTS, 0.0)
     if not todo:
@@ -295,7 +288,7 @@ class StoredVotes:
         tables = {str(r[0]) for r in store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         self._fresh: dict[str, dict[str, Any]] = {}
         if "materialised" in tables and "loads" in tables:
-            version = data_version(store)
+            version = store.data_version()
             rows = store.con.execute(
                 "SELECT name, source_version, params, n_rows, seconds, computed_at, note FROM materialised"
             ).fetchall()
