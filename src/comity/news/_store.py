@@ -279,8 +279,8 @@ def group_stored_stories(store: Store, *, stats: GroupingStats | None = None) ->
     Incremental: the new documents are grouped with the stored ones from the story keys alone
     (:func:`~comity.news._story_keys.group_story_keys` with the stored stories as ``existing``
     and ``regroup``): only the keys of the stored documents that share a block with a new one,
-    and of the other members of their stories, are loaded (found in SQL: a store of 100,000
-    documents is not read whole to add 100), and only the blocks that hold a new document are
+    and of the other members of their stories, are loaded (found in SQL; only the stored token
+    column is read whole, for the document frequencies), and only the blocks that hold a new document are
     examined; a new document joins the stored story it is near, or the new ones form new stories.
     A stored story that a new document is near is clustered again with the new documents, so that
     the stories are those of grouping every stored document at once (a new report that bridges two
