@@ -522,8 +522,10 @@ _DATELINE_AGENCY = re.compile(
     r"(?:" + _MONTH + r"\s+\d{1,2}|\d{1,2}\s+" + _MONTH + r")(?:,?\s+\d{4})?\s*\([^()\n]{2,80}\)",
     re.MULTILINE,
 )
-# Organisations named by description rather than by a fixed form.
-_ORG_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+# Organisations named by description rather than by a fixed form: (pattern, id, a lower-case
+# word every match contains). Most texts lack the word, and looking for it in the lower-cased
+# text is much cheaper than running the pattern.
+_ORG_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         re.compile(
             r"\bdeclaration\b[^.\n]{0,60}?\b(?:75th|seventy-fifth)\s+anniversary\s+of\s+the\s+"
@@ -531,6 +533,7 @@ _ORG_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
             re.IGNORECASE,
         ),
         "UN75_DECLARATION",
+        "declaration",
     ),
     (
         re.compile(
@@ -539,16 +542,26 @@ _ORG_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
             re.IGNORECASE,
         ),
         "GROUP_OF_FRIENDS_IN_DEFENSE_OF_THE_UN_CHARTER",
+        "group of friends",
     ),
 )
+# re.IGNORECASE also matches the ASCII letters i, s and k by these letters, which str.lower()
+# leaves apart: a text with one of them skips no pattern.
+_CASE_FOLDED_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _WORD_CHAR = re.compile(r"\w")
 # A named agreement the registry does not know: capitalised words ending in a treaty word
 # ("Black Sea Grain Initiative", "Astana Declaration"); its id is the name in UPPER_SNAKE case.
 _CAP_WORD = r"(?:[A-Z][\w'’-]*|[0-9]{1,4})"
+_AGREEMENT_HEADS = (
+    r"Treaty|Agreements?|Accords?|Convention|Protocol|Declaration|Pact|Initiative|Compact|Charter|"
+    r"Memorandum|Framework|Partnership|Alliance|Coalition|Group|Forum|Dialogue|Format|Process"
+)
+# Every named agreement contains one of the heads: a text without any skips the full pattern,
+# whose search tries every capitalised word as the start of a name.
+_AGREEMENT_HEAD = re.compile(_AGREEMENT_HEADS)
 _NAMED_AGREEMENT = re.compile(
     r"(?<![\w-])(?P<name>" + _CAP_WORD + r"(?:\s+(?:of|on|for|and|the|de|to)?\s*" + _CAP_WORD + r"){0,6}?"
-    r"\s+(?:Treaty|Agreements?|Accords?|Convention|Protocol|Declaration|Pact|Initiative|Compact|Charter|"
-    r"Memorandum|Framework|Partnership|Alliance|Coalition|Group|Forum|Dialogue|Format|Process))"
+    r"\s+(?:" + _AGREEMENT_HEADS + r"))"
     r"(?:\s+(?:on|of|for|against)\s+(?:the\s+)?"
     + _CAP_WORD
     + r"(?:\s+(?:of|and|the)?\s*"
@@ -781,7 +794,8 @@ class ActorMatcher:
         ``check_deadline`` (the document's :meth:`NewsDoc.check_deadline`) is called every few
         hundred mentions, so that a text made of nothing but names still stops within its budget.
         """
-        candidates = self._candidates(text, check_deadline)
+        lowered = text.lower()
+        candidates = self._candidates(text, lowered, check_deadline)
         chosen = _longest_first(candidates, check_deadline)
         chosen_spans = {(c[0], c[1]) for c in chosen}
         mentions: list[Mention] = []
@@ -839,17 +853,26 @@ class ActorMatcher:
             for m in mentions
             if (m.start, m.end, m.entity_id) not in needs_support or m.entity_id in supported
         ]
-        known = {
-            offset for m in mentions if m.entity_type == "organisation" for offset in range(m.start, m.end)
-        }
-        for match in _NAMED_AGREEMENT.finditer(text):
-            start, end = match.span("name")
-            if any(offset in known for offset in range(start, end)):
+        if _AGREEMENT_HEAD.search(text):
+            known = {
+                offset
+                for m in mentions
+                if m.entity_type == "organisation"
+                for offset in range(m.start, m.end)
+            }
+            for match in _NAMED_AGREEMENT.finditer(text):
+                start, end = match.span("name")
+                if any(offset in known for offset in range(start, end)):
+                    continue
+                org_id = _snake_id(match.group("name"))
+                if org_id:
+                    mentions.append(
+                        Mention(start, end, text[start:end], org_id, "organisation", "pattern", 0.6)
+                    )
+        folds_to_ascii = not text.isascii() and _CASE_FOLDED_TO_ASCII.search(text) is not None
+        for pattern, org_id, needle in _ORG_PATTERNS:
+            if needle not in lowered and not folds_to_ascii:
                 continue
-            org_id = _snake_id(match.group("name"))
-            if org_id:
-                mentions.append(Mention(start, end, text[start:end], org_id, "organisation", "pattern", 0.6))
-        for pattern, org_id in _ORG_PATTERNS:
             for match in pattern.finditer(text):
                 mentions.append(
                     Mention(
@@ -867,21 +890,23 @@ class ActorMatcher:
         return unique
 
     def _candidates(
-        self, text: str, check_deadline: Callable[[str], None] | None = None
+        self, text: str, lowered: str, check_deadline: Callable[[str], None] | None = None
     ) -> list[tuple[int, int, _Entry]]:
-        lowered = text.lower()
         found: list[tuple[int, int, _Entry]] = []
         length = len(text)
+        word_char = _WORD_CHAR.match
+        # Short forms ("un", "us", "ga") hit inside most words: the word-boundary tests come
+        # first and look at the text in place, before anything is sliced out of it.
         for count, (last, (size, entries)) in enumerate(self._automaton.iter(lowered)):
             if check_deadline is not None and count % 4096 == 0:
                 check_deadline("comity.actors.v1")
-            start = last + 1 - size
             end = last + 1
+            start = end - size
+            if start > 0 and word_char(text, start - 1):
+                continue
+            if end < length and text[last] != "-" and text[last] != "." and word_char(text, end):
+                continue
             surface = text[start:end]
-            if start > 0 and _WORD_CHAR.match(text[start - 1]):
-                continue
-            if surface[-1] != "-" and surface[-1] != "." and end < length and _WORD_CHAR.match(text[end]):
-                continue
             for entry in entries:
                 if entry.form[0].isupper() and not surface[0].isupper():
                     continue
@@ -992,9 +1017,12 @@ def _owned_by_other(text: str, start: int) -> bool:
     return word[0].isupper() and word.lower() not in _NOT_OWNERS
 
 
+_KIND_ORDER = ("name", "acronym", "alias", "government", "demonym", "capital")
+_KIND_RANK = {kind: rank for rank, kind in enumerate(_KIND_ORDER)}
+
+
 def _rank(kind: str) -> int:
-    order = ["name", "acronym", "alias", "government", "demonym", "capital"]
-    return order.index(kind) if kind in order else len(order)
+    return _KIND_RANK.get(kind, len(_KIND_ORDER))
 
 
 def _longest_first(
@@ -1007,20 +1035,23 @@ def _longest_first(
     for count, (start, end) in enumerate(spans):
         if check_deadline is not None and count % 8192 == 0:
             check_deadline("comity.actors.v1")
-        if start in occupied or (end - 1) in occupied or any(o in occupied for o in range(start, end)):
+        if not occupied.isdisjoint(range(start, end)):
             continue
         occupied.update(range(start, end))
         kept.add((start, end))
-    chosen = [c for c in candidates if (c[0], c[1]) in kept]
     # One entity per span: if a blocker shares the span, it wins; else state over organisation
     # only for ambiguous capitals (Brussels) is decided by the table order.
     by_span: dict[tuple[int, int], list[tuple[int, int, _Entry]]] = {}
-    for item in chosen:
-        by_span.setdefault((item[0], item[1]), []).append(item)
+    for item in candidates:
+        if (item[0], item[1]) in kept:
+            by_span.setdefault((item[0], item[1]), []).append(item)
     result: list[tuple[int, int, _Entry]] = []
     for count, items in enumerate(by_span.values()):
         if check_deadline is not None and count % 8192 == 0:
             check_deadline("comity.actors.v1")
+        if len(items) == 1:
+            result.append(items[0])  # most spans have one entry: nothing to choose
+            continue
         if any(item[2].entity_type == "none" for item in items):
             result.append(next(item for item in items if item[2].entity_type == "none"))
             continue

@@ -191,8 +191,21 @@ _CAPITAL = re.compile(r"[A-Z]")
 # The end of a quotation: closing punctuation inside the marks ('...," Name') or after them ('...", Name').
 _AFTER_QUOTE = re.compile(r"(?:[,.!?]\s*[\"']|\w[\"']\s*[,.])\s*$")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*")
-_UPPER = re.compile(r"[A-Z]")
-_LOWER = re.compile(r"[a-z]")
+# Regexes of the per-candidate checks, compiled once (a module-level re.match(str) looks its
+# pattern up in re's cache on every call, a cost paid per candidate).
+_OF_AFTER = re.compile(r"^\s*,?\s*of\s+")
+_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$")
+_APPOSITION_START = re.compile(r"^\s*(?:\([^()\n]{1,20}\)\s*)?,\s*(?:who is |who was )?(?:the |a |an )?")
+_APPOSITION_STOP = re.compile(r"[,;:()\"]|\s-\s|\bwho\b|\bsaid\b|\bsays\b")
+_PHRASE_WORD = re.compile(r"[\w'’.-]+")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az)-")
+_SPACED_POSSESSIVE = re.compile(r"\s+(['’]s)\b")
+_ROLE_LEAD = re.compile(r"^(?:the|a|an|and|of|for|to|his|her|their|its|'s|’s)\s+", re.IGNORECASE)
+_ROLE_TAIL = re.compile(r"\s+(?:of|for|to|and|the|in|on|at)$", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+# ASCII letters as bytes, for counting them with bytes.translate (see _shouting).
+_UPPER_BYTES = bytes(range(ord("A"), ord("Z") + 1))
+_LOWER_BYTES = bytes(range(ord("a"), ord("z") + 1))
 
 
 @dataclass
@@ -292,10 +305,14 @@ class PersonFinder:
         wrapped = _hard_wrapped(text)
         if wrapped:
             sentences = _join_wrapped(text, sentences)
+        # A line (a paragraph) holds several sentences and is judged as a headline once.
+        headlines: dict[tuple[int, int], bool] = {}
         for sent_start, sent_end in sentences:
             doc.check_deadline("comity.people.v1")
             candidates.extend(
-                self._sentence_candidates(text, sent_start, sent_end, entity_at, wrapped, doc.check_deadline)
+                self._sentence_candidates(
+                    text, sent_start, sent_end, entity_at, wrapped, doc.check_deadline, headlines
+                )
             )
         return self._merge(text, candidates, doc.check_deadline)
 
@@ -308,17 +325,23 @@ class PersonFinder:
         entity_at: dict[int, Mention],
         wrapped: bool = False,
         check_deadline: Callable[[str], None] | None = None,
+        headlines: dict[tuple[int, int], bool] | None = None,
     ) -> list[_Candidate]:
         sentence = text[sent_start:sent_end]
         if not _CAPITAL.search(sentence):
             return []
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, sent_start, sent_end)]
-        lower_count = len(_LOWER.findall(sentence))
-        shouting = len(_UPPER.findall(sentence)) > 4 * lower_count
+        shouting = _shouting(sentence)
         # A headline is judged as a whole line: its question or exclamation marks split it.
         line_start = text.rfind("\n", 0, sent_start) + 1
         line_end = text.find("\n", sent_end)
-        headline = _is_headline(text[line_start : line_end if line_end >= 0 else len(text)])
+        if line_end < 0:
+            line_end = len(text)
+        headline = headlines.get((line_start, line_end)) if headlines is not None else None
+        if headline is None:
+            headline = _is_headline(text[line_start:line_end])
+            if headlines is not None:
+                headlines[(line_start, line_end)] = headline
         found: list[_Candidate] = []
         index = 0
         while index < len(tokens):
@@ -465,7 +488,7 @@ class PersonFinder:
             candidate.role = candidate.role or role
             candidate.state = candidate.state or app_state
             candidate.evidence = max(candidate.evidence, 0.85)
-        of_state = re.match(r"^\s*,?\s*of\s+", after)
+        of_state = _OF_AFTER.match(after)
         if of_state:
             mention = entity_at.get(end + of_state.end())
             if mention is not None and mention.entity_type == "state":
@@ -491,7 +514,7 @@ class PersonFinder:
             candidate.evidence = max(candidate.evidence, 0.75)
         if len(words) == 1:
             heads_before = candidate.role is not None and candidate.evidence >= 0.85
-            honorific = bool(re.search(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$", before))
+            honorific = bool(_HONORIFIC_BEFORE.search(before))
             if honorific:
                 candidate.evidence = max(candidate.evidence, 0.85)
             elif candidate.state is not None and self._is_given(words[0]):
@@ -584,18 +607,16 @@ class PersonFinder:
     def _role_after(
         self, text: str, end: int, sent_end: int, entity_at: dict[int, Mention]
     ) -> tuple[str | None, str | None] | None:
-        match = re.match(
-            r"^\s*(?:\([^()\n]{1,20}\)\s*)?,\s*(?:who is |who was )?(?:the |a |an )?", text[end:sent_end]
-        )
+        match = _APPOSITION_START.match(text[end:sent_end])
         if match is None:
             return None
         position = end + match.end()
         phrase_end = sent_end
-        stop = re.search(r"[,;:()\"]|\s-\s|\bwho\b|\bsaid\b|\bsays\b", text[position:sent_end])
+        stop = _APPOSITION_STOP.search(text[position:sent_end])
         if stop:
             phrase_end = position + stop.start()
         phrase = text[position:phrase_end]
-        words = [w for w in re.findall(r"[\w'’.-]+", phrase)]
+        words = _PHRASE_WORD.findall(phrase)
         if not words or len(words) > 12:
             return None
         has_head = any(_POSSESSIVE.sub("", w.lower()).rstrip(".") in _ROLE_HEADS for w in words)
@@ -604,7 +625,7 @@ class PersonFinder:
         # Only an office phrase: every word an office word, a connector or part of an entity.
         state: str | None = None
         role_words: list[str] = []
-        for match_word in re.finditer(r"[\w'’.-]+", phrase):
+        for match_word in _PHRASE_WORD.finditer(phrase):
             absolute = position + match_word.start()
             covered = _covering(entity_at, absolute)
             word = match_word.group()
@@ -704,11 +725,26 @@ _BYLINE = re.compile(r"^\s*(?:By|Photo|Photos|Credit|Reporting|Written|Edited)\b
 def _is_headline(sentence: str) -> bool:
     """True for a line in title case ("Leaders Pledge Doses As Summit Opens"): five words or more
     besides the small ones, nearly all capitalised, and no full stop closing it."""
+    # The cheap tests first: most lines are paragraphs that end with a full stop.
+    if sentence.rstrip().endswith(".") or _BYLINE.match(sentence):
+        return False
     words = [w for w in _HEADLINE_WORD.findall(sentence) if w.lower() not in _CONNECTORS and len(w) > 2]
-    if len(words) < 5 or len(words) > 30 or sentence.rstrip().endswith(".") or _BYLINE.match(sentence):
+    if len(words) < 5 or len(words) > 30:
         return False
     capitalised = sum(1 for word in words if word[0].isupper())
     return capitalised >= 0.85 * len(words)
+
+
+def _shouting(sentence: str) -> bool:
+    """True for a sentence in capitals: more than four ASCII capitals to each lower-case letter.
+
+    Counted by deleting the letters from the ASCII bytes of the sentence (bytes.translate runs in
+    C; listing every letter with a regex costs more than finding the sentence's names)."""
+    ascii_bytes = sentence.encode("ascii", "ignore")
+    size = len(ascii_bytes)
+    upper = size - len(ascii_bytes.translate(None, _UPPER_BYTES))
+    lower = size - len(ascii_bytes.translate(None, _LOWER_BYTES))
+    return upper > 4 * lower
 
 
 def _hard_wrapped(text: str) -> bool:
@@ -747,7 +783,7 @@ def _bare_lower(word: str) -> str:
 
 
 def _strip_article(token: str) -> str:
-    return re.sub(r"^(?:al|el|ad|as|ash|an|ar|at|az)-", "", token)
+    return _ARTICLE_PREFIX.sub("", token)
 
 
 def _entity_index(doc: NewsDoc) -> dict[int, Mention]:
@@ -772,9 +808,9 @@ def _role_text(text: str, role_tokens: list[tuple[int, int, str]]) -> str | None
 
 
 def _clean_role(role: str) -> str | None:
-    role = re.sub(r"\s+(['’]s)\b", r"\1", role)
-    role = re.sub(r"^(?:the|a|an|and|of|for|to|his|her|their|its|'s|’s)\s+", "", role, flags=re.IGNORECASE)
-    role = re.sub(r"\s+(?:of|for|to|and|the|in|on|at)$", "", role, flags=re.IGNORECASE)
+    role = _SPACED_POSSESSIVE.sub(r"\1", role)
+    role = _ROLE_LEAD.sub("", role)
+    role = _ROLE_TAIL.sub("", role)
     role = role.strip(" ,-")
     return role or None
 
@@ -782,7 +818,7 @@ def _clean_role(role: str) -> str | None:
 def _strip_state_words(role: str, state_words: list[str]) -> str:
     for word in state_words:
         role = role.replace(word, "")
-    return re.sub(r"\s+", " ", role).strip()
+    return _SPACES.sub(" ", role).strip()
 
 
 @stage(
