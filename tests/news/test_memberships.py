@@ -754,3 +754,25 @@ def test_memberships_stage_takes_the_sentences_its_parse_selector_chose(
     other.mentions = list(other.mentions)
     assert _memberships._planned(other) == search(other)
     assert searched == ["kept", "changed", "changed", "changed"]
+
+
+def test_memberships_trigger_limit_counts_put_off_surface_triggers(
+    nlp: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sentences without an election word only count their surface triggers, and the stage puts
+    # the counting off until the count could reach the document's limit: the events found are
+    # those of counting at once (an empty election key holds everywhere: nothing is put off).
+    from comity.news import _memberships
+
+    filler = "The OAS " + ", ".join(["kicked out its envoy"] * 11) + " and kicked out its envoy."
+    election = "Brazil and Chile were elected to the Security Council on 6 June 2025."
+    found: dict[int, list[tuple[str, str, str, str | None]]] = {}
+    for count in (30, 33, 34, 40):
+        text = " ".join([filler] * count + [election])
+        found[count] = _events(nlp, text)
+        with monkeypatch.context() as patch:
+            patch.setattr(_memberships, "_ELECTION_KEYS", ("",))
+            assert _events(nlp, text) == found[count], count
+    # The limit is reached between 30 and 40 such sentences (12 triggers each).
+    assert ("BRA", "UNSC", "join", "2025-06-06") in found[30]
+    assert found[40] == []

@@ -56,6 +56,7 @@ from comity.news._coalitions import StateList, state_lists
 from comity.news._dates import DateMention, find_dates, page_date, page_date_span
 from comity.news._doc import MembershipChange, Mention, NewsDoc
 from comity.news._memframes import (
+    TRIGGER_KEYS,
     TRIGGER_WORDS,
     agent,
     clause_owner,
@@ -65,6 +66,7 @@ from comity.news._memframes import (
 from comity.news._orgtables import organisation_kinds
 from comity.news._parse import KeptPlans, Parse, parse_spans, parser, register_selector
 from comity.news._pipeline import Resources, stage
+from comity.news._prefilter import Prefiltered, folded, holds_key
 from comity.news._spans import SpanIndex
 
 __all__ = ["ACTIONS", "find_memberships", "memberships"]
@@ -298,6 +300,18 @@ _HINT = re.compile(
     r"decid|begin|began|begun|start|launch|initiat|trigger|intent|welcom|induct|departure",
     re.I,
 )
+# _HINT's alternatives as literals ("won" for "won\b"): most sentences hold none (see _prefilter).
+_HINT_KEYS = (
+    "withdr", "pull", "left", "leav", "quit", "exit", "walk", "ceas", "remov", "suspen", "expel", "expul",
+    "kick", "thrown", "join", "acce", "admi", "ratif", "becom", "became", "grant", "elect", "won", "win",
+    "secur", "gain", "clinch", "took", "take", "reent", "re-ent", "reeng", "re-eng", "readm", "re-admit",
+    "return", "back", "resum", "revers", "revok", "rescind", "cancel", "repudiat", "renounc", "halt",
+    "undo", "announc", "notif", "notice", "declar", "signal", "decid", "begin", "began", "begun", "start",
+    "launch", "initiat", "trigger", "intent", "welcom", "induct", "departure",
+)  # fmt: skip
+# What a frame read in an election holds: "elect" ("elect", "elected were"), "win" ("winning seats",
+# "winners"), or what _SEAT_WORD finds in a "join" frame. A sentence without any holds no election.
+_ELECTION_KEYS = ("elect", "won", "win", "secur", "gain", "clinch", "took", "take")
 # Words before a trigger that make it an intention, a wish, a threat, a bid or a refusal.
 _NOT_EVENT = re.compile(
     r"\b(?:wants?|wanted|wanting|wish(?:es|ed)?|hopes?|hoped|hoping|seeks?|sought|seeking|aims?|aimed|aiming|"
@@ -353,6 +367,8 @@ _NOMINAL_ANYWHERE = re.compile(
     r"uncontested|winners?|(?:intention|intent|decision|notice)\s+to\s+(?:leave|withdraw|quit|exit))\b",
     re.I,
 )
+_NOMINAL_ANYWHERE_KEYS = ("withdraw", "pull", "exit", "elected", "seat", "member", "unopposed", "uncontested",
+                          "winner", "leave", "quit")  # fmt: skip
 _NOMINAL = re.compile(
     r"(?:withdrawal|exit|pull-?out|departure|accession|suspension|expulsion|admission)\b", re.I
 )
@@ -379,6 +395,27 @@ _BODY_ANAPHOR = re.compile(
     r"institution|agency|statute|protocol)\b",
     re.I,
 )
+_BODY_ANAPHOR_KEYS = ("bloc", "group", "alliance", "organi", "body", "union", "movement", "club", "treaty",
+                      "agreement", "accord", "pact", "deal", "convention", "council", "court", "tribunal",
+                      "commonwealth", "association", "community", "forum", "institution", "agency", "statute",
+                      "protocol")  # fmt: skip
+# The searches of every sentence for a referring noun or a nominal event, with their keys.
+_BODY_ANAPHOR_SEARCH = Prefiltered(_BODY_ANAPHOR, _BODY_ANAPHOR_KEYS)
+_NOMINAL_ANYWHERE_SEARCH = Prefiltered(_NOMINAL_ANYWHERE, _NOMINAL_ANYWHERE_KEYS)
+
+
+def _refers_to_body(
+    bodies: SpanIndex[Mention], text: str, folded_text: str | None, sent_start: int, sent_end: int
+) -> bool:
+    """Whether a sentence names or refers to an organisation, or tells a nominal event (without
+    one, a sentence holds no membership event)."""
+    return bool(
+        bodies.between(sent_start, sent_end)
+        or _BODY_ANAPHOR_SEARCH.search(text, sent_start, sent_end, folded_text) is not None
+        or _NOMINAL_ANYWHERE_SEARCH.search(text, sent_start, sent_end, folded_text) is not None
+    )
+
+
 # Which registry kinds of organisation a referring noun can stand for.
 _NOUN_KINDS = {
     "treaty": {"treaty"}, "agreement": {"treaty"}, "accord": {"treaty"}, "pact": {"treaty"},
@@ -477,7 +514,29 @@ class _Reader:
         self.lists = SpanIndex(state_lists(doc, min_length=2))
         self._dates: dict[tuple[int, int], list[DateMention]] = {}
         self.event_bodies: set[str] = set()
+        # The text lower-cased for the literal prefilters (None: search every pattern).
+        self.folded = folded(doc.text)
+        # Triggers counted against _MAX_TRIGGERS_PER_DOCUMENT, and the sentences whose surface
+        # triggers are still to be counted (see ``at_limit``).
         self.triggers = 0
+        self.uncounted: list[tuple[int, int]] = []
+
+    def at_limit(self) -> bool:
+        """Whether the document has used up its triggers (``_MAX_TRIGGERS_PER_DOCUMENT``).
+
+        The surface frames of a sentence that holds no election word give no event and are
+        only counted; finding them is the stage's most expensive search, so a sentence's count
+        is put off (``uncounted``) until the counts put off could reach the limit (a sentence
+        counts at most ``_MAX_TRIGGERS_PER_SENTENCE``). The answer is the one counting them at
+        once would give: each count is capped at the limit as the triggers are."""
+        if self.uncounted and (
+            self.triggers + _MAX_TRIGGERS_PER_SENTENCE * len(self.uncounted) >= _MAX_TRIGGERS_PER_DOCUMENT
+        ):
+            for sent_start, sent_end in self.uncounted:
+                found = _surface_triggers(self.text, sent_start, sent_end)
+                self.triggers = min(_MAX_TRIGGERS_PER_DOCUMENT, self.triggers + found)
+            self.uncounted.clear()
+        return self.triggers >= _MAX_TRIGGERS_PER_DOCUMENT
 
     def kind_of(self, entity_id: str) -> str | None:
         """The registry's kind of an organisation (or one read from its id)."""
@@ -789,15 +848,33 @@ def _effect_date(reader: _Reader, sent_start: int, sent_end: int) -> str | None:
     return dates[0].value if dates else None
 
 
+def _surface_triggers(text: str, sent_start: int, sent_end: int) -> int:
+    """How many surface triggers ``_frame_events`` counts in a sentence (at most
+    ``_MAX_TRIGGERS_PER_SENTENCE``; the document's limit aside)."""
+    if _HINT.search(text[sent_start:sent_end]) is None:
+        return 0
+    count = 0
+    for _match in _FRAME_RE.finditer(text, sent_start, sent_end):
+        count += 1
+        if count >= _MAX_TRIGGERS_PER_SENTENCE:
+            break
+    return count
+
+
 def _frame_events(
     reader: _Reader, sent_start: int, sent_end: int, *, elections_only: bool = False
 ) -> Iterable[_Event]:
     text = reader.text
+    if elections_only and not holds_key(reader.folded, sent_start, sent_end, _ELECTION_KEYS):
+        # No frame this sentence holds can be an election's: its triggers are only counted,
+        # and counting is put off until the count matters (``_Reader.at_limit``).
+        reader.uncounted.append((sent_start, sent_end))
+        return
     sentence = text[sent_start:sent_end]
-    if _HINT.search(sentence) is None:
+    if not holds_key(reader.folded, sent_start, sent_end, _HINT_KEYS) or _HINT.search(sentence) is None:
         return
     for count, match in enumerate(_FRAME_RE.finditer(text, sent_start, sent_end)):
-        if count >= _MAX_TRIGGERS_PER_SENTENCE or reader.triggers >= _MAX_TRIGGERS_PER_DOCUMENT:
+        if count >= _MAX_TRIGGERS_PER_SENTENCE or reader.at_limit():
             return
         reader.triggers += 1
         frame = _FRAMES[int(str(match.lastgroup)[1:])]
@@ -930,7 +1007,7 @@ def _possessed_body(reader: _Reader, sent_start: int, trigger_start: int) -> lis
 
 
 # A vote tally: "Pakistan received 169 votes, Uzbekistan 164, Nepal 150 and China 139".
-_TALLY_HINT = re.compile(r"\b\d{1,3}\s+votes\b", re.I)
+_TALLY_HINT = Prefiltered(re.compile(r"\b\d{1,3}\s+votes\b", re.I), ("votes",))
 _TALLY_COUNT = re.compile(
     r"\s*(?:\(\s*(\d{1,3})\s*(?:votes)?\s*\)|,?\s*(?:(?:which|who)\s+)?(?:received|receiving|got|getting|won|"
     r"winning|obtained|secured|garnered|polled|had|with)?\s*(\d{1,3})\b(?!\s*(?:%|per|seats?|members?|"
@@ -1439,7 +1516,7 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
     """The membership events a sentence's dependency parse shows (see ``_memframes``)."""
     dates = None
     for count, frame in enumerate(dependency_events(parse.sdoc)):
-        if count >= _MAX_TRIGGERS_PER_SENTENCE or reader.triggers >= _MAX_TRIGGERS_PER_DOCUMENT:
+        if count >= _MAX_TRIGGERS_PER_SENTENCE or reader.at_limit():
             return
         reader.triggers += 1
         start, end = parse.span_of(frame.trigger)
@@ -1523,20 +1600,18 @@ def _dep_events(reader: _Reader, parse: Parse, sent_start: int, sent_end: int) -
 
 # A sentence is parsed for memberships when it holds a trigger word and names or refers to a body.
 _TRIGGER_RE = re.compile(r"\b(?:" + "|".join(TRIGGER_WORDS) + r")\b", re.I)
+_TRIGGER_SEARCH = Prefiltered(_TRIGGER_RE, TRIGGER_KEYS)
 
 
 def _sentences_wanted(doc: NewsDoc) -> list[tuple[int, int]]:
     """The sentences that hold a trigger word and name or refer to a body."""
     bodies = SpanIndex(m for m in doc.mentions if m.entity_type == "organisation")
+    folded_text = folded(doc.text)
     wanted: list[tuple[int, int]] = []
     for sent_start, sent_end in doc.sentences[: _MAX_PARSED_SENTENCES * 4]:
-        if _TRIGGER_RE.search(doc.text, sent_start, sent_end) is None:
+        if _TRIGGER_SEARCH.search(doc.text, sent_start, sent_end, folded_text) is None:
             continue
-        if (
-            not bodies.between(sent_start, sent_end)
-            and _BODY_ANAPHOR.search(doc.text, sent_start, sent_end) is None
-            and _NOMINAL_ANYWHERE.search(doc.text, sent_start, sent_end) is None
-        ):
+        if not _refers_to_body(bodies, doc.text, folded_text, sent_start, sent_end):
             continue
         wanted.append((sent_start, sent_end))
         if len(wanted) >= _MAX_PARSED_SENTENCES:
@@ -1587,17 +1662,13 @@ def find_memberships(
     for index, (sent_start, sent_end) in enumerate(sentences):
         if index % 64 == 0:
             doc.check_deadline("comity.memberships.v1")
-        if reader.triggers >= _MAX_TRIGGERS_PER_DOCUMENT:
+        if reader.at_limit():
             break
-        if _TALLY_HINT.search(doc.text, sent_start, sent_end) is not None:
+        if _TALLY_HINT.search(doc.text, sent_start, sent_end, reader.folded) is not None:
             for event in _tally_events(reader, index):
                 events.append(event)
                 reader.event_bodies.add(event.body)
-        if (
-            not reader.bodies.between(sent_start, sent_end)
-            and _BODY_ANAPHOR.search(doc.text, sent_start, sent_end) is None
-            and _NOMINAL_ANYWHERE.search(doc.text, sent_start, sent_end) is None
-        ):
+        if not _refers_to_body(reader.bodies, doc.text, reader.folded, sent_start, sent_end):
             continue  # no organisation named or referred to: no membership event
         parse = parsed.get((sent_start, sent_end))
         found = list(_dep_events(reader, parse, sent_start, sent_end)) if parse is not None else []

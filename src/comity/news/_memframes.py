@@ -81,7 +81,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DepEvent", "TRIGGER_WORDS", "agent", "dependency_events"]
+__all__ = ["DepEvent", "TRIGGER_KEYS", "TRIGGER_WORDS", "agent", "dependency_events"]
 
 # Word forms of the verbs (the model has no lemmatiser: forms are listed by pattern).
 _VERBS: dict[str, str] = {}
@@ -169,6 +169,14 @@ TRIGGER_WORDS: tuple[str, ...] = (
     r"seats?\b[^.;]{0,80}\bwon", r"unopposed|uncontested|unchallenged", r"w[oi]ns?\s+election\s+to",
     r"(?:end(?:s|ed|ing)?|terminat(?:e|es|ed|ing)|relinquish(?:es|ed|ing)?)\s+(?:[\w'’-]+\s+){0,2}membership",
     r"ceas(?:e|es|ed|ing)\s+to\s+be\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:members?|part(?:y|ies))",
+)  # fmt: skip
+#: Literals one of which every match of a TRIGGER_WORDS pattern holds, ignoring case (a prefilter
+#: that passes over most sentences without searching them; keep it with TRIGGER_WORDS).
+TRIGGER_KEYS: tuple[str, ...] = (
+    "join", "acce", "ratif", "admi", "welcomed", "inducted", "reinstat", "reconnect", "pull", "granted",
+    "became", "becom", "withdr", "leav", "left", "quit", "exit", "walk", "departure", "reent", "re-ent",
+    "engag", "return", "suspen", "expel", "expul", "halt", "elect", "voted", "winner", "member", "belong",
+    "seat", "term", "unopposed", "uncontested", "unchallenged", "ceas",
 )  # fmt: skip
 
 # Nouns a membership noun or a becoming needs: "become a member of", "granted permanent status in".
@@ -615,7 +623,9 @@ def agent(token: Any) -> list[Any]:
 def _frame(token: Any) -> DepEvent | None:
     """The frame a trigger token opens, with its argument tokens (None when it is no trigger)."""
     word = _lower(token)
-    kind = _is_trigger_noun(token)
+    if word not in _VERBS and word not in _NOUNS:
+        return None  # no trigger word (most tokens): cheaper than asking for its part of speech
+    kind = _NOUNS.get(word) if _is_noun(token) else None
     if _is_verb(token):
         kind = _VERBS.get(word)
         if kind in ("join", "engage", "admit") and _re_prefixed(token):
