@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
 
@@ -197,6 +198,76 @@ def test_keys_record_events_actors_and_date(reader: Pipeline) -> None:
     assert "klaipeda" in keys.terms
     assert len(keys.bands) == 16
     assert any(block.startswith("term:") for block in block_keys(keys))
+
+
+def test_signature_is_datasketch_minhash_of_the_word_shingles() -> None:
+    # The signature is computed in one numpy expression; it must stay datasketch's MinHash of
+    # the shingles (CRC-32 hashes, the "affine32" scheme), so stored keys keep matching.
+    import zlib
+
+    from datasketch import MinHash
+
+    texts = [HARBOUR, VOLCANO, TREATY, "", "Oslo", "one two three four five", "Zürich’s café façade " * 4]
+    for text in texts:
+        tokens = _story_keys.words(text)
+        shingles = {" ".join(tokens[i : i + 5]) for i in range(max(1, len(tokens) - 4))}
+        reference = MinHash(num_perm=_story_keys.NUM_PERM, seed=_story_keys.SEED, hashfunc=zlib.crc32)
+        reference.update_batch([s.encode("utf-8") for s in shingles])
+        assert _story_keys._minhash(tokens).tolist() == [int(v) for v in reference.hashvalues], text
+
+
+def _reference_vector(terms: list[str], facts: list[str]) -> tuple[bytes, bytes]:
+    """The story vector's rule spelled out plainly: weights 1 + ln(count) (facts times the fact
+    weight), the most frequent tokens first (facts ranked without their factor, ties in
+    alphabetical order), sorted by token hash."""
+    import hashlib
+    import math
+    from collections import Counter
+
+    import numpy as np
+
+    weights = {t: 1.0 + math.log(c) for t, c in Counter(terms).items()}
+    for fact, count in Counter(facts).items():
+        weights[fact] = _story_keys.FACT_WEIGHT * (1.0 + math.log(count))
+    ranked = sorted(weights, key=lambda t: (-weights[t] / (_story_keys.FACT_WEIGHT if ":" in t else 1.0), t))
+    digest = [
+        hashlib.blake2b(t.encode(), digest_size=8).digest() for t in ranked[: _story_keys.VECTOR_TOKENS]
+    ]
+    pairs = sorted(
+        (int.from_bytes(d, "little", signed=True), weights[t]) for d, t in zip(digest, ranked, strict=False)
+    )
+    return (
+        np.array([h for h, _ in pairs], dtype=np.int64).tobytes(),
+        np.array([w for _, w in pairs], dtype=np.float32).tobytes(),
+    )
+
+
+def test_vector_and_salient_terms_follow_their_rules() -> None:
+    from collections import Counter
+
+    # Over 128 distinct tokens (so the vector keeps the most frequent), ties between facts and
+    # words of one count, and possessives (a short one is no term once folded).
+    # The cut falls among words of one count that sort before the facts' kinds.
+    many = " ".join(f"item{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(150))
+    text = f"{HARBOUR} {many} Council's council's councils Klaipeda Klaipeda’s {many[:300]}"
+    terms = [w for w in _story_keys.words(text) if len(w) > 2 and w not in _story_keys.STOP]
+    facts = ["state:LTU", "state:LTU", "state:SWE", "org:CBSS", "person:itemaa", "meeting:CBSS"]
+    assert _story_keys._vector(Counter(terms), facts) == _reference_vector(terms, facts)
+    # A short word's possessive, frequent enough to rank first were it kept.
+    terms = [
+        w
+        for w in _story_keys.words(f"{text} qj's qj's qj's qj's")
+        if len(w) > 2 and w not in _story_keys.STOP
+    ]
+    salient, weights = _story_keys._salient_terms(Counter(terms))
+    counts = Counter(t[:-2] if t.endswith(("'s", "’s")) else t for t in terms)
+    assert counts["council"] == 3 and "qj" not in salient
+    expected = sorted(
+        ((t, (1.0 + math.log(c)) * _story_keys._rarity(t)) for t, c in counts.items() if len(t) > 2),
+        key=lambda item: (-item[1], item[0]),
+    )[: _story_keys.TERMS]
+    assert salient == tuple(t for t, _ in expected)
+    assert weights == tuple(round(w, 3) for _, w in expected)
 
 
 def test_keys_round_trip_through_parquet(tmp_path: Path, reader: Pipeline) -> None:

@@ -47,9 +47,9 @@ import re
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, repeat
 from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
@@ -160,11 +160,17 @@ def _rarity(word: str) -> float:
     return max(0.5, 8.0 - zipf_frequency(word, "en"))
 
 
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+
+
 def _norm(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", folded.lower())).strip()
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", folded.lower())).strip()
 
 
+# Each person's surname is asked for twice per document, and names recur across documents.
+@functools.lru_cache(maxsize=1 << 12)
 def _surname(name: str) -> str:
     parts = _norm(name).split()
     return parts[-1] if parts else ""
@@ -173,6 +179,14 @@ def _surname(name: str) -> str:
 def _stable_hash(data: bytes) -> int:
     """A signed 64-bit hash that is the same in every process (Python's ``hash`` is salted)."""
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token_hash(token: str) -> int:
+    """:func:`_stable_hash` of a story-vector token. Cached: a document has a hundred tokens and
+    most are common words or facts met in other documents (a blake2b call costs more than the
+    rest of a token's share of the vector)."""
+    return _stable_hash(token.encode("utf-8"))
 
 
 def story_features(doc: NewsDoc) -> list[str]:
@@ -363,39 +377,62 @@ def load_story_key_resources() -> None:
     then share them, rather than once in each."""
     from wordfreq import zipf_frequency
 
-    _template()
+    _permutations()
     zipf_frequency("news", "en")
 
 
 @functools.lru_cache(maxsize=1)
-def _template() -> Any:
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's random affine permutations (``a``, ``b``) for ``NUM_PERM`` and ``SEED``."""
     from datasketch import MinHash
 
     # Drawing the permutations costs more than hashing a short text: draw them once.
-    return MinHash(num_perm=NUM_PERM, seed=SEED)
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
 
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)
+# The MurmurHash3 32-bit finalizer's multipliers (datasketch's "affine32" pre-mix).
+_FMIX_1 = np.uint32(0x85EBCA6B)
+_FMIX_2 = np.uint32(0xC2B2AE35)
+
+
+def _shingles(tokens: list[str]) -> list[str]:
+    """The word ``SHINGLE``-grams of ``tokens`` joined by spaces (the whole text when shorter),
+    sliced from one joined string rather than joined one by one (a join per shingle cost half
+    the time of the signature)."""
+    text = " ".join(tokens)
+    count = len(tokens)
+    if count <= SHINGLE:
+        return [text]
+    # ends[i]: the offset just past token i and its space; shingle i runs from the end of token
+    # i - 1 to one space before the end of token i + SHINGLE - 1.
+    ends = list(accumulate([len(token) + 1 for token in tokens]))
+    starts = [0, *ends[: count - SHINGLE]]
+    return [text[start : end - 1] for start, end in zip(starts, ends[SHINGLE - 1 :], strict=True)]
 
 
 def _minhash(tokens: list[str]) -> np.ndarray:
-    from datasketch import MinHash
+    """The MinHash signature of the word shingles of ``tokens``: ``NUM_PERM`` unsigned 32-bit values.
 
-    shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1))}
-    # CRC-32 of each shingle, then datasketch's random linear permutations: a 32-bit hash in C
-    # (the default SHA-1 costs most of the time of a document's keys).
-    template = _template()
-    minhash = MinHash(
-        num_perm=NUM_PERM,
-        seed=SEED,
-        hashfunc=_crc32,
-        permutations=template.permutations,
-        scheme=template.scheme,
-    )
-    minhash.update_batch([s.encode("utf-8") for s in shingles])
-    # datasketch keeps values below 2**32: they fit unsigned 32-bit.
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+    It is datasketch's ``MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)`` updated
+    with the UTF-8 shingles (its "affine32" scheme: the CRC-32 of each shingle, mixed by the
+    MurmurHash3 finalizer, then ``a * h + b`` modulo 2**32 for each permutation, the minimum over
+    the shingles), computed for all shingles in one numpy expression: building a ``MinHash``
+    and feeding it cost more than the arithmetic. A test checks it against datasketch.
+    """
+    shingles = _shingles(tokens)
+    # CRC-32, a 32-bit hash in C (SHA-1, datasketch's default, cost most of a document's keys).
+    # Repeated shingles need no removing: they cannot change a minimum.
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, shingles)), dtype=np.uint32, count=len(shingles))
+    hashes ^= hashes >> 16
+    hashes *= _FMIX_1
+    hashes ^= hashes >> 13
+    hashes *= _FMIX_2
+    hashes ^= hashes >> 16
+    a, b = _permutations()
+    # uint32 arithmetic wraps: the modulo 2**32 of the scheme.
+    signature: np.ndarray = (np.multiply.outer(hashes, a) + b).min(axis=0)
+    return signature
 
 
 def _bands(signature: np.ndarray) -> tuple[int, ...]:
@@ -418,28 +455,65 @@ def story_date(doc: NewsDoc) -> str | None:
     return value
 
 
-def _vector(terms: list[str], facts: list[str]) -> tuple[bytes, bytes]:
-    counts = Counter(terms)
-    weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
-    for fact, count in Counter(facts).items():
-        weights[fact] = FACT_WEIGHT * (1.0 + math.log(count))
-    # The most frequent tokens, ties broken alphabetically (a fixed rule: the same document
-    # always keeps the same tokens).
-    ranked = sorted(weights, key=lambda t: (-weights[t] / (FACT_WEIGHT if ":" in t else 1.0), t))
-    kept = ranked[:VECTOR_TOKENS]
-    pairs = sorted((_stable_hash(t.encode("utf-8")), weights[t]) for t in kept)
-    hashes = np.array([h for h, _ in pairs], dtype=np.int64)
-    values = np.array([w for _, w in pairs], dtype=np.float32)
-    return hashes.tobytes(), values.tobytes()
+@functools.lru_cache(maxsize=1024)
+def _term_weight(count: int) -> float:
+    """A term's sublinear weight, ``1 + ln(count)`` (counts are small: cached)."""
+    return 1.0 + math.log(count)
 
 
-def _salient_terms(terms: list[str]) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    counts = Counter(t[:-2] if t.endswith(("'s", "’s")) else t for t in terms)
-    weighted = sorted(
-        ((term, (1.0 + math.log(count)) * _rarity(term)) for term, count in counts.items() if len(term) > 2),
-        key=lambda item: (-item[1], item[0]),
-    )[:TERMS]
-    return tuple(t for t, _ in weighted), tuple(round(w, 3) for _, w in weighted)
+@functools.lru_cache(maxsize=1024)
+def _fact_weight(count: int) -> float:
+    return FACT_WEIGHT * (1.0 + math.log(count))
+
+
+@functools.lru_cache(maxsize=1024)
+def _fact_rank(count: int) -> float:
+    # A fact ranks by its weight without the fact factor, as a term of its count would.
+    return -_fact_weight(count) / FACT_WEIGHT
+
+
+def _vector(term_counts: Mapping[str, int], facts: list[str]) -> tuple[bytes, bytes]:
+    # Terms are words and facts ``kind:value``: the two never share a token.
+    fact_counts = Counter(facts)
+    weights = dict(zip(term_counts, map(_term_weight, term_counts.values()), strict=True))
+    weights.update(zip(fact_counts, map(_fact_weight, fact_counts.values()), strict=True))
+    kept: Collection[str] = weights
+    if len(weights) > VECTOR_TOKENS:
+        # The most frequent tokens, ties broken alphabetically (a fixed rule: the same document
+        # always keeps the same tokens). Most documents have fewer distinct tokens: all are kept.
+        ranked = sorted(
+            [
+                *zip(map(operator.neg, map(_term_weight, term_counts.values())), term_counts, strict=True),
+                *zip(map(_fact_rank, fact_counts.values()), fact_counts, strict=True),
+            ]
+        )
+        kept = [token for _, token in ranked[:VECTOR_TOKENS]]
+    count = len(kept)
+    hashes = np.fromiter(map(_token_hash, kept), dtype=np.int64, count=count)
+    values = np.fromiter(map(weights.__getitem__, kept), dtype=np.float64, count=count)
+    # Sorted by hash, then weight (a tie only if two tokens' hashes collide).
+    order = np.lexsort((values, hashes))
+    return hashes[order].tobytes(), values[order].astype(np.float32).tobytes()
+
+
+def _salient_terms(term_counts: Counter[str]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    counts = term_counts
+    # A possessive counts with its word ("council's" as "council"): folded over the distinct
+    # words rather than tested token by token. (Terms are longer than two letters; a word
+    # left shorter by the folding is no term.)
+    possessives = [term for term in counts if term.endswith(("'s", "’s"))]
+    if possessives:
+        counts = Counter(term_counts)
+        folded: Counter[str] = Counter()
+        for term in possessives:
+            count = counts.pop(term)
+            if len(term) > 4:
+                folded[term[:-2]] += count
+        counts.update(folded)
+    weights = map(operator.mul, map(_term_weight, counts.values()), map(_rarity, counts))
+    # (-weight, term) tuples sort most weight first, ties alphabetically, without a key function.
+    ranked = sorted(zip(map(operator.neg, weights), counts, strict=True))[:TERMS]
+    return tuple(t for _, t in ranked), tuple(round(-w, 3) for w, _ in ranked)
 
 
 def _actors(doc: NewsDoc) -> tuple[str, ...]:
@@ -487,10 +561,10 @@ def _bodies(doc: NewsDoc) -> tuple[str, ...]:
 def story_keys(doc: NewsDoc) -> StoryKeys:
     """The story keys of a read document (see :class:`StoryKeys`)."""
     all_words = words(doc.text)
-    terms = [w for w in all_words if len(w) > 2 and w not in STOP]
+    term_counts = Counter([w for w in all_words if len(w) > 2 and w not in STOP])
     signature = _minhash(all_words)
-    tokens, counts = _vector(terms, story_features(doc))
-    salient, weights = _salient_terms(terms)
+    tokens, counts = _vector(term_counts, story_features(doc))
+    salient, weights = _salient_terms(term_counts)
     return StoryKeys(
         doc_id=doc.id,
         date=story_date(doc),
