@@ -98,3 +98,51 @@ def test_store_one_transaction_rolls_back_on_error(store: Store, doc: NewsDoc) -
             save_documents(store, [doc, again])
     assert _facts(store) == before
     assert store.count("documents") == 1
+
+
+def test_fact_payloads_are_the_json_of_their_fields() -> None:
+    # Mention payloads are written from a template (the commonest fact): the text must be
+    # json.dumps's, for names with quotes, backslashes, control characters and non-ASCII
+    # letters, and a field that is not a string still gives valid JSON.
+    from comity.news._doc import Meeting, Mention, Person
+    from comity.news._store import document_facts
+
+    raw = 'Il a dit: "Côte d\'Ivoire\\Ghana"\tet\n l’ONU ✓ — fin.'
+    names = ['"Côte d\'Ivoire\\Ghana"', "l’ONU ✓", "fin\u2028"]
+    doc = NewsDoc(id='doc "7" ✓', raw=raw)
+    doc.mentions = [Mention(4, 7 + i, name, "CIV", "state", "name", 0.9) for i, name in enumerate(names)]
+    doc.mentions.append(Mention(0, 2, "Il", None, "state", "alias", 0.5))  # type: ignore[arg-type]
+    doc.people = [Person("Ama Owusu", None, "minister", [(0, 2), (10, 14)])]
+    doc.meetings = [Meeting("UNSC", None, None, ["CIV", "GHA"], 3, 9, 0.8, cue="met")]
+    rows = list(document_facts(doc))
+    assert [row[1] for row in rows] == ["mention"] * 4 + ["person", "meeting"]
+    for row, mention in zip(rows, doc.mentions, strict=False):
+        expected = {
+            "entity_id": mention.entity_id,
+            "entity_type": mention.entity_type,
+            "kind": mention.kind,
+            "text": mention.text,
+            "source_id": doc.id,
+            "source_ref": f"chars {row[3]}-{row[4]}",
+        }
+        assert row[2] == json.dumps(expected, ensure_ascii=False)
+    assert json.loads(rows[4][2]) == {
+        "name": "Ama Owusu",
+        "state": None,
+        "role": "minister",
+        "mentions": [[0, 2], [10, 14]],
+        "source_id": doc.id,
+        "source_ref": "chars 0-14",
+    }
+    assert rows[5][2] == json.dumps(
+        {
+            "body": "UNSC",
+            "date": None,
+            "chair": None,
+            "participants": ["CIV", "GHA"],
+            "cue": "met",
+            "source_id": doc.id,
+            "source_ref": "chars 3-9",
+        },
+        ensure_ascii=False,
+    )
