@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import comity.news._actors as _actors_module
 from comity.news import Pipeline
 
 
@@ -114,3 +117,29 @@ def test_actors_obscure_acronyms_need_the_full_name(core: Pipeline) -> None:
 def test_actors_state_names_inside_person_names_are_dropped(reader: Pipeline) -> None:
     doc = reader.read("By Parisa Hafezi and John Irish\nIran said no.", id="t")
     assert {m.entity_id for m in doc.mentions if m.entity_type == "state"} == {"IRN"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The declaration on the seventy-fifth anniversary of the United Nations was adopted.",
+        "The DECLARATİON on the 75th anniversary of the UN was adopted.",  # İ folds to i
+        "The declaratıon on the 75th anniversary of the United Nations was adopted.",  # so does ı
+    ],
+)
+def test_actors_description_patterns_whatever_the_case(core: Pipeline, text: str) -> None:
+    # The description patterns run only on texts holding their word: the test of the lower-cased
+    # text must not miss the letters that only the regex's case folding equates with ASCII.
+    assert "UN75_DECLARATION" in _ids(core, text, "organisation")
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Black", "Sea", "Grain", "of", "the", "Initiative", "Accords", " ", "\n", "Pact", "x"]
+        )
+    )
+)
+def test_actors_named_agreements_hold_a_head_word(parts: list[str]) -> None:
+    text = " ".join(parts)
+    assert _actors_module._NAMED_AGREEMENT.search(text) is None or _actors_module._AGREEMENT_HEAD.search(text)

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import comity.news._people as _people_module
 from comity.news import Person, Pipeline
 
 
@@ -115,3 +121,40 @@ def test_people_headline_capitals_are_no_names_by_themselves() -> None:
     )
     names = sorted(person.name for person in nlp.read(text).people)
     assert names == ["Luis Romero"]
+
+
+# -- fast paths that must answer as the plain computation does ---------------------------------
+_END_FRAGMENTS = [
+    "said", "says", "told", "according to", "asked", "By", "by", "Photo", "Photo:", "Photo by", "Pool/",
+    "Credit:", "Union of", "Union of the", "of", "the", "Mr", "Mr.", "Dr", "Sir", "Ms.", "end.", '"', "'",
+    ",", ".", "!", "?", "x", "Lyon", "/", " ", "  ", "\n", "\t", "\u00a0", "\u2009",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_END_FRAGMENTS), max_size=12))
+def test_people_end_patterns_answer_as_their_regex(parts: list[str]) -> None:
+    text = "".join(parts)
+    for gate in (
+        _people_module._VERB_BEFORE,
+        _people_module._CREDIT_BEFORE,
+        _people_module._INSTITUTION_OF,
+        _people_module._AFTER_QUOTE,
+        _people_module._HONORIFIC_BEFORE,
+    ):
+        expected = gate.pattern.search(text)
+        found = gate.search(text)
+        assert (found and found.span()) == (expected and expected.span()), (gate.pattern.pattern, text)
+
+
+@given(st.text(alphabet="aZbY 1.ÉéßΣσ\n", max_size=40))
+def test_people_shouting_counts_ascii_letters_as_the_regexes_do(sentence: str) -> None:
+    upper = len(re.findall(r"[A-Z]", sentence))
+    lower = len(re.findall(r"[a-z]", sentence))
+    assert _people_module._shouting(sentence) == (upper > 4 * lower)
+
+
+def test_people_headline_line_of_two_sentences(core: Pipeline) -> None:
+    # A headline split by its question mark is still judged as one line: its capitalised runs
+    # are no people by themselves.
+    text = "Will Talks Survive Another Long Winter? Delegates Weigh Ceasefire Offer Tonight\n\nTalks went on."
+    assert _people(core, text) == {}

@@ -156,11 +156,37 @@ _VERB_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:has |had |have |also |then |later |once |previously |on \w+ )?"
     r"(?:" + _SPEECH_VERBS + r")\b"
 )
-_VERB_BEFORE = re.compile(r"\b(?:said|says|told|added|wrote|according to|asked|noted|stressed)\s+$")
-_CREDIT_BEFORE = re.compile(
+
+
+class _AtEnd:
+    """A pattern that matches only at the end of a text (then nothing but white space follows),
+    with every ending its matches can have before that white space.
+
+    The people stage tests such patterns on the 80 characters before each name. A regex search
+    tries every one of them as the start of a match; ``str.endswith`` on the text without its
+    trailing white space rules out nearly all texts at once, and only the rest are searched.
+    """
+
+    def __init__(self, pattern: str, endings: tuple[str, ...]) -> None:
+        self.pattern = re.compile(pattern)
+        self.endings = endings
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``self.pattern.search(text)``."""
+        if not text.rstrip().endswith(self.endings):
+            return None
+        return self.pattern.search(text)
+
+
+_VERB_BEFORE = _AtEnd(
+    r"\b(?:said|says|told|added|wrote|according to|asked|noted|stressed)\s+$",
+    ("said", "says", "told", "added", "wrote", "according to", "asked", "noted", "stressed"),
+)
+_CREDIT_BEFORE = _AtEnd(
     r"(?:(?:^|\n)\s*By|(?:^|\n)\s*by|Photo:|Photo by|photo by|Photos by|Credit:|credit:|Photo/|PHOTO/"
     r"|Photo /|Pool/|Reporting by|reporting by|Written by|written by|Edited by|"
-    r"edited by|Author:|Story by|Text by)\s*$"
+    r"edited by|Author:|Story by|Text by)\s*$",
+    ("By", "by", ":", "/"),
 )
 _CREDIT_AFTER = re.compile(
     r"^\s*(?:/|\|)\s*(?:AP|AFP|Reuters|Getty|EPA|Xinhua|Sputnik|TASS|Anadolu|UN Photo|"
@@ -183,18 +209,18 @@ _TITLE_SUFFIX = re.compile(r"^(?:[\w-]+)-(?:elect|designate|designee)$")
 _TITLE_WORDS_AFTER = frozenset({"designate", "elect", "designee", "emeritus"})
 # A capitalised run right after these is part of an institution's name, not a person's
 # ("the Palestine Authority", "the Union of Concerned Scientists").
-_INSTITUTION_OF = re.compile(r"\b(?:[A-Z][a-z]+)\s+of\s+(?:the\s+)?$")
+_INSTITUTION_OF = _AtEnd(r"\b(?:[A-Z][a-z]+)\s+of\s+(?:the\s+)?$", ("of", "the"))
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|bint)-[A-Z]")
 _TOKEN = re.compile(r"\w[\w'’.-]*\w\.?|\w\.?|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _CAPITAL = re.compile(r"[A-Z]")
 # The end of a quotation: closing punctuation inside the marks ('...," Name') or after them ('...", Name').
-_AFTER_QUOTE = re.compile(r"(?:[,.!?]\s*[\"']|\w[\"']\s*[,.])\s*$")
+_AFTER_QUOTE = _AtEnd(r"(?:[,.!?]\s*[\"']|\w[\"']\s*[,.])\s*$", ('"', "'", ",", "."))
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*")
 # Regexes of the per-candidate checks, compiled once (a module-level re.match(str) looks its
 # pattern up in re's cache on every call, a cost paid per candidate).
 _OF_AFTER = re.compile(r"^\s*,?\s*of\s+")
-_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$")
+_HONORIFIC_BEFORE = _AtEnd(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$", ("Mr", "Mrs", "Ms", "Dr", "Sir", "."))
 _APPOSITION_START = re.compile(r"^\s*(?:\([^()\n]{1,20}\)\s*)?,\s*(?:who is |who was )?(?:the |a |an )?")
 _APPOSITION_STOP = re.compile(r"[,;:()\"]|\s-\s|\bwho\b|\bsaid\b|\bsays\b")
 _PHRASE_WORD = re.compile(r"[\w'’.-]+")
@@ -227,6 +253,11 @@ class _PersonBuild:
     state: str | None
     spans: list[tuple[int, int]] = field(default_factory=list)
     confidence: float = 0.0
+    # The tokens as _find_by_part compares them, worked out once rather than for every candidate.
+    keys: list[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.keys = _name_keys(self.tokens)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -427,7 +458,8 @@ class PersonFinder:
             return False
         if lowered in _ROLE_MODIFIERS and lowered not in {"new", "lead", "chief"}:
             return False
-        if any(char.isdigit() for char in bare):
+        # (A word of letters has no digit: only other words are looked at character by character.)
+        if not bare.isalpha() and any(char.isdigit() for char in bare):
             return False
         if bare.isupper() and len(bare) < 3 and not shouting:
             return False
@@ -507,7 +539,6 @@ class PersonFinder:
                 candidate.evidence = max(candidate.evidence, 0.7)
         if len(words) == 1 and _ADMINISTRATION_AFTER.match(after):
             candidate.evidence = max(candidate.evidence, 0.7)
-        known = self.known_people.get(_plain(" ".join(words)))
         if known is not None:
             candidate.evidence = max(candidate.evidence, 0.9)
         if len(words) >= 2 and self._is_given(words[0]):
@@ -691,9 +722,9 @@ class PersonFinder:
     @staticmethod
     def _find_by_part(people: list[_PersonBuild], tokens: list[str]) -> _PersonBuild | None:
         """The found person whose name ends (or, family name first, starts) with ``tokens``."""
-        plain = [_strip_article(_plain(token)) for token in tokens]
+        plain = _name_keys(tokens)
         for person in people:
-            names = [_strip_article(_plain(token)) for token in person.tokens]
+            names = person.keys
             if names == plain:
                 return person
             if len(names) <= len(plain):
@@ -780,6 +811,11 @@ def _elect_office(lowered: str) -> bool:
 
 def _bare_lower(word: str) -> str:
     return _POSSESSIVE.sub("", word.lower()).rstrip(".")
+
+
+def _name_keys(tokens: list[str]) -> list[str]:
+    """Name tokens without accents, case or Arabic article ("al-Assad" and "Assad" are one name)."""
+    return [_strip_article(_plain(token)) for token in tokens]
 
 
 def _strip_article(token: str) -> str:
