@@ -84,6 +84,18 @@ def test_a_missing_key_is_found_out() -> None:
         )
 
 
+def _election_frames(text: str) -> list[str]:
+    """The surface frames of ``text`` that the stage reads in an election (``elections_only``)."""
+    found = []
+    for match in _memberships._FRAME_RE.finditer(text):
+        frame = _memberships._FRAMES[int(str(match.lastgroup)[1:])]
+        if frame.name in ("elect", "elected were") or (
+            frame.name == "join" and _memberships._SEAT_WORD.search(match.group(0))
+        ):
+            found.append(match.group(0))
+    return found
+
+
 def test_election_frames_of_the_join_frame_hold_an_election_key() -> None:
     # A "join" frame is read in an election only when _SEAT_WORD finds a word in it.
     (join,) = [frame for frame in _memberships._FRAMES if frame.name == "join"]
@@ -93,9 +105,30 @@ def test_election_frames_of_the_join_frame_hold_an_election_key() -> None:
     def holds(text: str) -> None:
         folded_text = folded(text)
         if folded_text is not None and _memberships._SEAT_WORD.search(text):
-            assert any(key in folded_text for key in _memberships._ELECTION_KEYS), text
+            assert _memberships._may_hold_election(folded_text, 0, len(text)), text
 
     holds()
+
+
+@pytest.mark.parametrize(
+    ("text", "election"),
+    [
+        ("Kenya was granted Security Council status by the bloc.", True),
+        ("Peru became a security member of the forum.", True),
+        ("Chile was admitted as a security member to the group.", True),
+        ("Ghana secured a seat on the Human Rights Council.", True),
+        ("Mali is securing a seat on the council.", True),
+        ("Norway and Ireland won seats on the Security Council.", True),
+        ("Japan was elected to the Security Council.", True),
+        ("The Security Council met on Friday; Russia left the meeting.", False),
+        ("Security forces stayed out of the vote against the council.", False),
+    ],
+)
+def test_sentences_without_an_election_word_hold_no_election_frame(text: str, election: bool) -> None:
+    # "secur" counts only as "secure"/"securing" or beside a word that opens a join frame's free
+    # words: the Security Council alone makes no election.
+    assert bool(_election_frames(text)) == election
+    assert _memberships._may_hold_election(folded(text), 0, len(text)) or not election
 
 
 def test_prefilters_find_what_the_patterns_find_in_the_corpus(data_dir: object) -> None:

@@ -299,15 +299,6 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
         # Windows of bounded size around the list: the work per list does not grow with the text.
         before = text[max(sent_start, run.start - 300) : run.start]
         after = text[run.end : min(sent_end, run.end + 300)]
-        sentence = text[sent_start:sent_end]
-        tests = sentence_tests.get((sent_start, sent_end))
-        if tests is None:
-            tests = sentence_tests[(sent_start, sent_end)] = (
-                bool(_GROUP_WORDS.search(sentence)),
-                bool(_FORMING.search(sentence)),
-                bool(_VOTING.search(sentence)),
-            )
-        has_group_word, has_forming, has_voting = tests
         closing = bool(_CLOSING_BEFORE.search(before[-70:]))
         # "also", "other members" continue the previous group's list only when they come after
         # the end of the previous list ("..., which also includes A and B, are wary of C": C is
@@ -319,6 +310,17 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
         counted_single = bool(re.search(r"\b\d+\s+(?:countries|states|nations)\s+and\s+(?:the\s+)?$", before))
         if len(run.mentions) < 2 and not (closing or continuing or counted_single):
             continue  # a lone state is a member only when it continues or completes a list
+        # The sentence's words, searched once per sentence and only for a list that may be a group
+        # (most runs are lone states, passed over above).
+        sentence = text[sent_start:sent_end]
+        tests = sentence_tests.get((sent_start, sent_end))
+        if tests is None:
+            tests = sentence_tests[(sent_start, sent_end)] = (
+                bool(_GROUP_WORDS.search(sentence)),
+                bool(_FORMING.search(sentence)),
+                bool(_VOTING.search(sentence)),
+            )
+        has_group_word, has_forming, has_voting = tests
         near_group = list(group_index.between(sent_start, sent_end))
         appositive = any(
             0 <= run.start - g.end <= 60 and _APPOSITIVE_GAP.match(text[g.end : run.start])
@@ -557,7 +559,7 @@ def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
     """Groups named after their founders: "Franco-German Alliance for Multilateralism"."""
     text = doc.text
     states = sorted((m for m in doc.mentions if m.entity_type == "state"), key=lambda m: m.start)
-    orgs = SpanIndex(m for m in doc.mentions if m.entity_type == "organisation")
+    orgs: SpanIndex[Mention] | None = None  # indexed at the first chain (most texts have none)
     found: list[Coalition] = []
     index = 0
     while index < len(states):
@@ -575,6 +577,8 @@ def _hyphen_coalitions(doc: NewsDoc, known: set[str | None]) -> list[Coalition]:
         named = _HYPHEN_GROUP.match(tail)
         if named is None:
             continue
+        if orgs is None:
+            orgs = SpanIndex(m for m in doc.mentions if m.entity_type == "organisation")
         org = next(iter(orgs.between(chain[-1].end, chain[-1].end + 3)), None)
         if org is not None and org.entity_id in known:
             continue

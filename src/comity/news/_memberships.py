@@ -310,8 +310,22 @@ _HINT_KEYS = (
     "launch", "initiat", "trigger", "intent", "welcom", "induct", "departure",
 )  # fmt: skip
 # What a frame read in an election holds: "elect" ("elect", "elected were"), "win" ("winning seats",
-# "winners"), or what _SEAT_WORD finds in a "join" frame. A sentence without any holds no election.
-_ELECTION_KEYS = ("elect", "won", "win", "secur", "gain", "clinch", "took", "take")
+# "winners"), or a word _SEAT_WORD finds in a "join" frame. _SEAT_WORD's "secur" is in a "join" frame
+# as "secure(s|d)"/"securing", or in one of its free words ("was granted security council status",
+# "became a security member", "was admitted as a security member"), which come after one of
+# _FREE_WORD_ANCHORS; "secur" alone is mostly the Security Council's.
+_ELECTION_KEYS = ("elect", "won", "win", "gain", "clinch", "took", "take", "secure", "securing")
+_FREE_WORD_ANCHORS = ("becom", "became", "admitted", "accepted", "welcomed", "inducted", "granted")
+
+
+def _may_hold_election(folded_text: str | None, sent_start: int, sent_end: int) -> bool:
+    """False when no frame of the sentence can be read in an election (``elections_only``)."""
+    return holds_key(folded_text, sent_start, sent_end, _ELECTION_KEYS) or (
+        holds_key(folded_text, sent_start, sent_end, ("secur",))
+        and holds_key(folded_text, sent_start, sent_end, _FREE_WORD_ANCHORS)
+    )
+
+
 # Words before a trigger that make it an intention, a wish, a threat, a bid or a refusal.
 _NOT_EVENT = re.compile(
     r"\b(?:wants?|wanted|wanting|wish(?:es|ed)?|hopes?|hoped|hoping|seeks?|sought|seeking|aims?|aimed|aiming|"
@@ -865,7 +879,7 @@ def _frame_events(
     reader: _Reader, sent_start: int, sent_end: int, *, elections_only: bool = False
 ) -> Iterable[_Event]:
     text = reader.text
-    if elections_only and not holds_key(reader.folded, sent_start, sent_end, _ELECTION_KEYS):
+    if elections_only and not _may_hold_election(reader.folded, sent_start, sent_end):
         # No frame this sentence holds can be an election's: its triggers are only counted,
         # and counting is put off until the count matters (``_Reader.at_limit``).
         reader.uncounted.append((sent_start, sent_end))
