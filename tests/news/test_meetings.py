@@ -354,3 +354,75 @@ def test_dates_this_month_day_and_an_ordinal_day_of_the_page_month() -> None:
     assert earlier.value == "2042-04-21"  # after the page's day: the month before
     assert find_dates("marked on the 75th anniversary", "2042-05-09") == []
     assert [m.value for m in find_dates("the council met on the 7th.")] == [None]  # no page date, no day
+
+
+# The meetings stage's shortcuts never change what its patterns find: the trigger words' lookahead
+# on first letters, and the literal keys that let a sentence be passed over without a search.
+_KEYED_MEETING_PATTERNS = {
+    "chair passive": ("_CHAIR_PASSIVE", "_CHAIR_KEYS"),
+    "chair person": ("_CHAIR_PERSON", "_CHAIR_KEYS"),
+    "chair state": ("_CHAIR_STATE", "_CHAIR_KEYS"),
+    "generic presidency": ("_GENERIC_PRESIDENCY", "_CHAIR_KEYS"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_KEYED_MEETING_PATTERNS))
+def test_meetings_every_chair_match_holds_a_chair_key(name: str) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from comity.news import _meetings
+    from comity.news._prefilter import folded
+
+    pattern_name, keys_name = _KEYED_MEETING_PATTERNS[name]
+    keys = getattr(_meetings, keys_name)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.from_regex(getattr(_meetings, pattern_name), fullmatch=True))
+    def holds(text: str) -> None:
+        folded_text = folded(text)
+        assert folded_text is None or any(key in folded_text for key in keys), text
+
+    holds()
+
+
+def test_meetings_decision_words_are_found_only_with_their_stems() -> None:
+    from comity.news import _meetings
+    from comity.news._prefilter import folded
+
+    search = _meetings._DECISION_WORD
+    text = "The board ADOPTED it. Nothing here. Then they re-elected her; a backlog grew. Unpassable!"
+    folded_text = folded(text)
+    for start, end in [(0, 21), (22, 35), (36, 67), (68, len(text)), (0, len(text)), (5, 9)]:
+        expected = search.pattern.search(text, start, end)
+        found = search.search(text, start, end, folded_text)
+        assert (found and found.span()) == (expected and expected.span())
+
+
+def test_meetings_trigger_lookahead_changes_no_match() -> None:
+    # The first-letter lookahead is built from the words: each starts with a letter, and the
+    # pattern without the lookahead matches exactly where the pattern with it does.
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from comity.news import _meetings
+
+    assert all(word[0].isalpha() for word in _meetings._TRIGGER_WORDS)
+    plain = re.compile(rf"\b(?:{'|'.join(_meetings._TRIGGER_WORDS)})\b", re.I)
+    words = st.sampled_from(["Secret", "ballot", "joint", "Call", "VOTED", "met", "the", "Council", "x", "-"])
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(words, max_size=6).map(" ".join) | st.from_regex(plain, fullmatch=True))
+    def same(text: str) -> None:
+        spans = [m.span() for m in _meetings._TRIGGER.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text
+        assert spans or not plain.search(text)
+
+    same()
+    assert [m.group(0) for m in _meetings._TRIGGER.finditer("a Secret ballot, a joint CALL, they met")] == [
+        "Secret ballot",
+        "joint CALL",
+        "met",
+    ]

@@ -28,20 +28,28 @@ from comity.news._doc import Meeting, Mention, NewsDoc
 from comity.news._orgtables import organisation_kinds
 from comity.news._parse import KeptPlans, parsed_sentence, register_selector
 from comity.news._pipeline import stage
+from comity.news._prefilter import Prefiltered, folded, holds_key
 from comity.news._spans import SpanIndex
 
 __all__ = ["find_meetings", "meetings"]
 
+# The words that may report a sitting, in the order the regex tries them; each starts with a letter.
+_TRIGGER_WORDS = (
+    *("meetings?", "sessions?", "summit", "debate", "conference", "video ?conference", "videoconference"),
+    *("forum", "virtual (?:event|call)", "online (?:event|call)", "three-way (?:event|call)"),
+    *("trilateral (?:event|call)", "joint (?:event|call)", "video ?call", "vot(?:e|es|ed|ing)"),
+    *("secret ballots?", "ballots?", "abstain(?:s|ed|ing)?", "abstentions?", "veto(?:es|ed|ing)?"),
+    *("adopt(?:s|ed|ing)?", "pass(?:es|ed)", "approv(?:e|es|ed)", "reject(?:s|ed)", "endors(?:e|es|ed)"),
+    *("appoint(?:s|ed)", "elect(?:s|ed)", "recommend(?:s|ed)", "declar(?:es|ed)", "expel(?:s|led)"),
+    *("suspend(?:s|ed)", "admit(?:s|ted)", "forward(?:s|ed)", "back(?:s|ed)", "convened?", "met"),
+    *("gathered", "held", "attended", "attending", "chair(?:s|ed)", "presid(?:e|es|ed|ing)", "told the"),
+    *("before the", "address(?:es|ed)? the", "briefed the", "spoke (?:at|before|to) the"),
+    "speaking (?:at|before|to) the",
+)
 _TRIGGER = re.compile(
-    r"\b(?:meetings?|sessions?|summit|debate|conference|video ?conference|videoconference|forum|"
-    r"(?:virtual|online|three-way|trilateral|joint) (?:event|call)|video ?call|"
-    r"vot(?:e|es|ed|ing)|(?:secret )?ballots?|abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed|ing)?|"
-    r"adopt(?:s|ed|ing)?|pass(?:es|ed)|approv(?:e|es|ed)|reject(?:s|ed)|endors(?:e|es|ed)|"
-    r"appoint(?:s|ed)|elect(?:s|ed)|recommend(?:s|ed)|declar(?:es|ed)|expel(?:s|led)|suspend(?:s|ed)|"
-    r"admit(?:s|ted)|forward(?:s|ed)|back(?:s|ed)|"
-    r"convened?|met|gathered|held|attended|attending|chair(?:s|ed)|presid(?:e|es|ed|ing)|"
-    r"told the|before the|address(?:es|ed)? the|briefed the|spoke (?:at|before|to) the|speaking (?:at|"
-    r"before|to) the)\b",
+    # The lookahead on the words' first letters lets the engine pass over most word starts without
+    # trying each of the fifty words (it halves the time of a scan that runs on every sentence).
+    rf"\b(?=[{''.join(sorted({word[0] for word in _TRIGGER_WORDS}))}])(?:{'|'.join(_TRIGGER_WORDS)})\b",
     re.I,
 )
 # A meeting held on a day of its own, its body left to the story: "a preparatory meeting was held on 3 May".
@@ -119,6 +127,10 @@ _GENERIC_PRESIDENCY = re.compile(
     r"(?:council|assembly|movement|bloc|group|body)\b",
     re.I,
 )
+# One of these is in every match of _CHAIR_PASSIVE, _CHAIR_PERSON, _CHAIR_STATE and
+# _GENERIC_PRESIDENCY (ignoring case): a sentence without any names no chair, and most sentences
+# are passed over without their four searches (see comity.news._prefilter).
+_CHAIR_KEYS = ("chair", "presid", "open", "hosted", "convened")
 _PRESIDENT_OF = re.compile(
     r"\bPresident of the (?P<body>General Assembly|Security Council|Human Rights Council)|"
     r"(?P<body2>General Assembly|Security Council|Assembly|Council) President\b",
@@ -369,16 +381,21 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
             draft.date = _first_date(text, draft.sentences, anchor)
     if main.date is None and anchor is not None:
         main.date = _lede_date(doc, anchor)
+    folded_text = folded(text)
     for draft in drafts:
         for sent_start, sent_end in draft.sentences:
             _add_participants(doc, draft, sent_start, sent_end, people, mentions, first_of_run)
-            _find_chair(doc, draft, sent_start, sent_end, people, mentions)
+            _find_chair(doc, draft, sent_start, sent_end, people, mentions, folded_text)
         for sent_start, sent_end in doc.sentences:
+            if draft.chair is not None or draft.chair_settled:
+                break  # nothing more to find: _find_chair would change nothing
+            if not holds_key(folded_text, sent_start, sent_end, _CHAIR_KEYS):
+                continue  # no chair named: nor the generic presidency
             names_body = any(b.entity_id == draft.body for b in body_index.between(sent_start, sent_end))
             # "Brazil, which holds the rotating presidency of the council this month"
             generic = draft is main and _GENERIC_PRESIDENCY.search(text, sent_start, sent_end) is not None
-            if draft.chair is None and (names_body or generic):
-                _find_chair(doc, draft, sent_start, sent_end, people, mentions)
+            if names_body or generic:
+                _find_chair(doc, draft, sent_start, sent_end, people, mentions, folded_text)
     _president_chairs(doc, drafts)
     return [
         Meeting(
@@ -437,8 +454,9 @@ _DECISION_STEMS = (
     "adopt|pass|approv|reject|endors|appoint|elect|recommend|declar|expel|suspend|admit|forward|back"
 )
 _DECISION = re.compile(rf"^(?:{_DECISION_STEMS})", re.I)
-# The decision words of _TRIGGER, to find quickly the sentences that may need the parse.
-_DECISION_WORD = re.compile(rf"\b(?:{_DECISION_STEMS})", re.I)
+# The decision words of _TRIGGER, to find quickly the sentences that may need the parse (the stems
+# are literals: a sentence that holds none is passed over without a search).
+_DECISION_WORD = Prefiltered(re.compile(rf"\b(?:{_DECISION_STEMS})", re.I), keys=_DECISION_STEMS.split("|"))
 # Decisions that the surface check alone never accepts: too often someone else's act ("Moscow-backed",
 # "the elected government"); only the parse can say that a body is their subject or agent.
 _FRAME_ONLY = re.compile(r"^(?:back|elect|declar|forward|admit)", re.I)
@@ -864,8 +882,15 @@ def _find_chair(
     sent_end: int,
     people: SpanIndex[tuple[int, int, str, str | None]],
     mentions: SpanIndex[Mention],
+    folded_text: str | None,
 ) -> None:
+    """Set the draft's chair (a person) or chair state from one sentence, when it names one.
+
+    ``folded_text`` is the document's text as :func:`comity.news._prefilter.folded` gives it.
+    """
     if draft.chair is not None or draft.chair_settled:
+        return
+    if not holds_key(folded_text, sent_start, sent_end, _CHAIR_KEYS):
         return
     sentence = doc.text[sent_start:sent_end]
     # "chaired by Slovenia", "presided over by Wang Yi": the chair is whoever "by" names, and a
@@ -941,7 +966,8 @@ def _planned_bodies(doc: NewsDoc) -> list[Mention]:
 def _wanted(doc: NewsDoc) -> Iterator[tuple[int, int]]:
     """The sentences whose decision word only the parse can give a body: the surface found none."""
     text = doc.text
-    with_decision = [(s, e) for s, e in doc.sentences if _DECISION_WORD.search(text, s, e)]
+    folded_text = folded(text)
+    with_decision = [(s, e) for s, e in doc.sentences if _DECISION_WORD.search(text, s, e, folded_text)]
     if not with_decision:
         return
     found = _bodies(doc)
