@@ -441,31 +441,10 @@ class PersonFinder:
     def _is_name_token(
         self, token: tuple[int, int, str], entity_at: dict[int, Mention], shouting: bool, first: bool
     ) -> bool:
-        start, _, word = token
-        if start in entity_at:
-            return False
-        if not word[0].isupper():
-            return not first and bool(_ARABIC_ARTICLE.match(word))
-        bare = _POSSESSIVE.sub("", word)
-        lowered = bare.lower().rstrip(".")
-        if len(bare.rstrip(".")) == 1 and bare[0].isupper():
-            return not first  # an initial: "Mohamad Y", "John F. Kennedy"
-        if lowered in _NOT_NAMES or lowered in _ROLE_HEADS or lowered.rstrip(".") in _ROLE_HEADS:
-            return False
-        if _TITLE_SUFFIX.search(lowered) or lowered in _TITLE_WORDS_AFTER:
-            return False  # "President-elect", "Secretary-General Designate": offices, not names
-        if lowered in _MONTHS and (first or bare.endswith(".")):
-            return False
-        if lowered in _ROLE_MODIFIERS and lowered not in {"new", "lead", "chief"}:
-            return False
-        # (A word of letters has no digit: only other words are looked at character by character.)
-        if not bare.isalpha() and any(char.isdigit() for char in bare):
-            return False
-        if bare.isupper() and len(bare) < 3 and not shouting:
-            return False
-        if len(bare) == 2 and bare.endswith(".") and first:
-            return False
-        return True
+        """Whether ``token`` may be part of a name (``first``: start one)."""
+        if token[0] in entity_at:
+            return False  # a state or an organisation
+        return _is_name_word(token[2], shouting, first)
 
     def _judge(
         self,
@@ -776,6 +755,35 @@ def _shouting(sentence: str) -> bool:
     upper = size - len(ascii_bytes.translate(None, _UPPER_BYTES))
     lower = size - len(ascii_bytes.translate(None, _LOWER_BYTES))
     return upper > 4 * lower
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_name_word(word: str, shouting: bool, first: bool) -> bool:
+    """Whether ``word`` may be part of a name, as far as the word itself tells (the caller tests
+    that it is no state or organisation). Cached: the same capitalised words recur in every text.
+    """
+    if not word[0].isupper():
+        return not first and bool(_ARABIC_ARTICLE.match(word))
+    bare = _POSSESSIVE.sub("", word)
+    lowered = bare.lower().rstrip(".")
+    if len(bare.rstrip(".")) == 1 and bare[0].isupper():
+        return not first  # an initial: "Mohamad Y", "John F. Kennedy"
+    if lowered in _NOT_NAMES or lowered in _ROLE_HEADS or lowered.rstrip(".") in _ROLE_HEADS:
+        return False
+    if _TITLE_SUFFIX.search(lowered) or lowered in _TITLE_WORDS_AFTER:
+        return False  # "President-elect", "Secretary-General Designate": offices, not names
+    if lowered in _MONTHS and (first or bare.endswith(".")):
+        return False
+    if lowered in _ROLE_MODIFIERS and lowered not in {"new", "lead", "chief"}:
+        return False
+    # (A word of letters has no digit: only other words are looked at character by character.)
+    if not bare.isalpha() and any(char.isdigit() for char in bare):
+        return False
+    if bare.isupper() and len(bare) < 3 and not shouting:
+        return False
+    if len(bare) == 2 and bare.endswith(".") and first:
+        return False
+    return True
 
 
 def _hard_wrapped(text: str) -> bool:
