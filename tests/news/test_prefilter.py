@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comity.news import _memberships, _memframes
+from comity.news import _coalitions, _memberships, _memframes
 from comity.news._prefilter import FOLD_EXCEPTIONS, Prefiltered, folded, holds_key
 
 
@@ -57,6 +57,9 @@ _KEYED = [
     ("nominal", _memberships._NOMINAL_ANYWHERE, _memberships._NOMINAL_ANYWHERE_KEYS),
     ("tally", _memberships._TALLY_HINT.pattern, _memberships._TALLY_HINT.keys),
     ("hint", _memberships._HINT, _memberships._HINT_KEYS),
+    *((name, search.pattern, search.keys) for name, search in [
+        ("closing list", _coalitions._CLOSING_SEARCH), ("continuing list", _coalitions._CONTINUING_SEARCH),
+        ("counted list", _coalitions._COUNTED_SINGLE_SEARCH)]),
     *((f"election frame {frame.name}", re.compile(frame.pattern, re.I), _memberships._ELECTION_KEYS)
       for frame in _memberships._FRAMES if frame.name in ("elect", "elected were")),
 ]  # fmt: skip
@@ -157,3 +160,22 @@ def test_prefilters_find_what_the_patterns_find_in_the_corpus(data_dir: object) 
                 assert (found and found.span()) == (expected and expected.span())
                 skipped += expected is None and not holds_key(folded_text, start, end, search.keys)
     assert skipped > 100  # the prefilters do pass over sentences
+
+
+def test_dependency_frames_visit_every_token_that_is_a_trigger_word() -> None:
+    # The frames are read only at tokens whose lower-case id is a trigger word's: the very tokens
+    # whose text, lower-cased, is one (in any case, hyphenated or not).
+    from comity.news._parse import parser
+
+    texts = [
+        "PERU JOINED the bloc; Chile Withdrew, and the Withdrawal of Cuba took effect.",
+        "Iran re-entered the treaty after its re-entry was approved, then RE-ENGAGED with the court.",
+        "Members of the Council elected Ghana; the winners were Kenya and Togo. Mali's suspension ended.",
+    ]
+    for sdoc in parser().pipe(texts):
+        expected = [
+            token.i
+            for token in sdoc
+            if _memframes._lower(token) in _memframes._VERBS or _memframes._lower(token) in _memframes._NOUNS
+        ]
+        assert _memframes._trigger_positions(sdoc) == expected != []

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from comity.news._doc import Coalition, Mention, NewsDoc
 from comity.news._orgtables import GROUP_KINDS, group_members, organisation_kinds
 from comity.news._pipeline import Resources, stage
+from comity.news._prefilter import Prefiltered, folded
 from comity.news._spans import SpanIndex
 
 __all__ = ["coalitions", "find_coalitions", "state_lists"]
@@ -118,6 +119,16 @@ _CLOSING_BEFORE = re.compile(
     re.I,
 )
 _CONTINUING = re.compile(r"\balso\b|\bother (?:founding )?members\b|\bfurther\b|\badditionally\b", re.I)
+# "12 countries and the US": a lone state that completes a counted list.
+_COUNTED_SINGLE = re.compile(r"\b\d+\s+(?:countries|states|nations)\s+and\s+(?:the\s+)?$")
+# The three searches made before every list of states (most are lone states, which none of them
+# concerns), with the literals one of which each match holds (see _prefilter).
+_CLOSING_SEARCH = Prefiltered(
+    _CLOSING_BEFORE,
+    ("other", "also", "made", "compris", "compos", "consist", "members", "called", "bring", "brought"),
+)
+_CONTINUING_SEARCH = Prefiltered(_CONTINUING, ("also", "other", "further", "additionally"))
+_COUNTED_SINGLE_SEARCH = Prefiltered(_COUNTED_SINGLE, ("countries", "states", "nations"))
 _VOTING = re.compile(
     r"\b(?:vot(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|abstentions?|veto(?:es|ed|ing)?|oppos(?:e|es|ed|ing))\b",
     re.I,
@@ -279,6 +290,7 @@ def _snake(name: str) -> str:
 def find_coalitions(doc: NewsDoc) -> list[Coalition]:
     """The coalitions of one document (see the module docstring for what counts)."""
     text = doc.text
+    folded_text = folded(text)
     groups = _org_name_mentions(doc)
     group_index = SpanIndex(groups)
     org_index = SpanIndex(
@@ -299,15 +311,19 @@ def find_coalitions(doc: NewsDoc) -> list[Coalition]:
         # Windows of bounded size around the list: the work per list does not grow with the text.
         before = text[max(sent_start, run.start - 300) : run.start]
         after = text[run.end : min(sent_end, run.end + 300)]
-        closing = bool(_CLOSING_BEFORE.search(before[-70:]))
+        closing_window = before[-70:]
+        closing = bool(_CLOSING_SEARCH.search(closing_window, 0, len(closing_window), folded(closing_window)))
         # "also", "other members" continue the previous group's list only when they come after
         # the end of the previous list ("..., which also includes A and B, are wary of C": C is
         # no member).
         continuing = (
             previous_key is not None
-            and _CONTINUING.search(text, max(run.start - 80, previous_end, sent_start), run.start) is not None
+            and _CONTINUING_SEARCH.search(
+                text, max(run.start - 80, previous_end, sent_start), run.start, folded_text
+            )
+            is not None
         )
-        counted_single = bool(re.search(r"\b\d+\s+(?:countries|states|nations)\s+and\s+(?:the\s+)?$", before))
+        counted_single = bool(_COUNTED_SINGLE_SEARCH.search(before, 0, len(before), folded(before)))
         if len(run.mentions) < 2 and not (closing or continuing or counted_single):
             continue  # a lone state is a member only when it continues or completes a list
         # The sentence's words, searched once per sentence and only for a list that may be a group

@@ -1033,13 +1033,30 @@ def _election_frame(token: Any, kind: str) -> DepEvent | None:
     return DepEvent("join", token, actors, bodies, [token], None, _present(token), election=True)
 
 
+_TRIGGER_IDS: frozenset[int] | None = None
+
+
+def _trigger_positions(sdoc: Any) -> list[int]:
+    """The positions of a sentence's tokens whose lower-case form is a trigger word (a key of
+    ``_VERBS`` or ``_NOUNS``), read from the parse's array of lower-case ids: few tokens are,
+    and making a Token object of each of the others costs more than the frames found."""
+    global _TRIGGER_IDS
+    if _TRIGGER_IDS is None:
+        # spaCy's LOWER is the id of ``token.text.lower()`` (what _lower reads), as the string
+        # store gives it for any string.
+        _TRIGGER_IDS = frozenset(sdoc.vocab.strings[word] for word in (*_VERBS, *_NOUNS))
+    ids = _TRIGGER_IDS
+    return [index for index, lower in enumerate(sdoc.to_array("LOWER").tolist()) if lower in ids]
+
+
 def dependency_events(sdoc: Any) -> Iterator[DepEvent]:
     """The membership frames of one parsed sentence, with their modality settled.
 
     ``action`` is the gold format's action; frames that are no event (negated, wished,
     threatened, attempted) are left out.
     """
-    for token in sdoc:
+    for index in _trigger_positions(sdoc):
+        token = sdoc[index]
         event = _frame(token)
         if event is None:
             continue

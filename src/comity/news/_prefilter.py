@@ -52,7 +52,7 @@ class Prefiltered:
     Parameters
     ----------
     pattern:
-        A pattern compiled with ``re.IGNORECASE``.
+        A compiled pattern (usually with ``re.IGNORECASE``).
     keys:
         Lower-case ASCII literals (no whitespace): every string ``pattern`` matches holds one of
         them, ignoring case.
