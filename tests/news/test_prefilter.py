@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comity.news import _coalitions, _memberships, _memframes
-from comity.news._prefilter import FOLD_EXCEPTIONS, Prefiltered, folded, holds_key
+from comity.news._prefilter import FOLD_EXCEPTIONS, AtEnd, Prefiltered, folded, holds_key
 
 
 def _non_ascii() -> str:
@@ -179,3 +179,12 @@ def test_dependency_frames_visit_every_token_that_is_a_trigger_word() -> None:
             if _memframes._lower(token) in _memframes._VERBS or _memframes._lower(token) in _memframes._NOUNS
         ]
         assert _memframes._trigger_positions(sdoc) == expected != []
+
+
+def test_at_end_refuses_endings_that_could_never_be_met() -> None:
+    # An ending with white space around it is never the end of a stripped text: the gate would
+    # rule out every text, matches included.
+    for endings in ((), ("said ",), ("",)):
+        with pytest.raises(ValueError, match="endings"):
+            AtEnd(r"said\s*$", endings)
+    assert AtEnd(r"\bsaid\s*$", ("said",)).search("she said  ") is not None

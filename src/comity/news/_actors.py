@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from comity.news._doc import Mention, NewsDoc
 from comity.news._pipeline import Resources, stage
+from comity.news._prefilter import has_fold_exception
 
 __all__ = ["ActorMatcher", "actors", "load_gazetteer"]
 
@@ -545,9 +546,6 @@ _ORG_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "group of friends",
     ),
 )
-# re.IGNORECASE also matches the ASCII letters i, s and k by these letters, which str.lower()
-# leaves apart: a text with one of them skips no pattern.
-_CASE_FOLDED_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _WORD_CHAR = re.compile(r"\w")
 # A named agreement the registry does not know: capitalised words ending in a treaty word
 # ("Black Sea Grain Initiative", "Astana Declaration"); its id is the name in UPPER_SNAKE case.
@@ -869,7 +867,8 @@ class ActorMatcher:
                     mentions.append(
                         Mention(start, end, text[start:end], org_id, "organisation", "pattern", 0.6)
                     )
-        folds_to_ascii = not text.isascii() and _CASE_FOLDED_TO_ASCII.search(text) is not None
+        # The lower-cased text rules a description out unless re.IGNORECASE could match it otherwise.
+        folds_to_ascii = has_fold_exception(text)
         for pattern, org_id, needle in _ORG_PATTERNS:
             if needle not in lowered and not folds_to_ascii:
                 continue

@@ -39,6 +39,7 @@ from typing import Any
 
 from comity.news._doc import Mention, NewsDoc, Person
 from comity.news._pipeline import Resources, stage
+from comity.news._prefilter import AtEnd
 
 __all__ = ["PersonFinder", "given_name_detector", "people"]
 
@@ -158,31 +159,11 @@ _VERB_AFTER = re.compile(
 )
 
 
-class _AtEnd:
-    """A pattern that matches only at the end of a text (then nothing but white space follows),
-    with every ending its matches can have before that white space.
-
-    The people stage tests such patterns on the 80 characters before each name. A regex search
-    tries every one of them as the start of a match; ``str.endswith`` on the text without its
-    trailing white space rules out nearly all texts at once, and only the rest are searched.
-    """
-
-    def __init__(self, pattern: str, endings: tuple[str, ...]) -> None:
-        self.pattern = re.compile(pattern)
-        self.endings = endings
-
-    def search(self, text: str) -> re.Match[str] | None:
-        """``self.pattern.search(text)``."""
-        if not text.rstrip().endswith(self.endings):
-            return None
-        return self.pattern.search(text)
-
-
-_VERB_BEFORE = _AtEnd(
+_VERB_BEFORE = AtEnd(
     r"\b(?:said|says|told|added|wrote|according to|asked|noted|stressed)\s+$",
     ("said", "says", "told", "added", "wrote", "according to", "asked", "noted", "stressed"),
 )
-_CREDIT_BEFORE = _AtEnd(
+_CREDIT_BEFORE = AtEnd(
     r"(?:(?:^|\n)\s*By|(?:^|\n)\s*by|Photo:|Photo by|photo by|Photos by|Credit:|credit:|Photo/|PHOTO/"
     r"|Photo /|Pool/|Reporting by|reporting by|Written by|written by|Edited by|"
     r"edited by|Author:|Story by|Text by)\s*$",
@@ -209,22 +190,24 @@ _TITLE_SUFFIX = re.compile(r"^(?:[\w-]+)-(?:elect|designate|designee)$")
 _TITLE_WORDS_AFTER = frozenset({"designate", "elect", "designee", "emeritus"})
 # A capitalised run right after these is part of an institution's name, not a person's
 # ("the Palestine Authority", "the Union of Concerned Scientists").
-_INSTITUTION_OF = _AtEnd(r"\b(?:[A-Z][a-z]+)\s+of\s+(?:the\s+)?$", ("of", "the"))
-_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|bint)-[A-Z]")
+_INSTITUTION_OF = AtEnd(r"\b(?:[A-Z][a-z]+)\s+of\s+(?:the\s+)?$", ("of", "the"))
+# Arabic articles joined to a name by a hyphen ("al-Assad").
+_ARTICLES = "al|el|ad|as|ash|an|ar|at|az"
+_ARABIC_ARTICLE = re.compile(rf"^(?:{_ARTICLES}|bin|ibn|abu|bint)-[A-Z]")
 _TOKEN = re.compile(r"\w[\w'’.-]*\w\.?|\w\.?|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _CAPITAL = re.compile(r"[A-Z]")
 # The end of a quotation: closing punctuation inside the marks ('...," Name') or after them ('...", Name').
-_AFTER_QUOTE = _AtEnd(r"(?:[,.!?]\s*[\"']|\w[\"']\s*[,.])\s*$", ('"', "'", ",", "."))
+_AFTER_QUOTE = AtEnd(r"(?:[,.!?]\s*[\"']|\w[\"']\s*[,.])\s*$", ('"', "'", ",", "."))
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*")
 # Regexes of the per-candidate checks, compiled once (a module-level re.match(str) looks its
 # pattern up in re's cache on every call, a cost paid per candidate).
 _OF_AFTER = re.compile(r"^\s*,?\s*of\s+")
-_HONORIFIC_BEFORE = _AtEnd(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$", ("Mr", "Mrs", "Ms", "Dr", "Sir", "."))
+_HONORIFIC_BEFORE = AtEnd(r"\b(?:Mr|Mrs|Ms|Dr|Sir)\.?\s+$", ("Mr", "Mrs", "Ms", "Dr", "Sir", "."))
 _APPOSITION_START = re.compile(r"^\s*(?:\([^()\n]{1,20}\)\s*)?,\s*(?:who is |who was )?(?:the |a |an )?")
 _APPOSITION_STOP = re.compile(r"[,;:()\"]|\s-\s|\bwho\b|\bsaid\b|\bsays\b")
 _PHRASE_WORD = re.compile(r"[\w'’.-]+")
-_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az)-")
+_ARTICLE_PREFIX = re.compile(rf"^(?:{_ARTICLES})-")
 _SPACED_POSSESSIVE = re.compile(r"\s+(['’]s)\b")
 _ROLE_LEAD = re.compile(r"^(?:the|a|an|and|of|for|to|his|her|their|its|'s|’s)\s+", re.IGNORECASE)
 _ROLE_TAIL = re.compile(r"\s+(?:of|for|to|and|the|in|on|at)$", re.IGNORECASE)
@@ -337,12 +320,12 @@ class PersonFinder:
         if wrapped:
             sentences = _join_wrapped(text, sentences)
         # A line (a paragraph) holds several sentences and is judged as a headline once.
-        headlines: dict[tuple[int, int], bool] = {}
+        headlines: dict[int, bool] = {}
         for sent_start, sent_end in sentences:
             doc.check_deadline("comity.people.v1")
             candidates.extend(
                 self._sentence_candidates(
-                    text, sent_start, sent_end, entity_at, wrapped, doc.check_deadline, headlines
+                    text, sent_start, sent_end, entity_at, headlines, wrapped, doc.check_deadline
                 )
             )
         return self._merge(text, candidates, doc.check_deadline)
@@ -354,10 +337,12 @@ class PersonFinder:
         sent_start: int,
         sent_end: int,
         entity_at: dict[int, Mention],
+        headlines: dict[int, bool],
         wrapped: bool = False,
         check_deadline: Callable[[str], None] | None = None,
-        headlines: dict[tuple[int, int], bool] | None = None,
     ) -> list[_Candidate]:
+        """The name candidates of one sentence; ``headlines`` keeps the headline judgment of
+        each line start already seen in the document."""
         sentence = text[sent_start:sent_end]
         if not _CAPITAL.search(sentence):
             return []
@@ -365,21 +350,19 @@ class PersonFinder:
         shouting = _shouting(sentence)
         # A headline is judged as a whole line: its question or exclamation marks split it.
         line_start = text.rfind("\n", 0, sent_start) + 1
-        line_end = text.find("\n", sent_end)
-        if line_end < 0:
-            line_end = len(text)
-        headline = headlines.get((line_start, line_end)) if headlines is not None else None
+        headline = headlines.get(line_start)
         if headline is None:
-            headline = _is_headline(text[line_start:line_end])
-            if headlines is not None:
-                headlines[(line_start, line_end)] = headline
+            line_end = text.find("\n", sent_end)
+            headline = headlines[line_start] = _is_headline(
+                text[line_start : line_end if line_end >= 0 else len(text)]
+            )
         found: list[_Candidate] = []
         index = 0
         while index < len(tokens):
             # Joined hard-wrapped lines can make one very long "sentence": keep to the budget inside it.
             if check_deadline is not None and index % 512 == 0:
                 check_deadline("comity.people.v1")
-            if not tokens[index][2][0].isupper() or not self._is_name_token(
+            if not tokens[index][2][0].isupper() or not _is_name_token(
                 tokens[index], entity_at, shouting, first=True
             ):
                 index += 1
@@ -392,12 +375,12 @@ class PersonFinder:
                     following = run_end
                     while following < len(tokens) and tokens[following][2].lower() in _PARTICLES:
                         following += 1
-                    if following < len(tokens) and self._is_name_token(
+                    if following < len(tokens) and _is_name_token(
                         tokens[following], entity_at, shouting, first=False
                     ):
                         run_end = following + 1
                         continue
-                if not self._is_name_token(token, entity_at, shouting, first=False):
+                if not _is_name_token(token, entity_at, shouting, first=False):
                     # "John Irish", "Michael Jordan": a state's name as the surname of a given name.
                     mention = entity_at.get(token[0])
                     if not (
@@ -437,14 +420,6 @@ class PersonFinder:
 
     def _is_given(self, token: str) -> bool:
         return _plain(token) in self.given_names
-
-    def _is_name_token(
-        self, token: tuple[int, int, str], entity_at: dict[int, Mention], shouting: bool, first: bool
-    ) -> bool:
-        """Whether ``token`` may be part of a name (``first``: start one)."""
-        if token[0] in entity_at:
-            return False  # a state or an organisation
-        return _is_name_word(token[2], shouting, first)
 
     def _judge(
         self,
@@ -755,6 +730,15 @@ def _shouting(sentence: str) -> bool:
     upper = size - len(ascii_bytes.translate(None, _UPPER_BYTES))
     lower = size - len(ascii_bytes.translate(None, _LOWER_BYTES))
     return upper > 4 * lower
+
+
+def _is_name_token(
+    token: tuple[int, int, str], entity_at: dict[int, Mention], shouting: bool, first: bool
+) -> bool:
+    """Whether ``token`` may be part of a name (``first``: start one)."""
+    if token[0] in entity_at:
+        return False  # a state or an organisation
+    return _is_name_word(token[2], shouting, first)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["FOLD_EXCEPTIONS", "Prefiltered", "folded", "holds_key"]
+__all__ = ["FOLD_EXCEPTIONS", "AtEnd", "Prefiltered", "folded", "has_fold_exception", "holds_key"]
 
 #: The characters ``re.IGNORECASE`` matches with an ASCII letter that ``str.lower`` does not turn
 #: into that letter (or turns into two characters): dotted capital I, dotless i, long s, and the
@@ -26,12 +26,16 @@ __all__ = ["FOLD_EXCEPTIONS", "Prefiltered", "folded", "holds_key"]
 FOLD_EXCEPTIONS = "\u0130\u0131\u017f\u212a"
 
 
+def has_fold_exception(text: str) -> bool:
+    """Whether ``text`` holds one of :data:`FOLD_EXCEPTIONS` (then ``text.lower()`` holding no
+    key does not rule out a case-insensitive match)."""
+    return not text.isascii() and any(char in text for char in FOLD_EXCEPTIONS)
+
+
 def folded(text: str) -> str | None:
     """``text`` lower-cased with the same length and offsets, for :meth:`Prefiltered.search`;
     None when the text holds one of :data:`FOLD_EXCEPTIONS`."""
-    if not text.isascii() and any(char in text for char in FOLD_EXCEPTIONS):
-        return None
-    return text.lower()
+    return None if has_fold_exception(text) else text.lower()
 
 
 def holds_key(folded_text: str | None, start: int, end: int, keys: Iterable[str]) -> bool:
@@ -72,3 +76,26 @@ class Prefiltered:
         if not holds_key(folded_text, start, end, self.keys):
             return None
         return self.pattern.search(text, start, end)
+
+
+class AtEnd:
+    """A pattern that matches only at the end of a text (then nothing but white space follows),
+    with every ending its matches can have before that white space.
+
+    The people stage tests such patterns on the 80 characters before each name. A regex search
+    tries every one of them as the start of a match; ``str.endswith`` on the text without its
+    trailing white space rules out nearly all texts at once, and only the rest are searched.
+    The endings are case-sensitive: the pattern must be too.
+    """
+
+    def __init__(self, pattern: str, endings: tuple[str, ...]) -> None:
+        if not endings or any(not ending or ending != ending.strip() for ending in endings):
+            raise ValueError(f"endings must be non-empty and without surrounding white space: {endings!r}")
+        self.pattern = re.compile(pattern)
+        self.endings = endings
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``self.pattern.search(text)``, skipped when the text does not end as a match can."""
+        if not text.rstrip().endswith(self.endings):
+            return None
+        return self.pattern.search(text)

@@ -57,6 +57,10 @@ def _payload(fact: Coalition | MembershipChange | Meeting) -> dict[str, Any]:
     return {name: getattr(fact, name) for name in _PAYLOAD_FIELDS[type(fact)]}
 
 
+# The mention fields a payload holds, in the order of the template below.
+_MENTION_FIELDS = ("entity_id", "entity_type", "kind", "text")
+
+
 def _mention_json(mention: Mention, source_id: str, source_ref: str) -> str:
     """The payload of a mention fact, as ``_JSON.encode`` writes it.
 
@@ -72,15 +76,8 @@ def _mention_json(mention: Mention, source_id: str, source_ref: str) -> str:
             f'"source_ref": {_JSON_STRING(source_ref)}}}'
         )
     except TypeError:
-        payload = {
-            "entity_id": mention.entity_id,
-            "entity_type": mention.entity_type,
-            "kind": mention.kind,
-            "text": mention.text,
-            "source_id": source_id,
-            "source_ref": source_ref,
-        }
-        return _JSON.encode(payload)
+        payload = {name: getattr(mention, name) for name in _MENTION_FIELDS}
+        return _JSON.encode({**payload, "source_id": source_id, "source_ref": source_ref})
 
 
 def document_facts(doc: NewsDoc) -> Iterator[tuple[Any, ...]]:

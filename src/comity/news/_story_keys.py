@@ -475,7 +475,8 @@ def _fact_rank(count: int) -> float:
 def _vector(term_counts: Mapping[str, int], facts: list[str]) -> tuple[bytes, bytes]:
     # Terms are words and facts ``kind:value``: the two never share a token.
     fact_counts = Counter(facts)
-    weights = dict(zip(term_counts, map(_term_weight, term_counts.values()), strict=True))
+    term_weights = list(map(_term_weight, term_counts.values()))
+    weights = dict(zip(term_counts, term_weights, strict=True))
     weights.update(zip(fact_counts, map(_fact_weight, fact_counts.values()), strict=True))
     kept: Collection[str] = weights
     if len(weights) > VECTOR_TOKENS:
@@ -483,7 +484,7 @@ def _vector(term_counts: Mapping[str, int], facts: list[str]) -> tuple[bytes, by
         # always keeps the same tokens). Most documents have fewer distinct tokens: all are kept.
         ranked = sorted(
             [
-                *zip(map(operator.neg, map(_term_weight, term_counts.values())), term_counts, strict=True),
+                *zip(map(operator.neg, term_weights), term_counts, strict=True),
                 *zip(map(_fact_rank, fact_counts.values()), fact_counts, strict=True),
             ]
         )
