@@ -418,7 +418,6 @@ def test_meetings_trigger_lookahead_changes_no_match() -> None:
     def same(text: str) -> None:
         spans = [m.span() for m in _meetings._TRIGGER.finditer(text)]
         assert spans == [m.span() for m in plain.finditer(text)], text
-        assert spans or not plain.search(text)
 
     same()
     assert [m.group(0) for m in _meetings._TRIGGER.finditer("a Secret ballot, a joint CALL, they met")] == [

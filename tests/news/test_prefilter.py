@@ -30,7 +30,7 @@ def test_folded_keeps_offsets_or_declines() -> None:
     assert folded(text) == text.lower() and len(folded(text) or "") == len(text)
     for char in FOLD_EXCEPTIONS:
         assert folded(f"Iran quit{char} the bloc") is None
-        assert holds_key(None, 0, 5, ("absent",))  # not folded: nothing is ruled out
+    assert holds_key(None, 0, 5, ("absent",))  # not folded: nothing is ruled out
 
 
 def test_prefiltered_search_is_the_pattern_search() -> None:
@@ -88,7 +88,7 @@ def test_a_missing_key_is_found_out() -> None:
 
 
 def _election_frames(text: str) -> list[str]:
-    """The surface frames of ``text`` that the stage reads in an election (``elections_only``)."""
+    """The surface frames of ``text`` that the stage reads in an election (``_election_frames``)."""
     found = []
     for match in _memberships._FRAME_RE.finditer(text):
         frame = _memberships._FRAMES[int(str(match.lastgroup)[1:])]
@@ -188,3 +188,12 @@ def test_at_end_refuses_endings_that_could_never_be_met() -> None:
         with pytest.raises(ValueError, match="endings"):
             AtEnd(r"said\s*$", endings)
     assert AtEnd(r"\bsaid\s*$", ("said",)).search("she said  ") is not None
+
+
+def test_every_alternative_of_the_frame_hint_holds_a_key() -> None:
+    # _HINT is a flat alternation of stems: each one, in every spelling its optional hyphen
+    # allows, must hold a key (a sampled check could miss the one stem a dropped key served).
+    for alternative in _memberships._HINT.pattern.split("|"):
+        stem = alternative.removesuffix(r"\b")
+        for spelling in {stem.replace("-?", "-"), stem.replace("-?", "")}:
+            assert any(key in spelling.lower() for key in _memberships._HINT_KEYS), alternative

@@ -385,7 +385,8 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
     for draft in drafts:
         for sent_start, sent_end in draft.sentences:
             _add_participants(doc, draft, sent_start, sent_end, people, mentions, first_of_run)
-            _find_chair(doc, draft, sent_start, sent_end, people, mentions, folded_text)
+            if holds_key(folded_text, sent_start, sent_end, _CHAIR_KEYS):  # else no chair is named
+                _find_chair(doc, draft, sent_start, sent_end, people, mentions)
         for sent_start, sent_end in doc.sentences:
             if draft.chair is not None or draft.chair_settled:
                 break  # nothing more to find: _find_chair would change nothing
@@ -395,7 +396,7 @@ def find_meetings(doc: NewsDoc) -> list[Meeting]:
             # "Brazil, which holds the rotating presidency of the council this month"
             generic = draft is main and _GENERIC_PRESIDENCY.search(text, sent_start, sent_end) is not None
             if names_body or generic:
-                _find_chair(doc, draft, sent_start, sent_end, people, mentions, folded_text)
+                _find_chair(doc, draft, sent_start, sent_end, people, mentions)
     _president_chairs(doc, drafts)
     return [
         Meeting(
@@ -882,15 +883,10 @@ def _find_chair(
     sent_end: int,
     people: SpanIndex[tuple[int, int, str, str | None]],
     mentions: SpanIndex[Mention],
-    folded_text: str | None,
 ) -> None:
-    """Set the draft's chair (a person) or chair state from one sentence, when it names one.
-
-    ``folded_text`` is the document's text as :func:`comity.news._prefilter.folded` gives it.
-    """
+    """Set the draft's chair (a person) or chair state from one sentence, when it names one
+    (callers pass over sentences holding none of ``_CHAIR_KEYS``)."""
     if draft.chair is not None or draft.chair_settled:
-        return
-    if not holds_key(folded_text, sent_start, sent_end, _CHAIR_KEYS):
         return
     sentence = doc.text[sent_start:sent_end]
     # "chaired by Slovenia", "presided over by Wang Yi": the chair is whoever "by" names, and a

@@ -50,6 +50,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from comity.errors import ComityError
 from comity.news._coalitions import StateList, state_lists
@@ -309,6 +310,7 @@ _HINT_KEYS = (
     "undo", "announc", "notif", "notice", "declar", "signal", "decid", "begin", "began", "begun", "start",
     "launch", "initiat", "trigger", "intent", "welcom", "induct", "departure",
 )  # fmt: skip
+_HINT_SEARCH = Prefiltered(_HINT, _HINT_KEYS)
 # What a frame read in an election holds: "elect" ("elect", "elected were"), "win" ("winning seats",
 # "winners"), or a word _SEAT_WORD finds in a "join" frame. _SEAT_WORD's "secur" is in a "join" frame
 # as "secure(s|d)"/"securing", or in one of its free words ("was granted security council status",
@@ -319,7 +321,7 @@ _FREE_WORD_ANCHORS = ("becom", "became", "admitted", "accepted", "welcomed", "in
 
 
 def _may_hold_election(folded_text: str | None, sent_start: int, sent_end: int) -> bool:
-    """False when no frame of the sentence can be read in an election (``elections_only``)."""
+    """False when no frame of the sentence can be read in an election (``_election_frames``)."""
     return holds_key(folded_text, sent_start, sent_end, _ELECTION_KEYS) or (
         holds_key(folded_text, sent_start, sent_end, ("secur",))
         and holds_key(folded_text, sent_start, sent_end, _FREE_WORD_ANCHORS)
@@ -369,9 +371,6 @@ _DATE_BREAK = re.compile(
     r",\s*(?:which|who|whose|where)\b",
     re.I,
 )
-_TREATY_NOUN = re.compile(r"\s*(?:the|its|their|this|that)\s+(?:[\w-]+\s+){0,5}"
-                          r"(?:treaty|agreement|pact|accord|"
-                          r"convention|deal)\b", re.I)  # fmt: skip
 _OBSERVER_AFTER = re.compile(r"[^.;]{0,40}?\bas\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", re.I)
 _OBSERVER = re.compile(r"\s*as\s+(?:an?\s+)?[\"“']?(?:non-?member|observer)", re.I)
 # Words that let a sentence without an organisation hold an event: a nominal withdrawal whose body was
@@ -547,7 +546,7 @@ class _Reader:
             self.triggers + _MAX_TRIGGERS_PER_SENTENCE * len(self.uncounted) >= _MAX_TRIGGERS_PER_DOCUMENT
         ):
             for sent_start, sent_end in self.uncounted:
-                found = _surface_triggers(self.text, sent_start, sent_end)
+                found = _surface_triggers(self.text, self.folded, sent_start, sent_end)
                 self.triggers = min(_MAX_TRIGGERS_PER_DOCUMENT, self.triggers + found)
             self.uncounted.clear()
         return self.triggers >= _MAX_TRIGGERS_PER_DOCUMENT
@@ -862,37 +861,31 @@ def _effect_date(reader: _Reader, sent_start: int, sent_end: int) -> str | None:
     return dates[0].value if dates else None
 
 
-def _surface_triggers(text: str, sent_start: int, sent_end: int) -> int:
-    """How many surface triggers ``_frame_events`` counts in a sentence (at most
+def _surface_triggers(text: str, folded_text: str | None, sent_start: int, sent_end: int) -> int:
+    """How many surface triggers ``_election_frames`` counts in a sentence (at most
     ``_MAX_TRIGGERS_PER_SENTENCE``; the document's limit aside)."""
-    if _HINT.search(text[sent_start:sent_end]) is None:
+    if _HINT_SEARCH.search(text, sent_start, sent_end, folded_text) is None:
         return 0
-    count = 0
-    for _match in _FRAME_RE.finditer(text, sent_start, sent_end):
-        count += 1
-        if count >= _MAX_TRIGGERS_PER_SENTENCE:
-            break
-    return count
+    return sum(1 for _ in islice(_FRAME_RE.finditer(text, sent_start, sent_end), _MAX_TRIGGERS_PER_SENTENCE))
 
 
-def _frame_events(
-    reader: _Reader, sent_start: int, sent_end: int, *, elections_only: bool = False
-) -> Iterable[_Event]:
+def _election_frames(reader: _Reader, sent_start: int, sent_end: int) -> Iterable[_Event]:
+    """The elections the surface frames of a sentence read (every frame found still counts
+    towards the document's trigger limit)."""
     text = reader.text
-    if elections_only and not _may_hold_election(reader.folded, sent_start, sent_end):
+    if not _may_hold_election(reader.folded, sent_start, sent_end):
         # No frame this sentence holds can be an election's: its triggers are only counted,
         # and counting is put off until the count matters (``_Reader.at_limit``).
         reader.uncounted.append((sent_start, sent_end))
         return
-    sentence = text[sent_start:sent_end]
-    if not holds_key(reader.folded, sent_start, sent_end, _HINT_KEYS) or _HINT.search(sentence) is None:
+    if _HINT_SEARCH.search(text, sent_start, sent_end, reader.folded) is None:
         return
     for count, match in enumerate(_FRAME_RE.finditer(text, sent_start, sent_end)):
         if count >= _MAX_TRIGGERS_PER_SENTENCE or reader.at_limit():
             return
         reader.triggers += 1
         frame = _FRAMES[int(str(match.lastgroup)[1:])]
-        if elections_only and not (
+        if not (
             frame.name in ("elect", "elected were")
             or (frame.name == "join" and _SEAT_WORD.search(match.group(0)))
         ):
@@ -906,17 +899,7 @@ def _frame_events(
             if frame.future_action is None and action != "join":
                 continue
             action = frame.future_action or action
-        if frame.name == "suspend" and not _object(reader, end, sent_end):
-            # "Russia suspended the treaty": a state suspending its own part in an agreement.
-            treaty = [b for b in _bodies_after(reader, end, sent_end, first_gap=12)
-                      if reader.kind_of(b.entity_id) == "treaty"]  # fmt: skip
-            if not treaty and _TREATY_NOUN.match(text, end, min(sent_end, end + 80)):
-                # "suspended the last major arms treaty with the US, ... the New START treaty"
-                treaty = [b for b in reader.bodies.between(max(0, start - 1500), sent_end)
-                          if reader.kind_of(b.entity_id) == "treaty"][-1:]  # fmt: skip
-            actor_ids = _subject(reader, sent_start, start) if treaty else []
-            bodies = treaty[:1]
-        elif frame.actor == "object":
+        if frame.actor == "object":
             actor_ids = _object(reader, end, sent_end)
             bodies = _body_before(reader, sent_start, start)
             after = _bodies_after(reader, _object_end(reader, end, sent_end), sent_end, first_gap=30)
@@ -940,18 +923,6 @@ def _frame_events(
                 ] or _seated_topic(reader, start)
         else:
             bodies = _bodies_after(reader, end, sent_end)
-            if frame.name in (
-                "withdrawal takes effect",
-                "withdrawal reversed (passive)",
-                "reverse a withdrawal",
-            ):
-                inside = [b for b in reader.bodies.between(start, end) if b.end <= end]
-                bodies = (
-                    bodies
-                    or inside[:1]
-                    or _possessed_body(reader, sent_start, start)
-                    or _topic_body(reader, start)
-                )
             election = frame.name == "join" and _SEAT_WORD.search(match.group(0)) is not None
             actor_ids = _subject(reader, sent_start, start, states_only=election)
             if not actor_ids and re.match(r"(?:accession|suspension|expulsion|withdrawal|exit|pull-?out)",
@@ -1012,12 +983,6 @@ def _seat_body(reader: _Reader, trigger_end: int, sent_end: int) -> list[Mention
         for b in _bodies_after(reader, seat.end(), sent_end)
         if _seated(b.entity_id, reader.kind_of(b.entity_id))
     ]
-
-
-def _possessed_body(reader: _Reader, sent_start: int, trigger_start: int) -> list[Mention]:
-    """ "Burundi's withdrawal from the court took effect": the body named before the noun."""
-    window_start = max(sent_start, trigger_start - 80)
-    return list(reader.bodies.between(window_start, trigger_start))[-1:]
 
 
 # A vote tally: "Pakistan received 169 votes, Uzbekistan 164, Nepal 150 and China 139".
@@ -1689,7 +1654,7 @@ def find_memberships(
         parse = parsed.get((sent_start, sent_end))
         found = list(_dep_events(reader, parse, sent_start, sent_end)) if parse is not None else []
         # Elections to seated bodies (lists of states by regional group) are read from the surface.
-        found.extend(_frame_events(reader, sent_start, sent_end, elections_only=True))
+        found.extend(_election_frames(reader, sent_start, sent_end))
         for event in found:
             events.append(event)
             reader.event_bodies.add(event.body)

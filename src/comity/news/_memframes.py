@@ -623,9 +623,7 @@ def agent(token: Any) -> list[Any]:
 def _frame(token: Any) -> DepEvent | None:
     """The frame a trigger token opens, with its argument tokens (None when it is no trigger)."""
     word = _lower(token)
-    if word not in _VERBS and word not in _NOUNS:
-        return None  # no trigger word (most tokens): cheaper than asking for its part of speech
-    kind = _NOUNS.get(word) if _is_noun(token) else None
+    kind = _is_trigger_noun(token)
     if _is_verb(token):
         kind = _VERBS.get(word)
         if kind in ("join", "engage", "admit") and _re_prefixed(token):
@@ -635,7 +633,7 @@ def _frame(token: Any) -> DepEvent | None:
     if kind is None:
         return None
     # "members ... since" is a membership held since a date before it is an election's new members.
-    if kind in ("member", "belong") or (kind == "newmember" and _lower(token) == "members" and any(
+    if kind in ("member", "belong") or (kind == "newmember" and word == "members" and any(
         _lower(c) == "since" for c in [*token.children, *token.head.children]
     )):  # fmt: skip
         return _since_frame(token, "belong" if kind == "belong" else "member")
